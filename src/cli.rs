@@ -1,0 +1,250 @@
+//! Every clap type of the tool, in one place, so that `--help`, the shell completions and the
+//! man page all come from the same definitions.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Parse a human duration such as `30s`, `2m`, `1500ms` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty duration".into());
+    }
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    humantime::parse_duration(s)
+        .map_err(|e| format!("{e} (expected e.g. `30s`, `2m`, `1500ms`, `0` for none)"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable tables.
+    #[default]
+    Table,
+    /// Machine-readable JSON on stdout.
+    Json,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "towow-db",
+    version,
+    about = "Set up, fill and inspect the ToWow PostgreSQL database",
+    long_about = "Set up, fill and inspect the ToWow PostgreSQL database.\n\n\
+        With no connection configured (no --url, DATABASE_URL, PG* or POSTGRES_* variables), \
+        every command uses a local cluster that towow-db manages itself.",
+    after_help = "Examples:\n  towow-db init --mock-agents\n  towow-db --url postgresql://towow:***@db:5432/towow migrate --wait 60s\n  towow-db migrate status --format json"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted before or after the subcommand.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string.
+    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Output format.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// More detail on stderr (repeat for more). Never shows secrets.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr; no progress bars.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub wait: Option<Duration>,
+
+    /// statement_timeout for the session (`0` = none). Default depends on the command.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub statement_timeout: Option<Duration>,
+
+    /// lock_timeout for the session (`0` = none). Default 30s.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_timeout: Option<Duration>,
+
+    /// Maximum connections in the pool [env: DB_POOL_SIZE] (default 4).
+    #[arg(long, global = true, value_name = "N")]
+    pub pool_size: Option<usize>,
+
+    /// How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub pool_timeout: Option<Duration>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database if needed and apply all migrations (like init_db.py, but idempotent).
+    #[command(
+        after_help = "Examples:\n  towow-db init\n  towow-db init --sample-data --mock-agents\n  towow-db init --drop --yes"
+    )]
+    Init(InitArgs),
+
+    /// Drop the ToWow tables and the migration history (asks first).
+    #[command(
+        after_help = "Examples:\n  towow-db drop            # shows what it drops, asks for the database name\n  towow-db drop --yes      # no question (scripts)"
+    )]
+    Drop(DropArgs),
+
+    /// Apply, inspect, verify or roll back schema migrations.
+    #[command(
+        after_help = "Examples:\n  towow-db migrate --wait 60s\n  towow-db migrate --dry-run\n  towow-db migrate status --format json\n  towow-db migrate verify\n  towow-db migrate down --steps 1 --yes"
+    )]
+    Migrate(MigrateArgs),
+
+    /// Manage the local PostgreSQL cluster used when no connection is configured.
+    #[command(
+        after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
+    )]
+    Local(LocalArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfirmArgs {
+    /// Do not ask; proceed (needed when there is no terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Drop the ToWow tables first (asks like `drop`, or needs --yes).
+    #[arg(long)]
+    pub drop: bool,
+
+    /// Load the sample rows of the ToWow document (2 agents, 1 demand).
+    #[arg(long)]
+    pub sample_data: bool,
+
+    /// Load the mock agent set (default 100 agents).
+    #[arg(long)]
+    pub mock_agents: bool,
+
+    /// How many mock agents to load with --mock-agents.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub mock_agents_count: u64,
+
+    /// Do not create the database when it does not exist.
+    #[arg(long)]
+    pub no_create_database: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DropArgs {
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub action: Option<MigrateAction>,
+
+    #[command(flatten)]
+    pub up: MigrateUpArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// How long to wait for another towow-db migrate holding the migration lock.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub lock_wait: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateUpArgs {
+    /// Stop after this version (inclusive).
+    #[arg(long, value_name = "VERSION")]
+    pub target: Option<i32>,
+
+    /// Print the SQL that would run, in order, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+impl LockArgs {
+    /// The default `--lock-wait` (5 minutes), for commands that migrate without the flag.
+    pub fn default_wait() -> Duration {
+        Duration::from_secs(300)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply pending migrations (the default).
+    Up(MigrateUpArgs),
+    /// Every known migration: version, name, state, applied time.
+    Status,
+    /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand.
+    Verify(VerifyArgs),
+    /// Roll back applied migrations with their down scripts (deletes data: asks first).
+    Down(MigrateDownArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Also fail when shipped migrations are not applied yet.
+    #[arg(long)]
+    pub fail_on_pending: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateDownArgs {
+    /// How many migrations to roll back (default 1).
+    #[arg(long, value_name = "N", conflicts_with = "target")]
+    pub steps: Option<u32>,
+
+    /// Roll back every migration above this version (0 = all).
+    #[arg(long, value_name = "VERSION")]
+    pub target: Option<i32>,
+
+    /// Print the SQL that would run and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LocalArgs {
+    #[command(subcommand)]
+    pub action: LocalAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalAction {
+    /// Create (first time) and start the cluster; does nothing when it already runs.
+    Start,
+    /// Stop the cluster (data kept).
+    Stop,
+    /// Whether the cluster exists and runs, where and on which port.
+    Status,
+    /// Print the connection URL (last line), usable by psql and as DATABASE_URL.
+    Url,
+    /// Stop the cluster and delete its data (asks first).
+    Destroy(ConfirmArgs),
+}

@@ -1,0 +1,88 @@
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::cli::InitArgs;
+use crate::commands::Ctx;
+use crate::commands::drop::{DropReport, drop_confirmed};
+use crate::commands::migrate::MIGRATE_STATEMENT_TIMEOUT;
+use crate::db::{Db, ensure_database};
+use crate::schema::{self, Step};
+
+#[derive(Debug, Serialize)]
+pub struct TableCount {
+    pub table: String,
+    pub rows: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InitReport {
+    pub database: String,
+    pub created_database: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<DropReport>,
+    pub applied: Vec<Step>,
+    pub schema_version: Option<i32>,
+    pub tables: Vec<TableCount>,
+    pub millis: u64,
+}
+
+pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
+    let started = Instant::now();
+    if a.sample_data || a.mock_agents {
+        bail!(
+            "--sample-data and --mock-agents are not available in this version yet; run `towow-db init` for the schema alone"
+        );
+    }
+    let cfg = ctx.target().await?;
+    let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
+    let created_database = if a.no_create_database { false } else { ensure_database(&cfg, &opts).await? };
+    if created_database {
+        ctx.out.note(format!("created database \"{}\"", cfg.dbname_or_default()));
+    }
+    let db = Db::connect(cfg, opts).await?;
+    let dropped = if a.drop { Some(drop_confirmed(ctx, &db, a.confirm.yes).await?) } else { None };
+    let up = schema::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
+    let client = db.get().await?;
+    let tables = schema::table_counts(&client)
+        .await?
+        .into_iter()
+        .map(|(table, rows)| TableCount { table, rows })
+        .collect();
+    let report = InitReport {
+        database: db.cfg.dbname_or_default(),
+        created_database,
+        dropped,
+        applied: up.applied,
+        schema_version: up.current_version,
+        tables,
+        millis: started.elapsed().as_millis() as u64,
+    };
+    render(ctx, &report)?;
+    Ok(0)
+}
+
+fn render(ctx: &Ctx, r: &InitReport) -> Result<()> {
+    if ctx.out.is_json() {
+        return ctx.out.json(r);
+    }
+    if r.applied.is_empty() {
+        ctx.out.note(format!(
+            "database \"{}\" is already initialised (schema version {})",
+            r.database,
+            r.schema_version.map(|v| v.to_string()).unwrap_or_default()
+        ));
+    } else {
+        let list: Vec<String> = r.applied.iter().map(|s| format!("V{}__{}", s.version, s.name)).collect();
+        ctx.out.note(format!("applied {}", list.join(", ")));
+    }
+    ctx.out.table(&["table", "rows"], r.tables.iter().map(|t| vec![t.table.clone(), t.rows.to_string()]))?;
+    ctx.out.note(format!(
+        "database \"{}\" ready at schema version {} in {} ms",
+        r.database,
+        r.schema_version.map(|v| v.to_string()).unwrap_or_default(),
+        r.millis
+    ));
+    Ok(())
+}

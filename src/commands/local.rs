@@ -1,0 +1,79 @@
+use anyhow::Result;
+
+use crate::cli::{LocalAction, LocalArgs};
+use crate::commands::Ctx;
+use crate::local::{InitOptions, LocalCluster};
+
+pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
+    let cluster = LocalCluster::default_cluster();
+    match args.action {
+        LocalAction::Start => {
+            let (cfg, changed) = cluster.ensure_ready(&InitOptions::default()).await?;
+            if changed {
+                ctx.out.note(format!("local cluster running at {} ({cfg})", cluster.dir.display()));
+            } else {
+                ctx.out.note(format!("local cluster already running ({cfg})"));
+            }
+            print_status(ctx, &cluster)
+        }
+        LocalAction::Stop => {
+            let was = tokio::task::spawn_blocking({
+                let c = cluster.clone();
+                move || c.stop()
+            })
+            .await??;
+            ctx.out.note(if was { "local cluster stopped" } else { "local cluster was not running" });
+            print_status(ctx, &cluster)
+        }
+        LocalAction::Status => print_status(ctx, &cluster),
+        LocalAction::Url => {
+            let cfg = cluster.conn_config()?;
+            if ctx.out.is_json() {
+                ctx.out.json(&serde_json::json!({ "url": cfg.url_with_password() }))?;
+            } else {
+                ctx.out
+                    .note(format!("# the local cluster at {} (credentials included)", cluster.dir.display()));
+                ctx.out.line(cfg.url_with_password())?;
+            }
+            Ok(0)
+        }
+        LocalAction::Destroy(confirm) => {
+            if !cluster.dir.exists() {
+                ctx.out.note(format!("no local cluster at {}", cluster.dir.display()));
+                return Ok(0);
+            }
+            crate::confirm::confirm_typed(
+                &format!("stop the local cluster and delete all its data in {}", cluster.dir.display()),
+                "destroy",
+                confirm.yes,
+            )?;
+            tokio::task::spawn_blocking({
+                let c = cluster.clone();
+                move || c.destroy()
+            })
+            .await??;
+            ctx.out.note(format!("deleted {}", cluster.dir.display()));
+            Ok(0)
+        }
+    }
+}
+
+fn print_status(ctx: &Ctx, cluster: &LocalCluster) -> Result<u8> {
+    let st = cluster.status()?;
+    if ctx.out.is_json() {
+        ctx.out.json(&st)?;
+    } else {
+        ctx.out.table(
+            &["dir", "exists", "running", "port", "version", "url"],
+            [vec![
+                st.dir.display().to_string(),
+                st.exists.to_string(),
+                st.running.to_string(),
+                st.port.map(|p| p.to_string()).unwrap_or_default(),
+                st.version.clone().unwrap_or_default(),
+                st.url.clone().unwrap_or_default(),
+            ]],
+        )?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,104 @@
+//! Command glue: read flags, call one core function, render its result. No SQL here.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Command, GlobalArgs};
+use crate::config::{ConnConfig, Env, Resolved};
+use crate::db::{ConnectOptions, Db};
+use crate::local::{InitOptions, LocalCluster};
+use crate::output::Out;
+
+pub mod drop;
+pub mod init;
+pub mod local;
+pub mod migrate;
+
+/// What every command gets: the global flags, the environment, the output.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub env: Env,
+    pub out: Out,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs, env: Env) -> Ctx {
+        let out = Out::new(global.format, global.quiet);
+        Ctx { global, env, out }
+    }
+
+    /// The connection target; with nothing configured, the local cluster (started if needed).
+    pub async fn target(&self) -> Result<ConnConfig> {
+        match crate::config::resolve(self.global.url.as_deref(), &self.env)? {
+            Resolved::Conn(c) => {
+                tracing::debug!("connecting to {c} (from {})", c.source);
+                Ok(*c)
+            }
+            Resolved::Local => {
+                let cluster = LocalCluster::default_cluster();
+                let (cfg, started) = cluster.ensure_ready(&InitOptions::default()).await?;
+                if started {
+                    self.out.note(format!(
+                        "no connection configured: started the local towow-db cluster at {} ({cfg})",
+                        cluster.dir.display()
+                    ));
+                } else {
+                    tracing::info!("no connection configured: using the local cluster ({cfg})");
+                }
+                Ok(cfg)
+            }
+        }
+    }
+
+    /// Session and pool options from the flags and `DB_POOL_SIZE` / `DB_POOL_TIMEOUT`, with the
+    /// command's own default statement timeout.
+    pub fn connect_options(&self, default_statement_timeout: Option<Duration>) -> Result<ConnectOptions> {
+        let mut o = ConnectOptions {
+            wait: self.global.wait,
+            statement_timeout: self.global.statement_timeout.or(default_statement_timeout),
+            ..ConnectOptions::default()
+        };
+        if let Some(t) = self.global.lock_timeout {
+            o.lock_timeout = Some(t);
+        }
+        o.pool_size = match self.global.pool_size {
+            Some(n) => n,
+            None => match self.env.get("DB_POOL_SIZE") {
+                Some(v) => {
+                    v.trim().parse().with_context(|| format!("DB_POOL_SIZE must be a number, got `{v}`"))?
+                }
+                None => o.pool_size,
+            },
+        };
+        if o.pool_size == 0 {
+            anyhow::bail!("the pool size must be at least 1");
+        }
+        o.pool_timeout = match self.global.pool_timeout {
+            Some(t) => t,
+            None => match self.env.get("DB_POOL_TIMEOUT") {
+                Some(v) => {
+                    crate::cli::parse_duration(v).map_err(|e| anyhow::anyhow!("DB_POOL_TIMEOUT: {e}"))?
+                }
+                None => o.pool_timeout,
+            },
+        };
+        Ok(o)
+    }
+
+    /// Resolve, build the pool and connect (retrying under `--wait`).
+    pub async fn connect(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
+        let cfg = self.target().await?;
+        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await
+    }
+}
+
+/// Run one parsed command. Returns the process exit status.
+pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
+    match command {
+        Command::Init(a) => init::run(ctx, a).await,
+        Command::Drop(a) => drop::run(ctx, a).await,
+        Command::Migrate(a) => migrate::run(ctx, a).await,
+        Command::Local(a) => local::run(ctx, a).await,
+    }
+}

@@ -1,0 +1,785 @@
+//! Where to connect: the resolution order of DESIGN.md ("Conventions users expect") and the URL
+//! forms users bring (`postgresql://`, `postgres://`, SQLAlchemy's `postgresql+asyncpg://`, libpq
+//! `key=value` strings), parsed into one [`ConnConfig`] that never prints its password.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+/// libpq's `sslmode` values, with their libpq meanings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SslMode {
+    Disable,
+    Allow,
+    #[default]
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl SslMode {
+    pub fn parse(s: &str) -> Result<SslMode> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "disable" | "false" | "off" => SslMode::Disable,
+            "allow" => SslMode::Allow,
+            "prefer" => SslMode::Prefer,
+            "require" | "true" | "on" => SslMode::Require,
+            "verify-ca" | "verify_ca" => SslMode::VerifyCa,
+            "verify-full" | "verify_full" => SslMode::VerifyFull,
+            other => bail!(
+                "unknown sslmode `{other}`: use one of disable, allow, prefer, require, verify-ca, verify-full"
+            ),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Allow => "allow",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// Where the settings came from, shown with `-v` and in error messages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Flag,
+    DatabaseUrl,
+    DotEnv(PathBuf),
+    Libpq,
+    Docker,
+    Local,
+    Given,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag => f.write_str("--url"),
+            Source::DatabaseUrl => f.write_str("DATABASE_URL"),
+            Source::DotEnv(p) => write!(f, "DATABASE_URL in {}", p.display()),
+            Source::Libpq => f.write_str("PG* environment variables"),
+            Source::Docker => f.write_str("POSTGRES_* environment variables"),
+            Source::Local => f.write_str("the local towow-db cluster"),
+            Source::Given => f.write_str("settings given by the caller"),
+        }
+    }
+}
+
+/// A resolved connection target. `Debug` and `Display` redact the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnConfig {
+    /// Host names, IP addresses or Unix socket directories (absolute paths), tried in order.
+    pub hosts: Vec<String>,
+    /// One port, or one per host.
+    pub ports: Vec<u16>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub dbname: Option<String>,
+    pub sslmode: SslMode,
+    pub sslrootcert: Option<PathBuf>,
+    pub sslcert: Option<PathBuf>,
+    pub sslkey: Option<PathBuf>,
+    pub connect_timeout: Option<Duration>,
+    pub application_name: String,
+    pub source: Source,
+}
+
+impl fmt::Debug for ConnConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ConnConfig({})", self.redacted_url())
+    }
+}
+
+impl fmt::Display for ConnConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted_url())
+    }
+}
+
+pub const DEFAULT_PORT: u16 = 5432;
+pub const APPLICATION_NAME: &str = "towow-db";
+
+/// Characters escaped in URL user names and passwords.
+const USERINFO: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b':')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'&')
+    .add(b'=')
+    .add(b'+')
+    .add(b',');
+
+impl ConnConfig {
+    pub fn empty(source: Source) -> ConnConfig {
+        ConnConfig {
+            hosts: Vec::new(),
+            ports: Vec::new(),
+            user: None,
+            password: None,
+            dbname: None,
+            sslmode: SslMode::default(),
+            sslrootcert: None,
+            sslcert: None,
+            sslkey: None,
+            connect_timeout: None,
+            application_name: APPLICATION_NAME.to_string(),
+            source,
+        }
+    }
+
+    /// Parse a connection string: a URL (`postgresql://`, `postgres://`, `postgresql+driver://`)
+    /// or a libpq `key=value` list. Errors never contain the password.
+    pub fn parse(input: &str, source: Source) -> Result<ConnConfig> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            bail!("the connection string is empty");
+        }
+        let res = if trimmed.contains("://") {
+            parse_url(trimmed, source)
+        } else if trimmed.contains('=') {
+            parse_keyword_value(trimmed, source)
+        } else {
+            Err(anyhow!(
+                "not a connection URL: expected postgresql://user:password@host:port/database (or libpq key=value pairs)"
+            ))
+        };
+        res.map_err(|e| anyhow!("invalid connection string {}: {e}", redact_url(trimmed)))
+    }
+
+    pub fn host(&self) -> &str {
+        self.hosts.first().map(String::as_str).unwrap_or("localhost")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.ports.first().copied().unwrap_or(DEFAULT_PORT)
+    }
+
+    pub fn user_or_default(&self) -> String {
+        self.user.clone().unwrap_or_else(os_user_name)
+    }
+
+    pub fn dbname_or_default(&self) -> String {
+        self.dbname.clone().unwrap_or_else(|| self.user_or_default())
+    }
+
+    /// The URL with the password replaced by `***`: safe for any output.
+    pub fn redacted_url(&self) -> String {
+        self.to_url(Some("***"))
+    }
+
+    /// The URL with the real password, for `local url` (which is asked to print credentials).
+    pub fn url_with_password(&self) -> String {
+        self.to_url(self.password.as_deref())
+    }
+
+    fn to_url(&self, password: Option<&str>) -> String {
+        let mut s = String::from("postgresql://");
+        let user = self.user_or_default();
+        s.push_str(&utf8_percent_encode(&user, USERINFO).to_string());
+        if let (Some(pw), Some(_)) = (password, &self.password) {
+            s.push(':');
+            if pw == "***" {
+                s.push_str("***");
+            } else {
+                s.push_str(&utf8_percent_encode(pw, USERINFO).to_string());
+            }
+        }
+        s.push('@');
+        let mut socket_hosts = Vec::new();
+        let mut tcp: Vec<String> = Vec::new();
+        for (i, h) in self.hosts.iter().enumerate() {
+            if h.starts_with('/') {
+                socket_hosts.push(h.clone());
+                continue;
+            }
+            let host = if h.contains(':') { format!("[{h}]") } else { h.clone() };
+            let port = self.ports.get(i).or(self.ports.first());
+            tcp.push(match port {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            });
+        }
+        if tcp.is_empty() && socket_hosts.is_empty() {
+            tcp.push(format!("localhost:{}", self.port()));
+        }
+        s.push_str(&tcp.join(","));
+        s.push('/');
+        s.push_str(&utf8_percent_encode(&self.dbname_or_default(), USERINFO).to_string());
+        let mut params: Vec<String> = Vec::new();
+        for h in &socket_hosts {
+            params.push(format!("host={}", utf8_percent_encode(h, USERINFO)));
+            if tcp.is_empty()
+                && let Some(p) = self.ports.first()
+            {
+                params.push(format!("port={p}"));
+            }
+        }
+        if self.sslmode != SslMode::Prefer {
+            params.push(format!("sslmode={}", self.sslmode.as_str()));
+        }
+        for (k, v) in
+            [("sslrootcert", &self.sslrootcert), ("sslcert", &self.sslcert), ("sslkey", &self.sslkey)]
+        {
+            if let Some(v) = v {
+                params.push(format!("{k}={}", utf8_percent_encode(&v.to_string_lossy(), USERINFO)));
+            }
+        }
+        if let Some(t) = self.connect_timeout {
+            params.push(format!("connect_timeout={}", t.as_secs()));
+        }
+        if !params.is_empty() {
+            s.push('?');
+            s.push_str(&params.join("&"));
+        }
+        s
+    }
+
+    /// A short description for one-line errors: host, port, database and user, no password.
+    pub fn describe(&self) -> String {
+        format!(
+            "host {} port {} database \"{}\" user \"{}\"",
+            self.host(),
+            self.port(),
+            self.dbname_or_default(),
+            self.user_or_default()
+        )
+    }
+
+    fn set_param(&mut self, key: &str, value: &str) -> Result<()> {
+        match key {
+            "host" | "hostaddr" => {
+                self.hosts = value.split(',').filter(|h| !h.is_empty()).map(str::to_string).collect()
+            }
+            "port" => self.ports = parse_ports(value)?,
+            "user" => self.user = non_empty(value),
+            "password" => self.password = Some(value.to_string()),
+            "dbname" => self.dbname = non_empty(value),
+            "sslmode" | "ssl" => self.sslmode = SslMode::parse(value)?,
+            "sslrootcert" => self.sslrootcert = non_empty(value).map(PathBuf::from),
+            "sslcert" => self.sslcert = non_empty(value).map(PathBuf::from),
+            "sslkey" => self.sslkey = non_empty(value).map(PathBuf::from),
+            "connect_timeout" => {
+                let secs: u64 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow!("connect_timeout must be a number of seconds, got `{value}`"))?;
+                self.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
+            }
+            "application_name" => {
+                if !value.is_empty() {
+                    self.application_name = value.to_string()
+                }
+            }
+            // Accepted and ignored, as harmless for this tool.
+            "options"
+            | "target_session_attrs"
+            | "keepalives"
+            | "keepalives_idle"
+            | "gssencmode"
+            | "channel_binding"
+            | "client_encoding"
+            | "prepared_statement_cache_size" => {}
+            other => bail!(
+                "unknown connection parameter `{other}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name)"
+            ),
+        }
+        Ok(())
+    }
+}
+
+fn non_empty(v: &str) -> Option<String> {
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+fn parse_port(p: &str) -> Result<u16> {
+    let n: u32 = p.trim().parse().map_err(|_| anyhow!("port `{p}` is not a number"))?;
+    if n == 0 || n > 65535 {
+        bail!("port {n} is out of range (1-65535)");
+    }
+    Ok(n as u16)
+}
+
+fn parse_ports(v: &str) -> Result<Vec<u16>> {
+    v.split(',').filter(|p| !p.is_empty()).map(parse_port).collect()
+}
+
+fn decode(s: &str) -> Result<String> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .map_err(|_| anyhow!("invalid percent-encoding"))
+}
+
+fn parse_url(input: &str, source: Source) -> Result<ConnConfig> {
+    let (scheme, rest) = input.split_once("://").expect("checked by caller");
+    let base_scheme = scheme.split('+').next().unwrap_or(scheme).to_ascii_lowercase();
+    if base_scheme != "postgresql" && base_scheme != "postgres" {
+        bail!("unsupported scheme `{scheme}://` (use postgresql:// or postgres://)");
+    }
+    let mut cfg = ConnConfig::empty(source);
+    let (main, query) = match rest.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match main.find('/') {
+        Some(i) => (&main[..i], Some(&main[i + 1..])),
+        None => (main, None),
+    };
+    let (userinfo, hostlist) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    if let Some(ui) = userinfo {
+        let (u, p) = match ui.split_once(':') {
+            Some((u, p)) => (u, Some(p)),
+            None => (ui, None),
+        };
+        cfg.user = non_empty(&decode(u)?);
+        if let Some(p) = p {
+            cfg.password = Some(decode(p)?);
+        }
+    }
+    for part in hostlist.split(',') {
+        if part.is_empty() {
+            continue;
+        }
+        let (host, port) = if let Some(stripped) = part.strip_prefix('[') {
+            let end = stripped.find(']').ok_or_else(|| anyhow!("unterminated `[` in IPv6 host"))?;
+            let host = &stripped[..end];
+            let after = &stripped[end + 1..];
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => bail!("unexpected `{after}` after IPv6 host"),
+            };
+            (host.to_string(), port)
+        } else {
+            match part.rsplit_once(':') {
+                Some((h, p)) => (decode(h)?, Some(p)),
+                None => (decode(part)?, None),
+            }
+        };
+        if host.is_empty() && port.is_none() {
+            continue;
+        }
+        if !host.is_empty() {
+            cfg.hosts.push(host);
+        }
+        if let Some(p) = port {
+            if p.is_empty() {
+                bail!("empty port after `:`");
+            }
+            cfg.ports.push(parse_port(p)?);
+        }
+    }
+    if let Some(path) = path
+        && !path.is_empty()
+    {
+        cfg.dbname = Some(decode(path)?);
+    }
+    if let Some(q) = query {
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) =
+                pair.split_once('=').ok_or_else(|| anyhow!("query parameter `{pair}` has no value"))?;
+            cfg.set_param(&decode(k)?, &decode(v)?)?;
+        }
+    }
+    Ok(cfg)
+}
+
+fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
+    let mut cfg = ConnConfig::empty(source);
+    let mut chars = input.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c.is_whitespace() {
+                break;
+            }
+            key.push(c);
+            chars.next();
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.next() != Some('=') {
+            bail!("expected `=` after `{key}`");
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'\'') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('\\') => value.extend(chars.next()),
+                    Some('\'') => break,
+                    Some(c) => value.push(c),
+                    None => bail!("unterminated quoted value for `{key}`"),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                if c == '\\' {
+                    chars.next();
+                    value.extend(chars.next());
+                    continue;
+                }
+                value.push(c);
+                chars.next();
+            }
+        }
+        cfg.set_param(&key, &value)?;
+    }
+    Ok(cfg)
+}
+
+/// Replace the password of any `scheme://user:password@` in `s` (and any `password=` pair) with `***`.
+pub fn redact_url(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail.find(|c: char| c == '/' || c == '?' || c.is_whitespace()).unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    redact_keyword_password(&out)
+}
+
+fn redact_keyword_password(s: &str) -> String {
+    let lower = s.to_ascii_lowercase();
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    let mut search = 0;
+    while let Some(pos) = lower[search..].find("password") {
+        let start = search + pos;
+        let after = start + "password".len();
+        let rest = &s[after..];
+        let trimmed = rest.trim_start();
+        if let Some(val) = trimmed.strip_prefix('=') {
+            let val_trim = val.trim_start();
+            let val_start = s.len() - val_trim.len();
+            let val_end = if let Some(q) = val_trim.strip_prefix('\'') {
+                val_start + 1 + q.find('\'').map(|e| e + 1).unwrap_or(q.len())
+            } else {
+                val_start + val_trim.find(|c: char| c.is_whitespace() || c == '&').unwrap_or(val_trim.len())
+            };
+            out.push_str(&s[last..val_start]);
+            out.push_str("***");
+            last = val_end;
+            search = val_end;
+        } else {
+            search = after;
+        }
+        if search >= s.len() {
+            break;
+        }
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+/// Environment lookup that also sees a `.env` file (process environment wins).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+    dotenv: HashMap<String, String>,
+    dotenv_path: Option<PathBuf>,
+}
+
+impl Env {
+    /// The process environment plus `./.env` (if present).
+    pub fn from_process() -> Result<Env> {
+        let vars = std::env::vars().collect();
+        let path = Path::new(".env");
+        let mut env = Env { vars, ..Env::default() };
+        if path.is_file() {
+            env.load_dotenv(path)?;
+        }
+        Ok(env)
+    }
+
+    /// An environment from explicit pairs (tests, embedding).
+    pub fn from_pairs<I, K, V>(pairs: I) -> Env
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), ..Env::default() }
+    }
+
+    pub fn load_dotenv(&mut self, path: &Path) -> Result<()> {
+        let iter =
+            dotenvy::from_path_iter(path).with_context(|| format!("cannot read {}", path.display()))?;
+        for item in iter {
+            let (k, v) = item.map_err(|e| {
+                // dotenvy's error may quote the line, which may hold a password.
+                anyhow!("cannot parse {}: {}", path.display(), redact_url(&e.to_string()))
+            })?;
+            self.dotenv.insert(k, v);
+        }
+        self.dotenv_path = Some(path.to_path_buf());
+        Ok(())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.vars.get(key).or_else(|| self.dotenv.get(key)).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    fn only_in_dotenv(&self, key: &str) -> bool {
+        self.vars.get(key).is_none_or(|v| v.is_empty()) && self.dotenv.contains_key(key)
+    }
+}
+
+/// What the resolution found: a connection, or "use the managed local cluster".
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    Conn(Box<ConnConfig>),
+    Local,
+}
+
+const LIBPQ_VARS: [&str; 5] = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"];
+const DOCKER_VARS: [&str; 5] =
+    ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_PORT", "POSTGRES_HOST"];
+
+/// Resolve the connection in DESIGN.md's order: `--url`, `DATABASE_URL` (env, then `.env`), libpq
+/// variables, ToWow's docker variables, else the local cluster.
+pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
+    let mut cfg = if let Some(url) = flag_url {
+        ConnConfig::parse(url, Source::Flag)?
+    } else if let Some(url) = env.get("DATABASE_URL") {
+        let source = match (&env.dotenv_path, env.only_in_dotenv("DATABASE_URL")) {
+            (Some(p), true) => Source::DotEnv(p.clone()),
+            _ => Source::DatabaseUrl,
+        };
+        ConnConfig::parse(url, source)?
+    } else if LIBPQ_VARS.iter().any(|v| env.get(v).is_some()) {
+        let mut c = ConnConfig::empty(Source::Libpq);
+        if let Some(h) = env.get("PGHOST") {
+            c.set_param("host", h)?;
+        }
+        if let Some(p) = env.get("PGPORT") {
+            c.ports = parse_ports(p).context("PGPORT")?;
+        }
+        c.user = env.get("PGUSER").map(str::to_string);
+        c.dbname = env.get("PGDATABASE").map(str::to_string);
+        c
+    } else if DOCKER_VARS.iter().any(|v| env.get(v).is_some()) {
+        // The ToWow docker-compose defaults: towow / password / towow on localhost:5432.
+        let mut c = ConnConfig::empty(Source::Docker);
+        c.hosts = vec![env.get("POSTGRES_HOST").unwrap_or("localhost").to_string()];
+        c.ports = vec![match env.get("POSTGRES_PORT") {
+            Some(p) => parse_port(p).context("POSTGRES_PORT")?,
+            None => DEFAULT_PORT,
+        }];
+        c.user = Some(env.get("POSTGRES_USER").unwrap_or("towow").to_string());
+        c.password = Some(env.get("POSTGRES_PASSWORD").unwrap_or("password").to_string());
+        c.dbname = Some(env.get("POSTGRES_DB").unwrap_or("towow").to_string());
+        c
+    } else {
+        return Ok(Resolved::Local);
+    };
+    apply_libpq_defaults(&mut cfg, env)?;
+    Ok(Resolved::Conn(Box::new(cfg)))
+}
+
+/// Fill what a URL left out from libpq's variables, as libpq does.
+fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
+    if cfg.hosts.is_empty() {
+        cfg.hosts = vec![env.get("PGHOST").unwrap_or("localhost").to_string()];
+    }
+    if cfg.ports.is_empty()
+        && let Some(p) = env.get("PGPORT")
+    {
+        cfg.ports = parse_ports(p).context("PGPORT")?;
+    }
+    if cfg.user.is_none() {
+        cfg.user = env.get("PGUSER").map(str::to_string);
+    }
+    if cfg.dbname.is_none() {
+        cfg.dbname = env.get("PGDATABASE").map(str::to_string);
+    }
+    if cfg.password.is_none() {
+        cfg.password = env.get("PGPASSWORD").map(str::to_string);
+    }
+    let url_has_sslmode = matches!(cfg.source, Source::Flag | Source::DatabaseUrl | Source::DotEnv(_))
+        && cfg.sslmode != SslMode::Prefer;
+    if !url_has_sslmode && let Some(m) = env.get("PGSSLMODE") {
+        cfg.sslmode = SslMode::parse(m).context("PGSSLMODE")?;
+    }
+    for (field, var) in [
+        (&mut cfg.sslrootcert, "PGSSLROOTCERT"),
+        (&mut cfg.sslcert, "PGSSLCERT"),
+        (&mut cfg.sslkey, "PGSSLKEY"),
+    ] {
+        if field.is_none() {
+            *field = env.get(var).map(PathBuf::from);
+        }
+    }
+    if cfg.connect_timeout.is_none()
+        && let Some(t) = env.get("PGCONNECT_TIMEOUT")
+    {
+        let secs: u64 = t.parse().map_err(|_| anyhow!("PGCONNECT_TIMEOUT must be a number of seconds"))?;
+        cfg.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
+    }
+    Ok(())
+}
+
+/// The operating-system user name (libpq's default user).
+pub fn os_user_name() -> String {
+    // SAFETY: getpwuid returns a pointer into static storage or NULL; we copy the name at once.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if !pw.is_null() && !(*pw).pw_name.is_null() {
+            return std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned();
+        }
+    }
+    std::env::var("USER").unwrap_or_else(|_| "postgres".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> ConnConfig {
+        ConnConfig::parse(s, Source::Flag).unwrap()
+    }
+
+    #[test]
+    fn parses_towow_urls() {
+        let c = p("postgresql+asyncpg://towow:pa%40ss@db:5433/towow?sslmode=require");
+        assert_eq!(c.hosts, vec!["db"]);
+        assert_eq!(c.ports, vec![5433]);
+        assert_eq!(c.user.as_deref(), Some("towow"));
+        assert_eq!(c.password.as_deref(), Some("pa@ss"));
+        assert_eq!(c.dbname.as_deref(), Some("towow"));
+        assert_eq!(c.sslmode, SslMode::Require);
+        let c = p("postgres://u@[::1]:6000/d?sslmode=verify-full&sslrootcert=/tmp/ca.pem");
+        assert_eq!(c.hosts, vec!["::1"]);
+        assert_eq!(c.sslmode, SslMode::VerifyFull);
+        assert_eq!(c.sslrootcert, Some(PathBuf::from("/tmp/ca.pem")));
+        let c = p("postgresql://a:1,b:2/x");
+        assert_eq!(c.hosts, vec!["a", "b"]);
+        assert_eq!(c.ports, vec![1, 2]);
+        let c = p("postgresql:///towow?host=/var/run/postgresql");
+        assert_eq!(c.hosts, vec!["/var/run/postgresql"]);
+    }
+
+    #[test]
+    fn parses_keyword_value() {
+        let c = p("host=localhost port=5433 user=towow password='a b\\'c' dbname=towow sslmode=disable");
+        assert_eq!(c.password.as_deref(), Some("a b'c"));
+        assert_eq!(c.port(), 5433);
+        assert_eq!(c.sslmode, SslMode::Disable);
+    }
+
+    #[test]
+    fn rejects_bad_input_without_leaking_password() {
+        for bad in [
+            "postgresql://u:secret@h:0/d",
+            "postgresql://u:secret@h:99999/d",
+            "postgresql://u:secret@h:abc/d",
+            "postgresql://u:secret@h/d?sslmode=sometimes",
+            "mysql://u:secret@h/d",
+            "postgresql://u:secret@h/d?bogus=1",
+        ] {
+            let err = format!("{:#}", ConnConfig::parse(bad, Source::Flag).unwrap_err());
+            assert!(!err.contains("secret"), "{err}");
+            assert!(err.contains("***"), "{err}");
+        }
+        assert!(ConnConfig::parse("just words", Source::Flag).is_err());
+    }
+
+    #[test]
+    fn redacts() {
+        let c = p("postgresql://towow:hunter2@localhost/towow");
+        assert_eq!(c.to_string(), "postgresql://towow:***@localhost/towow");
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert_eq!(
+            redact_url("failed: postgres://a:b@c/d and password=xyz host=h"),
+            "failed: postgres://a:***@c/d and password=*** host=h"
+        );
+        assert_eq!(redact_url("password = 'x y' z"), "password = *** z");
+    }
+
+    #[test]
+    fn resolution_order() {
+        let env = Env::from_pairs([
+            ("DATABASE_URL", "postgresql://a@h1/d1"),
+            ("PGHOST", "h2"),
+            ("POSTGRES_USER", "x"),
+        ]);
+        let Resolved::Conn(c) = resolve(Some("postgresql://b@h0/d0"), &env).unwrap() else { panic!() };
+        assert_eq!(c.source, Source::Flag);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.hosts, vec!["h1"]);
+        let env = Env::from_pairs([("PGHOST", "h2"), ("PGPASSWORD", "pw"), ("POSTGRES_USER", "x")]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!((c.host(), c.password.as_deref()), ("h2", Some("pw")));
+        let env = Env::from_pairs([("POSTGRES_DB", "prod")]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.redacted_url(), "postgresql://towow:***@localhost:5432/prod");
+        assert!(matches!(resolve(None, &Env::default()).unwrap(), Resolved::Local));
+    }
+
+    #[test]
+    fn url_round_trip() {
+        let c = p("postgresql://to%20w:p%2Fw@h:5/d%2Fb?sslmode=disable");
+        assert_eq!(p(&c.url_with_password()), c);
+    }
+}

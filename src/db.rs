@@ -1,0 +1,365 @@
+//! Connections: a deadpool-postgres pool built from a [`ConnConfig`], the first connection retried
+//! with exponential backoff under `--wait`, and connection errors turned into one-line messages that
+//! name host, port, database and user (never the password) and say what to check.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, anyhow};
+use deadpool_postgres::{
+    ClientWrapper, Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
+};
+use tokio_postgres::error::SqlState;
+
+use crate::config::{ConnConfig, SslMode};
+use crate::tls::Connector;
+
+/// Session and pool settings that every command applies.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Keep retrying the first connection this long.
+    pub wait: Option<Duration>,
+    /// `statement_timeout` (`Some(ZERO)` = none, `None` = server default).
+    pub statement_timeout: Option<Duration>,
+    pub lock_timeout: Option<Duration>,
+    pub pool_size: usize,
+    pub pool_timeout: Duration,
+    /// Per-attempt TCP/TLS connect timeout when the URL gives none.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            wait: None,
+            statement_timeout: None,
+            lock_timeout: Some(Duration::from_secs(30)),
+            pool_size: 4,
+            pool_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A pool plus the settings it was built from.
+pub struct Db {
+    pub pool: Pool,
+    pub cfg: ConnConfig,
+    pub opts: ConnectOptions,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("cfg", &self.cfg).finish()
+    }
+}
+
+fn millis(d: Duration) -> u128 {
+    d.as_millis()
+}
+
+/// The tokio-postgres configuration for `cfg` (password included: never print it).
+pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> tokio_postgres::Config {
+    let mut pg = tokio_postgres::Config::new();
+    if cfg.hosts.is_empty() {
+        pg.host("localhost");
+    }
+    for h in &cfg.hosts {
+        if h.starts_with('/') {
+            pg.host_path(h);
+        } else {
+            pg.host(h);
+        }
+    }
+    for p in &cfg.ports {
+        pg.port(*p);
+    }
+    pg.user(cfg.user_or_default());
+    if let Some(pw) = &cfg.password {
+        pg.password(pw.as_bytes());
+    }
+    pg.dbname(cfg.dbname_or_default());
+    pg.application_name(&cfg.application_name);
+    pg.connect_timeout(cfg.connect_timeout.unwrap_or(opts.connect_timeout));
+    pg.ssl_mode(match cfg.sslmode {
+        SslMode::Disable | SslMode::Allow => tokio_postgres::config::SslMode::Disable,
+        SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+            tokio_postgres::config::SslMode::Require
+        }
+    });
+    let mut options = Vec::new();
+    if let Some(t) = opts.statement_timeout {
+        options.push(format!("-c statement_timeout={}", millis(t)));
+    }
+    if let Some(t) = opts.lock_timeout {
+        options.push(format!("-c lock_timeout={}", millis(t)));
+    }
+    if !options.is_empty() {
+        pg.options(options.join(" "));
+    }
+    pg
+}
+
+impl Db {
+    /// Build the pool and take one connection (retrying under `opts.wait`), so that an unreachable
+    /// server or a wrong password fails here with a clear message.
+    pub async fn connect(cfg: ConnConfig, opts: ConnectOptions) -> Result<Db> {
+        let db = Db::new(cfg, opts)?;
+        let client = db.first_connection().await?;
+        drop(client);
+        Ok(db)
+    }
+
+    /// Build the pool without connecting.
+    pub fn new(cfg: ConnConfig, opts: ConnectOptions) -> Result<Db> {
+        let connector = Connector::new(&cfg)?;
+        let mgr = Manager::from_connect(
+            pg_config(&cfg, &opts),
+            connector,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
+        let pool = Pool::builder(mgr)
+            .max_size(opts.pool_size.max(1))
+            .wait_timeout(Some(opts.pool_timeout))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|e| anyhow!("cannot build the connection pool: {e}"))?;
+        tracing::debug!(target = %cfg, source = %cfg.source, "connection pool ready");
+        Ok(Db { pool, cfg, opts })
+    }
+
+    async fn first_connection(&self) -> Result<Object> {
+        let started = Instant::now();
+        let deadline = self.opts.wait.map(|w| started + w);
+        let mut delay = Duration::from_millis(100);
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            match self.pool.get().await {
+                Ok(c) => {
+                    if attempts > 1 {
+                        tracing::info!(
+                            "connected to {} after {attempts} attempts ({:.1}s)",
+                            self.cfg.describe(),
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    return Ok(c);
+                }
+                Err(e) => {
+                    let retry = is_transient(&e);
+                    match deadline {
+                        Some(d) if retry && Instant::now() + delay < d => {
+                            let why = connect_error(&e, &self.cfg);
+                            if attempts == 1 {
+                                tracing::info!(
+                                    "waiting up to {:.0}s for {} to accept connections",
+                                    self.opts.wait.unwrap_or_default().as_secs_f64(),
+                                    self.cfg.describe()
+                                );
+                            }
+                            tracing::debug!("attempt {attempts}: {why}; retrying in {delay:?}");
+                            tokio::time::sleep(delay).await;
+                            delay = (delay * 2).min(Duration::from_secs(2));
+                        }
+                        Some(_) if retry => {
+                            return Err(connect_error(&e, &self.cfg).context(format!(
+                                "gave up after waiting {:.0}s ({attempts} attempts)",
+                                started.elapsed().as_secs_f64()
+                            )));
+                        }
+                        _ => return Err(connect_error(&e, &self.cfg)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// A pooled connection.
+    pub async fn get(&self) -> Result<Object> {
+        self.pool.get().await.map_err(|e| connect_error(&e, &self.cfg))
+    }
+
+    /// A connection taken out of the pool: it closes when dropped, so session state such as an
+    /// advisory lock never leaks back into the pool.
+    pub async fn dedicated(&self) -> Result<ClientWrapper> {
+        Ok(Object::take(self.get().await?))
+    }
+
+    /// The same target with another database name (e.g. `postgres` to create the target).
+    pub fn with_dbname(&self, dbname: &str) -> Result<Db> {
+        let mut cfg = self.cfg.clone();
+        cfg.dbname = Some(dbname.to_string());
+        let mut opts = self.opts.clone();
+        opts.pool_size = 1;
+        Db::new(cfg, opts)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether waiting may help: the server is down, starting, or full.
+pub fn is_transient(e: &PoolError) -> bool {
+    match e {
+        PoolError::Timeout(_) => true,
+        PoolError::Backend(pe) => match pe.as_db_error() {
+            Some(db) => matches!(
+                *db.code(),
+                SqlState::CANNOT_CONNECT_NOW
+                    | SqlState::TOO_MANY_CONNECTIONS
+                    | SqlState::CONNECTION_FAILURE
+                    | SqlState::SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION
+                    | SqlState::ADMIN_SHUTDOWN
+                    | SqlState::CRASH_SHUTDOWN
+            ),
+            None => true,
+        },
+        _ => false,
+    }
+}
+
+/// A failed connection: a one-line message, and the server's SQLSTATE when it sent one.
+#[derive(Debug, Clone)]
+pub struct ConnectError {
+    pub message: String,
+    pub sqlstate: Option<SqlState>,
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// The SQLSTATE of a failed connection or statement, if the server sent one.
+pub fn connect_sqlstate(e: &anyhow::Error) -> Option<SqlState> {
+    e.chain().find_map(|c| {
+        if let Some(ce) = c.downcast_ref::<ConnectError>() {
+            return ce.sqlstate.clone();
+        }
+        c.downcast_ref::<tokio_postgres::Error>().and_then(|pe| pe.as_db_error()).map(|db| db.code().clone())
+    })
+}
+
+/// A one-line error for a failed connection: what, where (no password), and what to check.
+pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
+    let target = cfg.describe();
+    let (what, hint): (String, String) = match e {
+        PoolError::Timeout(_) => (
+            "timed out".into(),
+            "is the host reachable and the port open? (raise --pool-timeout or connect_timeout)".into(),
+        ),
+        PoolError::Backend(pe) => match pe.as_db_error() {
+            Some(db) => {
+                let hint = match *db.code() {
+                    SqlState::INVALID_PASSWORD => {
+                        "check the password (URL, PGPASSWORD, ~/.pgpass)".to_string()
+                    }
+                    SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                        "check that the role exists and pg_hba.conf lets it in from here".to_string()
+                    }
+                    SqlState::INVALID_CATALOG_NAME => format!(
+                        "create it with `towow-db init` (or CREATE DATABASE \"{}\")",
+                        cfg.dbname_or_default()
+                    ),
+                    SqlState::CANNOT_CONNECT_NOW => {
+                        "the server is starting up or shutting down; retry with --wait 30s".into()
+                    }
+                    SqlState::TOO_MANY_CONNECTIONS => {
+                        "the server is out of connections; retry later or with --wait".into()
+                    }
+                    _ => db.hint().unwrap_or("").to_string(),
+                };
+                (format!("{} (SQLSTATE {})", db.message(), db.code().code()), hint)
+            }
+            None => {
+                let msg = one_line(&crate::error::error_chain(pe));
+                let hint = if msg.contains("refused") {
+                    format!(
+                        "is PostgreSQL running and accepting TCP connections on {}:{}? (use --wait 30s when it is still starting)",
+                        cfg.host(),
+                        cfg.port()
+                    )
+                } else if msg.contains("lookup") || msg.contains("resolve") {
+                    format!("check the host name `{}`", cfg.host())
+                } else if msg.contains("timeout") || msg.contains("timed out") {
+                    "is the host reachable and the port open (firewall, security group)?".into()
+                } else if msg.to_ascii_lowercase().contains("tls")
+                    || msg.contains("ssl")
+                    || msg.contains("certificate")
+                {
+                    "check sslmode and the certificates (sslrootcert, sslcert, sslkey)".into()
+                } else {
+                    String::new()
+                };
+                (msg, hint)
+            }
+        },
+        other => (one_line(&other.to_string()), String::new()),
+    };
+    let what = crate::config::redact_url(&what);
+    let sqlstate = match e {
+        PoolError::Backend(pe) => pe.as_db_error().map(|db| db.code().clone()),
+        _ => None,
+    };
+    let message = if hint.is_empty() {
+        format!("cannot connect to {target}: {what}")
+    } else {
+        format!("cannot connect to {target}: {what} — {hint}")
+    };
+    anyhow::Error::new(ConnectError { message, sqlstate })
+}
+
+/// Does `e` (anywhere in its chain) carry this SQLSTATE?
+pub fn has_sqlstate(e: &anyhow::Error, state: &SqlState) -> bool {
+    connect_sqlstate(e).as_ref() == Some(state)
+}
+
+/// Make sure the target database exists: when the server says it does not, connect to a
+/// maintenance database and create it (if the role may). Returns whether it was created.
+pub async fn ensure_database(cfg: &ConnConfig, opts: &ConnectOptions) -> Result<bool> {
+    let probe = Db::new(cfg.clone(), opts.clone())?;
+    let err = match probe.first_connection().await {
+        Ok(_) => return Ok(false),
+        Err(e) => e,
+    };
+    if !has_sqlstate(&err, &SqlState::INVALID_CATALOG_NAME) {
+        return Err(err);
+    }
+    let dbname = cfg.dbname_or_default();
+    let mut last_err = err;
+    for maint in ["postgres", "template1"] {
+        let admin = match probe.with_dbname(maint) {
+            Ok(a) => a,
+            Err(e) => {
+                last_err = e;
+                continue;
+            }
+        };
+        let client = match admin.get().await {
+            Ok(c) => c,
+            Err(e) => {
+                last_err = e;
+                continue;
+            }
+        };
+        let sql = format!("CREATE DATABASE {}", crate::sql::quote_ident(&dbname));
+        return match client.batch_execute(&sql).await {
+            Ok(()) => {
+                tracing::debug!("created database \"{dbname}\"");
+                Ok(true)
+            }
+            Err(e) if e.code() == Some(&SqlState::DUPLICATE_DATABASE) => Ok(false),
+            Err(e) => Err(anyhow!(
+                "database \"{dbname}\" does not exist and cannot be created as user \"{}\": {} — create it (CREATE DATABASE \"{dbname}\") or grant CREATEDB",
+                cfg.user_or_default(),
+                crate::error::pg_message(&e)
+            )),
+        };
+    }
+    Err(last_err)
+}

@@ -1,0 +1,87 @@
+//! Error rendering and exit codes (DESIGN.md: 0 success, 1 failure, 2 usage; `--check` uses the
+//! monitoring convention 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+
+use std::fmt;
+
+/// A command that has already reported its outcome and only needs a non-zero exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit(pub u8);
+
+impl fmt::Display for Exit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exit status {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// A database error as one line: message and SQLSTATE, then DETAIL / HINT / WHERE when present.
+pub fn pg_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+            if let Some(d) = db.detail() {
+                s.push_str(&format!("; DETAIL: {d}"));
+            }
+            if let Some(h) = db.hint() {
+                s.push_str(&format!("; HINT: {h}"));
+            }
+            if let Some(w) = db.where_() {
+                s.push_str(&format!("; WHERE: {}", w.lines().next().unwrap_or(w)));
+            }
+            s
+        }
+        None => error_chain(e),
+    }
+}
+
+/// An error and its sources as one `a: b: c` string, skipping sources already in the text.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let cs = c.to_string();
+        if !s.contains(&cs) {
+            s.push_str(": ");
+            s.push_str(&cs);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// Render an error chain for stderr: `context: cause: database error (SQLSTATE …)`, with any
+/// password redacted.
+pub fn render(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = match cause.downcast_ref::<tokio_postgres::Error>() {
+            Some(pe) => pg_message(pe),
+            None => cause.to_string(),
+        };
+        if parts.iter().any(|p| p.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+        if cause.downcast_ref::<tokio_postgres::Error>().is_some() {
+            break;
+        }
+    }
+    crate::config::redact_url(&parts.join(": "))
+}
+
+/// The process exit status for an error.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    err.chain().find_map(|c| c.downcast_ref::<Exit>()).map(|e| e.0).unwrap_or(1)
+}
+
+/// Extension to turn a tokio-postgres result into an anyhow one with the full database message.
+pub trait PgContext<T> {
+    fn pg_context<C: fmt::Display>(self, what: C) -> anyhow::Result<T>;
+}
+
+impl<T> PgContext<T> for Result<T, tokio_postgres::Error> {
+    fn pg_context<C: fmt::Display>(self, what: C) -> anyhow::Result<T> {
+        self.map_err(|e| anyhow::anyhow!("{what}: {}", pg_message(&e)))
+    }
+}

@@ -1,0 +1,49 @@
+//! Diagnostics on stderr through `tracing`: plain lines for progress notes (`info`), prefixed
+//! `warning:` / `error:` / `debug:` for the rest. `-q` keeps errors only, `-v` adds debug detail
+//! from towow-db, `-vv` from every library. `TOWOW_LOG` (an `EnvFilter`) overrides all of it.
+//! Nothing logged here may contain a password: connection targets are logged redacted.
+
+use std::fmt;
+
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
+
+struct Plain;
+
+impl<S, N> FormatEvent<S, N> for Plain
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut w: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+        let prefix = match *event.metadata().level() {
+            Level::ERROR => "error: ",
+            Level::WARN => "warning: ",
+            Level::INFO => "",
+            Level::DEBUG => "debug: ",
+            Level::TRACE => "trace: ",
+        };
+        w.write_str(prefix)?;
+        ctx.field_format().format_fields(w.by_ref(), event)?;
+        writeln!(w)
+    }
+}
+
+/// Install the stderr logger for the given `-v` count and `-q`.
+pub fn init(verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn,towow_db=info",
+        (false, 1) => "warn,towow_db=debug",
+        _ => "debug,towow_db=trace",
+    };
+    let filter = EnvFilter::try_from_env("TOWOW_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .event_format(Plain)
+        .try_init();
+}

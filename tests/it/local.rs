@@ -1,0 +1,92 @@
+//! The managed local cluster: the embedded default when nothing is configured, and `local`.
+
+use crate::common::*;
+
+/// The binary with no connection configured at all, and its local cluster in `dir`.
+fn local_cmd(dir: &std::path::Path) -> std::process::Command {
+    let mut c = cmd();
+    c.env("TOWOW_LOCAL_DIR", dir);
+    c
+}
+
+#[test]
+fn the_embedded_default_works_with_nothing_configured() {
+    let dir = scratch_dir("embedded");
+    reap_on_exit(&dir);
+    // `cmd()` removes DATABASE_URL, PG*, POSTGRES_*, DB_POOL_* and runs where no .env exists.
+    let o = local_cmd(&dir).args(["init", "--format", "json"]).output().unwrap();
+    assert_ok(&o);
+    let e = stderr(&o);
+    assert!(e.contains("local") && e.contains("started"), "says so on stderr: {e}");
+    assert!(e.contains("***"), "the URL is shown redacted: {e}");
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["schema_version"], 2);
+
+    // Second command: the cluster is already running, nothing to start.
+    let o = local_cmd(&dir).args(["migrate", "status", "--format", "json"]).output().unwrap();
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["migrations"].as_array().unwrap().iter().all(|m| m["state"] == "applied"), "{j}");
+
+    // `local url` prints a URL (last line) that works as DATABASE_URL as is.
+    let o = local_cmd(&dir).args(["local", "url"]).output().unwrap();
+    assert_ok(&o);
+    let url = stdout(&o).lines().last().unwrap().to_string();
+    assert!(url.starts_with("postgresql://towow:") && !url.contains("***"), "{url}");
+    let o = cmd().env("DATABASE_URL", &url).args(["migrate", "verify"]).output().unwrap();
+    assert_ok(&o);
+
+    // status, stop (data kept), start again (same data), destroy (asks first).
+    let o = local_cmd(&dir).args(["local", "status", "--format", "json"]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((j["exists"].as_bool(), j["running"].as_bool()), (Some(true), Some(true)), "{j}");
+    assert!(
+        !j.to_string().contains(url.split(':').nth(2).unwrap().split('@').next().unwrap()),
+        "no password in status"
+    );
+    assert_ok(&local_cmd(&dir).args(["local", "stop"]).output().unwrap());
+    let o = local_cmd(&dir).args(["local", "status", "--format", "json"]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["running"], false);
+    let o = local_cmd(&dir).args(["local", "start"]).output().unwrap();
+    assert_ok(&o);
+    let o = local_cmd(&dir).args(["local", "start"]).output().unwrap();
+    assert_ok(&o);
+    assert!(stderr(&o).contains("already running"), "start is idempotent: {}", stderr(&o));
+    let o = local_cmd(&dir).args(["migrate", "verify"]).output().unwrap();
+    assert_ok(&o);
+
+    let o = local_cmd(&dir).args(["local", "destroy"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "destroy without a terminal and --yes refuses");
+    assert!(dir.join("data").exists());
+    assert_ok(&local_cmd(&dir).args(["local", "destroy", "--yes"]).output().unwrap());
+    assert!(!dir.exists());
+}
+
+#[test]
+fn the_cluster_runs_unprivileged_with_its_data_outside_root() {
+    let dir = scratch_dir("owner");
+    reap_on_exit(&dir);
+    let cluster = towow_db::local::LocalCluster::new(&dir);
+    cluster.start(&towow_db::local::InitOptions { unsafe_fast: true, ..Default::default() }).unwrap();
+    let st = cluster.status().unwrap();
+    assert!(st.running);
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(dir.join("data")).unwrap().uid();
+    if unsafe { libc::geteuid() } == 0 {
+        assert_ne!(owner, 0, "the server's data must not belong to root");
+    }
+    // The password file is private.
+    let mode = std::fs::metadata(dir.join("local.json")).unwrap().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    cluster.destroy().unwrap();
+    assert!(!dir.exists());
+}
+
+#[test]
+fn default_dir_is_reachable_by_the_server_user() {
+    let d = towow_db::local::LocalCluster::default_dir();
+    if unsafe { libc::geteuid() } == 0 && std::env::var_os("TOWOW_LOCAL_DIR").is_none() {
+        assert!(!d.starts_with("/root"), "{}", d.display());
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests against a real PostgreSQL cluster that the suite starts itself.
+
+mod common;
+mod connection;
+mod local;
+mod migrate;
+mod schema;
