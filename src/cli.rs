@@ -18,6 +18,74 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{e} (expected e.g. `30s`, `2m`, `1500ms`, `0` for none)"))
 }
 
+/// Parse a row count: `1000`, `1_000_000`, `1,000`, `1e6`, `2k`, `3M`; refuses negatives,
+/// fractions, non-numbers and absurd sizes (`1e99`).
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err(format!("`{t}` is negative; a count is 0 or more"));
+    }
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1e3),
+        Some((i, 'm' | 'M')) => (&t[..i], 1e6),
+        Some((i, 'g' | 'G')) => (&t[..i], 1e9),
+        _ => (t, 1.0),
+    };
+    let clean: String = num.chars().filter(|c| *c != '_' && *c != ',').collect();
+    let bad = || format!("`{t}` is not a number (e.g. 1000, 1_000_000, 1e6, 2M)");
+    if clean.is_empty() || !clean.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+')) {
+        return Err(bad());
+    }
+    let value = if mult == 1.0 && clean.chars().all(|c| c.is_ascii_digit()) {
+        clean.parse::<u64>().map_err(|_| format!("`{t}` is far too large for a count"))?
+    } else {
+        let f: f64 = clean.parse().map_err(|_| bad())?;
+        let v = f * mult;
+        if !v.is_finite() || v > 1e15 {
+            return Err(format!("`{t}` is far too large for a count"));
+        }
+        if v.fract() != 0.0 {
+            return Err(format!("`{t}` is not a whole number"));
+        }
+        v as u64
+    };
+    if value > 1_000_000_000_000 {
+        return Err(format!("`{t}` is far too large for a count"));
+    }
+    Ok(value)
+}
+
+/// A count of at least 1.
+pub fn parse_positive_count(s: &str) -> Result<u64, String> {
+    match parse_count(s)? {
+        0 => Err("must be at least 1".into()),
+        n => Ok(n),
+    }
+}
+
+/// A per-demand count (0 allowed, at most `data::MAX_PER_DEMAND`).
+pub fn parse_per_demand(s: &str) -> Result<u32, String> {
+    let n = parse_count(s)?;
+    if n > crate::data::MAX_PER_DEMAND as u64 {
+        return Err(format!(
+            "{n} per demand is more than this tool generates (at most {})",
+            crate::data::MAX_PER_DEMAND
+        ));
+    }
+    Ok(n as u32)
+}
+
+/// `--as-of`: a date (`2026-06-01`) or an RFC 3339 time, as UTC seconds.
+pub fn parse_as_of(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).map(|x| x.and_utc().timestamp()).unwrap_or_default());
+    }
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| d.timestamp())
+        .map_err(|_| format!("`{t}` is not a date (2026-06-01) or an RFC 3339 time (2026-06-01T12:00:00Z)"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     /// Human-readable tables.
@@ -105,6 +173,19 @@ pub enum Command {
     )]
     Migrate(MigrateArgs),
 
+    /// Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY).
+    #[command(
+        after_help = "Examples:\n  towow-db seed                                   # the ToWow sample rows (idempotent)\n  towow-db seed --file my-seed.jsonl\n  towow-db seed --demands 100000 --responses-per-demand 5 --channels-per-demand 1\n  towow-db seed --demands 1M --seed 7 --format json"
+    )]
+    Seed(SeedArgs),
+
+    /// Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing.
+    #[command(
+        name = "mock-agents",
+        after_help = "Examples:\n  towow-db mock-agents                      # the default 100, always the same\n  towow-db mock-agents --count 1000 --locale en\n  towow-db mock-agents --seed 42 --replace --yes"
+    )]
+    MockAgents(MockAgentsArgs),
+
     /// Manage the local PostgreSQL cluster used when no connection is configured.
     #[command(
         after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
@@ -134,12 +215,83 @@ pub struct InitArgs {
     pub mock_agents: bool,
 
     /// How many mock agents to load with --mock-agents.
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value = "100", value_parser = parse_positive_count, allow_negative_numbers = true)]
     pub mock_agents_count: u64,
+
+    /// Language of the mock agents' names and texts.
+    #[arg(long, value_enum, default_value_t)]
+    pub locale: crate::datagen::Locale,
 
     /// Do not create the database when it does not exist.
     #[arg(long)]
     pub no_create_database: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// Flags shared by the data generators.
+#[derive(Debug, Clone, Args)]
+pub struct GenArgs {
+    /// Random seed: the same seed gives the same rows, ids included.
+    #[arg(long, value_name = "N", default_value_t = crate::datagen::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// Language of generated names and texts.
+    #[arg(long, value_enum, default_value_t)]
+    pub locale: crate::datagen::Locale,
+
+    /// Generate times as if today were this date (fixed by default so that a seed always gives
+    /// the same rows).
+    #[arg(long, value_name = "DATE", default_value = "2026-06-01", value_parser = parse_as_of)]
+    pub as_of: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Load this seed file (JSON Lines, the format of seeds/sample.jsonl) instead of the sample.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<std::path::PathBuf>,
+
+    /// Also load the ToWow sample rows (the default when no --file and no --demands is given).
+    #[arg(long)]
+    pub sample_data: bool,
+
+    /// Generate this many demands (with their responses and channels).
+    #[arg(long, value_name = "N", value_parser = parse_positive_count, allow_negative_numbers = true)]
+    pub demands: Option<u64>,
+
+    /// Agent responses per generated demand [default: 3].
+    #[arg(long, value_name = "M", value_parser = parse_per_demand, requires = "demands", allow_negative_numbers = true)]
+    pub responses_per_demand: Option<u32>,
+
+    /// Collaboration channels per generated demand [default: 1].
+    #[arg(long, value_name = "K", value_parser = parse_per_demand, requires = "demands", allow_negative_numbers = true)]
+    pub channels_per_demand: Option<u32>,
+
+    #[command(flatten)]
+    pub generator: GenArgs,
+
+    /// Delete previously generated demands (and their responses and channels) first. Asks.
+    #[arg(long, requires = "demands")]
+    pub replace: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MockAgentsArgs {
+    /// How many agents the set has.
+    #[arg(long, value_name = "N", default_value = "100", value_parser = parse_positive_count, allow_negative_numbers = true)]
+    pub count: u64,
+
+    #[command(flatten)]
+    pub generator: GenArgs,
+
+    /// Delete every earlier towow-db mock agent (and, by cascade, their responses) first. Asks.
+    #[arg(long)]
+    pub replace: bool,
 
     #[command(flatten)]
     pub confirm: ConfirmArgs,
@@ -247,4 +399,37 @@ pub enum LocalAction {
     Url,
     /// Stop the cluster and delete its data (asks first).
     Destroy(ConfirmArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count("1000"), Ok(1000));
+        assert_eq!(parse_count("1_000_000"), Ok(1_000_000));
+        assert_eq!(parse_count("1,000"), Ok(1000));
+        assert_eq!(parse_count("1e6"), Ok(1_000_000));
+        assert_eq!(parse_count("2k"), Ok(2000));
+        assert_eq!(parse_count("1.5M"), Ok(1_500_000));
+        assert_eq!(parse_count("0"), Ok(0));
+        for (bad, why) in [
+            ("-5", "negative"),
+            ("abc", "not a number"),
+            ("", "not a number"),
+            ("1e99", "far too large"),
+            ("99999999999999999999999", "far too large"),
+            ("1.5", "not a whole number"),
+            ("inf", "not a number"),
+            ("NaN", "not a number"),
+        ] {
+            let e = parse_count(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        assert!(parse_positive_count("0").is_err());
+        assert!(parse_per_demand("20000").is_err());
+        assert_eq!(parse_as_of("2026-06-01"), Ok(1_780_272_000));
+        assert!(parse_as_of("June").is_err());
+    }
 }

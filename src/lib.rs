@@ -8,12 +8,16 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod confirm;
+pub mod data;
+pub mod datagen;
 pub mod db;
 pub mod error;
+pub mod load;
 pub mod local;
 pub mod logging;
 pub mod output;
 pub mod schema;
+pub mod seeds;
 pub mod sql;
 pub mod tls;
 

@@ -673,6 +673,7 @@ async fn down_locked(
 }
 
 /// One expected column of the ToWow tables: the contract with the app's models.
+#[derive(Debug)]
 pub struct ExpectedColumn {
     pub table: &'static str,
     pub column: &'static str,

@@ -1,12 +1,13 @@
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::InitArgs;
 use crate::commands::Ctx;
 use crate::commands::drop::{DropReport, drop_confirmed};
 use crate::commands::migrate::MIGRATE_STATEMENT_TIMEOUT;
+use crate::data::{self, LoadPlan, LoadReport, MockRequest};
 use crate::db::{Db, ensure_database};
 use crate::schema::{self, Step};
 
@@ -24,17 +25,24 @@ pub struct InitReport {
     pub dropped: Option<DropReport>,
     pub applied: Vec<Step>,
     pub schema_version: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadReport>,
     pub tables: Vec<TableCount>,
     pub millis: u64,
 }
 
 pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     let started = Instant::now();
-    if a.sample_data || a.mock_agents {
-        bail!(
-            "--sample-data and --mock-agents are not available in this version yet; run `towow-db init` for the schema alone"
-        );
-    }
+    let plan = LoadPlan {
+        sample: a.sample_data,
+        mock_agents: a.mock_agents.then(|| MockRequest {
+            count: a.mock_agents_count,
+            locale: a.locale,
+            ..MockRequest::default()
+        }),
+        ..LoadPlan::default()
+    };
+    data::check_counts(plan.mock_agents.as_ref(), None)?;
     let cfg = ctx.target().await?;
     let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
     let created_database = if a.no_create_database { false } else { ensure_database(&cfg, &opts).await? };
@@ -44,6 +52,11 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     let db = Db::connect(cfg, opts).await?;
     let dropped = if a.drop { Some(drop_confirmed(ctx, &db, a.confirm.yes).await?) } else { None };
     let up = schema::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
+    let load = if plan.sample || plan.mock_agents.is_some() {
+        Some(data::load(&db, &plan, ctx.out.quiet).await?)
+    } else {
+        None
+    };
     let client = db.get().await?;
     let tables = schema::table_counts(&client)
         .await?
@@ -56,6 +69,7 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
         dropped,
         applied: up.applied,
         schema_version: up.current_version,
+        load,
         tables,
         millis: started.elapsed().as_millis() as u64,
     };
@@ -76,6 +90,19 @@ fn render(ctx: &Ctx, r: &InitReport) -> Result<()> {
     } else {
         let list: Vec<String> = r.applied.iter().map(|s| format!("V{}__{}", s.version, s.name)).collect();
         ctx.out.note(format!("applied {}", list.join(", ")));
+    }
+    if let Some(l) = &r.load {
+        if let Some(m) = &l.mock_agents {
+            ctx.out.note(format!(
+                "mock agents: {} inserted, {} already present (seed {}, {})",
+                m.inserted, m.already_present, m.seed, m.locale
+            ));
+        }
+        if let Some(s) = &l.sample {
+            let ins: u64 = s.tables.values().map(|c| c.inserted).sum();
+            let upd: u64 = s.tables.values().map(|c| c.updated).sum();
+            ctx.out.note(format!("sample data: {ins} rows inserted, {upd} restored to the sample's values"));
+        }
     }
     ctx.out.table(&["table", "rows"], r.tables.iter().map(|t| vec![t.table.clone(), t.rows.to_string()]))?;
     ctx.out.note(format!(

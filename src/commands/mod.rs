@@ -14,6 +14,7 @@ pub mod drop;
 pub mod init;
 pub mod local;
 pub mod migrate;
+pub mod seed;
 
 /// What every command gets: the global flags, the environment, the output.
 pub struct Ctx {
@@ -100,5 +101,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Drop(a) => drop::run(ctx, a).await,
         Command::Migrate(a) => migrate::run(ctx, a).await,
         Command::Local(a) => local::run(ctx, a).await,
+        Command::Seed(a) => seed::seed(ctx, a).await,
+        Command::MockAgents(a) => seed::mock_agents(ctx, a).await,
     }
 }

@@ -1,0 +1,256 @@
+//! Loading generated rows through tokio-postgres **binary COPY** (`BinaryCopyInWriter`).
+//!
+//! Rows are produced on a generator thread and handed over in batches through a bounded channel,
+//! so generation overlaps with encoding and transfer while the server ingests, and memory stays
+//! flat whatever the row count: at most a few batches exist at once. The heavy work (formatting
+//! texts and JSON) happens on the generator thread; the writer only copies bytes into COPY frames.
+//!
+//! Dropping the load future (an error, Ctrl-C) drops the channel, which stops the generator, and
+//! aborts the COPY; the caller's transaction then rolls back.
+
+use std::error::Error as StdError;
+use std::io::IsTerminal;
+use std::pin::pin;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use bytes::{BufMut, BytesMut};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::sync::mpsc;
+use tokio_postgres::Transaction;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{IsNull, ToSql, Type, accepts, to_sql_checked};
+
+use crate::datagen::agents::AgentRow;
+use crate::datagen::demands::{ChannelRow, DemandRow, ResponseRow};
+use crate::datagen::{Json, Ts};
+use crate::error::pg_message;
+
+/// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+impl ToSql for Ts {
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        out.put_i64(self.0 - PG_EPOCH_MICROS);
+        Ok(IsNull::No)
+    }
+    accepts!(TIMESTAMPTZ, TIMESTAMP);
+    to_sql_checked!();
+}
+
+impl ToSql for Json {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        if *ty == Type::JSONB {
+            out.put_u8(1); // jsonb binary format version
+        }
+        out.put_slice(self.0.as_bytes());
+        Ok(IsNull::No)
+    }
+    accepts!(JSONB, JSON);
+    to_sql_checked!();
+}
+
+/// A row type that can be loaded with binary COPY.
+pub trait CopyRow: Send + 'static {
+    const TABLE: &'static str;
+    /// Column names and types, in COPY order.
+    const COLUMNS: &'static [(&'static str, Type)];
+    /// The values of this row, in `COLUMNS` order.
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)>;
+}
+
+/// Implement [`CopyRow`] from one list of `field: TYPE` pairs; field names are the column names,
+/// so the COPY column list and the values cannot drift apart.
+macro_rules! copy_row {
+    ($ty:ty, $table:literal, [$($field:ident: $pg:ident),* $(,)?]) => {
+        impl CopyRow for $ty {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static [(&'static str, Type)] = &[$((stringify!($field), Type::$pg)),*];
+            fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+                vec![$(&self.$field),*]
+            }
+        }
+    };
+}
+
+copy_row!(AgentRow, "agent_profiles", [
+    id: UUID, name: VARCHAR, agent_type: VARCHAR, description: TEXT, capabilities: JSONB,
+    pricing_info: JSONB, config: JSONB, is_active: BOOL, rating: FLOAT8, total_collaborations: INT4,
+    created_at: TIMESTAMPTZ, updated_at: TIMESTAMPTZ,
+]);
+
+copy_row!(DemandRow, "demands", [
+    id: UUID, title: VARCHAR, description: TEXT, user_id: VARCHAR, requirements: JSONB, budget: JSONB,
+    deadline: TIMESTAMPTZ, status: VARCHAR, tags: JSONB, extra_metadata: JSONB, created_at: TIMESTAMPTZ,
+    updated_at: TIMESTAMPTZ,
+]);
+
+copy_row!(ResponseRow, "agent_responses", [
+    id: UUID, demand_id: UUID, agent_id: UUID, message: TEXT, proposal: JSONB, status: VARCHAR,
+    relevance_score: FLOAT8, extra_metadata: JSONB, created_at: TIMESTAMPTZ, updated_at: TIMESTAMPTZ,
+]);
+
+copy_row!(ChannelRow, "collaboration_channels", [
+    id: UUID, name: VARCHAR, description: TEXT, demand_id: UUID, participants: JSONB, status: VARCHAR,
+    context: JSONB, message_count: INT4, last_message_at: TIMESTAMPTZ, settings: JSONB,
+    created_at: TIMESTAMPTZ, updated_at: TIMESTAMPTZ,
+]);
+
+/// The `COPY table (columns) FROM STDIN (FORMAT binary)` statement for a row type.
+pub fn copy_statement<R: CopyRow>(table: &str) -> String {
+    let cols: Vec<String> = R::COLUMNS.iter().map(|(c, _)| crate::sql::quote_ident(c)).collect();
+    format!("COPY {} ({}) FROM STDIN (FORMAT binary)", crate::sql::quote_ident(table), cols.join(", "))
+}
+
+/// Rows per batch handed from the generator thread to the writer.
+const BATCH_ROWS: usize = 2048;
+/// Batches in flight between them.
+const CHANNEL_BATCHES: usize = 4;
+
+/// Progress on stderr: an indicatif bar (rows, rows/s, ETA) on a terminal, nothing otherwise.
+#[derive(Clone)]
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A bar for `total` rows when stderr is a terminal and `quiet` is off; otherwise silent.
+    pub fn new(total: u64, quiet: bool) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg:24} [{bar:30}] {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar: Some(bar) }
+    }
+
+    pub fn hidden() -> Progress {
+        Progress { bar: None }
+    }
+
+    pub fn set_table(&self, table: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(table.to_string());
+        }
+    }
+
+    pub fn inc(&self, rows: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(rows);
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Start a generator thread that calls `generate(unit, &mut batch)` for each unit in
+/// `units` (a unit may add any number of rows) and sends full batches down a bounded channel. It
+/// stops when the receiver is dropped.
+pub fn spawn_generator<R, F>(units: std::ops::Range<u64>, mut generate: F) -> Result<mpsc::Receiver<Vec<R>>>
+where
+    R: CopyRow,
+    F: FnMut(u64, &mut Vec<R>) + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel::<Vec<R>>(CHANNEL_BATCHES);
+    std::thread::Builder::new()
+        .name(format!("generate {}", R::TABLE))
+        .spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            for u in units {
+                generate(u, &mut batch);
+                if batch.len() >= BATCH_ROWS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    if tx.blocking_send(full).is_err() {
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
+            }
+        })
+        .map_err(|e| anyhow!("cannot start the generator thread: {e}"))?;
+    Ok(rx)
+}
+
+/// COPY every row from `rows` into `table` (normally `R::TABLE`; a staging table with the same
+/// columns otherwise) within `tx`. Returns the number of rows copied.
+pub async fn copy_rows<R: CopyRow>(
+    tx: &Transaction<'_>,
+    table: &str,
+    mut rows: mpsc::Receiver<Vec<R>>,
+    progress: &Progress,
+) -> Result<u64> {
+    progress.set_table(table);
+    let sink = tx
+        .copy_in(&copy_statement::<R>(table))
+        .await
+        .map_err(|e| anyhow!("cannot start COPY into {table}: {}", pg_message(&e)))?;
+    let types: Vec<Type> = R::COLUMNS.iter().map(|(_, t)| t.clone()).collect();
+    let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
+    let mut sent = 0u64;
+    while let Some(batch) = rows.recv().await {
+        for row in &batch {
+            writer.as_mut().write(&row.values()).await.map_err(|e| copy_error(table, e, sent))?;
+            sent += 1;
+        }
+        progress.inc(batch.len() as u64);
+    }
+    let n = writer.as_mut().finish().await.map_err(|e| copy_error(table, e, sent))?;
+    Ok(n)
+}
+
+fn copy_error(table: &str, e: tokio_postgres::Error, sent: u64) -> anyhow::Error {
+    anyhow!("COPY into {table} failed after {sent} rows: {}", pg_message(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::EXPECTED_COLUMNS;
+
+    /// Every row type copies exactly the columns of its table, with matching types.
+    #[test]
+    fn copy_columns_match_the_schema() {
+        fn check<R: CopyRow>() {
+            let schema: Vec<&str> =
+                EXPECTED_COLUMNS.iter().filter(|c| c.table == R::TABLE).map(|c| c.column).collect();
+            let ours: Vec<&str> = R::COLUMNS.iter().map(|(c, _)| *c).collect();
+            assert_eq!(ours, schema, "{}", R::TABLE);
+            for (c, t) in R::COLUMNS {
+                let want = &EXPECTED_COLUMNS
+                    .iter()
+                    .find(|e| e.table == R::TABLE && e.column == *c)
+                    .unwrap()
+                    .data_type;
+                let ok = match *t {
+                    Type::UUID => *want == "uuid",
+                    Type::VARCHAR => want.starts_with("character varying"),
+                    Type::TEXT => *want == "text",
+                    Type::JSONB => *want == "jsonb",
+                    Type::BOOL => *want == "boolean",
+                    Type::FLOAT8 => *want == "double precision",
+                    Type::INT4 => *want == "integer",
+                    Type::TIMESTAMPTZ => *want == "timestamp with time zone",
+                    _ => false,
+                };
+                assert!(ok, "{}.{c}: {t} vs {want}", R::TABLE);
+            }
+        }
+        check::<AgentRow>();
+        check::<DemandRow>();
+        check::<ResponseRow>();
+        check::<ChannelRow>();
+    }
+}
