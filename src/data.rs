@@ -223,9 +223,21 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
 }
 
 async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
-    tx.query_typed("SELECT pg_advisory_xact_lock($1)", &[(&LOAD_LOCK_KEY, Type::INT8)])
+    let free: bool = tx
+        .query_typed("SELECT pg_try_advisory_xact_lock($1)", &[(&LOAD_LOCK_KEY, Type::INT8)])
         .await
-        .pg_context("cannot take the load lock")?;
+        .pg_context("cannot take the load lock")?
+        .first()
+        .is_some_and(|r| r.get(0));
+    if !free {
+        tracing::info!("another towow-db load into this database is running: waiting for it to end");
+        tx.query_typed("SELECT pg_advisory_xact_lock($1)", &[(&LOAD_LOCK_KEY, Type::INT8)]).await.map_err(|e| {
+            anyhow!(
+                "another towow-db load into this database is still running: {} (raise --lock-timeout to wait longer)",
+                crate::error::pg_message(&e)
+            )
+        })?;
+    }
     let mut tally = Tally(BTreeMap::new());
     let sample = match plan.sample {
         true => Some(load_seed_file(tx, &seeds::sample()?, &mut tally).await?),

@@ -43,22 +43,31 @@ fn write_array(s: &mut String, f: impl FnOnce(&mut Arr<'_>)) {
     s.push(']');
 }
 
-/// Append `v` as a JSON string literal.
+/// Append `v` as a JSON string literal. Copies runs of plain bytes at once: every byte that needs
+/// escaping is ASCII, so a run never splits a UTF-8 character (this is the generator's hot spot).
 pub fn push_str_lit(s: &mut String, v: &str) {
+    s.reserve(v.len() + 2);
     s.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(s, "\\u{:04x}", c as u32);
-            }
-            c => s.push(c),
+    let mut start = 0;
+    for (i, b) in v.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        s.push_str(&v[start..i]);
+        if esc.is_empty() {
+            let _ = write!(s, "\\u{b:04x}");
+        } else {
+            s.push_str(esc);
         }
+        start = i + 1;
     }
+    s.push_str(&v[start..]);
     s.push('"');
 }
 

@@ -6,3 +6,4 @@ mod data;
 mod local;
 mod migrate;
 mod schema;
+mod terminal;
