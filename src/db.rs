@@ -112,12 +112,20 @@ impl Db {
 
     /// Build the pool without connecting.
     pub fn new(cfg: ConnConfig, opts: ConnectOptions) -> Result<Db> {
-        let connector = Connector::new(&cfg)?;
-        let mgr = Manager::from_connect(
-            pg_config(&cfg, &opts),
-            connector,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
+        let pg = pg_config(&cfg, &opts);
+        // For poolers that refuse the `options` startup parameter: the same without it.
+        let bare = pg.get_options().is_some().then(|| {
+            pg_config(&cfg, &ConnectOptions { statement_timeout: None, lock_timeout: None, ..opts.clone() })
+        });
+        let connector = Connector::new(&cfg, bare).map_err(|e| {
+            anyhow::Error::new(ConnectError {
+                message: format!("cannot connect to {}: {e:#}", cfg.describe()),
+                sqlstate: None,
+            })
+        })?;
+        tracing::debug!(tls = ?connector.plan(), "TLS settings");
+        let mgr =
+            Manager::from_connect(pg, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(mgr)
             .max_size(opts.pool_size.max(1))
             .wait_timeout(Some(opts.pool_timeout))
@@ -259,6 +267,16 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
                     SqlState::INVALID_PASSWORD => {
                         "check the password (URL, PGPASSWORD, ~/.pgpass)".to_string()
                     }
+                    SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                        if db.message().contains("no encryption") || db.message().contains("SSL off") =>
+                    {
+                        "pg_hba.conf lets this role in from here only over TLS (hostssl): use sslmode=require or stricter".to_string()
+                    }
+                    SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                        if db.message().contains("client certificate") =>
+                    {
+                        "pg_hba.conf wants a client certificate here: set sslcert and sslkey (or put them in ~/.postgresql/postgresql.crt and .key), signed by the server's ssl_ca_file".to_string()
+                    }
                     SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
                         "check that the role exists and pg_hba.conf lets it in from here".to_string()
                     }
@@ -288,6 +306,21 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
                     format!("check the host name `{}`", cfg.host())
                 } else if msg.contains("timeout") || msg.contains("timed out") {
                     "is the host reachable and the port open (firewall, security group)?".into()
+                } else if msg.contains("server does not support TLS") {
+                    format!(
+                        "the server does not accept TLS connections: turn ssl on in its postgresql.conf, or use sslmode=prefer (sslmode is {})",
+                        cfg.sslmode.as_str()
+                    )
+                } else if msg.contains("does not match the host name") {
+                    format!(
+                        "sslmode=verify-full checks that the server certificate names the host you connect to (`{}`): connect with a name from the certificate, or use sslmode=verify-ca",
+                        cfg.host()
+                    )
+                } else if msg.contains("not signed by a trusted root") {
+                    "check sslrootcert: it must hold the CA certificate that signed the server's certificate"
+                        .into()
+                } else if msg.contains("alert") && msg.contains("certificate") {
+                    "the server refused the TLS session: it may want a client certificate (sslcert, sslkey) signed by its ssl_ca_file".into()
                 } else if msg.to_ascii_lowercase().contains("tls")
                     || msg.contains("ssl")
                     || msg.contains("certificate")

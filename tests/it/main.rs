@@ -5,3 +5,4 @@ mod connection;
 mod local;
 mod migrate;
 mod schema;
+mod tls;
