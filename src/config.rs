@@ -635,6 +635,7 @@ pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
         return Ok(Resolved::Local);
     };
     apply_libpq_defaults(&mut cfg, env)?;
+    crate::pgpass::apply(&mut cfg, env);
     Ok(Resolved::Conn(Box::new(cfg)))
 }
 

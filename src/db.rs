@@ -222,7 +222,12 @@ pub fn is_transient(e: &PoolError) -> bool {
                     | SqlState::ADMIN_SHUTDOWN
                     | SqlState::CRASH_SHUTDOWN
             ),
-            None => true,
+            // Settings that no retry can fix: a missing password, a failed TLS handshake.
+            None => {
+                !crate::tls::is_handshake_error(pe)
+                    && !crate::error::error_chain(pe).contains("password missing")
+                    && !crate::error::error_chain(pe).contains("server does not support TLS")
+            }
         },
         _ => false,
     }
@@ -296,7 +301,9 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
             }
             None => {
                 let msg = one_line(&crate::error::error_chain(pe));
-                let hint = if msg.contains("refused") {
+                let hint = if msg.contains("password missing") {
+                    "the server asks for a password and none was given: put it in the URL, PGPASSWORD, or a line of ~/.pgpass / PGPASSFILE (mode 0600)".to_string()
+                } else if msg.contains("refused") {
                     format!(
                         "is PostgreSQL running and accepting TCP connections on {}:{}? (use --wait 30s when it is still starting)",
                         cfg.host(),

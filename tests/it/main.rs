@@ -2,6 +2,7 @@
 
 mod common;
 mod connection;
+mod credentials;
 mod local;
 mod migrate;
 mod schema;
