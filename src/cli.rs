@@ -83,6 +83,12 @@ pub struct GlobalArgs {
     /// How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub pool_timeout: Option<Duration>,
+
+    // --- Production (issue 5) ---
+    /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
+    /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub direct_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -61,6 +61,10 @@ pub enum Source {
     Docker,
     Local,
     Given,
+    /// `--direct-url`: the session-needing commands' way past a pooler.
+    DirectFlag,
+    /// `DIRECT_DATABASE_URL` (environment or `.env`).
+    DirectDatabaseUrl,
 }
 
 impl fmt::Display for Source {
@@ -73,6 +77,8 @@ impl fmt::Display for Source {
             Source::Docker => f.write_str("POSTGRES_* environment variables"),
             Source::Local => f.write_str("the local towow-db cluster"),
             Source::Given => f.write_str("settings given by the caller"),
+            Source::DirectFlag => f.write_str("--direct-url"),
+            Source::DirectDatabaseUrl => f.write_str("DIRECT_DATABASE_URL"),
         }
     }
 }
@@ -639,6 +645,19 @@ pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
     Ok(Resolved::Conn(Box::new(cfg)))
 }
 
+/// The direct connection (past any pooler) for commands that need a session of their own:
+/// `--direct-url`, else `DIRECT_DATABASE_URL` (environment, then `.env`); `None` when neither is set.
+pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnConfig>> {
+    let mut cfg = match (flag_url, env.get("DIRECT_DATABASE_URL")) {
+        (Some(url), _) => ConnConfig::parse(url, Source::DirectFlag)?,
+        (None, Some(url)) => ConnConfig::parse(url, Source::DirectDatabaseUrl)?,
+        (None, None) => return Ok(None),
+    };
+    apply_libpq_defaults(&mut cfg, env)?;
+    crate::pgpass::apply(&mut cfg, env);
+    Ok(Some(cfg))
+}
+
 /// Fill what a URL left out from libpq's variables, as libpq does.
 fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
     if cfg.hosts.is_empty() {
@@ -658,8 +677,14 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
     if cfg.password.is_none() {
         cfg.password = env.get("PGPASSWORD").map(str::to_string);
     }
-    let url_has_sslmode = matches!(cfg.source, Source::Flag | Source::DatabaseUrl | Source::DotEnv(_))
-        && cfg.sslmode != SslMode::Prefer;
+    let url_has_sslmode = matches!(
+        cfg.source,
+        Source::Flag
+            | Source::DatabaseUrl
+            | Source::DotEnv(_)
+            | Source::DirectFlag
+            | Source::DirectDatabaseUrl
+    ) && cfg.sslmode != SslMode::Prefer;
     if !url_has_sslmode && let Some(m) = env.get("PGSSLMODE") {
         cfg.sslmode = SslMode::parse(m).context("PGSSLMODE")?;
     }

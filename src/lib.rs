@@ -14,6 +14,7 @@ pub mod local;
 pub mod logging;
 pub mod output;
 pub mod pgpass;
+pub mod pooler;
 pub mod schema;
 pub mod sql;
 pub mod tls;

@@ -35,7 +35,7 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
             "--sample-data and --mock-agents are not available in this version yet; run `towow-db init` for the schema alone"
         );
     }
-    let cfg = ctx.target().await?;
+    let cfg = ctx.session_target().await?;
     let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
     let created_database = if a.no_create_database { false } else { ensure_database(&cfg, &opts).await? };
     if created_database {

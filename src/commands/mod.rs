@@ -51,6 +51,24 @@ impl Ctx {
         }
     }
 
+    /// The target of commands that need a session of their own (migrations hold an advisory
+    /// lock): `--direct-url` / `DIRECT_DATABASE_URL` when given, else the usual target.
+    pub async fn session_target(&self) -> Result<ConnConfig> {
+        match crate::config::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
+            Some(c) => {
+                tracing::debug!("connecting directly to {c} (from {})", c.source);
+                Ok(c)
+            }
+            None => self.target().await,
+        }
+    }
+
+    /// Resolve the session target, build the pool and connect (retrying under `--wait`).
+    pub async fn connect_session(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
+        let cfg = self.session_target().await?;
+        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await
+    }
+
     /// Session and pool options from the flags and `DB_POOL_SIZE` / `DB_POOL_TIMEOUT`, with the
     /// command's own default statement timeout.
     pub fn connect_options(&self, default_statement_timeout: Option<Duration>) -> Result<ConnectOptions> {

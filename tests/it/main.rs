@@ -5,5 +5,6 @@ mod connection;
 mod credentials;
 mod local;
 mod migrate;
+mod pgbouncer;
 mod schema;
 mod tls;

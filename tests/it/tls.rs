@@ -28,28 +28,11 @@ pub struct TlsServer {
     pub certs: PathBuf,
 }
 
-/// The uid/gid the test clusters' server runs as (see `local`): `postgres` when we are root.
-fn server_owner() -> Option<(u32, u32)> {
-    // SAFETY: geteuid/getpwnam have no preconditions; the entry is read at once.
-    unsafe {
-        if libc::geteuid() != 0 {
-            return None;
-        }
-        for name in [c"postgres", c"nobody"] {
-            let pw = libc::getpwnam(name.as_ptr());
-            if !pw.is_null() {
-                return Some(((*pw).pw_uid, (*pw).pw_gid));
-            }
-        }
-    }
-    None
-}
-
 /// Write `contents` with `mode`, owned by the server's user when `for_server`.
 fn write_file(path: &Path, contents: &str, mode: u32, for_server: bool) {
     std::fs::write(path, contents).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-    if for_server && let Some((uid, gid)) = server_owner() {
+    if for_server && let Some((uid, gid)) = unprivileged_owner() {
         std::os::unix::fs::chown(path, Some(uid), Some(gid)).unwrap();
     }
 }
