@@ -116,6 +116,25 @@ pub enum Command {
         after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
     )]
     Local(LocalArgs),
+
+    // --- Production (issue 5): roles, shell completions, man page ---
+    /// Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only).
+    #[command(
+        after_help = "Examples:\n  TOWOW_APP_PASSWORD=… TOWOW_MIGRATE_PASSWORD=… towow-db roles create\n  towow-db roles create --readonly-role          # also towow_readonly (TOWOW_READONLY_PASSWORD)\n  towow-db roles show --format json"
+    )]
+    Roles(RolesArgs),
+
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(
+        after_help = "Examples:\n  towow-db completions bash > /etc/bash_completion.d/towow-db\n  towow-db completions zsh > \"${fpath[1]}/_towow-db\"\n  towow-db completions fish > ~/.config/fish/completions/towow-db.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff) on stdout.
+    #[command(
+        after_help = "Examples:\n  towow-db man > /usr/local/share/man/man1/towow-db.1\n  towow-db man | man -l -"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -253,4 +272,65 @@ pub enum LocalAction {
     Url,
     /// Stop the cluster and delete its data (asks first).
     Destroy(ConfirmArgs),
+}
+
+// --- Production (issue 5): roles, shell completions, man page ---
+
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[command(subcommand)]
+    pub action: RolesAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolesAction {
+    /// Create (or update) the roles and grant them their privileges; idempotent. Passwords come
+    /// from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt.
+    #[command(
+        after_help = "Examples:\n  TOWOW_APP_PASSWORD=… TOWOW_MIGRATE_PASSWORD=… towow-db roles create\n  towow-db roles create --app-role app_rw --migrate-role app_ddl --schema public\n  towow-db roles create --readonly-role readonly_user\n\nA new role needs a password: from its environment variable, else typed at the prompt (not\nechoed). An existing role keeps its password unless its variable is set. Passwords are sent\nas SCRAM-SHA-256 verifiers computed here, never in clear, and never printed."
+    )]
+    Create(RolesCreateArgs),
+    /// Who may do what on the ToWow tables: every role's effective privileges, and the default
+    /// privileges for future tables.
+    #[command(
+        after_help = "Examples:\n  towow-db roles show\n  towow-db roles show --format json | jq '.roles[] | {role, tables}'"
+    )]
+    Show(RolesShowArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolesCreateArgs {
+    /// The application's role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences).
+    #[arg(long, value_name = "NAME", default_value = "towow_app")]
+    pub app_role: String,
+
+    /// The migration role: CREATE on the schema, owner of the ToWow tables.
+    #[arg(long, value_name = "NAME", default_value = "towow_migrate")]
+    pub migrate_role: String,
+
+    /// Also a read-only role (SELECT only), by default named towow_readonly.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "towow_readonly")]
+    pub readonly_role: Option<String>,
+
+    /// The schema of the ToWow tables.
+    #[arg(long, value_name = "SCHEMA", default_value = "public")]
+    pub schema: String,
+
+    /// Leave the owner of existing ToWow tables alone (then only their owner can migrate them).
+    #[arg(long)]
+    pub keep_owner: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolesShowArgs {
+    /// The schema of the ToWow tables.
+    #[arg(long, value_name = "SCHEMA", default_value = "public")]
+    pub schema: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

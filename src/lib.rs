@@ -15,6 +15,7 @@ pub mod logging;
 pub mod output;
 pub mod pgpass;
 pub mod pooler;
+pub mod roles;
 pub mod schema;
 pub mod sql;
 pub mod tls;

@@ -319,7 +319,7 @@ async fn release_lock(client: &Client) {
 }
 
 /// refinery's own `CREATE TABLE IF NOT EXISTS` for its history table (int4 versions).
-const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history(
+pub const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history(
              version int4 PRIMARY KEY,
              name VARCHAR(255),
              applied_on VARCHAR(255),

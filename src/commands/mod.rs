@@ -14,6 +14,8 @@ pub mod drop;
 pub mod init;
 pub mod local;
 pub mod migrate;
+pub mod roles;
+pub mod shell;
 
 /// What every command gets: the global flags, the environment, the output.
 pub struct Ctx {
@@ -118,5 +120,8 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Drop(a) => drop::run(ctx, a).await,
         Command::Migrate(a) => migrate::run(ctx, a).await,
         Command::Local(a) => local::run(ctx, a).await,
+        Command::Roles(a) => roles::run(ctx, a).await,
+        Command::Completions(a) => shell::completions(a.shell),
+        Command::Man => shell::man(),
     }
 }

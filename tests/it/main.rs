@@ -6,5 +6,6 @@ mod credentials;
 mod local;
 mod migrate;
 mod pgbouncer;
+mod roles;
 mod schema;
 mod tls;
