@@ -217,12 +217,20 @@ impl LockArgs {
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
     /// Apply pending migrations (the default).
+    #[command(after_help = "Examples:\n  towow-db migrate up\n  towow-db migrate up --target 1 --dry-run")]
     Up(MigrateUpArgs),
     /// Every known migration: version, name, state, applied time.
+    #[command(after_help = "Examples:\n  towow-db migrate status\n  towow-db migrate status --format json")]
     Status,
     /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand.
+    #[command(
+        after_help = "Examples:\n  towow-db migrate verify\n  towow-db migrate verify --fail-on-pending"
+    )]
     Verify(VerifyArgs),
     /// Roll back applied migrations with their down scripts (deletes data: asks first).
+    #[command(
+        after_help = "Examples:\n  towow-db migrate down --dry-run\n  towow-db migrate down --steps 1 --yes\n  towow-db migrate down --target 0 --yes"
+    )]
     Down(MigrateDownArgs),
 }
 
@@ -263,14 +271,21 @@ pub struct LocalArgs {
 #[derive(Debug, Subcommand)]
 pub enum LocalAction {
     /// Create (first time) and start the cluster; does nothing when it already runs.
+    #[command(after_help = "Examples:\n  towow-db local start")]
     Start,
     /// Stop the cluster (data kept).
+    #[command(after_help = "Examples:\n  towow-db local stop")]
     Stop,
     /// Whether the cluster exists and runs, where and on which port.
+    #[command(after_help = "Examples:\n  towow-db local status\n  towow-db local status --format json")]
     Status,
     /// Print the connection URL (last line), usable by psql and as DATABASE_URL.
+    #[command(
+        after_help = "Examples:\n  psql \"$(towow-db local url | tail -n1)\"\n  export DATABASE_URL=\"$(towow-db local url | tail -n1)\""
+    )]
     Url,
     /// Stop the cluster and delete its data (asks first).
+    #[command(after_help = "Examples:\n  towow-db local destroy\n  towow-db local destroy --yes")]
     Destroy(ConfirmArgs),
 }
 

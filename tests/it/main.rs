@@ -8,4 +8,5 @@ mod migrate;
 mod pgbouncer;
 mod roles;
 mod schema;
+mod shell;
 mod tls;
