@@ -270,7 +270,7 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
             Some(db) => {
                 let hint = match *db.code() {
                     SqlState::INVALID_PASSWORD => {
-                        "check the password (URL, PGPASSWORD, ~/.pgpass)".to_string()
+                        "check the user name and the password (URL, PGPASSWORD, ~/.pgpass or PGPASSFILE): the server does not say which one is wrong".to_string()
                     }
                     SqlState::INVALID_AUTHORIZATION_SPECIFICATION
                         if db.message().contains("no encryption") || db.message().contains("SSL off") =>
