@@ -50,6 +50,36 @@ impl SslMode {
     }
 }
 
+/// libpq's `channel_binding`: whether SCRAM authentication binds to the TLS channel
+/// (`SCRAM-SHA-256-PLUS`). `prefer` (the default) uses it when TLS is on and the server offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelBinding {
+    Disable,
+    #[default]
+    Prefer,
+    Require,
+}
+
+impl ChannelBinding {
+    pub fn parse(s: &str) -> Result<ChannelBinding> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "disable" => ChannelBinding::Disable,
+            "prefer" => ChannelBinding::Prefer,
+            "require" => ChannelBinding::Require,
+            other => bail!("unknown channel_binding `{other}`: use one of disable, prefer, require"),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelBinding::Disable => "disable",
+            ChannelBinding::Prefer => "prefer",
+            ChannelBinding::Require => "require",
+        }
+    }
+}
+
 /// Where the settings came from, shown with `-v` and in error messages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +127,7 @@ pub struct ConnConfig {
     pub sslrootcert: Option<PathBuf>,
     pub sslcert: Option<PathBuf>,
     pub sslkey: Option<PathBuf>,
+    pub channel_binding: ChannelBinding,
     pub connect_timeout: Option<Duration>,
     pub application_name: String,
     pub source: Source,
@@ -154,6 +185,7 @@ impl ConnConfig {
             sslrootcert: None,
             sslcert: None,
             sslkey: None,
+            channel_binding: ChannelBinding::default(),
             connect_timeout: None,
             application_name: APPLICATION_NAME.to_string(),
             source,
@@ -257,6 +289,9 @@ impl ConnConfig {
                 params.push(format!("{k}={}", utf8_percent_encode(&v.to_string_lossy(), USERINFO)));
             }
         }
+        if self.channel_binding != ChannelBinding::Prefer {
+            params.push(format!("channel_binding={}", self.channel_binding.as_str()));
+        }
         if let Some(t) = self.connect_timeout {
             params.push(format!("connect_timeout={}", t.as_secs()));
         }
@@ -291,6 +326,7 @@ impl ConnConfig {
             "sslrootcert" => self.sslrootcert = non_empty(value).map(PathBuf::from),
             "sslcert" => self.sslcert = non_empty(value).map(PathBuf::from),
             "sslkey" => self.sslkey = non_empty(value).map(PathBuf::from),
+            "channel_binding" => self.channel_binding = ChannelBinding::parse(value)?,
             "connect_timeout" => {
                 let secs: u64 = value
                     .trim()
@@ -309,11 +345,10 @@ impl ConnConfig {
             | "keepalives"
             | "keepalives_idle"
             | "gssencmode"
-            | "channel_binding"
             | "client_encoding"
             | "prepared_statement_cache_size" => {}
             other => bail!(
-                "unknown connection parameter `{other}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name)"
+                "unknown connection parameter `{other}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, application_name)"
             ),
         }
         Ok(())
@@ -697,6 +732,11 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
             *field = env.get(var).map(PathBuf::from);
         }
     }
+    if cfg.channel_binding == ChannelBinding::Prefer
+        && let Some(v) = env.get("PGCHANNELBINDING")
+    {
+        cfg.channel_binding = ChannelBinding::parse(v).context("PGCHANNELBINDING")?;
+    }
     if cfg.connect_timeout.is_none()
         && let Some(t) = env.get("PGCONNECT_TIMEOUT")
     {
@@ -801,6 +841,15 @@ mod tests {
         let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
         assert_eq!(c.redacted_url(), "postgresql://towow:***@localhost:5432/prod");
         assert!(matches!(resolve(None, &Env::default()).unwrap(), Resolved::Local));
+    }
+
+    #[test]
+    fn channel_binding() {
+        assert_eq!(p("postgresql://u@h/d").channel_binding, ChannelBinding::Prefer);
+        let c = p("postgresql://u@h/d?channel_binding=require");
+        assert_eq!(c.channel_binding, ChannelBinding::Require);
+        assert_eq!(p(&c.url_with_password()), c);
+        assert!(ConnConfig::parse("postgresql://u@h/d?channel_binding=maybe", Source::Flag).is_err());
     }
 
     #[test]

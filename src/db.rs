@@ -87,6 +87,11 @@ pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> tokio_postgres::Con
             tokio_postgres::config::SslMode::Require
         }
     });
+    pg.channel_binding(match cfg.channel_binding {
+        crate::config::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
+        crate::config::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
+        crate::config::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
+    });
     let mut options = Vec::new();
     if let Some(t) = opts.statement_timeout {
         options.push(format!("-c statement_timeout={}", millis(t)));
@@ -226,6 +231,7 @@ pub fn is_transient(e: &PoolError) -> bool {
             None => {
                 !crate::tls::is_handshake_error(pe)
                     && !crate::error::error_chain(pe).contains("password missing")
+                    && !crate::error::error_chain(pe).contains("channel binding")
                     && !crate::error::error_chain(pe).contains("server does not support TLS")
             }
         },
@@ -301,7 +307,9 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
             }
             None => {
                 let msg = one_line(&crate::error::error_chain(pe));
-                let hint = if msg.contains("password missing") {
+                let hint = if msg.contains("channel binding") {
+                    "channel_binding=require needs TLS (sslmode=require or stricter) and SCRAM authentication on the server".to_string()
+                } else if msg.contains("password missing") {
                     "the server asks for a password and none was given: put it in the URL, PGPASSWORD, or a line of ~/.pgpass / PGPASSFILE (mode 0600)".to_string()
                 } else if msg.contains("refused") {
                     format!(

@@ -148,12 +148,13 @@ pub fn assert_ok(o: &Output) {
     assert!(o.status.success(), "exit {:?}\nstdout:\n{}\nstderr:\n{}", o.status.code(), stdout(o), stderr(o));
 }
 
+// Unnamed statements (query_typed), so that these helpers also work through PgBouncer.
 pub async fn scalar_i64(db: &Db, sql: &str) -> i64 {
-    db.get().await.unwrap().query_one(sql, &[]).await.unwrap().get(0)
+    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
 }
 
 pub async fn scalar_bool(db: &Db, sql: &str) -> bool {
-    db.get().await.unwrap().query_one(sql, &[]).await.unwrap().get(0)
+    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
 }
 
 /// Run SQL (one or more statements) on a pooled connection; panics on error.

@@ -378,3 +378,17 @@ fn a_pkcs1_rsa_client_key_works() {
     let o = run_home(&home, &["--url", &url("localhost", "towow_cert", None, &params), "migrate", "status"]);
     assert_ok(&o);
 }
+
+#[test]
+fn channel_binding_require_authenticates_with_scram_plus_over_tls_only() {
+    // SCRAM-SHA-256-PLUS succeeds only when our tls-server-end-point hash matches the server's.
+    let home = empty_home("tlshome6");
+    let params = format!("sslmode=verify-full&sslrootcert={}&channel_binding=require", cert("ca.crt"));
+    let o = run_home(&home, &["--url", &admin_url("localhost", &params), "migrate", "status"]);
+    assert_ok(&o);
+    let o = run_home(
+        &home,
+        &["--url", &admin_url("127.0.0.1", "sslmode=disable&channel_binding=require"), "migrate", "status"],
+    );
+    assert_tls_error(&o, &["channel binding", "sslmode=require or stricter"]);
+}
