@@ -50,6 +50,23 @@ pub fn reap_on_exit(dir: &std::path::Path) {
         .spawn();
 }
 
+/// A new, empty scratch directory that is deleted once this test process has exited.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let d = scratch_dir(tag);
+    std::fs::create_dir_all(&d).expect("create a scratch directory");
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg("while kill -0 \"$0\" 2>/dev/null; do sleep 0.5; done; rm -rf \"$1\"")
+        .arg(std::process::id().to_string())
+        .arg(&d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
+    d
+}
+
 /// Create and start a cluster in a new scratch directory (reaped at exit).
 pub fn start_cluster(tag: &str, opts: InitOptions) -> (LocalCluster, ConnConfig) {
     let dir = scratch_dir(tag);
@@ -200,8 +217,7 @@ pub fn unprivileged_owner() -> Option<(u32, u32)> {
 /// an auth_file. Every database name is passed through. It stops when the test process exits.
 pub fn start_pgbouncer(target: &ConnConfig, pool_mode: &str) -> PgBouncer {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch_dir(&format!("pgbouncer-{pool_mode}"));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir(&format!("pgbouncer-{pool_mode}"));
     let owner = unprivileged_owner();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let user = target.user_or_default();

@@ -14,8 +14,7 @@ fn escape(s: &str) -> String {
 async fn the_password_file_supplies_the_password() {
     let cfg = fresh_db("pgpass").await;
     let pw = cfg.password.clone().unwrap();
-    let dir = scratch_dir("pgpass");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("pgpass");
     let file = dir.join("pgpass");
     let text = format!(
         "# towow-db test\n127.0.0.1:{}:{}:{}:{}\n*:*:*:*:wrong-password\n",
@@ -39,8 +38,7 @@ async fn the_password_file_supplies_the_password() {
     assert!(stderr(&o).contains("pgpass"), "-v says where the password came from: {}", stderr(&o));
 
     // ~/.pgpass is the default.
-    let home = scratch_dir("pgpasshome");
-    std::fs::create_dir_all(&home).unwrap();
+    let home = temp_dir("pgpasshome");
     std::fs::copy(&file, home.join(".pgpass")).unwrap();
     std::fs::set_permissions(home.join(".pgpass"), std::fs::Permissions::from_mode(0o600)).unwrap();
     let o = cmd().env("HOME", &home).args(["--url", &url, "migrate", "status"]).output().unwrap();
@@ -76,8 +74,7 @@ async fn localhost_in_the_password_file_matches_the_unix_socket() {
         return;
     };
     let cfg = fresh_db("pgpasssock").await;
-    let pwdir = scratch_dir("pgpasssock");
-    std::fs::create_dir_all(&pwdir).unwrap();
+    let pwdir = temp_dir("pgpasssock");
     let file = pwdir.join("pgpass");
     std::fs::write(&file, format!("localhost:*:*:*:{}\n", escape(cfg.password.as_deref().unwrap()))).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();

@@ -64,8 +64,7 @@ fn leaf(
 pub fn tls_server() -> &'static TlsServer {
     static S: OnceLock<TlsServer> = OnceLock::new();
     S.get_or_init(|| {
-        let certs = scratch_dir("tlscerts");
-        std::fs::create_dir_all(&certs).unwrap();
+        let certs = temp_dir("tlscerts");
         std::fs::set_permissions(&certs, std::fs::Permissions::from_mode(0o755)).unwrap();
         let ca = ca("towow-db test CA");
         write_file(&certs.join("ca.crt"), &ca.pem(), 0o644, true);
@@ -158,9 +157,7 @@ fn run_home(home: &Path, args: &[&str]) -> Output {
 }
 
 fn empty_home(tag: &str) -> PathBuf {
-    let h = scratch_dir(tag);
-    std::fs::create_dir_all(&h).unwrap();
-    h
+    temp_dir(tag)
 }
 
 #[track_caller]
@@ -283,8 +280,7 @@ async fn allow_retries_with_tls_when_the_server_refuses_plain() {
 #[test]
 fn a_client_certificate_logs_in_and_its_key_must_be_private() {
     let home = empty_home("tlshome4");
-    let dir = scratch_dir("clientkeys");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("clientkeys");
     let base = format!("sslmode=verify-full&sslrootcert={}", cert("ca.crt"));
     // No client certificate: the `cert` line refuses.
     let o = run_home(&home, &["--url", &url("localhost", "towow_cert", None, &base), "migrate", "status"]);
@@ -341,8 +337,7 @@ fn a_client_certificate_logs_in_and_its_key_must_be_private() {
 fn a_pkcs1_rsa_client_key_works() {
     // ring cannot make RSA keys: the openssl CLI makes the key and its certificate (signed by our CA).
     let home = empty_home("tlshome5");
-    let dir = scratch_dir("rsakeys");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("rsakeys");
     let key = dir.join("rsa.key");
     let csr = dir.join("rsa.csr");
     let crt = dir.join("rsa.crt");
