@@ -151,6 +151,12 @@ pub struct GlobalArgs {
     /// How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub pool_timeout: Option<Duration>,
+
+    // --- Production (issue 5) ---
+    /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
+    /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub direct_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,6 +197,25 @@ pub enum Command {
         after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
     )]
     Local(LocalArgs),
+
+    // --- Production (issue 5): roles, shell completions, man page ---
+    /// Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only).
+    #[command(
+        after_help = "Examples:\n  TOWOW_APP_PASSWORD=… TOWOW_MIGRATE_PASSWORD=… towow-db roles create\n  towow-db roles create --readonly-role          # also towow_readonly (TOWOW_READONLY_PASSWORD)\n  towow-db roles show --format json"
+    )]
+    Roles(RolesArgs),
+
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(
+        after_help = "Examples:\n  towow-db completions bash > /etc/bash_completion.d/towow-db\n  towow-db completions zsh > \"${fpath[1]}/_towow-db\"\n  towow-db completions fish > ~/.config/fish/completions/towow-db.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff) on stdout.
+    #[command(
+        after_help = "Examples:\n  towow-db man > /usr/local/share/man/man1/towow-db.1\n  towow-db man | man -l -"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -344,12 +369,20 @@ impl LockArgs {
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
     /// Apply pending migrations (the default).
+    #[command(after_help = "Examples:\n  towow-db migrate up\n  towow-db migrate up --target 1 --dry-run")]
     Up(MigrateUpArgs),
     /// Every known migration: version, name, state, applied time.
+    #[command(after_help = "Examples:\n  towow-db migrate status\n  towow-db migrate status --format json")]
     Status,
     /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand.
+    #[command(
+        after_help = "Examples:\n  towow-db migrate verify\n  towow-db migrate verify --fail-on-pending"
+    )]
     Verify(VerifyArgs),
     /// Roll back applied migrations with their down scripts (deletes data: asks first).
+    #[command(
+        after_help = "Examples:\n  towow-db migrate down --dry-run\n  towow-db migrate down --steps 1 --yes\n  towow-db migrate down --target 0 --yes"
+    )]
     Down(MigrateDownArgs),
 }
 
@@ -390,15 +423,83 @@ pub struct LocalArgs {
 #[derive(Debug, Subcommand)]
 pub enum LocalAction {
     /// Create (first time) and start the cluster; does nothing when it already runs.
+    #[command(after_help = "Examples:\n  towow-db local start")]
     Start,
     /// Stop the cluster (data kept).
+    #[command(after_help = "Examples:\n  towow-db local stop")]
     Stop,
     /// Whether the cluster exists and runs, where and on which port.
+    #[command(after_help = "Examples:\n  towow-db local status\n  towow-db local status --format json")]
     Status,
     /// Print the connection URL (last line), usable by psql and as DATABASE_URL.
+    #[command(
+        after_help = "Examples:\n  psql \"$(towow-db local url | tail -n1)\"\n  export DATABASE_URL=\"$(towow-db local url | tail -n1)\""
+    )]
     Url,
     /// Stop the cluster and delete its data (asks first).
+    #[command(after_help = "Examples:\n  towow-db local destroy\n  towow-db local destroy --yes")]
     Destroy(ConfirmArgs),
+}
+
+// --- Production (issue 5): roles, shell completions, man page ---
+
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[command(subcommand)]
+    pub action: RolesAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolesAction {
+    /// Create (or update) the roles and grant them their privileges; idempotent. Passwords come
+    /// from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt.
+    #[command(
+        after_help = "Examples:\n  TOWOW_APP_PASSWORD=… TOWOW_MIGRATE_PASSWORD=… towow-db roles create\n  towow-db roles create --app-role app_rw --migrate-role app_ddl --schema public\n  towow-db roles create --readonly-role readonly_user\n\nA new role needs a password: from its environment variable, else typed at the prompt (not\nechoed). An existing role keeps its password unless its variable is set. Passwords are sent\nas SCRAM-SHA-256 verifiers computed here, never in clear, and never printed."
+    )]
+    Create(RolesCreateArgs),
+    /// Who may do what on the ToWow tables: every role's effective privileges, and the default
+    /// privileges for future tables.
+    #[command(
+        after_help = "Examples:\n  towow-db roles show\n  towow-db roles show --format json | jq '.roles[] | {role, tables}'"
+    )]
+    Show(RolesShowArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolesCreateArgs {
+    /// The application's role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences).
+    #[arg(long, value_name = "NAME", default_value = "towow_app")]
+    pub app_role: String,
+
+    /// The migration role: CREATE on the schema, owner of the ToWow tables.
+    #[arg(long, value_name = "NAME", default_value = "towow_migrate")]
+    pub migrate_role: String,
+
+    /// Also a read-only role (SELECT only), by default named towow_readonly.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "towow_readonly")]
+    pub readonly_role: Option<String>,
+
+    /// The schema of the ToWow tables.
+    #[arg(long, value_name = "SCHEMA", default_value = "public")]
+    pub schema: String,
+
+    /// Leave the owner of existing ToWow tables alone (then only their owner can migrate them).
+    #[arg(long)]
+    pub keep_owner: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolesShowArgs {
+    /// The schema of the ToWow tables.
+    #[arg(long, value_name = "SCHEMA", default_value = "public")]
+    pub schema: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

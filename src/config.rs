@@ -50,6 +50,36 @@ impl SslMode {
     }
 }
 
+/// libpq's `channel_binding`: whether SCRAM authentication binds to the TLS channel
+/// (`SCRAM-SHA-256-PLUS`). `prefer` (the default) uses it when TLS is on and the server offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelBinding {
+    Disable,
+    #[default]
+    Prefer,
+    Require,
+}
+
+impl ChannelBinding {
+    pub fn parse(s: &str) -> Result<ChannelBinding> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "disable" => ChannelBinding::Disable,
+            "prefer" => ChannelBinding::Prefer,
+            "require" => ChannelBinding::Require,
+            other => bail!("unknown channel_binding `{other}`: use one of disable, prefer, require"),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelBinding::Disable => "disable",
+            ChannelBinding::Prefer => "prefer",
+            ChannelBinding::Require => "require",
+        }
+    }
+}
+
 /// Where the settings came from, shown with `-v` and in error messages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,6 +91,10 @@ pub enum Source {
     Docker,
     Local,
     Given,
+    /// `--direct-url`: the session-needing commands' way past a pooler.
+    DirectFlag,
+    /// `DIRECT_DATABASE_URL` (environment or `.env`).
+    DirectDatabaseUrl,
 }
 
 impl fmt::Display for Source {
@@ -73,6 +107,8 @@ impl fmt::Display for Source {
             Source::Docker => f.write_str("POSTGRES_* environment variables"),
             Source::Local => f.write_str("the local towow-db cluster"),
             Source::Given => f.write_str("settings given by the caller"),
+            Source::DirectFlag => f.write_str("--direct-url"),
+            Source::DirectDatabaseUrl => f.write_str("DIRECT_DATABASE_URL"),
         }
     }
 }
@@ -91,6 +127,7 @@ pub struct ConnConfig {
     pub sslrootcert: Option<PathBuf>,
     pub sslcert: Option<PathBuf>,
     pub sslkey: Option<PathBuf>,
+    pub channel_binding: ChannelBinding,
     pub connect_timeout: Option<Duration>,
     pub application_name: String,
     pub source: Source,
@@ -148,6 +185,7 @@ impl ConnConfig {
             sslrootcert: None,
             sslcert: None,
             sslkey: None,
+            channel_binding: ChannelBinding::default(),
             connect_timeout: None,
             application_name: APPLICATION_NAME.to_string(),
             source,
@@ -251,6 +289,9 @@ impl ConnConfig {
                 params.push(format!("{k}={}", utf8_percent_encode(&v.to_string_lossy(), USERINFO)));
             }
         }
+        if self.channel_binding != ChannelBinding::Prefer {
+            params.push(format!("channel_binding={}", self.channel_binding.as_str()));
+        }
         if let Some(t) = self.connect_timeout {
             params.push(format!("connect_timeout={}", t.as_secs()));
         }
@@ -285,6 +326,7 @@ impl ConnConfig {
             "sslrootcert" => self.sslrootcert = non_empty(value).map(PathBuf::from),
             "sslcert" => self.sslcert = non_empty(value).map(PathBuf::from),
             "sslkey" => self.sslkey = non_empty(value).map(PathBuf::from),
+            "channel_binding" => self.channel_binding = ChannelBinding::parse(value)?,
             "connect_timeout" => {
                 let secs: u64 = value
                     .trim()
@@ -303,11 +345,10 @@ impl ConnConfig {
             | "keepalives"
             | "keepalives_idle"
             | "gssencmode"
-            | "channel_binding"
             | "client_encoding"
             | "prepared_statement_cache_size" => {}
             other => bail!(
-                "unknown connection parameter `{other}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name)"
+                "unknown connection parameter `{other}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, application_name)"
             ),
         }
         Ok(())
@@ -635,7 +676,21 @@ pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
         return Ok(Resolved::Local);
     };
     apply_libpq_defaults(&mut cfg, env)?;
+    crate::pgpass::apply(&mut cfg, env);
     Ok(Resolved::Conn(Box::new(cfg)))
+}
+
+/// The direct connection (past any pooler) for commands that need a session of their own:
+/// `--direct-url`, else `DIRECT_DATABASE_URL` (environment, then `.env`); `None` when neither is set.
+pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnConfig>> {
+    let mut cfg = match (flag_url, env.get("DIRECT_DATABASE_URL")) {
+        (Some(url), _) => ConnConfig::parse(url, Source::DirectFlag)?,
+        (None, Some(url)) => ConnConfig::parse(url, Source::DirectDatabaseUrl)?,
+        (None, None) => return Ok(None),
+    };
+    apply_libpq_defaults(&mut cfg, env)?;
+    crate::pgpass::apply(&mut cfg, env);
+    Ok(Some(cfg))
 }
 
 /// Fill what a URL left out from libpq's variables, as libpq does.
@@ -657,8 +712,14 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
     if cfg.password.is_none() {
         cfg.password = env.get("PGPASSWORD").map(str::to_string);
     }
-    let url_has_sslmode = matches!(cfg.source, Source::Flag | Source::DatabaseUrl | Source::DotEnv(_))
-        && cfg.sslmode != SslMode::Prefer;
+    let url_has_sslmode = matches!(
+        cfg.source,
+        Source::Flag
+            | Source::DatabaseUrl
+            | Source::DotEnv(_)
+            | Source::DirectFlag
+            | Source::DirectDatabaseUrl
+    ) && cfg.sslmode != SslMode::Prefer;
     if !url_has_sslmode && let Some(m) = env.get("PGSSLMODE") {
         cfg.sslmode = SslMode::parse(m).context("PGSSLMODE")?;
     }
@@ -670,6 +731,11 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
         if field.is_none() {
             *field = env.get(var).map(PathBuf::from);
         }
+    }
+    if cfg.channel_binding == ChannelBinding::Prefer
+        && let Some(v) = env.get("PGCHANNELBINDING")
+    {
+        cfg.channel_binding = ChannelBinding::parse(v).context("PGCHANNELBINDING")?;
     }
     if cfg.connect_timeout.is_none()
         && let Some(t) = env.get("PGCONNECT_TIMEOUT")
@@ -775,6 +841,15 @@ mod tests {
         let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
         assert_eq!(c.redacted_url(), "postgresql://towow:***@localhost:5432/prod");
         assert!(matches!(resolve(None, &Env::default()).unwrap(), Resolved::Local));
+    }
+
+    #[test]
+    fn channel_binding() {
+        assert_eq!(p("postgresql://u@h/d").channel_binding, ChannelBinding::Prefer);
+        let c = p("postgresql://u@h/d?channel_binding=require");
+        assert_eq!(c.channel_binding, ChannelBinding::Require);
+        assert_eq!(p(&c.url_with_password()), c);
+        assert!(ConnConfig::parse("postgresql://u@h/d?channel_binding=maybe", Source::Flag).is_err());
     }
 
     #[test]

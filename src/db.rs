@@ -87,6 +87,11 @@ pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> tokio_postgres::Con
             tokio_postgres::config::SslMode::Require
         }
     });
+    pg.channel_binding(match cfg.channel_binding {
+        crate::config::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
+        crate::config::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
+        crate::config::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
+    });
     let mut options = Vec::new();
     if let Some(t) = opts.statement_timeout {
         options.push(format!("-c statement_timeout={}", millis(t)));
@@ -112,12 +117,20 @@ impl Db {
 
     /// Build the pool without connecting.
     pub fn new(cfg: ConnConfig, opts: ConnectOptions) -> Result<Db> {
-        let connector = Connector::new(&cfg)?;
-        let mgr = Manager::from_connect(
-            pg_config(&cfg, &opts),
-            connector,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
+        let pg = pg_config(&cfg, &opts);
+        // For poolers that refuse the `options` startup parameter: the same without it.
+        let bare = pg.get_options().is_some().then(|| {
+            pg_config(&cfg, &ConnectOptions { statement_timeout: None, lock_timeout: None, ..opts.clone() })
+        });
+        let connector = Connector::new(&cfg, bare).map_err(|e| {
+            anyhow::Error::new(ConnectError {
+                message: format!("cannot connect to {}: {e:#}", cfg.describe()),
+                sqlstate: None,
+            })
+        })?;
+        tracing::debug!(tls = ?connector.plan(), "TLS settings");
+        let mgr =
+            Manager::from_connect(pg, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(mgr)
             .max_size(opts.pool_size.max(1))
             .wait_timeout(Some(opts.pool_timeout))
@@ -214,7 +227,13 @@ pub fn is_transient(e: &PoolError) -> bool {
                     | SqlState::ADMIN_SHUTDOWN
                     | SqlState::CRASH_SHUTDOWN
             ),
-            None => true,
+            // Settings that no retry can fix: a missing password, a failed TLS handshake.
+            None => {
+                !crate::tls::is_handshake_error(pe)
+                    && !crate::error::error_chain(pe).contains("password missing")
+                    && !crate::error::error_chain(pe).contains("channel binding")
+                    && !crate::error::error_chain(pe).contains("server does not support TLS")
+            }
         },
         _ => false,
     }
@@ -257,7 +276,17 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
             Some(db) => {
                 let hint = match *db.code() {
                     SqlState::INVALID_PASSWORD => {
-                        "check the password (URL, PGPASSWORD, ~/.pgpass)".to_string()
+                        "check the user name and the password (URL, PGPASSWORD, ~/.pgpass or PGPASSFILE): the server does not say which one is wrong".to_string()
+                    }
+                    SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                        if db.message().contains("no encryption") || db.message().contains("SSL off") =>
+                    {
+                        "pg_hba.conf lets this role in from here only over TLS (hostssl): use sslmode=require or stricter".to_string()
+                    }
+                    SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                        if db.message().contains("client certificate") =>
+                    {
+                        "pg_hba.conf wants a client certificate here: set sslcert and sslkey (or put them in ~/.postgresql/postgresql.crt and .key), signed by the server's ssl_ca_file".to_string()
                     }
                     SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
                         "check that the role exists and pg_hba.conf lets it in from here".to_string()
@@ -278,7 +307,11 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
             }
             None => {
                 let msg = one_line(&crate::error::error_chain(pe));
-                let hint = if msg.contains("refused") {
+                let hint = if msg.contains("channel binding") {
+                    "channel_binding=require needs TLS (sslmode=require or stricter) and SCRAM authentication on the server".to_string()
+                } else if msg.contains("password missing") {
+                    "the server asks for a password and none was given: put it in the URL, PGPASSWORD, or a line of ~/.pgpass / PGPASSFILE (mode 0600)".to_string()
+                } else if msg.contains("refused") {
                     format!(
                         "is PostgreSQL running and accepting TCP connections on {}:{}? (use --wait 30s when it is still starting)",
                         cfg.host(),
@@ -288,6 +321,21 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
                     format!("check the host name `{}`", cfg.host())
                 } else if msg.contains("timeout") || msg.contains("timed out") {
                     "is the host reachable and the port open (firewall, security group)?".into()
+                } else if msg.contains("server does not support TLS") {
+                    format!(
+                        "the server does not accept TLS connections: turn ssl on in its postgresql.conf, or use sslmode=prefer (sslmode is {})",
+                        cfg.sslmode.as_str()
+                    )
+                } else if msg.contains("does not match the host name") {
+                    format!(
+                        "sslmode=verify-full checks that the server certificate names the host you connect to (`{}`): connect with a name from the certificate, or use sslmode=verify-ca",
+                        cfg.host()
+                    )
+                } else if msg.contains("not signed by a trusted root") {
+                    "check sslrootcert: it must hold the CA certificate that signed the server's certificate"
+                        .into()
+                } else if msg.contains("alert") && msg.contains("certificate") {
+                    "the server refused the TLS session: it may want a client certificate (sslcert, sslkey) signed by its ssl_ca_file".into()
                 } else if msg.to_ascii_lowercase().contains("tls")
                     || msg.contains("ssl")
                     || msg.contains("certificate")

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use refinery::{Migration, Runner, Target};
 use serde::Serialize;
 use tokio_postgres::Client;
+use tokio_postgres::types::Type;
 
 use crate::db::Db;
 use crate::error::{PgContext, pg_message};
@@ -99,7 +100,7 @@ pub struct Applied {
 /// The history rows, or `None` when the table does not exist.
 pub async fn applied(client: &Client) -> Result<Option<Vec<Applied>>> {
     let exists: bool = client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&HISTORY_TABLE])
+        .query_typed_one("SELECT to_regclass($1) IS NOT NULL", &[(&HISTORY_TABLE, Type::TEXT)])
         .await
         .pg_context("cannot look for the migration history")?
         .get(0);
@@ -107,7 +108,7 @@ pub async fn applied(client: &Client) -> Result<Option<Vec<Applied>>> {
         return Ok(None);
     }
     let rows = client
-        .query(
+        .query_typed(
             &format!(
                 "SELECT version::int4, coalesce(name, ''), coalesce(applied_on, ''), coalesce(checksum, '') \
                  FROM {HISTORY_TABLE} ORDER BY version"
@@ -251,7 +252,7 @@ pub async fn acquire_lock(client: &Client, wait: Duration) -> Result<()> {
     let mut announced = false;
     loop {
         let got: bool = client
-            .query_one("SELECT pg_try_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
+            .query_typed_one("SELECT pg_try_advisory_lock($1)", &[(&MIGRATION_LOCK_KEY, Type::INT8)])
             .await
             .pg_context("cannot take the migration lock")?
             .get(0);
@@ -284,7 +285,7 @@ pub async fn acquire_lock(client: &Client, wait: Duration) -> Result<()> {
 pub async fn lock_holder(client: &Client) -> Result<String> {
     let key = MIGRATION_LOCK_KEY;
     let rows = client
-        .query(
+        .query_typed(
             "SELECT a.pid, coalesce(a.usename::text, '?'), coalesce(a.application_name, ''), \
                     coalesce(host(a.client_addr), 'local socket'), \
                     coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?'), \
@@ -292,7 +293,7 @@ pub async fn lock_holder(client: &Client) -> Result<String> {
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
              WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
                AND l.classid = ($1::int8 >> 32)::oid AND l.objid = ($1::int8 & 4294967295)::oid AND l.objsubid = 1",
-            &[&key],
+            &[(&key, Type::INT8)],
         )
         .await?;
     Ok(match rows.first() {
@@ -310,13 +311,15 @@ pub async fn lock_holder(client: &Client) -> Result<String> {
 }
 
 async fn release_lock(client: &Client) {
-    if let Err(e) = client.query_one("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK_KEY]).await {
+    if let Err(e) =
+        client.query_typed_one("SELECT pg_advisory_unlock($1)", &[(&MIGRATION_LOCK_KEY, Type::INT8)]).await
+    {
         tracing::debug!("releasing the migration lock: {}", pg_message(&e));
     }
 }
 
 /// refinery's own `CREATE TABLE IF NOT EXISTS` for its history table (int4 versions).
-const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history(
+pub const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history(
              version int4 PRIMARY KEY,
              name VARCHAR(255),
              applied_on VARCHAR(255),
@@ -400,6 +403,7 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
             current_version: applied.last().map(|a| a.version),
         });
     }
+    crate::pooler::ensure_session(db, &client, "`towow-db migrate`").await?;
     acquire_lock(&client, lock_wait).await?;
     let result = up_locked(&mut client, &shipped, target).await;
     release_lock(&client).await;
@@ -509,9 +513,14 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
         .format(&time::format_description::well_known::Rfc3339)
         .context("formatting the time")?;
     client
-        .execute(
+        .execute_typed(
             "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES ($1, $2, $3, $4)",
-            &[&s.version, &s.name, &applied_on, &s.checksum()],
+            &[
+                (&s.version, Type::INT4),
+                (&s.name, Type::TEXT),
+                (&applied_on, Type::TEXT),
+                (&s.checksum(), Type::TEXT),
+            ],
         )
         .await
         .pg_context(format!("cannot record V{}__{} in the history", s.version, s.name))?;
@@ -521,7 +530,10 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
 /// Whether the index `name` (as written in SQL) is valid; `None` when there is no such index.
 async fn index_validity(client: &Client, name: &str) -> Result<Option<bool>> {
     let row = client
-        .query_opt("SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)", &[&name])
+        .query_typed_opt(
+            "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)",
+            &[(&name, Type::TEXT)],
+        )
         .await
         .pg_context(format!("cannot look up index {name}"))?;
     Ok(row.map(|r| r.get(0)))
@@ -587,6 +599,7 @@ pub async fn down(
     let shipped = shipped()?;
     let mut client = db.dedicated().await?;
     if !dry_run {
+        crate::pooler::ensure_session(db, &client, "`towow-db migrate down`").await?;
         acquire_lock(&client, lock_wait).await?;
     }
     let result = down_locked(&mut client, &shipped, steps, target, dry_run).await;
@@ -648,7 +661,10 @@ async fn down_locked(
                 })?;
             }
             client
-                .execute("DELETE FROM refinery_schema_history WHERE version = $1", &[&s.version])
+                .execute_typed(
+                    "DELETE FROM refinery_schema_history WHERE version = $1",
+                    &[(&s.version, Type::INT4)],
+                )
                 .await
                 .pg_context("cannot update the migration history")?;
         } else {
@@ -661,9 +677,12 @@ async fn down_locked(
                     pg_message(&e)
                 )
             })?;
-            tx.execute("DELETE FROM refinery_schema_history WHERE version = $1", &[&s.version])
-                .await
-                .pg_context("cannot update the migration history")?;
+            tx.execute_typed(
+                "DELETE FROM refinery_schema_history WHERE version = $1",
+                &[(&s.version, Type::INT4)],
+            )
+            .await
+            .pg_context("cannot update the migration history")?;
             tx.commit().await.pg_context("cannot commit the rollback")?;
         }
         done.push(step(s, started));
@@ -768,12 +787,12 @@ pub async fn drift(client: &Client, applied_versions: &[i32]) -> Result<Vec<Drif
     }
     let tables: Vec<String> = TOWOW_TABLES.iter().map(|s| s.to_string()).collect();
     let rows = client
-        .query(
+        .query_typed(
             "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-             WHERE n.nspname = current_schema() AND c.relname = ANY($1) AND c.relkind IN ('r', 'p')",
-            &[&tables],
+             WHERE n.nspname = current_schema() AND c.relname::text = ANY($1) AND c.relkind IN ('r', 'p')",
+            &[(&tables, Type::TEXT_ARRAY)],
         )
         .await
         .pg_context("cannot read the table definitions")?;
@@ -827,11 +846,11 @@ pub async fn drift(client: &Client, applied_versions: &[i32]) -> Result<Vec<Drif
         .map(|(_, n)| n.to_string())
         .collect();
     let rows = client
-        .query(
+        .query_typed(
             "SELECT c.relname::text, i.indisvalid FROM pg_class c \
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_index i ON i.indexrelid = c.oid \
-             WHERE n.nspname = current_schema() AND c.relname = ANY($1)",
-            &[&names],
+             WHERE n.nspname = current_schema() AND c.relname::text = ANY($1)",
+            &[(&names, Type::TEXT_ARRAY)],
         )
         .await
         .pg_context("cannot read the indexes")?;
@@ -892,16 +911,16 @@ pub async fn table_counts(client: &Client) -> Result<Vec<(String, i64)>> {
     let mut out = Vec::new();
     let names: Vec<String> = TOWOW_TABLES.iter().rev().map(|s| s.to_string()).collect();
     let existing = client
-        .query(
+        .query_typed(
             "SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, o) WHERE to_regclass(t) IS NOT NULL ORDER BY o",
-            &[&names],
+            &[(&names, Type::TEXT_ARRAY)],
         )
         .await
         .pg_context("cannot list the ToWow tables")?;
     for r in existing {
         let t: String = r.get(0);
         let n: i64 = client
-            .query_one(&format!("SELECT count(*) FROM {}", crate::sql::quote_ident(&t)), &[])
+            .query_typed_one(&format!("SELECT count(*) FROM {}", crate::sql::quote_ident(&t)), &[])
             .await
             .pg_context(format!("cannot count {t}"))?
             .get(0);

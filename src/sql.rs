@@ -6,6 +6,13 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Quote an SQL string literal (`'…'` doubling quotes; `E'…'` doubling backslashes when it has
+/// any), for the few statements that take no bind parameters (`CREATE ROLE … PASSWORD`).
+pub fn quote_literal(s: &str) -> String {
+    let body = s.replace('\'', "''");
+    if s.contains('\\') { format!("E'{}'", body.replace('\\', "\\\\")) } else { format!("'{body}'") }
+}
+
 /// `schema.table`, both quoted.
 pub fn qualified(schema: &str, table: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(table))
@@ -152,6 +159,8 @@ mod tests {
         assert!(v[1].ends_with("$$;$$"));
         assert!(split_statements("-- only\n/* c */ ;").is_empty());
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal("a\\b'"), "E'a\\\\b'''");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
         ..LoadPlan::default()
     };
     data::check_counts(plan.mock_agents.as_ref(), None)?;
-    let cfg = ctx.target().await?;
+    let cfg = ctx.session_target().await?;
     let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
     let created_database = if a.no_create_database { false } else { ensure_database(&cfg, &opts).await? };
     if created_database {

@@ -20,7 +20,7 @@ pub async fn run(ctx: &Ctx, args: MigrateArgs) -> Result<u8> {
 }
 
 async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
-    let db = ctx.connect(MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
     let report = schema::up(&db, a.target, a.dry_run, a.lock.lock_wait).await?;
     render_up(ctx, &report)?;
     Ok(0)
@@ -130,7 +130,7 @@ async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
 }
 
 async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
-    let db = ctx.connect(MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
     if !a.dry_run {
         let plan = schema::down_preview(&db, a.steps, a.target).await?;
         if plan.is_empty() {

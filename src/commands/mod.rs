@@ -14,7 +14,9 @@ pub mod drop;
 pub mod init;
 pub mod local;
 pub mod migrate;
+pub mod roles;
 pub mod seed;
+pub mod shell;
 
 /// What every command gets: the global flags, the environment, the output.
 pub struct Ctx {
@@ -50,6 +52,24 @@ impl Ctx {
                 Ok(cfg)
             }
         }
+    }
+
+    /// The target of commands that need a session of their own (migrations hold an advisory
+    /// lock): `--direct-url` / `DIRECT_DATABASE_URL` when given, else the usual target.
+    pub async fn session_target(&self) -> Result<ConnConfig> {
+        match crate::config::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
+            Some(c) => {
+                tracing::debug!("connecting directly to {c} (from {})", c.source);
+                Ok(c)
+            }
+            None => self.target().await,
+        }
+    }
+
+    /// Resolve the session target, build the pool and connect (retrying under `--wait`).
+    pub async fn connect_session(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
+        let cfg = self.session_target().await?;
+        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await
     }
 
     /// Session and pool options from the flags and `DB_POOL_SIZE` / `DB_POOL_TIMEOUT`, with the
@@ -103,5 +123,8 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Local(a) => local::run(ctx, a).await,
         Command::Seed(a) => seed::seed(ctx, a).await,
         Command::MockAgents(a) => seed::mock_agents(ctx, a).await,
+        Command::Roles(a) => roles::run(ctx, a).await,
+        Command::Completions(a) => shell::completions(a.shell),
+        Command::Man => shell::man(),
     }
 }

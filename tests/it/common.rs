@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -47,6 +48,23 @@ pub fn reap_on_exit(dir: &std::path::Path) {
         .stderr(Stdio::null())
         .process_group(0)
         .spawn();
+}
+
+/// A new, empty scratch directory that is deleted once this test process has exited.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let d = scratch_dir(tag);
+    std::fs::create_dir_all(&d).expect("create a scratch directory");
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg("while kill -0 \"$0\" 2>/dev/null; do sleep 0.5; done; rm -rf \"$1\"")
+        .arg(std::process::id().to_string())
+        .arg(&d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
+    d
 }
 
 /// Create and start a cluster in a new scratch directory (reaped at exit).
@@ -103,6 +121,7 @@ pub fn cmd() -> Command {
     let mut c = Command::new(BIN);
     for (k, _) in std::env::vars() {
         if k == "DATABASE_URL"
+            || k == "DIRECT_DATABASE_URL"
             || k.starts_with("PG")
             || k.starts_with("POSTGRES_")
             || k.starts_with("TOWOW_")
@@ -146,15 +165,128 @@ pub fn assert_ok(o: &Output) {
     assert!(o.status.success(), "exit {:?}\nstdout:\n{}\nstderr:\n{}", o.status.code(), stdout(o), stderr(o));
 }
 
+// Unnamed statements (query_typed), so that these helpers also work through PgBouncer.
 pub async fn scalar_i64(db: &Db, sql: &str) -> i64 {
-    db.get().await.unwrap().query_one(sql, &[]).await.unwrap().get(0)
+    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
 }
 
 pub async fn scalar_bool(db: &Db, sql: &str) -> bool {
-    db.get().await.unwrap().query_one(sql, &[]).await.unwrap().get(0)
+    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
 }
 
 /// Run SQL (one or more statements) on a pooled connection; panics on error.
 pub async fn exec(db: &Db, sql: &str) {
     db.get().await.unwrap().batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+}
+
+/// A PgBouncer started by the tests on loopback in front of a server.
+pub struct PgBouncer {
+    /// Connection settings through PgBouncer (same user, password and database as the target).
+    pub cfg: ConnConfig,
+    pub dir: PathBuf,
+    pub port: u16,
+}
+
+/// Debian's `pgbouncer` binary (on PATH or in /usr/sbin).
+pub fn pgbouncer_bin() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("pgbouncer")).find(|b| b.is_file()))
+        .unwrap_or_default();
+    on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/pgbouncer"))
+}
+
+/// The unprivileged user to run servers as when we are root (PgBouncer refuses root).
+pub fn unprivileged_owner() -> Option<(u32, u32)> {
+    // SAFETY: geteuid/getpwnam have no preconditions; the entry is read at once.
+    unsafe {
+        if libc::geteuid() != 0 {
+            return None;
+        }
+        for name in [c"postgres", c"nobody"] {
+            let pw = libc::getpwnam(name.as_ptr());
+            if !pw.is_null() {
+                return Some(((*pw).pw_uid, (*pw).pw_gid));
+            }
+        }
+    }
+    None
+}
+
+/// Start PgBouncer on 127.0.0.1 in front of `target` (a TCP host) with `pool_mode` (`transaction`,
+/// `session` or `statement`), authenticating `target`'s user with its password (scram-sha-256) via
+/// an auth_file. Every database name is passed through. It stops when the test process exits.
+pub fn start_pgbouncer(target: &ConnConfig, pool_mode: &str) -> PgBouncer {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir(&format!("pgbouncer-{pool_mode}"));
+    let owner = unprivileged_owner();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let user = target.user_or_default();
+    let password = target.password.clone().expect("a password for PgBouncer's auth_file");
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let files = [
+        ("userlist.txt", format!("{} {}\n", quote(&user), quote(&password)), 0o600),
+        (
+            "pgbouncer.ini",
+            format!(
+                "[databases]\n* = host={} port={}\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\n\
+                 unix_socket_dir =\nauth_type = scram-sha-256\nauth_file = {}\npool_mode = {pool_mode}\n\
+                 default_pool_size = 4\nmax_client_conn = 200\nlogfile = {}\npidfile = {}\n",
+                target.host(),
+                target.port(),
+                dir.join("userlist.txt").display(),
+                dir.join("pgbouncer.log").display(),
+                dir.join("pgbouncer.pid").display(),
+            ),
+            0o644,
+        ),
+    ];
+    for (name, text, mode) in files {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    for p in [dir.clone(), dir.join("userlist.txt"), dir.join("pgbouncer.ini")] {
+        if let Some((uid, gid)) = owner {
+            std::os::unix::fs::chown(&p, Some(uid), Some(gid)).unwrap();
+        }
+    }
+    let mut c = Command::new(pgbouncer_bin());
+    c.arg(dir.join("pgbouncer.ini")).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    if let Some((uid, gid)) = owner {
+        c.uid(uid).gid(gid);
+    }
+    let mut child = c.process_group(0).spawn().expect("start pgbouncer (apt-get install pgbouncer)");
+    let pid = child.id();
+    // Reap it when it ends (no zombie).
+    std::thread::spawn(move || child.wait());
+    // Stop it when this test process ends, however it ends.
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg("while kill -0 \"$0\" 2>/dev/null; do sleep 0.5; done; kill \"$1\"")
+        .arg(std::process::id().to_string())
+        .arg(pid.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "pgbouncer did not start: {}",
+            std::fs::read_to_string(dir.join("pgbouncer.log")).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut cfg = target.clone();
+    cfg.hosts = vec!["127.0.0.1".into()];
+    cfg.ports = vec![port];
+    PgBouncer { cfg, dir, port }
+}
+
+/// PgBouncer's version line (`PgBouncer 1.18.0`).
+pub fn pgbouncer_version() -> String {
+    let o = Command::new(pgbouncer_bin()).arg("--version").output().expect("pgbouncer --version");
+    String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_string()
 }

@@ -431,7 +431,7 @@ async fn ctrl_c_rolls_back_and_exits_130() {
     // Wait until the COPY is really under way.
     let started = Instant::now();
     loop {
-        let n = count(&db, "SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy").await;
+        let n = count(&db, "SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy WHERE datname = current_database()").await;
         if n > 10_000 {
             break;
         }
@@ -447,7 +447,7 @@ async fn ctrl_c_rolls_back_and_exits_130() {
     assert_no_panic(&o);
     assert_eq!(table_counts(&db).await, [0, 0, 0, 0]);
     // And no lock or transaction is left behind.
-    assert_eq!(count(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").await, 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await, 0);
 }
 
 #[tokio::test]

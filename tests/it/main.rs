@@ -1,9 +1,15 @@
 //! Integration tests against a real PostgreSQL cluster that the suite starts itself.
 
+mod bad_input;
 mod common;
 mod connection;
+mod credentials;
 mod data;
 mod local;
 mod migrate;
+mod pgbouncer;
+mod roles;
 mod schema;
+mod shell;
 mod terminal;
+mod tls;

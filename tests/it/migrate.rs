@@ -84,7 +84,7 @@ async fn eight_concurrent_migrations_apply_each_migration_once() {
     let h = history(&db).await;
     assert_eq!(h.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
     // The advisory lock is released by every run.
-    let held = scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").await;
+    let held = scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await;
     assert_eq!(held, 0);
 }
 
@@ -104,7 +104,7 @@ async fn lock_wait_names_the_holder() {
     // connection before the blocking run below.)
     drop(holder);
     for _ in 0..100 {
-        if scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").await == 0 {
+        if scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await == 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

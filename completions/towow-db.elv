@@ -1,0 +1,567 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[towow-db] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'towow-db'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'towow-db'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
+            cand drop 'Drop the ToWow tables and the migration history (asks first)'
+            cand migrate 'Apply, inspect, verify or roll back schema migrations'
+            cand seed 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
+            cand mock-agents 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
+            cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
+            cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+            cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff) on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;init'= {
+            cand --mock-agents-count 'How many mock agents to load with --mock-agents'
+            cand --locale 'Language of the mock agents'' names and texts'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --drop 'Drop the ToWow tables first (asks like `drop`, or needs --yes)'
+            cand --sample-data 'Load the sample rows of the ToWow document (2 agents, 1 demand)'
+            cand --mock-agents 'Load the mock agent set (default 100 agents)'
+            cand --no-create-database 'Do not create the database when it does not exist'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;drop'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;migrate'= {
+            cand --target 'Stop after this version (inclusive)'
+            cand --lock-wait 'How long to wait for another towow-db migrate holding the migration lock'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --dry-run 'Print the SQL that would run, in order, and change nothing'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand up 'Apply pending migrations (the default)'
+            cand status 'Every known migration: version, name, state, applied time'
+            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
+            cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;migrate;up'= {
+            cand --target 'Stop after this version (inclusive)'
+            cand --lock-wait 'How long to wait for another towow-db migrate holding the migration lock'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --dry-run 'Print the SQL that would run, in order, and change nothing'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;migrate;status'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;migrate;verify'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --fail-on-pending 'Also fail when shipped migrations are not applied yet'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;migrate;down'= {
+            cand --steps 'How many migrations to roll back (default 1)'
+            cand --target 'Roll back every migration above this version (0 = all)'
+            cand --lock-wait 'How long to wait for another towow-db migrate holding the migration lock'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --dry-run 'Print the SQL that would run and change nothing'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;migrate;help'= {
+            cand up 'Apply pending migrations (the default)'
+            cand status 'Every known migration: version, name, state, applied time'
+            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
+            cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;migrate;help;up'= {
+        }
+        &'towow-db;migrate;help;status'= {
+        }
+        &'towow-db;migrate;help;verify'= {
+        }
+        &'towow-db;migrate;help;down'= {
+        }
+        &'towow-db;migrate;help;help'= {
+        }
+        &'towow-db;seed'= {
+            cand --file 'Load this seed file (JSON Lines, the format of seeds/sample.jsonl) instead of the sample'
+            cand --demands 'Generate this many demands (with their responses and channels)'
+            cand --responses-per-demand 'Agent responses per generated demand [default: 3]'
+            cand --channels-per-demand 'Collaboration channels per generated demand [default: 1]'
+            cand --seed 'Random seed: the same seed gives the same rows, ids included'
+            cand --locale 'Language of generated names and texts'
+            cand --as-of 'Generate times as if today were this date (fixed by default so that a seed always gives the same rows)'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --sample-data 'Also load the ToWow sample rows (the default when no --file and no --demands is given)'
+            cand --replace 'Delete previously generated demands (and their responses and channels) first. Asks'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;mock-agents'= {
+            cand --count 'How many agents the set has'
+            cand --seed 'Random seed: the same seed gives the same rows, ids included'
+            cand --locale 'Language of generated names and texts'
+            cand --as-of 'Generate times as if today were this date (fixed by default so that a seed always gives the same rows)'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --replace 'Delete every earlier towow-db mock agent (and, by cascade, their responses) first. Asks'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
+            cand stop 'Stop the cluster (data kept)'
+            cand status 'Whether the cluster exists and runs, where and on which port'
+            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+            cand destroy 'Stop the cluster and delete its data (asks first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;local;start'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;stop'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;status'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;url'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;destroy'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;help'= {
+            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
+            cand stop 'Stop the cluster (data kept)'
+            cand status 'Whether the cluster exists and runs, where and on which port'
+            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+            cand destroy 'Stop the cluster and delete its data (asks first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;local;help;start'= {
+        }
+        &'towow-db;local;help;stop'= {
+        }
+        &'towow-db;local;help;status'= {
+        }
+        &'towow-db;local;help;url'= {
+        }
+        &'towow-db;local;help;destroy'= {
+        }
+        &'towow-db;local;help;help'= {
+        }
+        &'towow-db;roles'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;roles;create'= {
+            cand --app-role 'The application''s role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences)'
+            cand --migrate-role 'The migration role: CREATE on the schema, owner of the ToWow tables'
+            cand --readonly-role 'Also a read-only role (SELECT only), by default named towow_readonly'
+            cand --schema 'The schema of the ToWow tables'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --keep-owner 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;roles;show'= {
+            cand --schema 'The schema of the ToWow tables'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;roles;help'= {
+            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;roles;help;create'= {
+        }
+        &'towow-db;roles;help;show'= {
+        }
+        &'towow-db;roles;help;help'= {
+        }
+        &'towow-db;completions'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;man'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;help'= {
+            cand init 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
+            cand drop 'Drop the ToWow tables and the migration history (asks first)'
+            cand migrate 'Apply, inspect, verify or roll back schema migrations'
+            cand seed 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
+            cand mock-agents 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
+            cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
+            cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+            cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff) on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;help;init'= {
+        }
+        &'towow-db;help;drop'= {
+        }
+        &'towow-db;help;migrate'= {
+            cand up 'Apply pending migrations (the default)'
+            cand status 'Every known migration: version, name, state, applied time'
+            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
+            cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+        }
+        &'towow-db;help;migrate;up'= {
+        }
+        &'towow-db;help;migrate;status'= {
+        }
+        &'towow-db;help;migrate;verify'= {
+        }
+        &'towow-db;help;migrate;down'= {
+        }
+        &'towow-db;help;seed'= {
+        }
+        &'towow-db;help;mock-agents'= {
+        }
+        &'towow-db;help;local'= {
+            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
+            cand stop 'Stop the cluster (data kept)'
+            cand status 'Whether the cluster exists and runs, where and on which port'
+            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+            cand destroy 'Stop the cluster and delete its data (asks first)'
+        }
+        &'towow-db;help;local;start'= {
+        }
+        &'towow-db;help;local;stop'= {
+        }
+        &'towow-db;help;local;status'= {
+        }
+        &'towow-db;help;local;url'= {
+        }
+        &'towow-db;help;local;destroy'= {
+        }
+        &'towow-db;help;roles'= {
+            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
+        }
+        &'towow-db;help;roles;create'= {
+        }
+        &'towow-db;help;roles;show'= {
+        }
+        &'towow-db;help;completions'= {
+        }
+        &'towow-db;help;man'= {
+        }
+        &'towow-db;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

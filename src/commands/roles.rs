@@ -1,0 +1,136 @@
+use std::io::IsTerminal;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{RolesAction, RolesArgs, RolesCreateArgs, RolesShowArgs};
+use crate::commands::Ctx;
+use crate::roles::{self, RoleKind, RoleSpec};
+
+/// The ToWow document's password policy (section 4.3.2): 16 characters or more.
+const MIN_PASSWORD_LEN: usize = 16;
+
+pub async fn run(ctx: &Ctx, args: RolesArgs) -> Result<u8> {
+    match args.action {
+        RolesAction::Create(a) => create(ctx, a).await,
+        RolesAction::Show(a) => show(ctx, a).await,
+    }
+}
+
+/// A password typed twice at the terminal, not echoed.
+fn prompt(name: &str) -> Result<String> {
+    let first = rpassword::prompt_password(format!("Password for new role {name}: "))?;
+    let again = rpassword::prompt_password("Enter it again: ")?;
+    if first != again {
+        bail!("the two passwords for role \"{name}\" differ; nothing was changed");
+    }
+    Ok(first)
+}
+
+async fn create(ctx: &Ctx, a: RolesCreateArgs) -> Result<u8> {
+    let mut wanted = vec![(a.app_role.clone(), RoleKind::App), (a.migrate_role.clone(), RoleKind::Migrate)];
+    if let Some(r) = &a.readonly_role {
+        wanted.push((r.clone(), RoleKind::Readonly));
+    }
+    for (name, _) in &wanted {
+        roles::validate_name(name)?;
+    }
+    let db = ctx.connect(None).await?;
+    let names: Vec<String> = wanted.iter().map(|(n, _)| n.clone()).collect();
+    let exists = roles::existing(&**db.get().await?, &names).await?;
+    let mut specs = Vec::new();
+    for (name, kind) in wanted {
+        let var = kind.password_env();
+        let password = match ctx.env.get(var) {
+            Some(p) => Some(p.to_string()),
+            None if exists.contains(&name) => None,
+            None if std::io::stdin().is_terminal() => Some(prompt(&name)?),
+            None => bail!(
+                "role \"{name}\" does not exist and needs a password: set {var} (or run on a terminal to be asked); passwords are never taken from the command line"
+            ),
+        };
+        if let Some(p) = &password {
+            if p.is_empty() {
+                bail!("the password for role \"{name}\" is empty");
+            }
+            if p.chars().count() < MIN_PASSWORD_LEN {
+                tracing::warn!(
+                    "the password for role \"{name}\" is shorter than {MIN_PASSWORD_LEN} characters (the ToWow password policy)"
+                );
+            }
+        }
+        specs.push(RoleSpec { name, kind, password });
+    }
+    let r = roles::create(&db, &specs, &a.schema, a.keep_owner).await?;
+    if ctx.out.is_json() {
+        ctx.out.json(&r)?;
+        return Ok(0);
+    }
+    ctx.out.table(
+        &["role", "kind", "action", "password"],
+        r.roles.iter().map(|o| {
+            vec![
+                o.role.clone(),
+                format!("{:?}", o.kind).to_lowercase(),
+                if o.created { "created".into() } else { "updated".to_string() },
+                if o.password_set { "set (SCRAM-SHA-256)".into() } else { "unchanged".to_string() },
+            ]
+        }),
+    )?;
+    for o in &r.owner_changed {
+        ctx.out.note(format!("{o} is now owned by \"{}\"", a.migrate_role));
+    }
+    for n in &r.notes {
+        ctx.out.note(n);
+    }
+    ctx.out.note(format!(
+        "privileges granted in database \"{}\", schema {} (see `towow-db roles show`)",
+        r.database, r.schema
+    ));
+    Ok(0)
+}
+
+async fn show(ctx: &Ctx, a: RolesShowArgs) -> Result<u8> {
+    let db = ctx.connect(None).await?;
+    let r = roles::show(&**db.get().await?, &db.cfg.dbname_or_default(), &a.schema).await?;
+    if ctx.out.is_json() {
+        ctx.out.json(&r)?;
+        return Ok(0);
+    }
+    ctx.out.table(
+        &["role", "login", "superuser", "database", "schema", "ToWow tables", "owns"],
+        r.roles.iter().map(|x| {
+            let mut distinct: Vec<&Vec<String>> = x.tables.values().collect();
+            distinct.dedup();
+            let tables = if distinct.len() == 1 && x.tables.len() > 1 {
+                format!("{} (all {})", distinct[0].join(", "), x.tables.len())
+            } else {
+                x.tables.iter().map(|(t, p)| format!("{t}: {}", p.join(", "))).collect::<Vec<_>>().join("\n")
+            };
+            vec![
+                x.role.clone(),
+                x.login.to_string(),
+                x.superuser.to_string(),
+                x.database.join(", "),
+                x.schema.join(", "),
+                tables,
+                x.owns.join(", "),
+            ]
+        }),
+    )?;
+    if !r.default_privileges.is_empty() {
+        ctx.out.line("Default privileges for future objects:")?;
+        ctx.out.table(
+            &["objects created by", "schema", "objects", "grantee", "privileges"],
+            r.default_privileges.iter().map(|d| {
+                vec![
+                    d.for_role.clone(),
+                    d.schema.clone(),
+                    d.objects.clone(),
+                    d.grantee.clone(),
+                    d.privileges.join(", "),
+                ]
+            }),
+        )?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,164 @@
+//! Through PgBouncer (Debian's package, 1.18 here: no protocol-level prepared statements, which
+//! came with 1.21's `max_prepared_statements`), started by the test on loopback in transaction
+//! pooling mode, as in the AstrBot set-up.
+
+use std::process::{Output, Stdio};
+
+use tokio_postgres::types::Type;
+
+use crate::common::*;
+
+fn run_bg(cfg: &towow_db::config::ConnConfig, args: &[&str]) -> std::process::Child {
+    let url = cfg.url_with_password();
+    let mut all = vec!["--url", url.as_str()];
+    all.extend_from_slice(args);
+    cmd().args(&all).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
+fn wait(c: std::process::Child) -> Output {
+    let o = c.wait_with_output().unwrap();
+    assert_no_panic(&o);
+    o
+}
+
+#[tokio::test]
+async fn named_prepared_statements_break_under_transaction_pooling_unnamed_ones_do_not() {
+    // The premise, shown with tokio-postgres itself: a statement prepared (named) in one
+    // transaction is gone when the next transaction runs on another server connection.
+    let cfg = fresh_db("bouncer_named").await;
+    let b = start_pgbouncer(&cfg, "transaction");
+    eprintln!("{}", pgbouncer_version());
+    let db = connect(&b.cfg).await;
+    let a = db.get().await.unwrap();
+    let other = db.get().await.unwrap();
+    let stmt = a.prepare("SELECT 1::int4").await.unwrap();
+    // `other` opens a transaction: PgBouncer gives it the server connection `a` just used.
+    other.batch_execute("BEGIN; SELECT 1").await.unwrap();
+    let err = a.query(&stmt, &[]).await.expect_err("the named statement lives on the other backend");
+    assert!(err.to_string().contains("does not exist") || format!("{err:?}").contains("26000"), "{err:?}");
+    // Unnamed statements (parse, bind, execute in one round trip) are safe.
+    let r = a.query_typed_one("SELECT $1::int4 + 1", &[(&41i32, Type::INT4)]).await.unwrap();
+    assert_eq!(r.get::<_, i32>(0), 42);
+    other.batch_execute("COMMIT").await.unwrap();
+}
+
+#[tokio::test]
+async fn status_verify_and_drop_work_through_transaction_pooling() {
+    let cfg = fresh_db("bouncer_status").await;
+    assert_ok(&run_url(&cfg, &["migrate"]));
+    let b = start_pgbouncer(&cfg, "transaction");
+    // Several processes at once, several rounds: with named statements they collide on the shared
+    // server connections ("prepared statement \"s0\" already exists" / "does not exist").
+    for _ in 0..3 {
+        let children: Vec<_> = (0..6)
+            .map(|i| {
+                let args: &[&str] = match i % 3 {
+                    0 => &["migrate", "status", "--format", "json"],
+                    1 => &["migrate", "verify"],
+                    _ => &["migrate", "status"],
+                };
+                run_bg(&b.cfg, args)
+            })
+            .collect();
+        for c in children {
+            let o = wait(c);
+            assert_ok(&o);
+            assert!(!stderr(&o).contains("prepared statement"), "{}", stderr(&o));
+        }
+    }
+    let o = run_url(&b.cfg, &["migrate", "status", "--format", "json"]);
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["migrations"].as_array().unwrap().iter().all(|m| m["state"] == "applied"), "{j}");
+    // PgBouncer 1.18 refuses the `options` startup parameter: connected without it, and said so.
+    assert!(stderr(&o).contains("refused the `options` startup parameter"), "{}", stderr(&o));
+    // drop runs in one transaction: fine through the pooler.
+    let o = run_url(&b.cfg, &["drop", "--yes"]);
+    assert_ok(&o);
+    let direct = connect(&cfg).await;
+    assert!(!scalar_bool(&direct, "SELECT to_regclass('demands') IS NOT NULL").await);
+}
+
+#[tokio::test]
+async fn migrations_refuse_transaction_pooling_and_use_the_direct_url() {
+    let cfg = fresh_db("bouncer_migrate").await;
+    let b = start_pgbouncer(&cfg, "transaction");
+    let o = run_url(&b.cfg, &["migrate"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    for m in ["session of its own", "transaction", "--direct-url", "DIRECT_DATABASE_URL", &b.port.to_string()]
+    {
+        assert!(e.contains(m), "`{m}` missing: {e}");
+    }
+    assert!(!e.contains(cfg.password.as_deref().unwrap()), "{e}");
+    let direct = connect(&cfg).await;
+    assert!(!scalar_bool(&direct, "SELECT to_regclass('refinery_schema_history') IS NOT NULL").await);
+    assert!(
+        !scalar_bool(&direct, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))").await,
+        "no advisory lock left behind on a pooled backend"
+    );
+    let o = run_url(&b.cfg, &["init"]);
+    assert_eq!(o.status.code(), Some(1), "init migrates too: {}", stderr(&o));
+
+    // --direct-url: everything else may go through the pooler, migrations go direct.
+    let o = run_url(&b.cfg, &["--direct-url", &cfg.url_with_password(), "migrate"]);
+    assert_ok(&o);
+    // DIRECT_DATABASE_URL, with init.
+    let o = cmd()
+        .env("DATABASE_URL", b.cfg.url_with_password())
+        .env("DIRECT_DATABASE_URL", cfg.url_with_password())
+        .args(["init", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    // migrate down through the pooler is refused too, and works directly.
+    let o = run_url(&b.cfg, &["migrate", "down", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--direct-url"), "{}", stderr(&o));
+    let o = run_url(&b.cfg, &["--direct-url", &cfg.url_with_password(), "migrate", "down", "--yes"]);
+    assert_ok(&o);
+}
+
+#[tokio::test]
+async fn session_pooling_is_not_mistaken_for_transaction_pooling() {
+    let cfg = fresh_db("bouncer_session").await;
+    let b = start_pgbouncer(&cfg, "session");
+    let o = run_url(&b.cfg, &["migrate"]);
+    assert_ok(&o);
+    let o = run_url(&b.cfg, &["migrate", "status", "--format", "json"]);
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["migrations"].as_array().unwrap().iter().all(|m| m["state"] == "applied"), "{j}");
+}
+
+#[tokio::test]
+async fn data_loads_work_through_transaction_pooling() {
+    // Seed files, mock agents and generated data through PgBouncer 1.18 in transaction mode,
+    // several processes at once, each load in its own transaction: nothing may use a named
+    // statement across transactions.
+    let cfg = fresh_db("bouncer_data").await;
+    assert_ok(&run_url(&cfg, &["init"]));
+    let b = start_pgbouncer(&cfg, "transaction");
+    let o = wait(run_bg(&b.cfg, &["init", "--sample-data"]));
+    assert_eq!(o.status.code(), Some(1), "init migrates, which needs a session: {}", stderr(&o));
+    assert!(stderr(&o).contains("--direct-url"), "{}", stderr(&o));
+    for round in 0..2 {
+        let children = vec![
+            run_bg(&b.cfg, &["seed"]),
+            run_bg(&b.cfg, &["mock-agents", "--count", "300"]),
+            run_bg(&b.cfg, &["seed", "--demands", "500", "--seed", &(100 + round).to_string()]),
+            run_bg(
+                &b.cfg,
+                &["seed", "--demands", "500", "--seed", &(200 + round).to_string(), "--format", "json"],
+            ),
+        ];
+        for c in children {
+            let o = wait(c);
+            assert_ok(&o);
+        }
+    }
+    let db = connect(&cfg).await;
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM demands").await, 1 + 4 * 500);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 2 + 300);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_responses").await, 4 * 500 * 3);
+}
