@@ -13,6 +13,7 @@ pub mod error;
 pub mod local;
 pub mod logging;
 pub mod output;
+pub mod reports;
 pub mod schema;
 pub mod sql;
 pub mod tls;
