@@ -4,4 +4,6 @@ mod common;
 mod connection;
 mod local;
 mod migrate;
+mod pg_versions;
+mod reports;
 mod schema;
