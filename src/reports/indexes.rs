@@ -23,7 +23,7 @@ WITH x AS (
          coalesce(s.idx_scan, 0)::int8 AS idx_scan, coalesce(s.idx_tup_read, 0)::int8 AS tup_read,
          coalesce(s.idx_tup_fetch, 0)::int8 AS tup_fetch, {last} AS last_scan,
          i.indisunique AS uniq, i.indisprimary AS prim, i.indisvalid AS valid, i.indisready AS ready,
-         EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid) AS constraint_backed,
+         k.conindid IS NOT NULL AS constraint_backed,
          am.amname::text AS method, i.indnkeyatts::int4 AS nkey,
          i.indkey::text AS indkey, i.indclass::text AS indclass, i.indcollation::text AS indcoll,
          i.indoption::text AS indopt,
@@ -35,6 +35,8 @@ WITH x AS (
   JOIN pg_namespace n ON n.oid = t.relnamespace
   JOIN pg_am am ON am.oid = c.relam
   LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = c.oid
+  -- pg_constraint has no index on conindid: one hashed pass, not a scan per index.
+  LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE conindid <> 0) k ON k.conindid = c.oid
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
     AND t.relpersistence <> 't'
     AND ($1::text[] IS NULL OR n.nspname = ANY($1))

@@ -487,6 +487,35 @@ mod tests {
         assert_eq!(parse_threshold_value("1500ms").unwrap(), Some(1.5));
     }
 
+    /// PgBouncer in transaction pooling breaks named prepared statements: the report code must
+    /// only use `query_typed` (through [`query`]) or the simple query protocol.
+    #[test]
+    fn report_code_never_prepares_statements() {
+        let sources = [
+            ("mod.rs", include_str!("mod.rs")),
+            ("vacuum.rs", include_str!("vacuum.rs")),
+            ("slow.rs", include_str!("slow.rs")),
+            ("health.rs", include_str!("health.rs")),
+            ("activity.rs", include_str!("activity.rs")),
+            ("sizes.rs", include_str!("sizes.rs")),
+            ("indexes.rs", include_str!("indexes.rs")),
+        ];
+        let forbidden: Vec<String> =
+            ["query", "query_one", "query_opt", "query_raw", "prepare", "prepare_typed", "execute"]
+                .iter()
+                .map(|m| format!(".{m}("))
+                .collect();
+        for (name, src) in sources {
+            let code = src.split("#[cfg(test)]").next().unwrap();
+            for f in &forbidden {
+                assert!(
+                    !code.contains(f.as_str()),
+                    "{name} calls {f}: use reports::query (query_typed) or simple_query"
+                );
+            }
+        }
+    }
+
     #[test]
     fn numbers_stay_integers_when_they_are() {
         assert_eq!(num(5.0).to_string(), "5");

@@ -17,7 +17,9 @@ WITH t AS (
          pg_relation_size(c.oid)::int8 AS heap,
          coalesce(pg_total_relation_size(c.reltoastrelid), 0)::int8 AS toast,
          pg_indexes_size(c.oid)::int8 AS idx,
-         pg_total_relation_size(c.oid)::int8 AS total,
+         -- heap + TOAST + maps; + indexes = pg_total_relation_size (summed below, so the
+         -- indexes are measured once)
+         pg_table_size(c.oid)::int8 AS total,
          c.reltuples::float8 AS reltuples
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -96,7 +98,7 @@ pub async fn report(db: &crate::db::Db, filter: &Filter, limit: Option<usize>) -
                 table_bytes: r.get(5),
                 toast_bytes: r.get(6),
                 indexes_bytes: r.get(7),
-                total_bytes: r.get(8),
+                total_bytes: r.get::<_, i64>(8) + r.get::<_, i64>(7),
                 partitions_total_bytes: None,
                 reltuples: r.get(9),
                 parent: None,
