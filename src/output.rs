@@ -89,7 +89,7 @@ impl Out {
                         vec![
                             c.name.clone(),
                             c.status.to_string(),
-                            c.value.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into()),
+                            crate::reports::value_cell(&c.value),
                             c.message.clone(),
                         ]
                     }),
@@ -104,14 +104,7 @@ impl Out {
             let bad: Vec<String> = c
                 .iter()
                 .filter(|c| c.status != Status::Ok)
-                .map(|c| {
-                    format!(
-                        "{}={} ({})",
-                        c.name,
-                        c.value.as_ref().map(|v| v.to_string()).unwrap_or("?".into()),
-                        c.status
-                    )
-                })
+                .map(|c| format!("{}={} ({})", c.name, crate::reports::value_cell(&c.value), c.status))
                 .collect();
             let line = if bad.is_empty() {
                 format!("{st}: all {} checks OK", c.len())

@@ -320,13 +320,7 @@ impl Report for HealthReport {
                     vec![
                         c.name.clone(),
                         c.status.to_string(),
-                        c.value
-                            .as_ref()
-                            .map(|v| match v.as_f64() {
-                                Some(f) if f.fract() != 0.0 => format!("{f:.2}"),
-                                _ => v.to_string(),
-                            })
-                            .unwrap_or_else(|| "-".into()),
+                        super::value_cell(&c.value),
                         th(|t| t.warn),
                         th(|t| t.crit),
                         c.message.clone(),

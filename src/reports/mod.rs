@@ -377,6 +377,18 @@ pub fn bytes(b: i64) -> String {
     if i == 0 { format!("{b} B") } else { format!("{v:.1} {}", UNITS[i]) }
 }
 
+/// A check value for a table cell: integers as they are, other numbers with 2 decimals.
+pub fn value_cell(v: &Option<serde_json::Value>) -> String {
+    match v {
+        None => "-".into(),
+        Some(v) => match (v.as_i64(), v.as_f64()) {
+            (Some(i), _) => i.to_string(),
+            (None, Some(f)) => format!("{f:.2}"),
+            _ => v.to_string(),
+        },
+    }
+}
+
 pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
