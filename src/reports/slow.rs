@@ -176,8 +176,9 @@ fn remedy(state: Option<&str>, ext: Option<&Extension>, user: &str) -> Option<St
                     and restart the server"
             .to_string(),
         "42501" => format!(
-            "grant the role the right to read statistics: GRANT pg_read_all_stats TO {} (or GRANT SELECT ON {schema}.pg_stat_statements)",
-            quote_ident(user)
+            "the role may not read the statistics: GRANT SELECT ON {schema}.pg_stat_statements TO {u} \
+             (and GRANT pg_read_all_stats TO {u} to see every role's statements)",
+            u = quote_ident(user)
         ),
         "42883" | "42P01" | "42703" => {
             "the extension's SQL objects do not match its library: ALTER EXTENSION pg_stat_statements UPDATE"
@@ -642,7 +643,12 @@ mod tests {
     #[test]
     fn remedies_by_sqlstate() {
         assert!(remedy(Some("55000"), None, "u").unwrap().contains("shared_preload_libraries"));
-        assert!(remedy(Some("42501"), None, "app").unwrap().contains("GRANT pg_read_all_stats TO \"app\""));
+        let r = remedy(Some("42501"), None, "app").unwrap();
+        assert!(
+            r.contains("GRANT SELECT ON public.pg_stat_statements TO \"app\"")
+                && r.contains("GRANT pg_read_all_stats TO \"app\""),
+            "{r}"
+        );
         assert!(
             remedy(Some("42703"), None, "u").unwrap().contains("ALTER EXTENSION pg_stat_statements UPDATE")
         );

@@ -92,6 +92,9 @@ CREATE TABLE public.custom (id int PRIMARY KEY, pad text)
 CREATE TABLE public.plain (id int PRIMARY KEY, pad text)
   WITH (autovacuum_enabled = off, autovacuum_freeze_max_age = 1000000000);
 CREATE TABLE public.never (id int);
+CREATE TABLE public.docs_toast (id int, body text) WITH (autovacuum_enabled = off);
+ALTER TABLE public.docs_toast ALTER body SET STORAGE EXTERNAL;
+INSERT INTO public.docs_toast SELECT g, repeat('x', 10000) FROM generate_series(1, 20) g;
 ALTER TABLE public.never ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.never FORCE ROW LEVEL SECURITY;
 CREATE TABLE public.events (id int, at date NOT NULL) PARTITION BY RANGE (at);
@@ -110,6 +113,7 @@ const VACUUM_DML: &str = r#"
 DELETE FROM "Tenant 1".dead_off WHERE id <= 300;
 DELETE FROM public.custom WHERE id <= 30;
 DELETE FROM public.plain WHERE id <= 30;
+DELETE FROM public.docs_toast WHERE id <= 12;
 "#;
 
 const VACUUM_STATS_VISIBLE: &str = r#"
@@ -118,7 +122,8 @@ SELECT (SELECT n_dead_tup = 300 AND n_mod_since_analyze = 300 FROM pg_stat_user_
    AND (SELECT n_dead_tup = 30 FROM pg_stat_user_tables WHERE relid = 'public.plain'::regclass)
    AND (SELECT n_mod_since_analyze = 100 FROM pg_stat_user_tables WHERE relid = 'public.never'::regclass)
    AND (SELECT n_mod_since_analyze > 50 FROM pg_stat_user_tables WHERE relid = 'public.events_2025'::regclass)
-   AND (SELECT n_mod_since_analyze > 50 FROM pg_stat_user_tables WHERE relid = 'public.events_2024'::regclass)"#;
+   AND (SELECT n_mod_since_analyze > 50 FROM pg_stat_user_tables WHERE relid = 'public.events_2024'::regclass)
+   AND (SELECT pg_stat_get_dead_tuples(reltoastrelid) > 50 FROM pg_class WHERE oid = 'public.docs_toast'::regclass)"#;
 
 async fn vacuum_case(srv: &PgServer) {
     let v = format!("PostgreSQL {}", srv.major);
@@ -187,10 +192,43 @@ async fn vacuum_case(srv: &PgServer) {
     assert!(e["xid_age"].is_null(), "{v}: no storage, no XID age (age(0) would be 2^31-1): {e}");
     assert!(e["note"].as_str().unwrap().contains("never autovacuumed"), "{v}: {e}");
     assert_eq!(table(&j, "public", "events_2024")["is_partition"], true, "{v}");
+    // TOAST counts with its table: its size, and its own dead tuples (12 rows x 6 chunks > 50)
+    // make the table due although the heap's 12 are under its threshold.
+    let d = table(&j, "public", "docs_toast");
+    assert_eq!(d["vacuum_due_reasons"], serde_json::json!(["toast_dead_tuples"]), "{v}: {d}");
+    assert_eq!(d["n_dead_tup"], 12, "{v}: {d}");
+    assert!(d["toast_n_dead_tup"].as_i64().unwrap() > 50, "{v}: {d}");
+    assert!(d["size_bytes"].as_i64().unwrap() > 20 * 10000 / 2, "{v}: TOAST in the size: {d}");
     assert!(
         j["databases"].as_array().unwrap().iter().any(|d| d["database"] == cfg.dbname.clone().unwrap()),
         "{v}"
     );
+
+    // 18: autovacuum_vacuum_max_threshold caps the dead-tuple threshold, and the insert
+    // threshold scales with the unfrozen part of the table (all of it frozen here).
+    exec(&db, "CREATE TABLE public.frozen (id int) WITH (autovacuum_enabled = off)").await;
+    exec(&db, "INSERT INTO public.frozen SELECT generate_series(1, 1000)").await;
+    wait_until(&db, "SELECT n_tup_ins = 1000 FROM pg_stat_user_tables WHERE relname = 'frozen'").await;
+    exec(&db, "VACUUM (FREEZE, ANALYZE) public.frozen").await;
+    wait_until(
+        &db,
+        "SELECT vacuum_count > 0 AND analyze_count > 0 AND n_mod_since_analyze = 0 AND n_ins_since_vacuum = 0 \
+         FROM pg_stat_user_tables WHERE relname = 'frozen'",
+    )
+    .await;
+    if srv.major >= 18 {
+        exec(&db, "ALTER TABLE public.plain SET (autovacuum_vacuum_max_threshold = 100)").await;
+    }
+    let j18 = report(&cfg, &["vacuum-report", "--table", "plain", "--table", "frozen"]);
+    let (p, f) = (table(&j18, "public", "plain"), table(&j18, "public", "frozen"));
+    if srv.major >= 18 {
+        assert_eq!(p["vacuum_threshold"], 100.0, "{v}: capped: {p}");
+        assert_eq!(f["insert_threshold"], 1000.0, "{v}: 1000 + 0.2 * 1000 * 0 unfrozen: {f}");
+        exec(&db, "ALTER TABLE public.plain RESET (autovacuum_vacuum_max_threshold)").await;
+    } else {
+        assert_eq!(p["vacuum_threshold"], 250.0, "{v}: {p}");
+        assert_eq!(f["insert_threshold"], 1200.0, "{v}: {f}");
+    }
 
     // Filters.
     let only = report(&cfg, &["vacuum-report", "--schema", "Tenant 1"]);
@@ -199,7 +237,10 @@ async fn vacuum_case(srv: &PgServer) {
     assert_eq!(names(&runbook["tables"], "table"), BTreeSet::from(["dead_off".to_string()]), "{v}");
     let due = report(&cfg, &["vacuum-report", "--due"]);
     let expected: BTreeSet<String> =
-        ["dead_off", "custom", "never", "events_2024", "events_2025"].iter().map(|s| s.to_string()).collect();
+        ["dead_off", "custom", "never", "docs_toast", "events_2024", "events_2025"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     assert_eq!(names(&due["tables"], "table"), expected, "{v}");
 
     // --check: a due table with autovacuum off is a WARNING; a table that is fine is OK.
@@ -373,6 +414,22 @@ async fn slow_query_case(srv: &PgServer) {
     assert!(!stdout(&o).contains("insufficient privilege"), "{v}: {}", stdout(&o));
     assert!(stderr(&o).contains("pg_read_all_stats"), "{v}: {}", stderr(&o));
     assert_eq!(code(&run_url(&limited, &["slow-query", "--check"])), 3, "{v}: hidden rows make OK unknown");
+    // Missing privileges: SQLSTATE 42501 with the GRANT that fixes it.
+    let o = run_url(&limited, &["slow-query", "--reset", "--yes"]);
+    assert_eq!(code(&o), 1, "{v}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("42501") && stderr(&o).contains("GRANT EXECUTE ON FUNCTION"),
+        "{v}: {}",
+        stderr(&o)
+    );
+    exec(&db, "REVOKE SELECT ON pg_stat_statements FROM PUBLIC").await;
+    let o = run_url(&limited, &["slow-query"]);
+    assert_eq!(code(&o), 1, "{v}: {}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("SQLSTATE 42501") && e.contains("GRANT SELECT ON \"public\".pg_stat_statements TO"),
+        "{v}: {e}"
+    );
 
     // --reset asks first; with --yes it clears this database's statements.
     let o = run_url(&cfg, &["slow-query", "--reset"]);
