@@ -46,6 +46,12 @@ complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "local" -d 'Manage
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "vacuum-report" -d 'Tables due for VACUUM/ANALYZE (autovacuum\'s own math), XID/MultiXact age, xmin horizon holders'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "slow-query" -d 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "health" -d 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "activity" -d 'Current sessions: state, wait event, query age, blocking pids, client, application'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "sizes" -d 'Database, table, index and TOAST sizes, largest first'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "indexes" -d 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l mock-agents-count -d 'How many mock agents to load with --mock-agents' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l locale -d 'Language of the mock agents\' names and texts' -r -f -a "zh\t'Chinese names and texts (ToWow\'s users)'
@@ -361,16 +367,137 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l direct-url -d 
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "init" -d 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "drop" -d 'Drop the ToWow tables and the migration history (asks first)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "migrate" -d 'Apply, inspect, verify or roll back schema migrations'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "seed" -d 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "mock-agents" -d 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l schema -d 'Only this schema (repeatable)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l min-dead-tuples -d 'Only tables with at least N dead tuples (the runbook\'s view is 1000)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l due -d 'Only tables due for vacuum or analyze'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l bloat -d 'Add the statistics-based bloat estimate (marked unavailable where statistics are missing)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l execute -d 'Run VACUUM (ANALYZE) on the tables due for vacuum (ANALYZE on those due only for analyze), one by one, outside a transaction. Asks first unless --yes'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l full -d 'With --execute: VACUUM (FULL, ANALYZE) instead (rewrites the table under an exclusive lock)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l sort -d 'Order by' -r -f -a "total\t'Total time (execution + planning)'
+mean\t'Mean time per call'
+calls\t'Number of calls'
+io\t'Block I/O time'
+temp\t'Temporary blocks read and written'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l limit -d 'How many statements to show' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l min-calls -d 'Only statements called at least N times' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l min-mean-ms -d 'Only statements whose mean time is at least this many milliseconds' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l longer-than -d 'With --running: only statements (or idle transactions) older than this' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l running -d 'Show the statements running now (pg_stat_activity) instead of the statistics'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l reset -d 'Clear this database\'s pg_stat_statements statistics (asks first unless --yes)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l longer-than -d 'Only statements (or idle transactions) older than this' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l all -d 'Include background processes (autovacuum workers, walsenders, …), not only client sessions'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l running -d 'Only statements running now and sessions idle in a transaction'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l schema -d 'Only this schema (repeatable)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l limit -d 'Show only the N largest tables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l schema -d 'Only this schema (repeatable)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l unused-min-size -d 'Report never-scanned indexes as unused only from this size on' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l min-seq-scans -d 'Tables with at least this many sequential scans…' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l min-rows -d '…and at least this many live rows are listed as sequentially scanned' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "init" -d 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "drop" -d 'Drop the ToWow tables and the migration history (asks first)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "migrate" -d 'Apply, inspect, verify or roll back schema migrations'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "seed" -d 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "mock-agents" -d 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "vacuum-report" -d 'Tables due for VACUUM/ANALYZE (autovacuum\'s own math), XID/MultiXact age, xmin horizon holders'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "slow-query" -d 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "health" -d 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "activity" -d 'Current sessions: state, wait event, query age, blocking pids, client, application'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "sizes" -d 'Database, table, index and TOAST sizes, largest first'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "indexes" -d 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "up" -d 'Apply pending migrations (the default)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Every known migration: version, name, state, applied time'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "verify" -d 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'

@@ -18,6 +18,7 @@ pub mod logging;
 pub mod output;
 pub mod pgpass;
 pub mod pooler;
+pub mod reports;
 pub mod roles;
 pub mod schema;
 pub mod seeds;

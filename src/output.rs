@@ -8,6 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::cli::Format;
+use crate::reports::{Report, Status, Thresholds, combine};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
@@ -50,6 +51,69 @@ impl Out {
     /// A line on stdout (the command's own output).
     pub fn line(&self, s: impl AsRef<str>) -> Result<()> {
         write_stdout(&format!("{}\n", s.as_ref()))
+    }
+
+    /// Render a report: JSON (its `Serialize` form, plus `check: {status, checks}` under
+    /// `--check`) or its sections as tables; its notes go to stderr. Returns the exit status:
+    /// the monitoring code of the worst check under `--check` (see [`Status`]), else 0.
+    pub fn report<R: Report>(&self, r: &R, check: Option<&Thresholds>) -> Result<u8> {
+        let checks = check.map(|t| r.checks(t));
+        let status = checks.as_deref().map(combine);
+        if self.is_json() {
+            let mut v = serde_json::to_value(r)?;
+            if let (Some(c), Some(obj)) = (&checks, v.as_object_mut())
+                && !r.checks_are_the_report()
+            {
+                obj.insert("check".into(), serde_json::json!({ "status": status, "checks": c }));
+            }
+            self.json(&v)?;
+        } else {
+            for s in r.sections() {
+                if !s.title.is_empty() {
+                    self.line(&s.title)?;
+                }
+                if s.rows.is_empty() {
+                    if !s.empty.is_empty() {
+                        self.line(format!("  ({})", s.empty))?;
+                    }
+                } else {
+                    self.table(&s.headers, s.rows)?;
+                }
+            }
+            if let Some(c) = &checks
+                && !r.checks_are_the_report()
+            {
+                self.table(
+                    &["check", "status", "value", "message"],
+                    c.iter().map(|c| {
+                        vec![
+                            c.name.clone(),
+                            c.status.to_string(),
+                            crate::reports::value_cell(&c.value),
+                            c.message.clone(),
+                        ]
+                    }),
+                )?;
+            }
+        }
+        for n in r.notes() {
+            self.note(n);
+        }
+        if let (Some(c), Some(st)) = (&checks, status) {
+            // The Nagios-style summary line, on stderr in JSON mode so stdout stays JSON.
+            let bad: Vec<String> = c
+                .iter()
+                .filter(|c| c.status != Status::Ok)
+                .map(|c| format!("{}={} ({})", c.name, crate::reports::value_cell(&c.value), c.status))
+                .collect();
+            let line = if bad.is_empty() {
+                format!("{st}: all {} checks OK", c.len())
+            } else {
+                format!("{st}: {}", bad.join(", "))
+            };
+            if self.is_json() { self.note(line) } else { self.line(line)? }
+        }
+        Ok(status.map(Status::exit_code).unwrap_or(0))
     }
 
     /// A note on stderr (suppressed by `--quiet`).

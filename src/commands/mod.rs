@@ -4,19 +4,26 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Command, GlobalArgs};
+use crate::cli::{Command, GlobalArgs, ReportArgs};
 use crate::config::{ConnConfig, Env, Resolved};
 use crate::db::{ConnectOptions, Db};
 use crate::local::{InitOptions, LocalCluster};
 use crate::output::Out;
+use crate::reports::{REPORT_STATEMENT_TIMEOUT, Report, Threshold, Thresholds};
 
+pub mod activity;
 pub mod drop;
+pub mod health;
+pub mod indexes;
 pub mod init;
 pub mod local;
 pub mod migrate;
 pub mod roles;
 pub mod seed;
 pub mod shell;
+pub mod sizes;
+pub mod slow_query;
+pub mod vacuum_report;
 
 /// What every command gets: the global flags, the environment, the output.
 pub struct Ctx {
@@ -114,6 +121,49 @@ impl Ctx {
     }
 }
 
+/// The report commands' shared glue.
+impl Ctx {
+    /// Connect for a report: `statement_timeout` 30 s unless `--statement-timeout` says otherwise.
+    pub async fn connect_report(&self) -> Result<Db> {
+        self.connect(Some(REPORT_STATEMENT_TIMEOUT)).await
+    }
+
+    /// The command's checks with their defaults and the `--threshold` overrides. A bad override
+    /// is a usage error (exit 2), reported here.
+    pub fn report_thresholds(
+        &self,
+        defaults: &[(&'static str, Threshold, &'static str)],
+        args: &ReportArgs,
+    ) -> Result<Thresholds> {
+        let mut t = Thresholds::new(defaults);
+        if let Err(e) = t.apply(&args.threshold) {
+            eprintln!("error: {e}");
+            return Err(crate::error::Exit(2).into());
+        }
+        Ok(t)
+    }
+
+    /// Render a report's result. Under `--check`, data that cannot be read is UNKNOWN (exit 3)
+    /// after the error is printed; otherwise errors propagate (exit 1).
+    pub fn finish_report<R: Report>(&self, r: Result<R>, args: &ReportArgs, t: &Thresholds) -> Result<u8> {
+        match r {
+            Ok(r) => self.out.report(&r, args.check.then_some(t)),
+            Err(e) if args.check => {
+                eprintln!("error: {}", crate::error::render(&e));
+                if self.out.is_json() {
+                    self.out.json(&serde_json::json!({
+                        "check": { "status": "unknown", "error": crate::error::render(&e) }
+                    }))?;
+                } else {
+                    self.out.line(format!("UNKNOWN: {}", crate::error::render(&e)))?;
+                }
+                Ok(crate::reports::Status::Unknown.exit_code())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Run one parsed command. Returns the process exit status.
 pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
     match command {
@@ -126,5 +176,11 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Roles(a) => roles::run(ctx, a).await,
         Command::Completions(a) => shell::completions(a.shell),
         Command::Man => shell::man(),
+        Command::VacuumReport(a) => vacuum_report::run(ctx, a).await,
+        Command::SlowQuery(a) => slow_query::run(ctx, a).await,
+        Command::Health(a) => health::run(ctx, a).await,
+        Command::Activity(a) => activity::run(ctx, a).await,
+        Command::Sizes(a) => sizes::run(ctx, a).await,
+        Command::Indexes(a) => indexes::run(ctx, a).await,
     }
 }

@@ -98,15 +98,19 @@ pub fn server() -> &'static TestServer {
 
 /// A new, empty database for one test; returns its connection settings.
 pub async fn fresh_db(tag: &str) -> ConnConfig {
-    let srv = server();
+    fresh_db_on(&server().base, tag).await
+}
+
+/// A new, empty database on the server of `base` (a superuser URL to a maintenance database).
+pub async fn fresh_db_on(base: &ConnConfig, tag: &str) -> ConnConfig {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = format!("t_{}_{}_{n}", tag, std::process::id());
     let admin =
-        Db::connect(srv.base.clone(), ConnectOptions::default()).await.expect("connect to the test server");
+        Db::connect(base.clone(), ConnectOptions::default()).await.expect("connect to the test server");
     let c = admin.get().await.unwrap();
     c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\"")).await.unwrap();
     c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
-    let mut cfg = srv.base.clone();
+    let mut cfg = base.clone();
     cfg.dbname = Some(name);
     cfg
 }

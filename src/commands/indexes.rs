@@ -1,0 +1,19 @@
+//! `indexes`: usage, unused, duplicate and invalid indexes, sequentially scanned tables.
+
+use anyhow::Result;
+
+use crate::cli::IndexesArgs;
+use crate::commands::Ctx;
+use crate::reports::indexes;
+
+pub async fn run(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
+    let t = ctx.report_thresholds(indexes::CHECKS, &a.report)?;
+    let opts = indexes::IndexOptions {
+        filter: a.filter.into(),
+        unused_min_bytes: a.unused_min_size,
+        min_seq_scans: a.min_seq_scans,
+        min_rows: a.min_rows,
+    };
+    let r = async { indexes::report(&ctx.connect_report().await?, &opts).await }.await;
+    ctx.finish_report(r, &a.report, &t)
+}

@@ -1,0 +1,48 @@
+//! `slow-query`: the heaviest statements (pg_stat_statements), `--running` for those running now,
+//! `--reset` to clear this database's statistics.
+
+use anyhow::Result;
+
+use crate::cli::{SlowQueryArgs, SlowSort};
+use crate::commands::Ctx;
+use crate::reports::{activity, slow};
+
+pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
+    if a.running {
+        let t = ctx.report_thresholds(activity::CHECKS, &a.report)?;
+        let opts = activity::ActivityOptions {
+            all_backends: false,
+            running_only: true,
+            min_duration_s: Some(a.longer_than.as_secs_f64()),
+        };
+        let r = async { activity::report(&ctx.connect_report().await?, &opts).await }.await;
+        return ctx.finish_report(r, &a.report, &t);
+    }
+    let t = ctx.report_thresholds(slow::CHECKS, &a.report)?;
+    if a.reset {
+        let db = ctx.connect_report().await?;
+        let name = db.cfg.dbname_or_default();
+        crate::confirm::confirm_typed(
+            &format!("clear the pg_stat_statements statistics of database \"{name}\""),
+            &name,
+            a.confirm.yes,
+        )?;
+        slow::reset(&db).await?;
+        ctx.out.note(format!("pg_stat_statements statistics of database \"{name}\" cleared"));
+        return Ok(0);
+    }
+    let opts = slow::SlowOptions {
+        sort: match a.sort {
+            SlowSort::Total => slow::Sort::Total,
+            SlowSort::Mean => slow::Sort::Mean,
+            SlowSort::Calls => slow::Sort::Calls,
+            SlowSort::Io => slow::Sort::Io,
+            SlowSort::Temp => slow::Sort::Temp,
+        },
+        limit: a.limit,
+        min_calls: a.min_calls,
+        min_mean_ms: a.min_mean_ms,
+    };
+    let r = async { slow::report(&ctx.connect_report().await?, &opts).await }.await;
+    ctx.finish_report(r, &a.report, &t)
+}

@@ -1,0 +1,341 @@
+//! `health`: the ToWow document's alert table (section 6.3) as checks, each with `name`,
+//! `status`, `value` and `threshold`, read in one round trip.
+//!
+//! | check                     | default warn / crit | from the document                         |
+//! |---------------------------|---------------------|-------------------------------------------|
+//! | connections_pct           | > 80 / > 95 %       | connections > 80% of max_connections      |
+//! | deadlocks                 | > 0                 | deadlocks > 0 (this database, since reset)|
+//! | xmin_horizon_age          | > 1,000,000 XIDs    | "transaction age > 1000000 → VACUUM"      |
+//! | xid_age_pct_of_freeze_max | > 100 %             | (wraparound: autovacuum is behind)        |
+//! | xid_pct_to_wraparound     | > 50 / > 75 %       |                                           |
+//! | oldest_transaction_s      | > 3600 / > 86400 s  |                                           |
+//! | replication_lag_s         | > 10 / > 60 s       | replica lag > 10 s                        |
+//! | long_running_s            | > 300 / > 3600 s    | slow queries                              |
+//! | idle_in_transaction_s     | > 60 / > 600 s      |                                           |
+//! | cache_hit_pct             | < 99 / < 90 %       |                                           |
+//! | invalid_indexes           | > 0                 |                                           |
+//! | sequence_used_pct         | > 80 / > 95 %       |                                           |
+//! | database_size_bytes       | none (set your own) | disk usage > 80% (not visible from SQL)   |
+//!
+//! The "transaction age" of the document is taken as the age of the oldest xmin horizon holder:
+//! that is what stops VACUUM; the age of `datfrozenxid` routinely reaches hundreds of millions on
+//! a healthy server (autovacuum_freeze_max_age defaults to 200 million), so it is judged against
+//! `autovacuum_freeze_max_age` and 2^31 instead.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{Check, Report, Section, Status, Threshold, Thresholds, combine, query};
+
+/// Sequence usage: the effective maximum is the smaller of the sequence's and its owning
+/// column's type (a `serial` column is int4 however far its sequence could go).
+const HEALTH_SQL: &str = "
+WITH seq AS (
+  SELECT n.nspname || '.' || c.relname AS name, s.seqincrement AS inc, s.seqmin::numeric AS mn,
+         CASE WHEN s.seqincrement > 0 THEN least(s.seqmax::numeric, CASE a.atttypid WHEN 21 THEN 32767 WHEN 23 THEN 2147483647 ELSE s.seqmax END)
+              ELSE s.seqmax::numeric END AS mx,
+         CASE WHEN s.seqincrement < 0 THEN greatest(s.seqmin::numeric, CASE a.atttypid WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 ELSE s.seqmin END)
+              ELSE s.seqmin::numeric END AS mn_eff,
+         has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
+         CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid) END AS last
+  FROM pg_sequence s
+  JOIN pg_class c ON c.oid = s.seqrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+        AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+  LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+), seq_pct AS (
+  SELECT name, readable,
+         CASE WHEN last IS NULL THEN 0
+              WHEN inc > 0 THEN 100 * (last - mn) / nullif(mx - mn, 0)
+              ELSE 100 * (mx - last) / nullif(mx - mn_eff, 0) END::float8 AS pct
+  FROM seq
+), act AS (
+  SELECT * FROM pg_stat_activity WHERE pid <> pg_backend_pid()
+)
+SELECT
+  (SELECT count(*) FROM act WHERE backend_type = 'client backend')::int8 + 1,
+  current_setting('max_connections')::int8,
+  (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database())::int8,
+  (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),
+  (SELECT max(age(datfrozenxid)) FROM pg_database)::int8,
+  (SELECT max(mxid_age(datminmxid)) FROM pg_database)::int8,
+  current_setting('autovacuum_freeze_max_age')::float8,
+  greatest((SELECT max(greatest(age(backend_xmin), age(backend_xid))) FROM act),
+           (SELECT max(age(transaction)) FROM pg_prepared_xacts),
+           (SELECT max(greatest(age(xmin), age(catalog_xmin))) FROM pg_replication_slots))::int8,
+  (SELECT max(extract(epoch FROM now() - xact_start)) FROM act WHERE backend_type = 'client backend')::float8,
+  (SELECT max(extract(epoch FROM now() - query_start)) FROM act WHERE state = 'active' AND backend_type = 'client backend')::float8,
+  (SELECT max(extract(epoch FROM now() - state_change)) FROM act WHERE state LIKE 'idle in transaction%')::float8,
+  (SELECT count(*) FROM act WHERE query = '<insufficient privilege>')::int8,
+  pg_is_in_recovery(),
+  (SELECT count(*) FROM pg_stat_replication)::int8,
+  (SELECT max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag))) FROM pg_stat_replication)::float8,
+  CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8,
+  (SELECT 100.0 * blks_hit / nullif(blks_hit + blks_read, 0) FROM pg_stat_database WHERE datname = current_database())::float8,
+  (SELECT count(*) FROM pg_index WHERE NOT indisvalid)::int8,
+  (SELECT string_agg(c.relname::text, ', ' ORDER BY c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid),
+  (SELECT max(pct) FROM seq_pct WHERE readable),
+  (SELECT name FROM seq_pct WHERE readable ORDER BY pct DESC NULLS LAST LIMIT 1),
+  (SELECT count(*) FROM seq_pct WHERE NOT readable)::int8,
+  pg_database_size(current_database())::int8,
+  current_database()::text,
+  current_setting('server_version_num')::int4";
+
+pub const CHECKS: &[(&str, Threshold, &str)] = &[
+    ("connections_pct", Threshold::above(Some(80.0), Some(95.0)), "connections as % of max_connections"),
+    ("deadlocks", Threshold::above(Some(0.0), None), "deadlocks in this database since the statistics reset"),
+    (
+        "xmin_horizon_age",
+        Threshold::above(Some(1_000_000.0), None),
+        "age in XIDs of the oldest transaction, snapshot, slot or prepared transaction",
+    ),
+    (
+        "xid_age_pct_of_freeze_max",
+        Threshold::above(Some(100.0), None),
+        "oldest database XID age as % of autovacuum_freeze_max_age",
+    ),
+    (
+        "xid_pct_to_wraparound",
+        Threshold::above(Some(50.0), Some(75.0)),
+        "oldest database XID/MultiXact age as % of 2^31",
+    ),
+    (
+        "oldest_transaction_s",
+        Threshold::above(Some(3600.0), Some(86400.0)),
+        "oldest open transaction, seconds",
+    ),
+    (
+        "replication_lag_s",
+        Threshold::above(Some(10.0), Some(60.0)),
+        "largest replica lag (or this standby's replay delay), seconds",
+    ),
+    ("long_running_s", Threshold::above(Some(300.0), Some(3600.0)), "longest running statement, seconds"),
+    (
+        "idle_in_transaction_s",
+        Threshold::above(Some(60.0), Some(600.0)),
+        "longest idle-in-transaction session, seconds",
+    ),
+    ("cache_hit_pct", Threshold::below(Some(99.0), Some(90.0)), "buffer cache hit ratio of this database, %"),
+    ("invalid_indexes", Threshold::above(Some(0.0), None), "invalid indexes in this database"),
+    (
+        "sequence_used_pct",
+        Threshold::above(Some(80.0), Some(95.0)),
+        "most used sequence, % of its (or its column's) range",
+    ),
+    ("database_size_bytes", Threshold::above(None, None), "size of this database, bytes"),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthReport {
+    pub database: String,
+    pub server_version_num: i32,
+    pub stats_reset: Option<DateTime<Utc>>,
+    pub status: Status,
+    pub checks: Vec<Check>,
+}
+
+pub async fn report(db: &crate::db::Db, t: &Thresholds) -> Result<HealthReport> {
+    let client = db.get().await?;
+    let rows = query(&client, "the health metrics", HEALTH_SQL, &[]).await?;
+    let r = &rows[0];
+    let hidden: i64 = r.get(11);
+    let mut checks = Vec::new();
+
+    let (conns, max): (i64, i64) = (r.get(0), r.get(1));
+    checks.push(Check::measured(
+        "connections_pct",
+        100.0 * conns as f64 / max.max(1) as f64,
+        t.get("connections_pct"),
+        format!("{conns} of max_connections {max}"),
+    ));
+    let stats_reset: Option<DateTime<Utc>> = r.get(3);
+    checks.push(match r.get::<_, Option<i64>>(2) {
+        Some(d) => Check::measured(
+            "deadlocks",
+            d as f64,
+            t.get("deadlocks"),
+            format!(
+                "since {}",
+                stats_reset.map(|s| s.to_rfc3339()).unwrap_or_else(|| "the statistics were created".into())
+            ),
+        ),
+        None => Check::unknown("deadlocks", Some(t.get("deadlocks")), "no statistics for this database"),
+    });
+    let xmin: Option<i64> = r.get(7);
+    let mut horizon = Check::measured(
+        "xmin_horizon_age",
+        xmin.unwrap_or(0) as f64,
+        t.get("xmin_horizon_age"),
+        "see `vacuum-report` for who holds it",
+    );
+    let (xid, mxid, freeze): (i64, i64, f64) = (r.get(4), r.get(5), r.get(6));
+    checks.push(Check::measured(
+        "xid_age_pct_of_freeze_max",
+        100.0 * xid as f64 / freeze,
+        t.get("xid_age_pct_of_freeze_max"),
+        format!("oldest database XID age {xid} of autovacuum_freeze_max_age {freeze:.0}"),
+    ));
+    checks.push(Check::measured(
+        "xid_pct_to_wraparound",
+        100.0 * xid.max(mxid) as f64 / super::vacuum::WRAPAROUND,
+        t.get("xid_pct_to_wraparound"),
+        format!("XID age {xid}, MultiXact age {mxid}"),
+    ));
+    let mut oldest = Check::measured(
+        "oldest_transaction_s",
+        r.get::<_, Option<f64>>(8).unwrap_or(0.0),
+        t.get("oldest_transaction_s"),
+        "oldest open transaction",
+    );
+    let (in_recovery, replicas): (bool, i64) = (r.get(12), r.get(13));
+    checks.push(if in_recovery {
+        match r.get::<_, Option<f64>>(15) {
+            Some(lag) => Check::measured(
+                "replication_lag_s",
+                lag,
+                t.get("replication_lag_s"),
+                "standby: time since the last replayed transaction (grows on an idle primary too)",
+            ),
+            None => Check::unknown(
+                "replication_lag_s",
+                Some(t.get("replication_lag_s")),
+                "standby has replayed nothing yet",
+            ),
+        }
+    } else if replicas == 0 {
+        Check::not_applicable("replication_lag_s", Some(t.get("replication_lag_s")), "no replicas connected")
+    } else {
+        match r.get::<_, Option<f64>>(14) {
+            Some(lag) => Check::measured(
+                "replication_lag_s",
+                lag,
+                t.get("replication_lag_s"),
+                format!("{replicas} replica(s)"),
+            ),
+            None if hidden > 0 => Check::unknown(
+                "replication_lag_s",
+                Some(t.get("replication_lag_s")),
+                "replica details not visible: grant pg_read_all_stats",
+            ),
+            None => Check::measured(
+                "replication_lag_s",
+                0.0,
+                t.get("replication_lag_s"),
+                format!("{replicas} replica(s), caught up"),
+            ),
+        }
+    });
+    let mut long = Check::measured(
+        "long_running_s",
+        r.get::<_, Option<f64>>(9).unwrap_or(0.0),
+        t.get("long_running_s"),
+        "longest running statement",
+    );
+    let mut idle = Check::measured(
+        "idle_in_transaction_s",
+        r.get::<_, Option<f64>>(10).unwrap_or(0.0),
+        t.get("idle_in_transaction_s"),
+        "longest idle-in-transaction session",
+    );
+    for c in [&mut horizon, &mut oldest, &mut long, &mut idle] {
+        if hidden > 0 && c.status == Status::Ok {
+            c.status = Status::Unknown;
+            c.message = format!(
+                "{}; {hidden} session(s) of other roles not visible: grant pg_read_all_stats",
+                c.message
+            );
+        }
+    }
+    checks.insert(2, horizon);
+    checks.push(oldest);
+    checks.push(long);
+    checks.push(idle);
+    checks.push(match r.get::<_, Option<f64>>(16) {
+        Some(p) => {
+            Check::measured("cache_hit_pct", p, t.get("cache_hit_pct"), "blocks found in shared buffers")
+        }
+        None => Check::not_applicable("cache_hit_pct", Some(t.get("cache_hit_pct")), "no blocks read yet"),
+    });
+    let invalid: i64 = r.get(17);
+    checks.push(Check::measured(
+        "invalid_indexes",
+        invalid as f64,
+        t.get("invalid_indexes"),
+        r.get::<_, Option<String>>(18).map(|n| format!("invalid: {n}")).unwrap_or_else(|| "none".into()),
+    ));
+    let unreadable: i64 = r.get(21);
+    let mut seq = match r.get::<_, Option<f64>>(19) {
+        Some(p) => Check::measured(
+            "sequence_used_pct",
+            p,
+            t.get("sequence_used_pct"),
+            format!("most used: {}", r.get::<_, Option<String>>(20).unwrap_or_default()),
+        ),
+        None => {
+            Check::measured("sequence_used_pct", 0.0, t.get("sequence_used_pct"), "no readable sequences")
+        }
+    };
+    if unreadable > 0 && seq.status == Status::Ok {
+        seq.status = Status::Unknown;
+        seq.message = format!(
+            "{}; {unreadable} sequence(s) not readable by this role (needs SELECT or USAGE)",
+            seq.message
+        );
+    }
+    checks.push(seq);
+    checks.push(Check::measured(
+        "database_size_bytes",
+        r.get::<_, i64>(22) as f64,
+        t.get("database_size_bytes"),
+        "pg_database_size",
+    ));
+
+    Ok(HealthReport {
+        database: r.get(23),
+        server_version_num: r.get(24),
+        stats_reset,
+        status: combine(&checks),
+        checks,
+    })
+}
+
+impl Report for HealthReport {
+    fn sections(&self) -> Vec<Section> {
+        vec![Section {
+            title: format!("Health of \"{}\": {}", self.database, self.status),
+            headers: vec!["check", "status", "value", "warn", "crit", "message"],
+            rows: self
+                .checks
+                .iter()
+                .map(|c| {
+                    let th = |f: fn(&Threshold) -> Option<f64>| {
+                        c.threshold
+                            .as_ref()
+                            .and_then(f)
+                            .map(|v| super::num(v).to_string())
+                            .unwrap_or_else(|| "-".into())
+                    };
+                    vec![
+                        c.name.clone(),
+                        c.status.to_string(),
+                        super::value_cell(&c.value),
+                        th(|t| t.warn),
+                        th(|t| t.crit),
+                        c.message.clone(),
+                    ]
+                })
+                .collect(),
+            empty: "",
+        }]
+    }
+
+    fn checks(&self, _: &Thresholds) -> Vec<Check> {
+        self.checks.clone()
+    }
+
+    fn checks_are_the_report(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,209 @@
+//! `sizes`: the database's size and, per table (largest first), its heap, TOAST, index and total
+//! sizes; a partitioned parent also shows the total of all its partitions (it has no storage of
+//! its own).
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use serde::Serialize;
+use tokio_postgres::types::Type;
+
+use super::{Check, Filter, Report, Section, Threshold, Thresholds, bytes, query};
+
+const SIZES_SQL: &str = "
+WITH t AS (
+  SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind, c.oid::int8 AS oid,
+         (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1) AS parent,
+         pg_relation_size(c.oid)::int8 AS heap,
+         coalesce(pg_total_relation_size(c.reltoastrelid), 0)::int8 AS toast,
+         pg_indexes_size(c.oid)::int8 AS idx,
+         -- heap + TOAST + maps; + indexes = pg_total_relation_size (summed below, so the
+         -- indexes are measured once)
+         pg_table_size(c.oid)::int8 AS total,
+         c.reltuples::float8 AS reltuples
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'm', 'p')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+    AND c.relpersistence <> 't'
+    AND ($1::text[] IS NULL OR n.nspname = ANY($1))
+    AND ($2::text[] IS NULL OR c.relname = ANY($2))
+)
+SELECT t.schema, t.name, t.kind, t.oid, t.parent, t.heap, t.toast, t.idx, t.total, t.reltuples,
+       d.bytes, d.name
+FROM (SELECT pg_database_size(current_database())::int8 AS bytes, current_database()::text AS name) d
+LEFT JOIN t ON true";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableSize {
+    pub schema: String,
+    pub table: String,
+    /// `table`, `materialized_view` or `partitioned`.
+    pub kind: &'static str,
+    /// The main fork (heap) only.
+    pub table_bytes: i64,
+    /// The TOAST table and its index.
+    pub toast_bytes: i64,
+    pub indexes_bytes: i64,
+    /// Heap + TOAST + indexes + free space and visibility maps.
+    pub total_bytes: i64,
+    /// For a partitioned parent: the total of all its partitions, recursively.
+    pub partitions_total_bytes: Option<i64>,
+    pub reltuples: f64,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SizesReport {
+    pub database: String,
+    pub database_bytes: i64,
+    /// Tables shown (after `--limit`) and how many matched.
+    pub table_count: usize,
+    pub tables: Vec<TableSize>,
+}
+
+pub async fn report(db: &crate::db::Db, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
+    let client = db.get().await?;
+    let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
+    let rows = query(
+        &client,
+        "the relation sizes",
+        SIZES_SQL,
+        &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)],
+    )
+    .await?;
+    let database_bytes: i64 = rows[0].get(10);
+    let database: String = rows[0].get(11);
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut parent_of: HashMap<i64, i64> = HashMap::new();
+    let mut out: Vec<(i64, TableSize)> = Vec::new();
+    for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(3).is_some()) {
+        let oid: i64 = r.get(3);
+        let (schema, table): (String, String) = (r.get(0), r.get(1));
+        names.insert(oid, format!("{schema}.{table}"));
+        if let Some(p) = r.get::<_, Option<i64>>(4) {
+            parent_of.insert(oid, p);
+        }
+        let kind: String = r.get(2);
+        out.push((
+            oid,
+            TableSize {
+                schema,
+                table,
+                kind: match kind.as_str() {
+                    "p" => "partitioned",
+                    "m" => "materialized_view",
+                    _ => "table",
+                },
+                table_bytes: r.get(5),
+                toast_bytes: r.get(6),
+                indexes_bytes: r.get(7),
+                total_bytes: r.get::<_, i64>(8) + r.get::<_, i64>(7),
+                partitions_total_bytes: None,
+                reltuples: r.get(9),
+                parent: None,
+            },
+        ));
+    }
+    // Add every partition's total to each of its ancestors (cycles are impossible in
+    // pg_inherits, the depth bound only guards against a damaged catalog).
+    let totals: Vec<(i64, i64)> = out.iter().map(|(o, t)| (*o, t.total_bytes)).collect();
+    let mut sums: HashMap<i64, i64> = HashMap::new();
+    for (oid, total) in totals {
+        let mut cur = oid;
+        for _ in 0..1000 {
+            let Some(p) = parent_of.get(&cur) else { break };
+            *sums.entry(*p).or_default() += total;
+            cur = *p;
+        }
+    }
+    for (oid, t) in &mut out {
+        if t.kind == "partitioned" {
+            t.partitions_total_bytes = Some(sums.get(oid).copied().unwrap_or(0));
+        }
+        t.parent = parent_of.get(oid).and_then(|p| names.get(p).cloned());
+    }
+    let mut tables: Vec<TableSize> = out.into_iter().map(|(_, t)| t).collect();
+    tables.sort_by(|a, b| {
+        let key = |t: &TableSize| t.partitions_total_bytes.unwrap_or(0).max(t.total_bytes);
+        key(b).cmp(&key(a)).then_with(|| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)))
+    });
+    let table_count = tables.len();
+    if let Some(l) = limit {
+        tables.truncate(l);
+    }
+    Ok(SizesReport { database, database_bytes, table_count, tables })
+}
+
+pub const CHECKS: &[(&str, Threshold, &str)] = &[
+    ("database_size_bytes", Threshold::above(None, None), "size of this database, bytes"),
+    ("largest_table_bytes", Threshold::above(None, None), "total size of the largest table, bytes"),
+];
+
+impl Report for SizesReport {
+    fn sections(&self) -> Vec<Section> {
+        vec![Section {
+            title: format!(
+                "Database \"{}\": {} — {} of {} tables, largest first",
+                self.database,
+                bytes(self.database_bytes),
+                self.tables.len(),
+                self.table_count
+            ),
+            headers: vec![
+                "table",
+                "kind",
+                "table",
+                "toast",
+                "indexes",
+                "total",
+                "partitions total",
+                "rows (est.)",
+            ],
+            rows: self
+                .tables
+                .iter()
+                .map(|t| {
+                    vec![
+                        format!("{}.{}", t.schema, t.table),
+                        t.kind.to_string(),
+                        bytes(t.table_bytes),
+                        bytes(t.toast_bytes),
+                        bytes(t.indexes_bytes),
+                        bytes(t.total_bytes),
+                        t.partitions_total_bytes.map(bytes).unwrap_or_else(|| "-".into()),
+                        if t.reltuples < 0.0 {
+                            "never analyzed".into()
+                        } else {
+                            format!("{:.0}", t.reltuples)
+                        },
+                    ]
+                })
+                .collect(),
+            empty: "no tables",
+        }]
+    }
+
+    fn checks(&self, t: &Thresholds) -> Vec<Check> {
+        let largest = self
+            .tables
+            .iter()
+            .map(|x| x.total_bytes.max(x.partitions_total_bytes.unwrap_or(0)))
+            .max()
+            .unwrap_or(0);
+        vec![
+            Check::measured(
+                "database_size_bytes",
+                self.database_bytes as f64,
+                t.get("database_size_bytes"),
+                "pg_database_size",
+            ),
+            Check::measured(
+                "largest_table_bytes",
+                largest as f64,
+                t.get("largest_table_bytes"),
+                self.tables.first().map(|x| format!("{}.{}", x.schema, x.table)).unwrap_or_default(),
+            ),
+        ]
+    }
+}
