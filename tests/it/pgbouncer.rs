@@ -162,3 +162,61 @@ async fn data_loads_work_through_transaction_pooling() {
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 2 + 300);
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_responses").await, 4 * 500 * 3);
 }
+
+#[tokio::test]
+async fn every_report_works_through_transaction_pooling() {
+    // The DBA reports through PgBouncer 1.18 in transaction mode, several processes at once and
+    // twice over, so that a named statement left on a shared server connection would collide.
+    let cfg = fresh_db("bouncer_reports").await;
+    assert_ok(&run_url(&cfg, &["init", "--mock-agents", "-q"]));
+    assert_ok(&run_url(&cfg, &["seed", "--demands", "200", "-q"]));
+    let direct = connect(&cfg).await;
+    exec(&direct, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements").await;
+    let b = start_pgbouncer(&cfg, "transaction");
+    let reports: [&[&str]; 8] = [
+        &["vacuum-report", "--format", "json"],
+        &["vacuum-report", "--bloat", "--format", "json"],
+        &["slow-query", "--format", "json"],
+        &["slow-query", "--running", "--format", "json"],
+        &["health", "--format", "json"],
+        &["activity", "--format", "json"],
+        &["sizes", "--format", "json"],
+        &["indexes", "--format", "json"],
+    ];
+    for _ in 0..2 {
+        let children: Vec<_> = reports.iter().map(|args| (args, run_bg(&b.cfg, args))).collect();
+        for (args, c) in children {
+            let o = wait(c);
+            assert!(o.status.success(), "{args:?} through PgBouncer: {}", stderr(&o));
+            let j: serde_json::Value = serde_json::from_slice(&o.stdout)
+                .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", stdout(&o)));
+            assert!(!j.is_null(), "{args:?}");
+        }
+    }
+    // --execute runs VACUUM statement by statement: fine through the pooler too.
+    exec(
+        &direct,
+        "ALTER TABLE demands SET (autovacuum_enabled = false, autovacuum_vacuum_threshold = 0, \
+         autovacuum_vacuum_scale_factor = 0); DELETE FROM demands WHERE status = 'draft'",
+    )
+    .await;
+    // Backends report their statistics at most once a second: wait until the dead rows show.
+    for _ in 0..100 {
+        if scalar_i64(&direct, "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'demands'").await
+            > 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let o = wait(run_bg(
+        &b.cfg,
+        &["vacuum-report", "--execute", "--yes", "--table", "demands", "--format", "json"],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["executed"].to_string().contains("demands"), "{j}");
+    let vacuumed =
+        scalar_i64(&direct, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'demands'").await;
+    assert!(vacuumed >= 1, "VACUUM ran through the pooler: vacuum_count {vacuumed}; {}", j["executed"]);
+}
