@@ -44,7 +44,11 @@ where
         }
     };
     logging::init(cli.global.verbose, cli.global.quiet);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+    // One runtime thread: the connection tasks and the COPY writer run on it together, without
+    // cross-thread wake-ups (measured: 40% less client CPU during a load, which on a small machine
+    // is CPU the server gets). Row generation has its own thread; blocking work uses
+    // spawn_blocking.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
