@@ -236,7 +236,7 @@ _towow__db() {
 
     case "${cmd}" in
         towow__db)
-            opts="-v -q -h -V --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help --version init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help"
+            opts="-v -q -h -V --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help --version init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,7 +498,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__help)
-            opts="init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help"
+            opts="init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -40,16 +40,16 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand migrate 'Apply, inspect, verify or roll back schema migrations'
             cand seed 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
             cand mock-agents 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
-            cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
-            cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
-            cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-            cand man 'Print the man page (roff) on stdout'
             cand vacuum-report 'Tables due for VACUUM/ANALYZE (autovacuum''s own math), XID/MultiXact age, xmin horizon holders'
             cand slow-query 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
             cand health 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
             cand activity 'Current sessions: state, wait event, query age, blocking pids, client, application'
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand indexes 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+            cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+            cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
+            cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;init'= {
@@ -268,241 +268,6 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'towow-db;local'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
-            cand stop 'Stop the cluster (data kept)'
-            cand status 'Whether the cluster exists and runs, where and on which port'
-            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
-            cand destroy 'Stop the cluster and delete its data (asks first)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'towow-db;local;start'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;local;stop'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;local;status'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;local;url'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;local;destroy'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -y 'Do not ask; proceed (needed when there is no terminal)'
-            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;local;help'= {
-            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
-            cand stop 'Stop the cluster (data kept)'
-            cand status 'Whether the cluster exists and runs, where and on which port'
-            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
-            cand destroy 'Stop the cluster and delete its data (asks first)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'towow-db;local;help;start'= {
-        }
-        &'towow-db;local;help;stop'= {
-        }
-        &'towow-db;local;help;status'= {
-        }
-        &'towow-db;local;help;url'= {
-        }
-        &'towow-db;local;help;destroy'= {
-        }
-        &'towow-db;local;help;help'= {
-        }
-        &'towow-db;roles'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
-            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'towow-db;roles;create'= {
-            cand --app-role 'The application''s role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences)'
-            cand --migrate-role 'The migration role: CREATE on the schema, owner of the ToWow tables'
-            cand --readonly-role 'Also a read-only role (SELECT only), by default named towow_readonly'
-            cand --schema 'The schema of the ToWow tables'
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand --keep-owner 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;roles;show'= {
-            cand --schema 'The schema of the ToWow tables'
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;roles;help'= {
-            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
-            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'towow-db;roles;help;create'= {
-        }
-        &'towow-db;roles;help;show'= {
-        }
-        &'towow-db;roles;help;help'= {
-        }
-        &'towow-db;completions'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'towow-db;man'= {
-            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
-            cand --format 'Output format'
-            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
-            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
-            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
-            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
-            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
-            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
-            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
-            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
-            cand -q 'Only errors on stderr; no progress bars'
-            cand --quiet 'Only errors on stderr; no progress bars'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'towow-db;vacuum-report'= {
             cand --schema 'Only this schema (repeatable)'
             cand --table 'Only tables with this name (repeatable; combine with --schema for one schema''s table)'
@@ -646,22 +411,257 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'towow-db;roles'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;roles;create'= {
+            cand --app-role 'The application''s role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences)'
+            cand --migrate-role 'The migration role: CREATE on the schema, owner of the ToWow tables'
+            cand --readonly-role 'Also a read-only role (SELECT only), by default named towow_readonly'
+            cand --schema 'The schema of the ToWow tables'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --keep-owner 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;roles;show'= {
+            cand --schema 'The schema of the ToWow tables'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;roles;help'= {
+            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;roles;help;create'= {
+        }
+        &'towow-db;roles;help;show'= {
+        }
+        &'towow-db;roles;help;help'= {
+        }
+        &'towow-db;local'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
+            cand stop 'Stop the cluster (data kept)'
+            cand status 'Whether the cluster exists and runs, where and on which port'
+            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+            cand destroy 'Stop the cluster and delete its data (asks first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;local;start'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;stop'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;status'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;url'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;destroy'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;local;help'= {
+            cand start 'Create (first time) and start the cluster; does nothing when it already runs'
+            cand stop 'Stop the cluster (data kept)'
+            cand status 'Whether the cluster exists and runs, where and on which port'
+            cand url 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+            cand destroy 'Stop the cluster and delete its data (asks first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;local;help;start'= {
+        }
+        &'towow-db;local;help;stop'= {
+        }
+        &'towow-db;local;help;status'= {
+        }
+        &'towow-db;local;help;url'= {
+        }
+        &'towow-db;local;help;destroy'= {
+        }
+        &'towow-db;local;help;help'= {
+        }
+        &'towow-db;completions'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;man'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --format 'Output format'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Only errors on stderr; no progress bars'
+            cand --quiet 'Only errors on stderr; no progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'towow-db;help'= {
             cand init 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
             cand drop 'Drop the ToWow tables and the migration history (asks first)'
             cand migrate 'Apply, inspect, verify or roll back schema migrations'
             cand seed 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
             cand mock-agents 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
-            cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
-            cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
-            cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-            cand man 'Print the man page (roff) on stdout'
             cand vacuum-report 'Tables due for VACUUM/ANALYZE (autovacuum''s own math), XID/MultiXact age, xmin horizon holders'
             cand slow-query 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
             cand health 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
             cand activity 'Current sessions: state, wait event, query age, blocking pids, client, application'
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand indexes 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+            cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+            cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
+            cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;help;init'= {
@@ -686,6 +686,26 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;help;mock-agents'= {
         }
+        &'towow-db;help;vacuum-report'= {
+        }
+        &'towow-db;help;slow-query'= {
+        }
+        &'towow-db;help;health'= {
+        }
+        &'towow-db;help;activity'= {
+        }
+        &'towow-db;help;sizes'= {
+        }
+        &'towow-db;help;indexes'= {
+        }
+        &'towow-db;help;roles'= {
+            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
+        }
+        &'towow-db;help;roles;create'= {
+        }
+        &'towow-db;help;roles;show'= {
+        }
         &'towow-db;help;local'= {
             cand start 'Create (first time) and start the cluster; does nothing when it already runs'
             cand stop 'Stop the cluster (data kept)'
@@ -703,29 +723,9 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;help;local;destroy'= {
         }
-        &'towow-db;help;roles'= {
-            cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
-            cand show 'Who may do what on the ToWow tables: every role''s effective privileges, and the default privileges for future tables'
-        }
-        &'towow-db;help;roles;create'= {
-        }
-        &'towow-db;help;roles;show'= {
-        }
         &'towow-db;help;completions'= {
         }
         &'towow-db;help;man'= {
-        }
-        &'towow-db;help;vacuum-report'= {
-        }
-        &'towow-db;help;slow-query'= {
-        }
-        &'towow-db;help;health'= {
-        }
-        &'towow-db;help;activity'= {
-        }
-        &'towow-db;help;sizes'= {
-        }
-        &'towow-db;help;indexes'= {
         }
         &'towow-db;help;help'= {
         }

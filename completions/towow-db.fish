@@ -42,16 +42,16 @@ complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "drop" -d 'Drop th
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "migrate" -d 'Apply, inspect, verify or roll back schema migrations'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "seed" -d 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "mock-agents" -d 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
-complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
-complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
-complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "vacuum-report" -d 'Tables due for VACUUM/ANALYZE (autovacuum\'s own math), XID/MultiXact age, xmin horizon holders'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "slow-query" -d 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "health" -d 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "activity" -d 'Current sessions: state, wait event, query age, blocking pids, client, application'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "sizes" -d 'Database, table, index and TOAST sizes, largest first'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "indexes" -d 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l mock-agents-count -d 'How many mock agents to load with --mock-agents' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l locale -d 'Language of the mock agents\' names and texts' -r -f -a "zh\t'Chinese names and texts (ToWow\'s users)'
@@ -210,163 +210,6 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s y -l y
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "stop" -d 'Stop the cluster (data kept)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "status" -d 'Whether the cluster exists and runs, where and on which port'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "url" -d 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the cluster (data kept)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'Whether the cluster exists and runs, where and on which port'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "url" -d 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l app-role -d 'The application\'s role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l migrate-role -d 'The migration role: CREATE on the schema, owner of the ToWow tables' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l readonly-role -d 'Also a read-only role (SELECT only), by default named towow_readonly' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l schema -d 'The schema of the ToWow tables' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l keep-owner -d 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l schema -d 'The schema of the ToWow tables' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l schema -d 'Only this schema (repeatable)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l min-dead-tuples -d 'Only tables with at least N dead tuples (the runbook\'s view is 1000)' -r
@@ -482,30 +325,187 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l check -d '
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s q -l quiet -d 'Only errors on stderr; no progress bars'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "init" -d 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "drop" -d 'Drop the ToWow tables and the migration history (asks first)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "migrate" -d 'Apply, inspect, verify or roll back schema migrations'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "seed" -d 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "mock-agents" -d 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "man" -d 'Print the man page (roff) on stdout'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "vacuum-report" -d 'Tables due for VACUUM/ANALYZE (autovacuum\'s own math), XID/MultiXact age, xmin horizon holders'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "slow-query" -d 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "health" -d 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "activity" -d 'Current sessions: state, wait event, query age, blocking pids, client, application'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "sizes" -d 'Database, table, index and TOAST sizes, largest first'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "indexes" -d 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents local roles completions man vacuum-report slow-query health activity sizes indexes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l app-role -d 'The application\'s role: DML only (SELECT, INSERT, UPDATE, DELETE; sequences)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l migrate-role -d 'The migration role: CREATE on the schema, owner of the ToWow tables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l readonly-role -d 'Also a read-only role (SELECT only), by default named towow_readonly' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l schema -d 'The schema of the ToWow tables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l keep-owner -d 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l schema -d 'The schema of the ToWow tables' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "stop" -d 'Stop the cluster (data kept)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "status" -d 'Whether the cluster exists and runs, where and on which port'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "url" -d 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the cluster (data kept)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'Whether the cluster exists and runs, where and on which port'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "url" -d 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "init" -d 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "drop" -d 'Drop the ToWow tables and the migration history (asks first)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "migrate" -d 'Apply, inspect, verify or roll back schema migrations'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "seed" -d 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "mock-agents" -d 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "vacuum-report" -d 'Tables due for VACUUM/ANALYZE (autovacuum\'s own math), XID/MultiXact age, xmin horizon holders'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "slow-query" -d 'The heaviest statements of this database (pg_stat_statements, any version), or those running now'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "health" -d 'The ToWow alert table as checks: connections, deadlocks, XID age, replication lag, cache hit, …'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "activity" -d 'Current sessions: state, wait event, query age, blocking pids, client, application'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "sizes" -d 'Database, table, index and TOAST sizes, largest first'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "indexes" -d 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "up" -d 'Apply pending migrations (the default)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Every known migration: version, name, state, applied time'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "verify" -d 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "down" -d 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "stop" -d 'Stop the cluster (data kept)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Whether the cluster exists and runs, where and on which port'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "url" -d 'Print the connection URL (last line), usable by psql and as DATABASE_URL'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'

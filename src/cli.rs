@@ -161,6 +161,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    // Schema: set up, migrate, tear down.
     /// Create the database if needed and apply all migrations (like init_db.py, but idempotent).
     #[command(
         after_help = "Examples:\n  towow-db init\n  towow-db init --sample-data --mock-agents\n  towow-db init --drop --yes"
@@ -179,6 +180,7 @@ pub enum Command {
     )]
     Migrate(MigrateArgs),
 
+    // Data.
     /// Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY).
     #[command(
         after_help = "Examples:\n  towow-db seed                                   # the ToWow sample rows (idempotent)\n  towow-db seed --file my-seed.jsonl\n  towow-db seed --demands 100000 --responses-per-demand 5 --channels-per-demand 1\n  towow-db seed --demands 1M --seed 7 --format json"
@@ -192,32 +194,7 @@ pub enum Command {
     )]
     MockAgents(MockAgentsArgs),
 
-    /// Manage the local PostgreSQL cluster used when no connection is configured.
-    #[command(
-        after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
-    )]
-    Local(LocalArgs),
-
-    // --- Production (issue 5): roles, shell completions, man page ---
-    /// Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only).
-    #[command(
-        after_help = "Examples:\n  TOWOW_APP_PASSWORD=… TOWOW_MIGRATE_PASSWORD=… towow-db roles create\n  towow-db roles create --readonly-role          # also towow_readonly (TOWOW_READONLY_PASSWORD)\n  towow-db roles show --format json"
-    )]
-    Roles(RolesArgs),
-
-    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
-    #[command(
-        after_help = "Examples:\n  towow-db completions bash > /etc/bash_completion.d/towow-db\n  towow-db completions zsh > \"${fpath[1]}/_towow-db\"\n  towow-db completions fish > ~/.config/fish/completions/towow-db.fish"
-    )]
-    Completions(CompletionsArgs),
-
-    /// Print the man page (roff) on stdout.
-    #[command(
-        after_help = "Examples:\n  towow-db man > /usr/local/share/man/man1/towow-db.1\n  towow-db man | man -l -"
-    )]
-    Man,
-
-    // ----- DBA runbook reports (issue 4); their argument types are at the end of this file. -----
+    // DBA runbook reports (their argument types are at the end of this file).
     /// Tables due for VACUUM/ANALYZE (autovacuum's own math), XID/MultiXact age, xmin horizon holders.
     #[command(
         name = "vacuum-report",
@@ -255,6 +232,31 @@ pub enum Command {
         after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check"
     )]
     Indexes(IndexesArgs),
+
+    // Administration and the shell.
+    /// Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only).
+    #[command(
+        after_help = "Examples:\n  TOWOW_APP_PASSWORD=… TOWOW_MIGRATE_PASSWORD=… towow-db roles create\n  towow-db roles create --readonly-role          # also towow_readonly (TOWOW_READONLY_PASSWORD)\n  towow-db roles show --format json"
+    )]
+    Roles(RolesArgs),
+
+    /// Manage the local PostgreSQL cluster used when no connection is configured.
+    #[command(
+        after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
+    )]
+    Local(LocalArgs),
+
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(
+        after_help = "Examples:\n  towow-db completions bash > /etc/bash_completion.d/towow-db\n  towow-db completions zsh > \"${fpath[1]}/_towow-db\"\n  towow-db completions fish > ~/.config/fish/completions/towow-db.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff) on stdout.
+    #[command(
+        after_help = "Examples:\n  towow-db man > /usr/local/share/man/man1/towow-db.1\n  towow-db man | man -l -"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
