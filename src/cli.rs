@@ -55,6 +55,14 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
     Ok(value)
 }
 
+/// `--pool-size`: 1 to 1000 connections.
+pub fn parse_pool_size(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a pool size (1 to 1000 connections)")),
+    }
+}
+
 /// A count of at least 1.
 pub fn parse_positive_count(s: &str) -> Result<u64, String> {
     match parse_count(s)? {
@@ -113,8 +121,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags accepted before or after the subcommand.
-#[derive(Debug, Clone, Args, Default)]
+/// Flags accepted before or after the subcommand. `Debug` redacts the URLs' passwords.
+#[derive(Clone, Args, Default)]
 pub struct GlobalArgs {
     /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string.
     #[arg(long, global = true, visible_alias = "database-url", value_name = "URL")]
@@ -145,7 +153,7 @@ pub struct GlobalArgs {
     pub lock_timeout: Option<Duration>,
 
     /// Maximum connections in the pool [env: DB_POOL_SIZE] (default 4).
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_pool_size)]
     pub pool_size: Option<usize>,
 
     /// How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s).
@@ -157,6 +165,24 @@ pub struct GlobalArgs {
     /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
     #[arg(long, global = true, value_name = "URL")]
     pub direct_url: Option<String>,
+}
+
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redact = |u: &Option<String>| u.as_deref().map(crate::config::redact_url);
+        f.debug_struct("GlobalArgs")
+            .field("url", &redact(&self.url))
+            .field("direct_url", &redact(&self.direct_url))
+            .field("format", &self.format)
+            .field("verbose", &self.verbose)
+            .field("quiet", &self.quiet)
+            .field("wait", &self.wait)
+            .field("statement_timeout", &self.statement_timeout)
+            .field("lock_timeout", &self.lock_timeout)
+            .field("pool_size", &self.pool_size)
+            .field("pool_timeout", &self.pool_timeout)
+            .finish()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -300,7 +326,8 @@ pub struct InitArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GenArgs {
     /// Random seed: the same seed gives the same rows, ids included.
-    #[arg(long, value_name = "N", default_value_t = crate::datagen::DEFAULT_SEED)]
+    #[arg(long, value_name = "N", default_value_t = crate::datagen::DEFAULT_SEED,
+          value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: u64,
 
     /// Language of generated names and texts.

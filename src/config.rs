@@ -208,7 +208,15 @@ impl ConnConfig {
                 "not a connection URL: expected postgresql://user:password@host:port/database (or libpq key=value pairs)"
             ))
         };
-        res.map_err(|e| anyhow!("invalid connection string {}: {e}", redact_url(trimmed)))
+        // A URL is shown (redacted); a key=value string is not: where an unquoted password with
+        // spaces ends cannot be known, so no part of it is echoed.
+        res.map_err(|e| {
+            if trimmed.contains("://") {
+                anyhow!("invalid connection string {}: {e}", redact_url(trimmed))
+            } else {
+                anyhow!("invalid connection string (key=value form): {e}")
+            }
+        })
     }
 
     pub fn host(&self) -> &str {
@@ -385,17 +393,19 @@ fn parse_url(input: &str, source: Source) -> Result<ConnConfig> {
         bail!("unsupported scheme `{scheme}://` (use postgresql:// or postgres://)");
     }
     let mut cfg = ConnConfig::empty(source);
+    // The user info ends at the LAST `@`: a password with an unencoded `/`, `?` or `@` (which
+    // users do write) then still parses as a password, and never ends up in a port or a path.
+    let (userinfo, rest) = match rest.rfind('@') {
+        Some(i) => (Some(&rest[..i]), &rest[i + 1..]),
+        None => (None, rest),
+    };
     let (main, query) = match rest.split_once('?') {
         Some((m, q)) => (m, Some(q)),
         None => (rest, None),
     };
-    let (authority, path) = match main.find('/') {
+    let (hostlist, path) = match main.find('/') {
         Some(i) => (&main[..i], Some(&main[i + 1..])),
         None => (main, None),
-    };
-    let (userinfo, hostlist) = match authority.rfind('@') {
-        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
-        None => (None, authority),
     };
     if let Some(ui) = userinfo {
         let (u, p) = match ui.split_once(':') {
@@ -404,7 +414,7 @@ fn parse_url(input: &str, source: Source) -> Result<ConnConfig> {
         };
         cfg.user = non_empty(&decode(u)?);
         if let Some(p) = p {
-            cfg.password = Some(decode(p)?);
+            cfg.password = Some(decode(p).map_err(|_| anyhow!("invalid percent-encoding in the password"))?);
         }
     }
     for part in hostlist.split(',') {
@@ -458,6 +468,11 @@ fn parse_url(input: &str, source: Source) -> Result<ConnConfig> {
 fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
     let mut cfg = ConnConfig::empty(source);
     let mut chars = input.chars().peekable();
+    // A stray word right after an unquoted password is most likely the rest of that password
+    // (`password=two words`): such errors must not quote it.
+    const AFTER_PASSWORD: &str =
+        "cannot parse what follows `password=`: a value with spaces must be quoted, e.g. password='…'";
+    let mut after_unquoted_password = false;
     loop {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
@@ -477,13 +492,17 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
             chars.next();
         }
         if chars.next() != Some('=') {
+            if after_unquoted_password {
+                bail!(AFTER_PASSWORD);
+            }
             bail!("expected `=` after `{key}`");
         }
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
         }
         let mut value = String::new();
-        if chars.peek() == Some(&'\'') {
+        let quoted = chars.peek() == Some(&'\'');
+        if quoted {
             chars.next();
             loop {
                 match chars.next() {
@@ -507,7 +526,13 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
                 chars.next();
             }
         }
-        cfg.set_param(&key, &value)?;
+        if let Err(e) = cfg.set_param(&key, &value) {
+            if after_unquoted_password {
+                bail!(AFTER_PASSWORD);
+            }
+            return Err(e);
+        }
+        after_unquoted_password = key == "password" && !quoted;
     }
     Ok(cfg)
 }
@@ -519,11 +544,13 @@ pub fn redact_url(s: &str) -> String {
     while let Some(i) = rest.find("://") {
         let (head, tail) = rest.split_at(i + 3);
         out.push_str(head);
-        let end = tail.find(|c: char| c == '/' || c == '?' || c.is_whitespace()).unwrap_or(tail.len());
-        let authority = &tail[..end];
-        match authority.rfind('@') {
+        // The URL runs to the next white space; its user info to the LAST `@` in it (as the
+        // parser reads it), so a password holding `/`, `?` or `@` is hidden whole.
+        let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        let token = &tail[..end];
+        match token.rfind('@') {
             Some(at) => {
-                let userinfo = &authority[..at];
+                let userinfo = &token[..at];
                 match userinfo.find(':') {
                     Some(colon) => {
                         out.push_str(&userinfo[..colon]);
@@ -531,9 +558,9 @@ pub fn redact_url(s: &str) -> String {
                     }
                     None => out.push_str(userinfo),
                 }
-                out.push_str(&authority[at..]);
+                out.push_str(&token[at..]);
             }
-            None => out.push_str(authority),
+            None => out.push_str(token),
         }
         rest = &tail[end..];
     }
@@ -574,12 +601,29 @@ fn redact_keyword_password(s: &str) -> String {
     out
 }
 
-/// Environment lookup that also sees a `.env` file (process environment wins).
-#[derive(Debug, Clone, Default)]
+/// Environment lookup that also sees a `.env` file (process environment wins). Its `Debug`
+/// shows variable names only: values may be passwords or URLs with passwords.
+#[derive(Clone, Default)]
 pub struct Env {
     vars: HashMap<String, String>,
     dotenv: HashMap<String, String>,
     dotenv_path: Option<PathBuf>,
+    /// A `.env` that could not be read: reported when the connection is resolved, so that it is
+    /// the command's error (an UNKNOWN under `--check`), not one before any command runs.
+    dotenv_error: Option<String>,
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = self.vars.keys().chain(self.dotenv.keys()).collect();
+        names.sort();
+        names.dedup();
+        f.debug_struct("Env")
+            .field("names", &names)
+            .field("dotenv_path", &self.dotenv_path)
+            .field("dotenv_error", &self.dotenv_error)
+            .finish()
+    }
 }
 
 impl Env {
@@ -588,8 +632,10 @@ impl Env {
         let vars = std::env::vars().collect();
         let path = Path::new(".env");
         let mut env = Env { vars, ..Env::default() };
-        if path.is_file() {
-            env.load_dotenv(path)?;
+        if path.is_file()
+            && let Err(e) = env.load_dotenv(path)
+        {
+            env.dotenv_error = Some(format!("{e:#}"));
         }
         Ok(env)
     }
@@ -608,10 +654,9 @@ impl Env {
         let iter =
             dotenvy::from_path_iter(path).with_context(|| format!("cannot read {}", path.display()))?;
         for item in iter {
-            let (k, v) = item.map_err(|e| {
-                // dotenvy's error may quote the line, which may hold a password.
-                anyhow!("cannot parse {}: {}", path.display(), redact_url(&e.to_string()))
-            })?;
+            // dotenvy's error quotes the line, which may hold a password: say where and which
+            // variable, never the value.
+            let (k, v) = item.map_err(|e| dotenv_error(path, &e))?;
             self.dotenv.insert(k, v);
         }
         self.dotenv_path = Some(path.to_path_buf());
@@ -625,6 +670,32 @@ impl Env {
     fn only_in_dotenv(&self, key: &str) -> bool {
         self.vars.get(key).is_none_or(|v| v.is_empty()) && self.dotenv.contains_key(key)
     }
+}
+
+/// A `.env` parse error without the offending value: the line number and the variable's name.
+fn dotenv_error(path: &Path, e: &dotenvy::Error) -> anyhow::Error {
+    let dotenvy::Error::LineParse(line, _) = e else {
+        return anyhow!("cannot read {}: {}", path.display(), redact_url(&e.to_string()));
+    };
+    let first = line.lines().next().unwrap_or_default();
+    let number = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.lines().position(|l| l == first).map(|i| i + 1));
+    let name: String = first
+        .trim_start()
+        .trim_start_matches("export ")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let at = match number {
+        Some(n) => format!("line {n}"),
+        None => "a line".to_string(),
+    };
+    let var = if name.is_empty() { String::new() } else { format!(" (variable {name})") };
+    anyhow!(
+        "cannot parse {}: {at}{var} is not KEY=VALUE (an unterminated quote?); its value is not shown",
+        path.display()
+    )
 }
 
 /// What the resolution found: a connection, or "use the managed local cluster".
@@ -641,6 +712,11 @@ const DOCKER_VARS: [&str; 5] =
 /// Resolve the connection in DESIGN.md's order: `--url`, `DATABASE_URL` (env, then `.env`), libpq
 /// variables, ToWow's docker variables, else the local cluster.
 pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
+    if let Some(e) = &env.dotenv_error
+        && flag_url.is_none()
+    {
+        bail!("{e}");
+    }
     let mut cfg = if let Some(url) = flag_url {
         ConnConfig::parse(url, Source::Flag)?
     } else if let Some(url) = env.get("DATABASE_URL") {
@@ -809,6 +885,35 @@ mod tests {
             assert!(err.contains("***"), "{err}");
         }
         assert!(ConnConfig::parse("just words", Source::Flag).is_err());
+    }
+
+    #[test]
+    fn passwords_with_url_delimiters_parse_and_never_leak() {
+        // Unencoded `/`, `?`, `@` in a password: parsed as the password, hidden whole.
+        for pw in ["Sup3r/Secret", "Sup3r?Secret", "Sup3r@Secret", "a/b?c@d"] {
+            let url = format!("postgresql://towow:{pw}@db:5432/towow");
+            let c = p(&url);
+            assert_eq!(c.password.as_deref(), Some(pw), "{url}");
+            assert_eq!((c.host(), c.port(), c.dbname.as_deref()), ("db", 5432, Some("towow")), "{url}");
+            assert!(
+                !redact_url(&url).contains("Secret") && !redact_url(&url).contains("c@d"),
+                "{}",
+                redact_url(&url)
+            );
+            // And in a failing URL's error.
+            let bad = format!("postgresql://towow:{pw}@db:99999/towow");
+            let e = format!("{:#}", ConnConfig::parse(&bad, Source::Flag).unwrap_err());
+            assert!(!e.contains("Secret") && !e.contains("c@d") && e.contains("out of range"), "{e}");
+        }
+        // key=value: an unquoted password with a space; the stray word is never quoted.
+        for bad in ["host=db password=Sup3r Secret", "host=db password=Sup3r Secret=x dbname=d"] {
+            let e = format!("{:#}", ConnConfig::parse(bad, Source::Flag).unwrap_err());
+            assert!(!e.contains("Secret") && !e.contains("Sup3r"), "{e}");
+            assert!(e.contains("must be quoted"), "{e}");
+        }
+        // A genuine unknown key after a quoted password is still named.
+        let e = format!("{:#}", ConnConfig::parse("password='a b' sslmod=x", Source::Flag).unwrap_err());
+        assert!(e.contains("sslmod") && !e.contains("a b"), "{e}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 use std::pin::pin;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use bytes::{BufMut, BytesMut};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
@@ -154,16 +154,23 @@ impl Progress {
     }
 }
 
+/// Rows being produced on a generator thread: the batches, and the thread, whose end is checked
+/// so that a generator that failed half way is an error, never a short (committed) load.
+pub struct Generated<R> {
+    rows: mpsc::Receiver<Vec<R>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
 /// Start a generator thread that calls `generate(unit, &mut batch)` for each unit in
 /// `units` (a unit may add any number of rows) and sends full batches down a bounded channel. It
 /// stops when the receiver is dropped.
-pub fn spawn_generator<R, F>(units: std::ops::Range<u64>, mut generate: F) -> Result<mpsc::Receiver<Vec<R>>>
+pub fn spawn_generator<R, F>(units: std::ops::Range<u64>, mut generate: F) -> Result<Generated<R>>
 where
     R: CopyRow,
     F: FnMut(u64, &mut Vec<R>) + Send + 'static,
 {
     let (tx, rx) = mpsc::channel::<Vec<R>>(CHANNEL_BATCHES);
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name(format!("generate {}", R::TABLE))
         .spawn(move || {
             let mut batch = Vec::with_capacity(BATCH_ROWS);
@@ -181,17 +188,18 @@ where
             }
         })
         .map_err(|e| anyhow!("cannot start the generator thread: {e}"))?;
-    Ok(rx)
+    Ok(Generated { rows: rx, thread })
 }
 
-/// COPY every row from `rows` into `table` (normally `R::TABLE`; a staging table with the same
-/// columns otherwise) within `tx`. Returns the number of rows copied.
+/// COPY every row from `generated` into `table` (normally `R::TABLE`; a staging table with the
+/// same columns otherwise) within `tx`. Returns the number of rows copied.
 pub async fn copy_rows<R: CopyRow>(
     tx: &Transaction<'_>,
     table: &str,
-    mut rows: mpsc::Receiver<Vec<R>>,
+    generated: Generated<R>,
     progress: &Progress,
 ) -> Result<u64> {
+    let Generated { mut rows, thread } = generated;
     progress.set_table(table);
     let sink = tx
         .copy_in(&copy_statement::<R>(table))
@@ -206,6 +214,13 @@ pub async fn copy_rows<R: CopyRow>(
             sent += 1;
         }
         progress.inc(batch.len() as u64);
+    }
+    // The channel closes when the thread ends: normally, or because it panicked. Only the first
+    // may finish the COPY (the join is immediate: the thread has already ended).
+    if thread.join().is_err() {
+        bail!(
+            "generating rows for {table} failed after {sent} rows (a bug in towow-db): nothing was committed"
+        );
     }
     let n = writer.as_mut().finish().await.map_err(|e| copy_error(table, e, sent))?;
     Ok(n)

@@ -24,8 +24,8 @@ pub const DIR_ENV: &str = "TOWOW_LOCAL_DIR";
 /// Environment variable that names the PostgreSQL `bin` directory to use.
 pub const BINDIR_ENV: &str = "TOWOW_PG_BINDIR";
 
-/// What `local.json` keeps about a cluster (mode 0600: it holds the password).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// What `local.json` keeps about a cluster (mode 0600: it holds the password; `Debug` hides it).
+#[derive(Clone, Serialize, Deserialize)]
 pub struct LocalState {
     pub port: u16,
     pub user: String,
@@ -33,6 +33,19 @@ pub struct LocalState {
     pub dbname: String,
     pub bindir: PathBuf,
     pub version: String,
+}
+
+impl std::fmt::Debug for LocalState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalState")
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"***")
+            .field("dbname", &self.dbname)
+            .field("bindir", &self.bindir)
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 /// Options for creating a cluster.
@@ -465,8 +478,30 @@ impl LocalCluster {
         Ok(true)
     }
 
-    /// Stop the server (immediately) and delete the whole directory.
-    pub fn destroy(&self) -> Result<()> {
+    /// The files and folders towow-db makes in a cluster directory: `destroy` deletes these and
+    /// nothing else.
+    const ENTRIES: [&'static str; 7] =
+        ["data", "sock", "local.json", "local.json.tmp", "server.log", ".pwfile", ".lock"];
+
+    /// Whether the directory holds a towow-db cluster (even a half-made one).
+    pub fn looks_like_cluster(&self) -> bool {
+        self.state_path().is_file() || self.data().join("PG_VERSION").is_file()
+    }
+
+    /// Stop the server (immediately) and delete what towow-db made in the directory (the cluster's
+    /// data, socket folder, state and log), then the directory itself if nothing else is in it.
+    /// Refuses a directory that does not hold a towow-db cluster. Returns whether the directory
+    /// itself was removed.
+    pub fn destroy(&self) -> Result<bool> {
+        if !self.dir.exists() {
+            return Ok(true);
+        }
+        if !self.looks_like_cluster() {
+            bail!(
+                "{} does not hold a towow-db cluster (no local.json, no data/PG_VERSION): not deleting anything in it",
+                self.dir.display()
+            );
+        }
         if self.exists()
             && let Ok(st) = self.state()
             && self.is_running().unwrap_or(false)
@@ -475,10 +510,16 @@ impl LocalCluster {
             c.args(["stop", "-m", "immediate", "-w", "-D"]).arg(self.data()).stdout(Stdio::null());
             self.run(c, "pg_ctl stop")?;
         }
-        if self.dir.exists() {
-            fs::remove_dir_all(&self.dir).with_context(|| format!("cannot delete {}", self.dir.display()))?;
+        for name in Self::ENTRIES {
+            let p = self.dir.join(name);
+            let res = if p.is_dir() { fs::remove_dir_all(&p) } else { fs::remove_file(&p) };
+            match res {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot delete {}", p.display())),
+            }
         }
-        Ok(())
+        Ok(fs::remove_dir(&self.dir).is_ok())
     }
 
     /// The connection settings of the cluster (its `towow` database, over TCP on loopback).

@@ -1,7 +1,8 @@
 //! Diagnostics on stderr through `tracing`: plain lines for progress notes (`info`), prefixed
 //! `warning:` / `error:` / `debug:` for the rest. `-q` keeps errors only, `-v` adds debug detail
 //! from towow-db, `-vv` from every library. `TOWOW_LOG` (an `EnvFilter`) overrides all of it.
-//! Nothing logged here may contain a password: connection targets are logged redacted.
+//! Nothing logged here may contain a password: connection targets are logged redacted, and
+//! tokio-postgres's statement texts are never enabled by the flags.
 
 use std::fmt;
 
@@ -38,7 +39,9 @@ pub fn init(verbose: u8, quiet: bool) {
         (true, _) => "error",
         (false, 0) => "warn,towow_db=info",
         (false, 1) => "warn,towow_db=debug",
-        _ => "debug,towow_db=trace",
+        // Not tokio_postgres's debug output: it logs statement texts, and `roles create` sends
+        // `ALTER ROLE … PASSWORD '<SCRAM verifier>'` (a verifier allows offline guessing).
+        _ => "debug,towow_db=trace,tokio_postgres=info",
     };
     let filter = EnvFilter::try_from_env("TOWOW_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()

@@ -589,12 +589,15 @@ pub async fn down_preview(db: &Db, steps: Option<u32>, target: Option<i32>) -> R
 }
 
 /// Roll back the newest applied migrations with their down scripts.
+/// `confirmed`: the versions the user agreed to roll back (newest first); when the plan made under
+/// the lock differs (another `migrate` ran since the question), nothing is rolled back.
 pub async fn down(
     db: &Db,
     steps: Option<u32>,
     target: Option<i32>,
     dry_run: bool,
     lock_wait: Duration,
+    confirmed: Option<&[i32]>,
 ) -> Result<DownReport> {
     let shipped = shipped()?;
     let mut client = db.dedicated().await?;
@@ -602,7 +605,7 @@ pub async fn down(
         crate::pooler::ensure_session(db, &client, "`towow-db migrate down`").await?;
         acquire_lock(&client, lock_wait).await?;
     }
-    let result = down_locked(&mut client, &shipped, steps, target, dry_run).await;
+    let result = down_locked(&mut client, &shipped, steps, target, dry_run, confirmed).await;
     if !dry_run {
         release_lock(&client).await;
     }
@@ -615,9 +618,20 @@ async fn down_locked(
     steps: Option<u32>,
     target: Option<i32>,
     dry_run: bool,
+    confirmed: Option<&[i32]>,
 ) -> Result<DownReport> {
     let applied_now = applied(client).await?.unwrap_or_default();
     let plan = down_plan(&applied_now, steps, target)?;
+    if let Some(c) = confirmed
+        && c != plan.as_slice()
+    {
+        let list = |v: &[i32]| v.iter().map(|x| format!("V{x}")).collect::<Vec<_>>().join(", ");
+        bail!(
+            "the applied migrations changed since you confirmed (another migrate ran?): you confirmed rolling back {}, now it would be {}; nothing was rolled back, run the command again",
+            list(c),
+            if plan.is_empty() { "nothing".to_string() } else { list(&plan) }
+        );
+    }
     // Check everything first, so that a missing down script stops the run before any change.
     let mut todo = Vec::new();
     for v in &plan {

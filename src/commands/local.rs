@@ -42,17 +42,30 @@ pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
                 ctx.out.note(format!("no local cluster at {}", cluster.dir.display()));
                 return Ok(0);
             }
+            if !cluster.looks_like_cluster() {
+                anyhow::bail!(
+                    "{} does not hold a towow-db cluster (no local.json, no data/PG_VERSION): not deleting anything in it",
+                    cluster.dir.display()
+                );
+            }
             crate::confirm::confirm_typed(
                 &format!("stop the local cluster and delete all its data in {}", cluster.dir.display()),
                 "destroy",
                 confirm.yes,
             )?;
-            tokio::task::spawn_blocking({
+            let removed_dir = tokio::task::spawn_blocking({
                 let c = cluster.clone();
                 move || c.destroy()
             })
             .await??;
-            ctx.out.note(format!("deleted {}", cluster.dir.display()));
+            if removed_dir {
+                ctx.out.note(format!("deleted {}", cluster.dir.display()));
+            } else {
+                ctx.out.note(format!(
+                    "deleted the cluster in {}; the directory holds other files, which were left alone",
+                    cluster.dir.display()
+                ));
+            }
             Ok(0)
         }
     }

@@ -131,6 +131,9 @@ async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
 
 async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
     let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
+    // What a person confirmed on the terminal must be what is rolled back (checked again under
+    // the lock); with --yes, the plan is made under the lock, as asked (`--steps`/`--target`).
+    let mut confirmed: Option<Vec<i32>> = None;
     if !a.dry_run {
         let plan = schema::down_preview(&db, a.steps, a.target).await?;
         if plan.is_empty() {
@@ -146,8 +149,11 @@ async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
             &db.cfg.dbname_or_default(),
             a.confirm.yes,
         )?;
+        if !a.confirm.yes {
+            confirmed = Some(plan.iter().map(|(v, _)| *v).collect());
+        }
     }
-    let r = schema::down(&db, a.steps, a.target, a.dry_run, a.lock.lock_wait).await?;
+    let r = schema::down(&db, a.steps, a.target, a.dry_run, a.lock.lock_wait, confirmed.as_deref()).await?;
     render_down(ctx, &r)?;
     Ok(0)
 }

@@ -19,7 +19,7 @@ const INDEXES_SQL: &str = "
 WITH x AS (
   SELECT n.nspname::text AS schema, t.relname::text AS tbl, c.relname::text AS idx,
          c.relkind = 'I' AS partitioned,
-         pg_relation_size(c.oid)::int8 AS bytes,
+         coalesce(pg_relation_size(c.oid), 0)::int8 AS bytes,
          coalesce(s.idx_scan, 0)::int8 AS idx_scan, coalesce(s.idx_tup_read, 0)::int8 AS tup_read,
          coalesce(s.idx_tup_fetch, 0)::int8 AS tup_fetch, {last} AS last_scan,
          i.indisunique AS uniq, i.indisprimary AS prim, i.indisvalid AS valid, i.indisready AS ready,
@@ -28,7 +28,7 @@ WITH x AS (
          i.indkey::text AS indkey, i.indclass::text AS indclass, i.indcollation::text AS indcoll,
          i.indoption::text AS indopt,
          pg_get_expr(i.indexprs, i.indrelid) AS exprs, pg_get_expr(i.indpred, i.indrelid) AS pred,
-         pg_get_indexdef(c.oid) AS def
+         coalesce(pg_get_indexdef(c.oid), '') AS def
   FROM pg_index i
   JOIN pg_class c ON c.oid = i.indexrelid
   JOIN pg_class t ON t.oid = i.indrelid
@@ -49,7 +49,7 @@ ORDER BY x.schema, x.tbl, x.idx";
 
 const SEQ_SCANS_SQL: &str = "
 SELECT s.schemaname::text, s.relname::text, s.seq_scan::int8, s.seq_tup_read::int8,
-       coalesce(s.idx_scan, 0)::int8, s.n_live_tup::int8, pg_relation_size(s.relid)::int8
+       coalesce(s.idx_scan, 0)::int8, s.n_live_tup::int8, coalesce(pg_relation_size(s.relid), 0)::int8
 FROM pg_stat_user_tables s
 WHERE s.seq_scan >= $3 AND s.n_live_tup >= $4
   AND ($1::text[] IS NULL OR s.schemaname = ANY($1))

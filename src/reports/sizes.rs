@@ -14,12 +14,12 @@ const SIZES_SQL: &str = "
 WITH t AS (
   SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind, c.oid::int8 AS oid,
          (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1) AS parent,
-         pg_relation_size(c.oid)::int8 AS heap,
+         coalesce(pg_relation_size(c.oid), 0)::int8 AS heap,
          coalesce(pg_total_relation_size(c.reltoastrelid), 0)::int8 AS toast,
-         pg_indexes_size(c.oid)::int8 AS idx,
+         coalesce(pg_indexes_size(c.oid), 0)::int8 AS idx,
          -- heap + TOAST + maps; + indexes = pg_total_relation_size (summed below, so the
          -- indexes are measured once)
-         pg_table_size(c.oid)::int8 AS total,
+         coalesce(pg_table_size(c.oid), 0)::int8 AS total,
          c.reltuples::float8 AS reltuples
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace

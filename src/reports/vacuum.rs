@@ -68,7 +68,7 @@ const SETTINGS: &[&str] = &[
 const TABLES_SQL: &str = "
 SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relispartition,
        c.reltuples::float8, c.relpages::int8, {frozen}::int8,
-       pg_table_size(c.oid)::int8,
+       coalesce(pg_table_size(c.oid), 0)::int8,
        coalesce(s.n_live_tup, 0)::int8, coalesce(s.n_dead_tup, 0)::int8,
        coalesce(s.n_mod_since_analyze, 0)::int8, {ins}::int8,
        s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
@@ -140,7 +140,7 @@ const BLOAT_SQL: &str = "
 SELECT n.nspname::text, c.relname::text,
        count(*)::int8 AS natts,
        count(s.attname)::int8 AS nstats,
-       bool_and(has_column_privilege(c.oid, a.attnum, 'SELECT')) AS readable,
+       coalesce(bool_and(coalesce(has_column_privilege(c.oid, a.attnum, 'SELECT'), false)), false) AS readable,
        coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
        coalesce(bool_or(s.null_frac > 0), false) AS has_nulls
 FROM pg_class c

@@ -213,3 +213,28 @@ fn bad_flag_values_are_usage_errors() {
         assert_no_panic(&o);
     }
 }
+
+#[test]
+fn a_malformed_dotenv_is_the_commands_error() {
+    let dir = scratch_dir("baddotenv");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(".env"),
+        format!("DATABASE_URL=postgresql://towow:{SECRET}@db/towow\nPOSTGRES_PASSWORD='{SECRET}\n"),
+    )
+    .unwrap();
+    // A report under --check: UNKNOWN (3), as for any configuration it cannot use.
+    let o = cmd().current_dir(&dir).args(["health", "--check"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    // Any other command: exit 1, naming the file, never the password.
+    let o = cmd().current_dir(&dir).args(["migrate", "status"]).output().unwrap();
+    assert_one_line_error(&o, &[".env", "line 2", "POSTGRES_PASSWORD"]);
+    // With --url, the .env is not needed and not in the way.
+    let o = cmd()
+        .current_dir(&dir)
+        .args(["--url", "postgresql://u@127.0.0.1:1/d", "migrate", "status"])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("cannot connect"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -530,3 +530,28 @@ async fn without_the_schema_it_says_to_run_init() {
         assert!(stderr(&o).contains("run `towow-db init` first"), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[tokio::test]
+async fn a_generator_that_fails_half_way_fails_the_load() {
+    // A panic on the generator thread closes the channel just like the end of the data does;
+    // copy_rows must tell the two apart and never finish (and let the caller commit) a short COPY.
+    use towow_db::datagen::agents::{MockSet, mock_agent};
+    let (_cfg, db) = initialised("genpanic").await;
+    let set =
+        MockSet { seed: 1, locale: towow_db::datagen::Locale::En, as_of: towow_db::datagen::DEFAULT_AS_OF };
+    let rows = towow_db::load::spawn_generator(0..10_000, move |i, out| {
+        if i == 5_000 {
+            panic!("generator bug (injected by the test)");
+        }
+        out.push(mock_agent(&set, i));
+    })
+    .unwrap();
+    let mut client = db.get().await.unwrap();
+    let tx = client.transaction().await.unwrap();
+    let r = towow_db::load::copy_rows(&tx, "agent_profiles", rows, &towow_db::load::Progress::hidden()).await;
+    let e = r.expect_err("a short COPY must be an error");
+    assert!(e.to_string().contains("failed after"), "{e}");
+    tx.rollback().await.unwrap();
+    drop(client);
+    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 0);
+}

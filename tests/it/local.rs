@@ -90,3 +90,29 @@ fn default_dir_is_reachable_by_the_server_user() {
         assert!(!d.starts_with("/root"), "{}", d.display());
     }
 }
+
+#[test]
+fn destroy_deletes_only_what_towow_db_made() {
+    // A directory that holds no cluster (a mistyped TOWOW_LOCAL_DIR): nothing is deleted.
+    let dir = scratch_dir("notacluster");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("precious.txt"), "keep me").unwrap();
+    let o = local_cmd(&dir).args(["local", "destroy", "--yes"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("does not hold a towow-db cluster"), "{}", stderr(&o));
+    assert!(dir.join("precious.txt").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A cluster directory with a file of the user's beside it: the cluster goes, the file stays.
+    let dir = scratch_dir("withextra");
+    reap_on_exit(&dir);
+    let cluster = towow_db::local::LocalCluster::new(&dir);
+    cluster.start(&towow_db::local::InitOptions { unsafe_fast: true, ..Default::default() }).unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let o = local_cmd(&dir).args(["local", "destroy", "--yes"]).output().unwrap();
+    assert_ok(&o);
+    assert!(stderr(&o).contains("left alone"), "{}", stderr(&o));
+    assert!(dir.join("notes.txt").exists());
+    assert!(!dir.join("data").exists() && !dir.join("local.json").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -370,3 +370,19 @@ async fn refinery_itself_accepts_the_history_we_write() {
     assert_eq!(last.version(), 2);
     assert_eq!(last.checksum(), migrations[1].checksum());
 }
+
+#[tokio::test]
+async fn down_rolls_back_only_what_was_confirmed() {
+    // The user confirmed rolling back V1 (say V2 was not applied then), but by the time the lock
+    // is held V2 is applied: roll back nothing rather than something else.
+    let cfg = fresh_db("downconfirm").await;
+    assert_ok(&run_url(&cfg, &["migrate"]));
+    let db = connect(&cfg).await;
+    let wait = std::time::Duration::from_secs(5);
+    let e = towow_db::schema::down(&db, Some(1), None, false, wait, Some(&[1])).await.unwrap_err();
+    assert!(format!("{e:#}").contains("changed since you confirmed"), "{e:#}");
+    assert_eq!(history(&db).await.len(), 2, "nothing was rolled back");
+    // The plan it was confirmed for: rolled back.
+    let r = towow_db::schema::down(&db, Some(1), None, false, wait, Some(&[2])).await.unwrap();
+    assert_eq!(r.rolled_back.iter().map(|s| s.version).collect::<Vec<_>>(), vec![2]);
+}

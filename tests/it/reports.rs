@@ -660,3 +660,53 @@ fn report_usage_errors_do_not_panic() {
         assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
     }
 }
+
+/// Tables created and dropped while the reports run: a relation that vanishes between the
+/// catalog snapshot and a size function (which then returns NULL) must not break a report.
+#[tokio::test]
+async fn reports_survive_tables_dropped_while_they_run() {
+    let cfg = fresh_db("churn").await;
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE TABLE keep (id int PRIMARY KEY, v text); INSERT INTO keep SELECT g, 'x' FROM generate_series(1, 100) g").await;
+    let churn_db = connect(&cfg).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let churn = tokio::spawn(async move {
+        let c = churn_db.get().await.unwrap();
+        let mut i = 0u64;
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            let t = format!("churn_{}", i % 20);
+            // Separate statements, so that each table is visible (committed) before it goes.
+            let _ = c
+                .batch_execute(&format!("CREATE TABLE IF NOT EXISTS {t} (id int PRIMARY KEY, v text)"))
+                .await;
+            let _ = c.batch_execute(&format!("CREATE INDEX IF NOT EXISTS {t}_v ON {t} (v)")).await;
+            let _ = c.batch_execute(&format!("DROP TABLE IF EXISTS {t}")).await;
+            i += 1;
+        }
+        i
+    });
+    let url = cfg.url_with_password();
+    for round in 0..8 {
+        for args in [
+            &["sizes", "--format", "json"][..],
+            &["indexes", "--unused-min-size", "0", "--format", "json"][..],
+            &["vacuum-report", "--format", "json"][..],
+            &["vacuum-report", "--bloat", "--format", "json"][..],
+        ] {
+            let mut all: Vec<String> = vec!["--url".into(), url.clone()];
+            all.extend(args.iter().map(|a| a.to_string()));
+            let o = tokio::task::spawn_blocking(move || {
+                let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+                run(&refs)
+            })
+            .await
+            .unwrap();
+            assert_no_panic(&o);
+            assert!(o.status.success(), "round {round}, {args:?}: {}", stderr(&o));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let churned = churn.await.unwrap();
+    assert!(churned > 8, "the churn loop ran ({churned} create/drop rounds)");
+}

@@ -53,7 +53,10 @@ async fn towow_app_has_dml_only_and_towow_migrate_migrates() {
     assert!(stderr(&o).contains("now owned by \"towow_migrate\""), "{}", stderr(&o));
 
     // Idempotent: again (passwords from the environment are set again), and without passwords.
-    assert_ok(&roles_create(&admin, &["--readonly-role"], APP_PW, MIGRATE_PW));
+    // With -vv (every library's debug output): not even the SCRAM verifier shows.
+    let o = roles_create(&admin, &["-vv", "--readonly-role"], APP_PW, MIGRATE_PW);
+    assert_ok(&o);
+    assert!(!stderr(&o).contains("SCRAM-SHA-256$"), "a verifier was logged: {}", stderr(&o));
     let o = cmd()
         .args(["--url", &admin.url_with_password(), "roles", "create", "--format", "json"])
         .output()
