@@ -91,7 +91,7 @@ pub struct GenerateReport {
     pub demands: u64,
     pub responses_per_demand: u32,
     pub channels_per_demand: u32,
-    /// Agents responses were drawn from.
+    /// Active mock agents the responses were drawn from.
     pub agent_pool: usize,
     /// Generated demands (with their responses and channels) deleted by `--replace`.
     pub deleted_demands: u64,
@@ -247,13 +247,15 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
         Some(f) => Some(load_seed_file(tx, f, &mut tally).await?),
         None => None,
     };
-    // Generated responses come from the active agents in the database; with no agent at all,
-    // the default mock set is loaded first, in this same transaction.
+    // Generated responses come from towow-db's mock agents (so that they depend on the seed and
+    // the mock set only, not on whatever other agents a database holds); with none, the default
+    // mock set is loaded first, in this same transaction.
     let mut mock_request = plan.mock_agents;
+    let count_mock = format!("SELECT count(*) FROM agent_profiles WHERE {MOCK_AGENT}");
     if let Some(s) = &plan.generate
         && mock_request.is_none()
         && s.responses_per_demand > 0
-        && scalar_i64(tx, "SELECT count(*) FROM agent_profiles", &[], "cannot count the agents").await? == 0
+        && scalar_i64(tx, &count_mock, &[], "cannot count the mock agents").await? == 0
     {
         mock_request = Some(MockRequest { locale: s.locale, ..MockRequest::default() });
     }
@@ -411,19 +413,19 @@ async fn generate(
     } else {
         0
     };
+    let pool_sql = format!(
+        "SELECT id, agent_type::text FROM agent_profiles WHERE is_active IS NOT FALSE AND {MOCK_AGENT} ORDER BY id"
+    );
     let pool: Vec<(uuid::Uuid, String)> = tx
-        .query_typed(
-            "SELECT id, agent_type::text FROM agent_profiles WHERE is_active IS NOT FALSE ORDER BY id",
-            &[],
-        )
+        .query_typed(&pool_sql, &[])
         .await
-        .pg_context("cannot read the agents")?
+        .pg_context("cannot read the mock agents")?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     if (spec.responses_per_demand as usize) > pool.len() {
         bail!(
-            "--responses-per-demand {} needs that many distinct active agents, and there are {}: load more with `towow-db mock-agents --count {}`",
+            "--responses-per-demand {} needs that many distinct active mock agents, and there are {}: load more with `towow-db mock-agents --count {}`",
             spec.responses_per_demand,
             pool.len(),
             spec.responses_per_demand

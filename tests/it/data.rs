@@ -555,3 +555,24 @@ async fn a_generator_that_fails_half_way_fails_the_load() {
     drop(client);
     assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 0);
 }
+
+#[tokio::test]
+async fn generated_responses_come_from_mock_agents_only() {
+    // Other agents in the database (the sample's two, a user's own) do not count as the mock set:
+    // without mock agents, the default set is created; responses never name the others.
+    let (cfg, db) = initialised("mockpool").await;
+    assert_ok(&run_url(&cfg, &["seed", "-q"]));
+    let o = run_url(&cfg, &["seed", "--demands", "300", "--responses-per-demand", "3", "--format", "json"]);
+    assert_ok(&o);
+    let j = json_out(&o);
+    assert_eq!(j["mock_agents"]["inserted"], 100, "{j}");
+    assert_eq!(
+        j["generated"]["agent_pool"],
+        count(&db, "SELECT count(*) FROM agent_profiles WHERE is_active AND config ? 'mock_set'").await,
+        "{j}"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM agent_responses r JOIN agent_profiles a ON a.id = r.agent_id WHERE NOT a.config ? 'mock_set'").await,
+        0
+    );
+}
