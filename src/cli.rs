@@ -641,26 +641,11 @@ pub struct VacuumReportArgs {
     pub report: ReportArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum SlowSort {
-    /// Total time (execution + planning).
-    #[default]
-    Total,
-    /// Mean time per call.
-    Mean,
-    /// Number of calls.
-    Calls,
-    /// Block I/O time.
-    Io,
-    /// Temporary blocks read and written.
-    Temp,
-}
-
 #[derive(Debug, Args)]
 pub struct SlowQueryArgs {
     /// Order by.
-    #[arg(long, value_enum, default_value_t = SlowSort::Total)]
-    pub sort: SlowSort,
+    #[arg(long, value_enum, default_value_t = crate::reports::slow::Sort::Total)]
+    pub sort: crate::reports::slow::Sort,
 
     /// How many statements to show.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..))]

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::cli::{SlowQueryArgs, SlowSort};
+use crate::cli::SlowQueryArgs;
 use crate::commands::Ctx;
 use crate::reports::{activity, slow};
 
@@ -32,13 +32,7 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
         return Ok(0);
     }
     let opts = slow::SlowOptions {
-        sort: match a.sort {
-            SlowSort::Total => slow::Sort::Total,
-            SlowSort::Mean => slow::Sort::Mean,
-            SlowSort::Calls => slow::Sort::Calls,
-            SlowSort::Io => slow::Sort::Io,
-            SlowSort::Temp => slow::Sort::Temp,
-        },
+        sort: a.sort,
         limit: a.limit,
         min_calls: a.min_calls,
         min_mean_ms: a.min_mean_ms,

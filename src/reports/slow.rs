@@ -50,15 +50,20 @@ FROM (SELECT 1) one
 LEFT JOIN pg_extension e ON e.extname = 'pg_stat_statements'
 LEFT JOIN pg_namespace n ON n.oid = e.extnamespace";
 
-/// How to order the statements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// How to order the statements (also the `--sort` values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
+    /// Total time (execution + planning).
     #[default]
     Total,
+    /// Mean time per call.
     Mean,
+    /// Number of calls.
     Calls,
+    /// Block I/O time.
     Io,
+    /// Temporary blocks read and written.
     Temp,
 }
 
