@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use towow_db::config::{ConnConfig, Source};
 use towow_db::db::{ConnectOptions, Db};
@@ -293,4 +294,42 @@ pub fn start_pgbouncer(target: &ConnConfig, pool_mode: &str) -> PgBouncer {
 pub fn pgbouncer_version() -> String {
     let o = Command::new(pgbouncer_bin()).arg("--version").output().expect("pgbouncer --version");
     String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_string()
+}
+
+/// Poll `sql` (a boolean) until it is true: the cumulative statistics reach other sessions
+/// with a delay (up to a second on 15+, the collector's interval before).
+pub async fn wait_until(db: &Db, sql: &str) {
+    wait_until_within(db, sql, Duration::from_secs(20)).await
+}
+
+/// [`wait_until`] with another time limit.
+pub async fn wait_until_within(db: &Db, sql: &str, limit: Duration) {
+    let start = Instant::now();
+    loop {
+        if scalar_bool(db, sql).await {
+            return;
+        }
+        if start.elapsed() > limit {
+            let rows = db
+                .get()
+                .await
+                .unwrap()
+                .simple_query(
+                    "SELECT relname, n_live_tup, n_dead_tup, n_mod_since_analyze FROM pg_stat_user_tables",
+                )
+                .await
+                .unwrap();
+            let now: Vec<String> = rows
+                .iter()
+                .filter_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..4).map(|i| r.get(i).unwrap_or("").to_string()).collect::<Vec<_>>().join(" "))
+                    }
+                    _ => None,
+                })
+                .collect();
+            panic!("timed out waiting for: {sql}\nstatistics now: {now:#?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

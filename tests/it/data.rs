@@ -1,7 +1,7 @@
 //! Data loading on a real server: sample data, seed files, mock agents, the scale generator,
 //! determinism, idempotence, interruption and bad input.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use towow_db::config::ConnConfig;
@@ -21,16 +21,12 @@ async fn initialised(tag: &str) -> (ConnConfig, Db) {
     (cfg, db)
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    scalar_i64(db, sql).await
-}
-
 async fn table_counts(db: &Db) -> [i64; 4] {
     [
-        count(db, "SELECT count(*) FROM agent_profiles").await,
-        count(db, "SELECT count(*) FROM demands").await,
-        count(db, "SELECT count(*) FROM agent_responses").await,
-        count(db, "SELECT count(*) FROM collaboration_channels").await,
+        scalar_i64(db, "SELECT count(*) FROM agent_profiles").await,
+        scalar_i64(db, "SELECT count(*) FROM demands").await,
+        scalar_i64(db, "SELECT count(*) FROM agent_responses").await,
+        scalar_i64(db, "SELECT count(*) FROM collaboration_channels").await,
     ]
 }
 
@@ -128,14 +124,15 @@ async fn mock_agents_are_diverse_and_shaped_like_the_app_expects() {
     let (cfg, db) = initialised("mock").await;
     let o = run_url(&cfg, &["init", "--mock-agents", "--format", "json"]);
     assert_ok(&o);
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 100);
-    let types = count(&db, "SELECT count(DISTINCT agent_type) FROM agent_profiles").await;
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 100);
+    let types = scalar_i64(&db, "SELECT count(DISTINCT agent_type) FROM agent_profiles").await;
     assert!(types >= 8, "{types} agent types");
     // No type dominates (the old init_db.py gave all 100 the same one).
     let top =
-        count(&db, "SELECT max(n) FROM (SELECT count(*) n FROM agent_profiles GROUP BY agent_type) x").await;
+        scalar_i64(&db, "SELECT max(n) FROM (SELECT count(*) n FROM agent_profiles GROUP BY agent_type) x")
+            .await;
     assert!(top <= 30, "one type has {top} of 100");
-    let bad_shape = count(
+    let bad_shape = scalar_i64(
         &db,
         "SELECT count(*) FROM agent_profiles WHERE NOT (
             capabilities ? 'skills' AND capabilities ? 'interests' AND capabilities ? 'location'
@@ -146,16 +143,16 @@ async fn mock_agents_are_diverse_and_shaped_like_the_app_expects() {
     .await;
     assert_eq!(bad_shape, 0);
     assert_eq!(
-        count(&db, "SELECT count(*) FROM agent_profiles WHERE config->>'user_id' ~ '^agent_[0-9]{3,}$'")
+        scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE config->>'user_id' ~ '^agent_[0-9]{3,}$'")
             .await,
         100
     );
-    assert_eq!(count(&db, "SELECT count(DISTINCT config->>'user_id') FROM agent_profiles").await, 100);
+    assert_eq!(scalar_i64(&db, "SELECT count(DISTINCT config->>'user_id') FROM agent_profiles").await, 100);
     assert_eq!(
-        count(&db, "SELECT count(*) FROM agent_profiles WHERE rating BETWEEN 3.0 AND 5.0 AND rating = round(rating::numeric, 1)").await,
+        scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE rating BETWEEN 3.0 AND 5.0 AND rating = round(rating::numeric, 1)").await,
         100
     );
-    let inactive = count(&db, "SELECT count(*) FROM agent_profiles WHERE NOT is_active").await;
+    let inactive = scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE NOT is_active").await;
     assert!((1..=20).contains(&inactive), "{inactive} inactive");
     // Collaborations grow with the rating.
     let c = db.get().await.unwrap();
@@ -172,11 +169,11 @@ async fn mock_agents_are_diverse_and_shaped_like_the_app_expects() {
     };
     assert!(high > low, "rating 4.5+ averages {high} collaborations, below 4.0 {low}");
     // Chinese names by default, English with --locale en (ids unchanged: same seed, same set).
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles WHERE name ~ '[一-龥]'").await, 100);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE name ~ '[一-龥]'").await, 100);
     let (cfg2, db2) = initialised("mock_en").await;
     assert_ok(&run_url(&cfg2, &["mock-agents", "--locale", "en", "-q"]));
-    assert_eq!(count(&db2, "SELECT count(*) FROM agent_profiles WHERE name ~ '[一-龥]'").await, 0);
-    assert_eq!(count(&db2, "SELECT count(*) FROM agent_profiles WHERE name ~ '^[A-Za-z]'").await, 100);
+    assert_eq!(scalar_i64(&db2, "SELECT count(*) FROM agent_profiles WHERE name ~ '[一-龥]'").await, 0);
+    assert_eq!(scalar_i64(&db2, "SELECT count(*) FROM agent_profiles WHERE name ~ '^[A-Za-z]'").await, 100);
     let _ = cfg;
 }
 
@@ -199,13 +196,13 @@ async fn mock_agents_rerun_grow_and_replace() {
     let o = run_url(&cfg, &["mock-agents", "--count", "150", "--format", "json"]);
     assert_ok(&o);
     assert_eq!(json_out(&o)["mock_agents"]["inserted"], 50);
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 152);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 152);
     // Agents deleted by hand are put back, the others are not duplicated.
     exec(&db, "DELETE FROM agent_profiles WHERE config->>'user_id' IN ('agent_003', 'agent_077')").await;
     let o = run_url(&cfg, &["mock-agents", "--count", "150", "--format", "json"]);
     assert_ok(&o);
     assert_eq!(json_out(&o)["mock_agents"]["inserted"], 2);
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 152);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 152);
     // Another locale for the same seed must be asked for with --replace.
     let o = run_url(&cfg, &["mock-agents", "--locale", "en"]);
     assert_eq!(o.status.code(), Some(1));
@@ -215,7 +212,7 @@ async fn mock_agents_rerun_grow_and_replace() {
     let o = run_url(&cfg, &["mock-agents", "--seed", "42", "--replace"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--yes"), "{}", stderr(&o));
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 152);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 152);
     let o = run_url(&cfg, &["mock-agents", "--seed", "42", "--replace", "--yes", "--format", "json"]);
     assert_ok(&o);
     let j = json_out(&o);
@@ -224,19 +221,19 @@ async fn mock_agents_rerun_grow_and_replace() {
         (Some(150), Some(100))
     );
     assert_eq!(
-        count(&db, "SELECT count(*) FROM agent_profiles WHERE config->'mock_set'->>'seed' = '42'").await,
+        scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE config->'mock_set'->>'seed' = '42'").await,
         100
     );
     // The sample agents were never touched.
     assert_eq!(
-        count(
+        scalar_i64(
             &db,
             "SELECT count(*) FROM agent_profiles WHERE name IN ('Translation Expert', 'Code Reviewer')"
         )
         .await,
         2
     );
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 102);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 102);
 }
 
 #[tokio::test]
@@ -366,20 +363,21 @@ async fn scale_counts_are_exact_and_the_data_consistent() {
         ),
     ];
     for (what, sql) in checks {
-        assert_eq!(count(&db, sql).await, 0, "{what}: {sql}");
+        assert_eq!(scalar_i64(&db, sql).await, 0, "{what}: {sql}");
     }
     // All six statuses, in plausible shares; many users; months of history.
-    let statuses = count(&db, "SELECT count(DISTINCT status) FROM demands").await;
+    let statuses = scalar_i64(&db, "SELECT count(DISTINCT status) FROM demands").await;
     assert_eq!(statuses, 6);
-    let completed = count(&db, "SELECT count(*) FROM demands WHERE status = 'completed'").await;
+    let completed = scalar_i64(&db, "SELECT count(*) FROM demands WHERE status = 'completed'").await;
     assert!((500..=900).contains(&completed), "{completed} completed of 2000");
-    assert!(count(&db, "SELECT count(DISTINCT user_id) FROM demands").await >= 200);
+    assert!(scalar_i64(&db, "SELECT count(DISTINCT user_id) FROM demands").await >= 200);
     let days =
-        count(&db, "SELECT extract(day FROM max(created_at) - min(created_at))::int8 FROM demands").await;
+        scalar_i64(&db, "SELECT extract(day FROM max(created_at) - min(created_at))::int8 FROM demands")
+            .await;
     assert!(days >= 90, "created over {days} days");
     // Budgets fit translation demands' word counts.
     assert_eq!(
-        count(&db, "SELECT count(*) FROM demands WHERE tags->>0 = 'translation' AND NOT (requirements ? 'word_count' AND requirements ? 'source_language')").await,
+        scalar_i64(&db, "SELECT count(*) FROM demands WHERE tags->>0 = 'translation' AND NOT (requirements ? 'word_count' AND requirements ? 'source_language')").await,
         0
     );
 
@@ -429,15 +427,12 @@ async fn ctrl_c_rolls_back_and_exits_130() {
         .spawn()
         .unwrap();
     // Wait until the COPY is really under way.
-    let started = Instant::now();
-    loop {
-        let n = count(&db, "SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy WHERE datname = current_database()").await;
-        if n > 10_000 {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "the load never started");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_within(
+        &db,
+        "SELECT coalesce(max(tuples_processed), 0) > 10000 FROM pg_stat_progress_copy WHERE datname = current_database()",
+        Duration::from_secs(60),
+    )
+    .await;
     unsafe {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
@@ -447,7 +442,7 @@ async fn ctrl_c_rolls_back_and_exits_130() {
     assert_no_panic(&o);
     assert_eq!(table_counts(&db).await, [0, 0, 0, 0]);
     // And no lock or transaction is left behind.
-    assert_eq!(count(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await, 0);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await, 0);
 }
 
 #[tokio::test]
@@ -553,7 +548,7 @@ async fn a_generator_that_fails_half_way_fails_the_load() {
     assert!(e.to_string().contains("failed after"), "{e}");
     tx.rollback().await.unwrap();
     drop(client);
-    assert_eq!(count(&db, "SELECT count(*) FROM agent_profiles").await, 0);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles").await, 0);
 }
 
 #[tokio::test]
@@ -568,11 +563,11 @@ async fn generated_responses_come_from_mock_agents_only() {
     assert_eq!(j["mock_agents"]["inserted"], 100, "{j}");
     assert_eq!(
         j["generated"]["agent_pool"],
-        count(&db, "SELECT count(*) FROM agent_profiles WHERE is_active AND config ? 'mock_set'").await,
+        scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE is_active AND config ? 'mock_set'").await,
         "{j}"
     );
     assert_eq!(
-        count(&db, "SELECT count(*) FROM agent_responses r JOIN agent_profiles a ON a.id = r.agent_id WHERE NOT a.config ? 'mock_set'").await,
+        scalar_i64(&db, "SELECT count(*) FROM agent_responses r JOIN agent_profiles a ON a.id = r.agent_id WHERE NOT a.config ? 'mock_set'").await,
         0
     );
 }

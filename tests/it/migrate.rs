@@ -103,12 +103,12 @@ async fn lock_wait_names_the_holder() {
     // When the holding session ends, the lock goes with it. (Let the runtime close the
     // connection before the blocking run below.)
     drop(holder);
-    for _ in 0..100 {
-        if scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_until(
+        &db,
+        "SELECT count(*) = 0 FROM pg_locks WHERE locktype = 'advisory' \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .await;
     assert_ok(&run_url(&cfg, &["migrate", "--lock-wait", "10s"]));
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use towow_db::config::ConnConfig;
@@ -29,39 +29,6 @@ fn report(cfg: &ConnConfig, args: &[&str]) -> Value {
 
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
-}
-
-/// Poll `sql` (a boolean) until it is true: the cumulative statistics reach other sessions
-/// with a delay (up to a second on 15+, the collector's interval before).
-async fn wait_until(db: &Db, sql: &str) {
-    let start = Instant::now();
-    loop {
-        if scalar_bool(db, sql).await {
-            return;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let rows = db
-                .get()
-                .await
-                .unwrap()
-                .simple_query(
-                    "SELECT relname, n_live_tup, n_dead_tup, n_mod_since_analyze FROM pg_stat_user_tables",
-                )
-                .await
-                .unwrap();
-            let now: Vec<String> = rows
-                .iter()
-                .filter_map(|m| match m {
-                    tokio_postgres::SimpleQueryMessage::Row(r) => {
-                        Some((0..4).map(|i| r.get(i).unwrap_or("").to_string()).collect::<Vec<_>>().join(" "))
-                    }
-                    _ => None,
-                })
-                .collect();
-            panic!("timed out waiting for: {sql}\nstatistics now: {now:#?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 fn table<'a>(j: &'a Value, schema: &str, name: &str) -> &'a Value {
