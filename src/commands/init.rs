@@ -92,17 +92,7 @@ fn render(ctx: &Ctx, r: &InitReport) -> Result<()> {
         ctx.out.note(format!("applied {}", list.join(", ")));
     }
     if let Some(l) = &r.load {
-        if let Some(m) = &l.mock_agents {
-            ctx.out.note(format!(
-                "mock agents: {} inserted, {} already present (seed {}, {})",
-                m.inserted, m.already_present, m.seed, m.locale
-            ));
-        }
-        if let Some(s) = &l.sample {
-            let ins: u64 = s.tables.values().map(|c| c.inserted).sum();
-            let upd: u64 = s.tables.values().map(|c| c.updated).sum();
-            ctx.out.note(format!("sample data: {ins} rows inserted, {upd} restored to the sample's values"));
-        }
+        crate::commands::seed::load_notes(ctx, l);
     }
     ctx.out.table(&["table", "rows"], r.tables.iter().map(|t| vec![t.table.clone(), t.rows.to_string()]))?;
     ctx.out.note(format!(

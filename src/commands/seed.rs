@@ -73,11 +73,26 @@ async fn run(ctx: &Ctx, db: &Db, plan: &LoadPlan) -> Result<u8> {
     Ok(0)
 }
 
-/// The load summary: rows per table, time and rate; JSON as is.
+/// The load summary: what each part did, rows per table, time and rate; JSON as is.
 pub fn render(ctx: &Ctx, r: &LoadReport) -> Result<()> {
     if ctx.out.is_json() {
         return ctx.out.json(r);
     }
+    load_notes(ctx, r);
+    ctx.out.table(
+        &["table", "rows added"],
+        r.tables.iter().map(|t| vec![t.table.to_string(), t.rows.to_string()]),
+    )?;
+    ctx.out.note(format!(
+        "{} rows in {:.2} s ({:.0} rows/s), in one transaction",
+        r.rows, r.seconds, r.rows_per_second
+    ));
+    Ok(())
+}
+
+/// One note per part of a load (sample, seed file, mock agents, generated data), on stderr; also
+/// what `init --sample-data --mock-agents` says about its load.
+pub fn load_notes(ctx: &Ctx, r: &LoadReport) {
     for f in r.sample.iter().chain(r.file.iter()) {
         let parts: Vec<String> = f
             .tables
@@ -121,13 +136,4 @@ pub fn render(ctx: &Ctx, r: &LoadReport) -> Result<()> {
             }
         ));
     }
-    ctx.out.table(
-        &["table", "rows added"],
-        r.tables.iter().map(|t| vec![t.table.to_string(), t.rows.to_string()]),
-    )?;
-    ctx.out.note(format!(
-        "{} rows in {:.2} s ({:.0} rows/s), in one transaction",
-        r.rows, r.seconds, r.rows_per_second
-    ));
-    Ok(())
 }
