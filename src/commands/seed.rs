@@ -122,7 +122,7 @@ pub fn load_notes(ctx: &Ctx, r: &LoadReport) {
     }
     if let Some(g) = &r.generated {
         ctx.out.note(format!(
-            "generated (seed {}, {}): {} demands × {} responses and {} channels, from {} agents{}",
+            "generated (seed {}, {}): {} demands × {} responses and {} channels, from {} active mock agents{}",
             g.seed,
             g.locale,
             g.demands,
