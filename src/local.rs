@@ -483,9 +483,16 @@ impl LocalCluster {
     const ENTRIES: [&'static str; 7] =
         ["data", "sock", "local.json", "local.json.tmp", "server.log", ".pwfile", ".lock"];
 
-    /// Whether the directory holds a towow-db cluster (even a half-made one).
-    pub fn looks_like_cluster(&self) -> bool {
-        self.state_path().is_file() || self.data().join("PG_VERSION").is_file()
+    /// Fail unless the directory holds a towow-db cluster (even a half-made one): what `destroy`
+    /// checks before deleting anything, and `local destroy` before asking.
+    pub fn ensure_cluster(&self) -> Result<()> {
+        if self.state_path().is_file() || self.data().join("PG_VERSION").is_file() {
+            return Ok(());
+        }
+        bail!(
+            "{} does not hold a towow-db cluster (no local.json, no data/PG_VERSION): not deleting anything in it",
+            self.dir.display()
+        )
     }
 
     /// Stop the server (immediately) and delete what towow-db made in the directory (the cluster's
@@ -496,12 +503,7 @@ impl LocalCluster {
         if !self.dir.exists() {
             return Ok(true);
         }
-        if !self.looks_like_cluster() {
-            bail!(
-                "{} does not hold a towow-db cluster (no local.json, no data/PG_VERSION): not deleting anything in it",
-                self.dir.display()
-            );
-        }
+        self.ensure_cluster()?;
         if self.exists()
             && let Ok(st) = self.state()
             && self.is_running().unwrap_or(false)

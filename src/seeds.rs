@@ -17,15 +17,12 @@ use tokio_postgres::Transaction;
 use tokio_postgres::types::Type;
 
 use crate::error::pg_message;
-use crate::schema::{EXPECTED_COLUMNS, ExpectedColumn};
+use crate::schema::{EXPECTED_COLUMNS, ExpectedColumn, TOWOW_TABLES};
 
 include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
 
 /// The sample data's file name under `seeds/`.
 pub const SAMPLE_FILE: &str = "sample.jsonl";
-
-/// Tables in load order (parents first).
-const LOAD_ORDER: [&str; 4] = ["agent_profiles", "demands", "collaboration_channels", "agent_responses"];
 
 /// Allowed values of the status columns (the app's enums).
 fn allowed_values(table: &str, column: &str) -> Option<&'static [&'static str]> {
@@ -80,6 +77,8 @@ pub fn read(path: &std::path::Path) -> Result<SeedFile> {
 
 /// Parse and validate seed text; errors name the file, line and field.
 pub fn parse(name: &str, text: &str) -> Result<SeedFile> {
+    // The table names, parents first (TOWOW_TABLES lists children first).
+    let table_list = TOWOW_TABLES.iter().rev().copied().collect::<Vec<_>>().join(", ");
     let mut rows = Vec::new();
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     for (i, raw) in text.lines().enumerate() {
@@ -95,14 +94,13 @@ pub fn parse(name: &str, text: &str) -> Result<SeedFile> {
             Err(e) => return Err(at(format!("invalid JSON at column {}: {e}", e.column()))),
         };
         let table = match obj.get("table") {
-            Some(Value::String(t)) => LOAD_ORDER.iter().find(|x| *x == t).copied().ok_or_else(|| {
-                at(format!("unknown table `{t}` (expected one of {})", LOAD_ORDER.join(", ")))
-            })?,
+            Some(Value::String(t)) => TOWOW_TABLES
+                .iter()
+                .find(|x| *x == t)
+                .copied()
+                .ok_or_else(|| at(format!("unknown table `{t}` (expected one of {table_list})")))?,
             Some(_) => return Err(at("`table` must be a string".into())),
-            None => return Err(at(
-                "missing `table` (one of agent_profiles, demands, collaboration_channels, agent_responses)"
-                    .into(),
-            )),
+            None => return Err(at(format!("missing `table` (one of {table_list})"))),
         };
         let mut values = Vec::new();
         for (key, v) in &obj {
@@ -135,7 +133,8 @@ pub fn parse(name: &str, text: &str) -> Result<SeedFile> {
         }
         rows.push(SeedRow { line, table, values });
     }
-    rows.sort_by_key(|r| LOAD_ORDER.iter().position(|t| *t == r.table));
+    // Parents first: TOWOW_TABLES lists children first.
+    rows.sort_by_key(|r| std::cmp::Reverse(TOWOW_TABLES.iter().position(|t| *t == r.table)));
     Ok(SeedFile { name: name.to_string(), rows })
 }
 

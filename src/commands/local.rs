@@ -42,12 +42,7 @@ pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
                 ctx.out.note(format!("no local cluster at {}", cluster.dir.display()));
                 return Ok(0);
             }
-            if !cluster.looks_like_cluster() {
-                anyhow::bail!(
-                    "{} does not hold a towow-db cluster (no local.json, no data/PG_VERSION): not deleting anything in it",
-                    cluster.dir.display()
-                );
-            }
+            cluster.ensure_cluster()?;
             crate::confirm::confirm_typed(
                 &format!("stop the local cluster and delete all its data in {}", cluster.dir.display()),
                 "destroy",
