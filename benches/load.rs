@@ -23,12 +23,12 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use towow_db::config::ConnConfig;
-use towow_db::datagen::agents::{MockSet, mock_agent};
-use towow_db::datagen::demands::{AgentPool, ScaleSpec, channels, demand, responses};
-use towow_db::datagen::{DEFAULT_AS_OF, DEFAULT_SEED, Locale, RowRng, Stream};
-use towow_db::db::{ConnectOptions, Db};
-use towow_db::local::{InitOptions, LocalCluster};
+use towow_db::admin::local::{InitOptions, LocalCluster};
+use towow_db::connect::config::ConnConfig;
+use towow_db::connect::pool::{ConnectOptions, Db};
+use towow_db::data::generators::agents::{MockSet, mock_agent};
+use towow_db::data::generators::demands::{AgentPool, ScaleSpec, channels, demand, responses};
+use towow_db::data::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale, RowRng, Stream};
 
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
@@ -168,11 +168,11 @@ fn profile_generators(n: u64) {
     let agent = mock_agent(&set, 1);
     let mut buf = bytes::BytesMut::with_capacity(1 << 20);
     time("COPY framing of an agent (12 values)", &mut |_| {
-        use towow_db::load::CopyRow;
+        use towow_db::data::copy::CopyRow;
         if buf.len() > (1 << 19) {
             buf.clear();
         }
-        for (v, (_, ty)) in agent.values().iter().zip(towow_db::datagen::agents::AgentRow::COLUMNS) {
+        for (v, (_, ty)) in agent.values().iter().zip(towow_db::data::generators::agents::AgentRow::COLUMNS) {
             let _ = v.to_sql_checked(ty, &mut buf);
         }
     });

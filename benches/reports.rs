@@ -17,8 +17,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use towow_db::db::{ConnectOptions, Db};
-use towow_db::local::{InitOptions, LocalCluster};
+use towow_db::admin::local::{InitOptions, LocalCluster};
+use towow_db::connect::pool::{ConnectOptions, Db};
 use towow_db::reports::{Filter, Thresholds, activity, health, indexes, sizes, slow, vacuum};
 
 const RUNS: usize = 5;

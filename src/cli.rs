@@ -169,7 +169,7 @@ pub struct GlobalArgs {
 
 impl std::fmt::Debug for GlobalArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redact = |u: &Option<String>| u.as_deref().map(crate::config::redact_url);
+        let redact = |u: &Option<String>| u.as_deref().map(crate::connect::config::redact_url);
         f.debug_struct("GlobalArgs")
             .field("url", &redact(&self.url))
             .field("direct_url", &redact(&self.direct_url))
@@ -312,7 +312,7 @@ pub struct InitArgs {
 
     /// Language of the mock agents' names and texts.
     #[arg(long, value_enum, default_value_t)]
-    pub locale: crate::datagen::Locale,
+    pub locale: crate::data::generators::Locale,
 
     /// Do not create the database when it does not exist.
     #[arg(long)]
@@ -326,13 +326,13 @@ pub struct InitArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GenArgs {
     /// Random seed: the same seed gives the same rows, ids included.
-    #[arg(long, value_name = "N", default_value_t = crate::datagen::DEFAULT_SEED,
+    #[arg(long, value_name = "N", default_value_t = crate::data::generators::DEFAULT_SEED,
           value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: u64,
 
     /// Language of generated names and texts.
     #[arg(long, value_enum, default_value_t)]
-    pub locale: crate::datagen::Locale,
+    pub locale: crate::data::generators::Locale,
 
     /// Generate times as if today were this date (fixed by default so that a seed always gives
     /// the same rows).

@@ -85,7 +85,7 @@ pub fn render(err: &anyhow::Error) -> String {
             break;
         }
     }
-    crate::config::redact_url(&parts.join(": "))
+    crate::connect::config::redact_url(&parts.join(": "))
 }
 
 /// The process exit status for an error.

@@ -4,26 +4,19 @@
 //! else lives here so that tests can call it directly. See `DESIGN.md` in the shared folder and
 //! the README for the architecture.
 
+// Top: flags and command glue.
 pub mod cli;
 pub mod commands;
-pub mod config;
-pub mod confirm;
+// Core, one folder per layer of the design.
+pub mod admin;
+pub mod connect;
 pub mod data;
-pub mod datagen;
-pub mod db;
-pub mod error;
-pub mod load;
-pub mod local;
-pub mod logging;
-pub mod output;
-pub mod pgpass;
-pub mod pooler;
+pub mod migrate;
 pub mod reports;
-pub mod roles;
-pub mod schema;
-pub mod seeds;
+// Bottom: rendering and helpers every layer uses.
+pub mod error;
+pub mod output;
 pub mod sql;
-pub mod tls;
 
 use std::process::ExitCode;
 
@@ -43,7 +36,7 @@ where
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    logging::init(cli.global.verbose, cli.global.quiet);
+    output::logging::init(cli.global.verbose, cli.global.quiet);
     // One runtime thread: the connection tasks and the COPY writer run on it together, without
     // cross-thread wake-ups (measured: 40% less client CPU during a load, which on a small machine
     // is CPU the server gets). Row generation has its own thread; blocking work uses
@@ -56,7 +49,7 @@ where
         }
     };
     let result = runtime.block_on(async {
-        let env = config::Env::from_process()?;
+        let env = connect::config::Env::from_process()?;
         let ctx = commands::Ctx::new(cli.global.clone(), env);
         commands::run(cli.command, &ctx).await
     });

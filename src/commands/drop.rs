@@ -3,8 +3,8 @@ use serde::Serialize;
 
 use crate::cli::DropArgs;
 use crate::commands::Ctx;
-use crate::db::Db;
-use crate::schema;
+use crate::connect::pool::Db;
+use crate::migrate;
 
 #[derive(Debug, Serialize)]
 pub struct DroppedTable {
@@ -40,8 +40,8 @@ pub async fn run(ctx: &Ctx, a: DropArgs) -> Result<u8> {
 /// Show what will be dropped (with row counts), confirm, drop. Shared by `drop` and `init --drop`.
 pub async fn drop_confirmed(ctx: &Ctx, db: &Db, yes: bool) -> Result<DropReport> {
     let client = db.get().await?;
-    let counts = schema::table_counts(&client).await?;
-    let history = schema::applied(&client).await?;
+    let counts = migrate::table_counts(&client).await?;
+    let history = migrate::applied(&client).await?;
     drop(client);
     let database = db.cfg.dbname_or_default();
     if counts.is_empty() && history.is_none() {
@@ -54,17 +54,17 @@ pub async fn drop_confirmed(ctx: &Ctx, db: &Db, yes: bool) -> Result<DropReport>
     if let Some(h) = &history {
         listing.push_str(&format!(
             "  table {:<24} {} applied migration(s)\n",
-            schema::HISTORY_TABLE,
+            migrate::HISTORY_TABLE,
             h.len()
         ));
     }
     ctx.out.note(listing.trim_end());
-    crate::confirm::confirm_typed(
+    crate::output::confirm::confirm_typed(
         &format!("drop the ToWow tables and all their data in database \"{database}\""),
         &database,
         yes,
     )?;
-    schema::drop_all(db).await?;
+    migrate::drop_all(db).await?;
     Ok(DropReport {
         database,
         dropped: counts.into_iter().map(|(table, rows)| DroppedTable { table, rows }).collect(),

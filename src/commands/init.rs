@@ -7,9 +7,9 @@ use crate::cli::InitArgs;
 use crate::commands::Ctx;
 use crate::commands::drop::{DropReport, drop_confirmed};
 use crate::commands::migrate::MIGRATE_STATEMENT_TIMEOUT;
+use crate::connect::pool::{Db, ensure_database};
 use crate::data::{self, LoadPlan, LoadReport, MockRequest};
-use crate::db::{Db, ensure_database};
-use crate::schema::{self, Step};
+use crate::migrate::{self, Step};
 
 #[derive(Debug, Serialize)]
 pub struct TableCount {
@@ -51,14 +51,14 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     }
     let db = Db::connect(cfg, opts).await?;
     let dropped = if a.drop { Some(drop_confirmed(ctx, &db, a.confirm.yes).await?) } else { None };
-    let up = schema::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
+    let up = migrate::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
     let load = if plan.sample || plan.mock_agents.is_some() {
         Some(data::load(&db, &plan, ctx.out.quiet).await?)
     } else {
         None
     };
     let client = db.get().await?;
-    let tables = schema::table_counts(&client)
+    let tables = migrate::table_counts(&client)
         .await?
         .into_iter()
         .map(|(table, rows)| TableCount { table, rows })

@@ -1,8 +1,8 @@
 use anyhow::Result;
 
+use crate::admin::local::{InitOptions, LocalCluster};
 use crate::cli::{LocalAction, LocalArgs};
 use crate::commands::Ctx;
-use crate::local::{InitOptions, LocalCluster};
 
 pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
     let cluster = LocalCluster::default_cluster();
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
                 return Ok(0);
             }
             cluster.ensure_cluster()?;
-            crate::confirm::confirm_typed(
+            crate::output::confirm::confirm_typed(
                 &format!("stop the local cluster and delete all its data in {}", cluster.dir.display()),
                 "destroy",
                 confirm.yes,

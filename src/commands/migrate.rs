@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::cli::{MigrateAction, MigrateArgs, MigrateDownArgs, MigrateUpArgs};
 use crate::commands::Ctx;
-use crate::schema::{self, DownReport, UpReport};
+use crate::migrate::{self, DownReport, UpReport};
 
 /// Migrations may build indexes on large tables: no statement timeout unless asked for.
 pub const MIGRATE_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
@@ -21,7 +21,7 @@ pub async fn run(ctx: &Ctx, args: MigrateArgs) -> Result<u8> {
 
 async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
     let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
-    let report = schema::up(&db, a.target, a.dry_run, a.lock.lock_wait).await?;
+    let report = migrate::up(&db, a.target, a.dry_run, a.lock.lock_wait).await?;
     render_up(ctx, &report)?;
     Ok(0)
 }
@@ -70,7 +70,7 @@ async fn status(ctx: &Ctx) -> Result<u8> {
     let db = ctx.connect(None).await?;
     let client = db.get().await?;
     // The same checks as `verify`, so that status also says when the schema was changed by hand.
-    let r = schema::verify(&client, false).await?;
+    let r = migrate::verify(&client, false).await?;
     if ctx.out.is_json() {
         ctx.out.json(&serde_json::json!({
             "migrations": r.migrations,
@@ -104,7 +104,7 @@ async fn status(ctx: &Ctx) -> Result<u8> {
 async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
     let db = ctx.connect(None).await?;
     let client = db.get().await?;
-    let r = schema::verify(&client, fail_on_pending).await?;
+    let r = migrate::verify(&client, fail_on_pending).await?;
     if ctx.out.is_json() {
         ctx.out.json(&r)?;
     } else {
@@ -115,7 +115,7 @@ async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
             ctx.out.line(format!("DRIFT    {}: {}", d.object, d.problem))?;
         }
         if r.ok {
-            let applied = r.migrations.iter().filter(|m| m.state == schema::State::Applied).count();
+            let applied = r.migrations.iter().filter(|m| m.state == migrate::State::Applied).count();
             ctx.out.line(format!(
                 "OK: {applied} applied migration(s) match the shipped files and the ToWow tables match them{}",
                 if r.pending.is_empty() {
@@ -135,13 +135,13 @@ async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
     // the lock); with --yes, the plan is made under the lock, as asked (`--steps`/`--target`).
     let mut confirmed: Option<Vec<i32>> = None;
     if !a.dry_run {
-        let plan = schema::down_preview(&db, a.steps, a.target).await?;
+        let plan = migrate::down_preview(&db, a.steps, a.target).await?;
         if plan.is_empty() {
             ctx.out.note("nothing to roll back");
             return Ok(0);
         }
         let list = plan.iter().map(|(v, n)| format!("V{v}__{n}")).collect::<Vec<_>>().join(", ");
-        crate::confirm::confirm_typed(
+        crate::output::confirm::confirm_typed(
             &format!(
                 "roll back {list} on database \"{}\" (this can drop tables and their data)",
                 db.cfg.dbname_or_default()
@@ -153,7 +153,7 @@ async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
             confirmed = Some(plan.iter().map(|(v, _)| *v).collect());
         }
     }
-    let r = schema::down(&db, a.steps, a.target, a.dry_run, a.lock.lock_wait, confirmed.as_deref()).await?;
+    let r = migrate::down(&db, a.steps, a.target, a.dry_run, a.lock.lock_wait, confirmed.as_deref()).await?;
     render_down(ctx, &r)?;
     Ok(0)
 }

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::admin::local::{InitOptions, LocalCluster};
 use crate::cli::{Command, GlobalArgs, ReportArgs};
-use crate::config::{ConnConfig, Env, Resolved};
-use crate::db::{ConnectOptions, Db};
-use crate::local::{InitOptions, LocalCluster};
+use crate::connect::config::{ConnConfig, Env, Resolved};
+use crate::connect::pool::{ConnectOptions, Db};
 use crate::output::Out;
 use crate::reports::{REPORT_STATEMENT_TIMEOUT, Report, Threshold, Thresholds};
 
@@ -40,7 +40,7 @@ impl Ctx {
 
     /// The connection target; with nothing configured, the local cluster (started if needed).
     pub async fn target(&self) -> Result<ConnConfig> {
-        match crate::config::resolve(self.global.url.as_deref(), &self.env)? {
+        match crate::connect::config::resolve(self.global.url.as_deref(), &self.env)? {
             Resolved::Conn(c) => {
                 tracing::debug!("connecting to {c} (from {})", c.source);
                 Ok(*c)
@@ -64,7 +64,7 @@ impl Ctx {
     /// The target of commands that need a session of their own (migrations hold an advisory
     /// lock): `--direct-url` / `DIRECT_DATABASE_URL` when given, else the usual target.
     pub async fn session_target(&self) -> Result<ConnConfig> {
-        match crate::config::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
+        match crate::connect::config::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
             Some(c) => {
                 tracing::debug!("connecting directly to {c} (from {})", c.source);
                 Ok(c)

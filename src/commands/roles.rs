@@ -2,9 +2,9 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
 
+use crate::admin::roles::{self, RoleKind, RoleSpec};
 use crate::cli::{RolesAction, RolesArgs, RolesCreateArgs, RolesShowArgs};
 use crate::commands::Ctx;
-use crate::roles::{self, RoleKind, RoleSpec};
 
 /// The ToWow document's password policy (section 4.3.2): 16 characters or more.
 const MIN_PASSWORD_LEN: usize = 16;

@@ -2,16 +2,16 @@ use anyhow::Result;
 
 use crate::cli::{MockAgentsArgs, SeedArgs};
 use crate::commands::Ctx;
+use crate::connect::pool::Db;
+use crate::data::generators::demands::ScaleSpec;
 use crate::data::{self, LoadPlan, LoadReport, MockRequest};
-use crate::datagen::demands::ScaleSpec;
-use crate::db::Db;
 
 /// Data loads run as long as they need: no statement timeout unless asked for.
 const LOAD_STATEMENT_TIMEOUT: Option<std::time::Duration> = Some(std::time::Duration::ZERO);
 
 pub async fn seed(ctx: &Ctx, a: SeedArgs) -> Result<u8> {
     // Everything the user gave is checked before connecting, so bad input writes nothing.
-    let file = a.file.as_deref().map(crate::seeds::read).transpose()?;
+    let file = a.file.as_deref().map(crate::data::seed_file::read).transpose()?;
     let generate = a.demands.map(|demands| ScaleSpec {
         seed: a.generator.seed,
         demands,
@@ -64,7 +64,7 @@ pub async fn mock_agents(ctx: &Ctx, a: MockAgentsArgs) -> Result<u8> {
 
 fn confirm_replace(db: &Db, action: &str, yes: bool) -> Result<()> {
     let name = db.cfg.dbname_or_default();
-    crate::confirm::confirm_typed(&format!("{action} in database \"{name}\""), &name, yes)
+    crate::output::confirm::confirm_typed(&format!("{action} in database \"{name}\""), &name, yes)
 }
 
 async fn run(ctx: &Ctx, db: &Db, plan: &LoadPlan) -> Result<u8> {

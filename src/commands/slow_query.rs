@@ -22,7 +22,7 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
     if a.reset {
         let db = ctx.connect_report().await?;
         let name = db.cfg.dbname_or_default();
-        crate::confirm::confirm_typed(
+        crate::output::confirm::confirm_typed(
             &format!("clear the pg_stat_statements statistics of database \"{name}\""),
             &name,
             a.confirm.yes,

@@ -31,7 +31,7 @@ pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
             let name = db.cfg.dbname_or_default();
             let list = plan.iter().map(|(.., cmd)| format!("  {cmd}")).collect::<Vec<_>>().join("\n");
             ctx.out.note(format!("due tables in database \"{name}\":\n{list}"));
-            crate::confirm::confirm_typed(
+            crate::output::confirm::confirm_typed(
                 &format!("run these {} command(s) on database \"{name}\"", plan.len()),
                 &name,
                 a.confirm.yes,

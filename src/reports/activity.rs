@@ -86,7 +86,7 @@ pub struct ActivityReport {
     pub hidden_sessions: i64,
 }
 
-pub async fn report(db: &crate::db::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
+pub async fn report(db: &crate::connect::pool::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
     let client = db.get().await?;
     let rows = query(&client, "pg_stat_activity", ACTIVITY_SQL, &[(&opts.all_backends, Type::BOOL)]).await?;
     let mut counts = Counts::default();

@@ -136,7 +136,7 @@ pub struct HealthReport {
     pub checks: Vec<Check>,
 }
 
-pub async fn report(db: &crate::db::Db, t: &Thresholds) -> Result<HealthReport> {
+pub async fn report(db: &crate::connect::pool::Db, t: &Thresholds) -> Result<HealthReport> {
     let client = db.get().await?;
     let rows = query(&client, "the health metrics", HEALTH_SQL, &[]).await?;
     let r = &rows[0];

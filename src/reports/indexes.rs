@@ -211,7 +211,7 @@ fn dup(r: &IndexRow, keep: &IndexRow, kind: &'static str) -> Duplicate {
     }
 }
 
-pub async fn report(db: &crate::db::Db, opts: &IndexOptions) -> Result<IndexesReport> {
+pub async fn report(db: &crate::connect::pool::Db, opts: &IndexOptions) -> Result<IndexesReport> {
     let client = db.get().await?;
     let version: i32 =
         query(&client, "the server version", "SELECT current_setting('server_version_num')::int4", &[])

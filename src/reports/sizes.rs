@@ -62,7 +62,11 @@ pub struct SizesReport {
     pub tables: Vec<TableSize>,
 }
 
-pub async fn report(db: &crate::db::Db, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
+pub async fn report(
+    db: &crate::connect::pool::Db,
+    filter: &Filter,
+    limit: Option<usize>,
+) -> Result<SizesReport> {
     let client = db.get().await?;
     let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
     let rows = query(

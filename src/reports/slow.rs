@@ -306,7 +306,7 @@ ORDER BY top.{order} DESC NULLS LAST, top.queryid",
 }
 
 /// Read the report.
-pub async fn report(db: &crate::db::Db, opts: &SlowOptions) -> Result<SlowReport> {
+pub async fn report(db: &crate::connect::pool::Db, opts: &SlowOptions) -> Result<SlowReport> {
     let client = db.get().await?;
     let info = ServerInfo::read(&client, SETTINGS).await?;
     let ext = detect(&client, &info.database).await?;
@@ -452,7 +452,7 @@ fn warnings(
 }
 
 /// Reset the statistics of the current database's statements (other databases keep theirs).
-pub async fn reset(db: &crate::db::Db) -> Result<()> {
+pub async fn reset(db: &crate::connect::pool::Db) -> Result<()> {
     let client = db.get().await?;
     let info = ServerInfo::read(&client, &[]).await?;
     let ext = detect(&client, &info.database).await?;

@@ -39,7 +39,7 @@ use serde::Serialize;
 use tokio_postgres::types::Type;
 
 use super::{Check, Filter, Report, Section, ServerInfo, Status, Threshold, Thresholds, query};
-use crate::db::{ConnectOptions, Db};
+use crate::connect::pool::{ConnectOptions, Db};
 
 /// 2^31: the distance at which transaction IDs (and MultiXact IDs) wrap around.
 pub const WRAPAROUND: f64 = 2147483648.0;

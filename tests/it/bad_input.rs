@@ -56,7 +56,7 @@ async fn every_bad_input_gets_its_message_and_exit_status() {
     let mut no_db = cfg.clone();
     no_db.dbname = Some("no_such_db".into());
     let mut tls = cfg.clone();
-    tls.sslmode = towow_db::config::SslMode::Require;
+    tls.sslmode = towow_db::connect::config::SslMode::Require;
     let (wrong_pw, no_role, no_db, tls) = (
         wrong_pw.url_with_password(),
         no_role.url_with_password(),

@@ -13,9 +13,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use towow_db::config::{ConnConfig, Source};
-use towow_db::db::{ConnectOptions, Db};
-use towow_db::local::{InitOptions, LocalCluster};
+use towow_db::admin::local::{InitOptions, LocalCluster};
+use towow_db::connect::config::{ConnConfig, Source};
+use towow_db::connect::pool::{ConnectOptions, Db};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 

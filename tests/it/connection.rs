@@ -146,9 +146,9 @@ async fn libpq_and_docker_variables() {
 #[tokio::test]
 async fn application_name_and_timeouts_are_set() {
     let cfg = fresh_db("appname").await;
-    let db = towow_db::db::Db::connect(
+    let db = towow_db::connect::pool::Db::connect(
         cfg.clone(),
-        towow_db::db::ConnectOptions {
+        towow_db::connect::pool::ConnectOptions {
             statement_timeout: Some(Duration::from_millis(1500)),
             lock_timeout: Some(Duration::from_secs(7)),
             ..Default::default()
@@ -176,9 +176,10 @@ fn wait_succeeds_when_the_server_starts_later() {
     // The CI case: `towow-db migrate --wait 60s` starts together with the database container.
     let port = free_port();
     let dir = scratch_dir("late");
-    let cluster = towow_db::local::LocalCluster::new(&dir);
+    let cluster = towow_db::admin::local::LocalCluster::new(&dir);
     reap_on_exit(&dir);
-    let opts = towow_db::local::InitOptions { unsafe_fast: true, port: Some(port), ..Default::default() };
+    let opts =
+        towow_db::admin::local::InitOptions { unsafe_fast: true, port: Some(port), ..Default::default() };
     assert!(cluster.init(&opts).unwrap());
     let mut cfg = cluster.conn_config().unwrap();
     cfg.dbname = Some("postgres".into());

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use towow_db::config::ConnConfig;
-use towow_db::db::Db;
+use towow_db::connect::config::ConnConfig;
+use towow_db::connect::pool::Db;
 
 use crate::common::*;
 
@@ -530,11 +530,14 @@ async fn without_the_schema_it_says_to_run_init() {
 async fn a_generator_that_fails_half_way_fails_the_load() {
     // A panic on the generator thread closes the channel just like the end of the data does;
     // copy_rows must tell the two apart and never finish (and let the caller commit) a short COPY.
-    use towow_db::datagen::agents::{MockSet, mock_agent};
+    use towow_db::data::generators::agents::{MockSet, mock_agent};
     let (_cfg, db) = initialised("genpanic").await;
-    let set =
-        MockSet { seed: 1, locale: towow_db::datagen::Locale::En, as_of: towow_db::datagen::DEFAULT_AS_OF };
-    let rows = towow_db::load::spawn_generator(0..10_000, move |i, out| {
+    let set = MockSet {
+        seed: 1,
+        locale: towow_db::data::generators::Locale::En,
+        as_of: towow_db::data::generators::DEFAULT_AS_OF,
+    };
+    let rows = towow_db::data::copy::spawn_generator(0..10_000, move |i, out| {
         if i == 5_000 {
             panic!("generator bug (injected by the test)");
         }
@@ -543,7 +546,13 @@ async fn a_generator_that_fails_half_way_fails_the_load() {
     .unwrap();
     let mut client = db.get().await.unwrap();
     let tx = client.transaction().await.unwrap();
-    let r = towow_db::load::copy_rows(&tx, "agent_profiles", rows, &towow_db::load::Progress::hidden()).await;
+    let r = towow_db::data::copy::copy_rows(
+        &tx,
+        "agent_profiles",
+        rows,
+        &towow_db::data::copy::Progress::hidden(),
+    )
+    .await;
     let e = r.expect_err("a short COPY must be an error");
     assert!(e.to_string().contains("failed after"), "{e}");
     tx.rollback().await.unwrap();

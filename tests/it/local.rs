@@ -67,8 +67,8 @@ fn the_embedded_default_works_with_nothing_configured() {
 fn the_cluster_runs_unprivileged_with_its_data_outside_root() {
     let dir = scratch_dir("owner");
     reap_on_exit(&dir);
-    let cluster = towow_db::local::LocalCluster::new(&dir);
-    cluster.start(&towow_db::local::InitOptions { unsafe_fast: true, ..Default::default() }).unwrap();
+    let cluster = towow_db::admin::local::LocalCluster::new(&dir);
+    cluster.start(&towow_db::admin::local::InitOptions { unsafe_fast: true, ..Default::default() }).unwrap();
     let st = cluster.status().unwrap();
     assert!(st.running);
     use std::os::unix::fs::MetadataExt;
@@ -85,7 +85,7 @@ fn the_cluster_runs_unprivileged_with_its_data_outside_root() {
 
 #[test]
 fn default_dir_is_reachable_by_the_server_user() {
-    let d = towow_db::local::LocalCluster::default_dir();
+    let d = towow_db::admin::local::LocalCluster::default_dir();
     if unsafe { libc::geteuid() } == 0 && std::env::var_os("TOWOW_LOCAL_DIR").is_none() {
         assert!(!d.starts_with("/root"), "{}", d.display());
     }
@@ -106,8 +106,8 @@ fn destroy_deletes_only_what_towow_db_made() {
     // A cluster directory with a file of the user's beside it: the cluster goes, the file stays.
     let dir = scratch_dir("withextra");
     reap_on_exit(&dir);
-    let cluster = towow_db::local::LocalCluster::new(&dir);
-    cluster.start(&towow_db::local::InitOptions { unsafe_fast: true, ..Default::default() }).unwrap();
+    let cluster = towow_db::admin::local::LocalCluster::new(&dir);
+    cluster.start(&towow_db::admin::local::InitOptions { unsafe_fast: true, ..Default::default() }).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     let o = local_cmd(&dir).args(["local", "destroy", "--yes"]).output().unwrap();
     assert_ok(&o);

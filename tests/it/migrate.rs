@@ -9,7 +9,7 @@ fn json(o: &std::process::Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
 }
 
-async fn history(db: &towow_db::db::Db) -> Vec<(i32, String, String)> {
+async fn history(db: &towow_db::connect::pool::Db) -> Vec<(i32, String, String)> {
     db.get()
         .await
         .unwrap()
@@ -21,7 +21,7 @@ async fn history(db: &towow_db::db::Db) -> Vec<(i32, String, String)> {
         .collect()
 }
 
-async fn table_exists(db: &towow_db::db::Db, name: &str) -> bool {
+async fn table_exists(db: &towow_db::connect::pool::Db, name: &str) -> bool {
     db.get().await.unwrap().query_one("SELECT to_regclass($1) IS NOT NULL", &[&name]).await.unwrap().get(0)
 }
 
@@ -94,7 +94,7 @@ async fn lock_wait_names_the_holder() {
     let db = connect(&cfg).await;
     let holder = db.dedicated().await.unwrap();
     holder.batch_execute("SET application_name = 'deploy-job-42'").await.unwrap();
-    holder.query_one("SELECT pg_advisory_lock($1)", &[&towow_db::schema::MIGRATION_LOCK_KEY]).await.unwrap();
+    holder.query_one("SELECT pg_advisory_lock($1)", &[&towow_db::migrate::MIGRATION_LOCK_KEY]).await.unwrap();
     let o = run_url(&cfg, &["migrate", "--lock-wait", "1s"]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
@@ -348,7 +348,7 @@ async fn refinery_itself_accepts_the_history_we_write() {
     // (refinery-cli, the app's own embedded runner) sees a consistent history with nothing to do.
     let cfg = fresh_db("refinery").await;
     assert_ok(&run_url(&cfg, &["migrate"]));
-    let migrations: Vec<refinery::Migration> = towow_db::schema::shipped()
+    let migrations: Vec<refinery::Migration> = towow_db::migrate::shipped()
         .unwrap()
         .iter()
         .map(|s| refinery::Migration::unapplied(s.file, s.up).unwrap())
@@ -379,10 +379,10 @@ async fn down_rolls_back_only_what_was_confirmed() {
     assert_ok(&run_url(&cfg, &["migrate"]));
     let db = connect(&cfg).await;
     let wait = std::time::Duration::from_secs(5);
-    let e = towow_db::schema::down(&db, Some(1), None, false, wait, Some(&[1])).await.unwrap_err();
+    let e = towow_db::migrate::down(&db, Some(1), None, false, wait, Some(&[1])).await.unwrap_err();
     assert!(format!("{e:#}").contains("changed since you confirmed"), "{e:#}");
     assert_eq!(history(&db).await.len(), 2, "nothing was rolled back");
     // The plan it was confirmed for: rolled back.
-    let r = towow_db::schema::down(&db, Some(1), None, false, wait, Some(&[2])).await.unwrap();
+    let r = towow_db::migrate::down(&db, Some(1), None, false, wait, Some(&[2])).await.unwrap();
     assert_eq!(r.rolled_back.iter().map(|s| s.version).collect::<Vec<_>>(), vec![2]);
 }

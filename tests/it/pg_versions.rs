@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use towow_db::config::ConnConfig;
-use towow_db::local::InitOptions;
+use towow_db::admin::local::InitOptions;
+use towow_db::connect::config::ConnConfig;
 
 use crate::common::start_cluster;
 

@@ -14,8 +14,8 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose,
 };
-use towow_db::config::{ConnConfig, SslMode};
-use towow_db::local::InitOptions;
+use towow_db::admin::local::InitOptions;
+use towow_db::connect::config::{ConnConfig, SslMode};
 
 use crate::common::*;
 
@@ -178,7 +178,7 @@ fn assert_tls_error(o: &Output, contains: &[&str]) {
 
 /// Whether a connection made with these settings runs over TLS (pg_stat_ssl), via the library.
 async fn uses_tls(url: &str) -> bool {
-    let cfg = ConnConfig::parse(url, towow_db::config::Source::Given).unwrap();
+    let cfg = ConnConfig::parse(url, towow_db::connect::config::Source::Given).unwrap();
     let db = connect(&cfg).await;
     scalar_bool(&db, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await
 }

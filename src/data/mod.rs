@@ -6,6 +6,10 @@
 //! ids derived from `(seed, index)`, so a second identical run finds them and adds nothing.
 //! Loads take a transaction-level advisory lock, so two loads into one database do not race.
 
+pub mod copy;
+pub mod generators;
+pub mod seed_file;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,13 +20,13 @@ use serde::Serialize;
 use tokio_postgres::Transaction;
 use tokio_postgres::types::{ToSql, Type};
 
-use crate::datagen::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
-use crate::datagen::demands::{self, AgentPool, ScaleSpec};
-use crate::datagen::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
-use crate::db::Db;
+use self::copy::{CopyRow, Progress};
+use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
+use self::generators::demands::{self, AgentPool, ScaleSpec};
+use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
+use self::seed_file::{SeedFile, SeedFileReport};
+use crate::connect::pool::Db;
 use crate::error::{Interrupted, PgContext};
-use crate::load::{self, CopyRow, Progress};
-use crate::seeds::{self, SeedFile, SeedFileReport};
 
 /// Advisory lock key held (per transaction) by every load ("towowld").
 const LOAD_LOCK_KEY: i64 = 0x0074_6f77_6f77_6c64;
@@ -172,7 +176,7 @@ pub async fn require_schema(db: &Db) -> Result<()> {
     let missing: Vec<String> = client
         .query_typed(
             "SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL",
-            &[(&crate::schema::TOWOW_TABLES.to_vec(), Type::TEXT_ARRAY)],
+            &[(&crate::migrate::TOWOW_TABLES.to_vec(), Type::TEXT_ARRAY)],
         )
         .await
         .pg_context("cannot look for the ToWow tables")?
@@ -240,7 +244,7 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
     }
     let mut tally = Tally(BTreeMap::new());
     let sample = match plan.sample {
-        true => Some(load_seed_file(tx, &seeds::sample()?, &mut tally).await?),
+        true => Some(load_seed_file(tx, &seed_file::sample()?, &mut tally).await?),
         false => None,
     };
     let file = match &plan.file {
@@ -284,7 +288,7 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
 }
 
 async fn load_seed_file(tx: &Transaction<'_>, f: &SeedFile, tally: &mut Tally) -> Result<SeedFileReport> {
-    let r = seeds::load(tx, f).await?;
+    let r = seed_file::load(tx, f).await?;
     for (t, c) in &r.tables {
         tally.add(t, c.inserted);
     }
@@ -343,7 +347,7 @@ async fn mock_agents(
     let counter = by_type.clone();
     let generate = move |i: u64, out: &mut Vec<AgentRow>| {
         let a = mock_agent(&set, i);
-        if let Some(t) = crate::datagen::agents::type_index(a.agent_type) {
+        if let Some(t) = self::generators::agents::type_index(a.agent_type) {
             counter[t].fetch_add(1, Ordering::Relaxed);
         }
         out.push(a);
@@ -352,8 +356,8 @@ async fn mock_agents(
         // The usual case: indices 0..present are loaded (or none is); add the rest directly.
         let start = (present as u64).min(m.count);
         progress.inc(start);
-        let rows = load::spawn_generator(start..m.count, generate)?;
-        load::copy_rows(tx, AgentRow::TABLE, rows, progress).await?
+        let rows = copy::spawn_generator(start..m.count, generate)?;
+        copy::copy_rows(tx, AgentRow::TABLE, rows, progress).await?
     } else {
         // Some agents of the set were deleted by hand: stage the whole set, insert what is missing.
         tx.batch_execute(
@@ -361,8 +365,8 @@ async fn mock_agents(
         )
         .await
         .pg_context("cannot create the staging table")?;
-        let rows = load::spawn_generator(0..m.count, generate)?;
-        load::copy_rows(tx, "towow_stage_agents", rows, progress).await?;
+        let rows = copy::spawn_generator(0..m.count, generate)?;
+        copy::copy_rows(tx, "towow_stage_agents", rows, progress).await?;
         let added = tx
             .query_typed(
                 "INSERT INTO agent_profiles SELECT * FROM towow_stage_agents ON CONFLICT (id) DO NOTHING \
@@ -375,7 +379,7 @@ async fn mock_agents(
             c.store(0, Ordering::Relaxed);
         }
         for r in &added {
-            if let Some(t) = crate::datagen::agents::type_index(r.get(0)) {
+            if let Some(t) = self::generators::agents::type_index(r.get(0)) {
                 by_type[t].fetch_add(1, Ordering::Relaxed);
             }
         }
@@ -449,19 +453,19 @@ async fn generate(
         );
     }
     let s = *spec;
-    let rows = load::spawn_generator(0..s.demands, move |i, out| out.push(demands::demand(&s, i)))?;
-    tally.add("demands", load::copy_rows(tx, "demands", rows, progress).await?);
+    let rows = copy::spawn_generator(0..s.demands, move |i, out| out.push(demands::demand(&s, i)))?;
+    tally.add("demands", copy::copy_rows(tx, "demands", rows, progress).await?);
     if s.responses_per_demand > 0 {
         let p = pool.clone();
-        let rows = load::spawn_generator(0..s.demands, move |i, out| demands::responses(&s, &p, i, out))?;
-        tally.add("agent_responses", load::copy_rows(tx, "agent_responses", rows, progress).await?);
+        let rows = copy::spawn_generator(0..s.demands, move |i, out| demands::responses(&s, &p, i, out))?;
+        tally.add("agent_responses", copy::copy_rows(tx, "agent_responses", rows, progress).await?);
     }
     if s.channels_per_demand > 0 {
         let p = pool.clone();
-        let rows = load::spawn_generator(0..s.demands, move |i, out| demands::channels(&s, &p, i, out))?;
+        let rows = copy::spawn_generator(0..s.demands, move |i, out| demands::channels(&s, &p, i, out))?;
         tally.add(
             "collaboration_channels",
-            load::copy_rows(tx, "collaboration_channels", rows, progress).await?,
+            copy::copy_rows(tx, "collaboration_channels", rows, progress).await?,
         );
     }
     Ok(GenerateReport {

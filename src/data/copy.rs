@@ -21,9 +21,9 @@ use tokio_postgres::Transaction;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{IsNull, ToSql, Type, accepts, to_sql_checked};
 
-use crate::datagen::agents::AgentRow;
-use crate::datagen::demands::{ChannelRow, DemandRow, ResponseRow};
-use crate::datagen::{Json, Ts};
+use crate::data::generators::agents::AgentRow;
+use crate::data::generators::demands::{ChannelRow, DemandRow, ResponseRow};
+use crate::data::generators::{Json, Ts};
 use crate::error::pg_message;
 
 /// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
@@ -233,7 +233,7 @@ fn copy_error(table: &str, e: tokio_postgres::Error, sent: u64) -> anyhow::Error
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::EXPECTED_COLUMNS;
+    use crate::migrate::EXPECTED_COLUMNS;
 
     /// Every row type copies exactly the columns of its table, with matching types.
     #[test]

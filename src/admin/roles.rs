@@ -18,9 +18,9 @@ use serde::Serialize;
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, GenericClient};
 
-use crate::db::Db;
+use crate::connect::pool::Db;
 use crate::error::PgContext;
-use crate::schema::{HISTORY_TABLE, TOWOW_TABLES};
+use crate::migrate::{HISTORY_TABLE, TOWOW_TABLES};
 use crate::sql::{qualified, quote_ident, quote_literal};
 
 /// A role to create or update. `Debug` never shows the password.
@@ -248,7 +248,7 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
     // it (to check the schema version) but not change it. Created here (refinery's own DDL) when
     // missing, so that the first `migrate` does not create it with the app's default privileges.
     let history = qualified(schema, HISTORY_TABLE);
-    tx.batch_execute(&format!("SET LOCAL search_path = {s}; {}", crate::schema::CREATE_HISTORY))
+    tx.batch_execute(&format!("SET LOCAL search_path = {s}; {}", crate::migrate::CREATE_HISTORY))
         .await
         .pg_context("cannot create the migration history table")?;
     tx.batch_execute(&format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {history} FROM {a}"))

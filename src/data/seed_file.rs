@@ -4,7 +4,7 @@
 //! Format: JSON Lines, one row per line: `{"table": "demands", "id": "…", "title": "…", …}`. Blank
 //! lines and lines starting with `#` or `//` are skipped. Every row needs an `id` (so that
 //! loading a file twice updates its rows instead of duplicating them); columns are checked
-//! against the ToWow schema (`schema::EXPECTED_COLUMNS`): known names, types, lengths, status
+//! against the ToWow schema (`migrate::EXPECTED_COLUMNS`): known names, types, lengths, status
 //! values, NOT NULL. A bad file is rejected with the line and field at fault before anything is
 //! written; rows are then upserted by `id` in the caller's transaction, parents before children.
 
@@ -17,7 +17,7 @@ use tokio_postgres::Transaction;
 use tokio_postgres::types::Type;
 
 use crate::error::pg_message;
-use crate::schema::{EXPECTED_COLUMNS, ExpectedColumn, TOWOW_TABLES};
+use crate::migrate::{EXPECTED_COLUMNS, ExpectedColumn, TOWOW_TABLES};
 
 include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
 
@@ -27,7 +27,7 @@ pub const SAMPLE_FILE: &str = "sample.jsonl";
 /// Allowed values of the status columns (the app's enums).
 fn allowed_values(table: &str, column: &str) -> Option<&'static [&'static str]> {
     match (table, column) {
-        ("demands", "status") => Some(&crate::datagen::demands::DEMAND_STATUSES),
+        ("demands", "status") => Some(&crate::data::generators::demands::DEMAND_STATUSES),
         ("collaboration_channels", "status") => Some(&["active", "paused", "completed", "closed"]),
         ("agent_responses", "status") => Some(&["pending", "accepted", "rejected", "withdrawn"]),
         _ => None,

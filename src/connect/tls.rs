@@ -40,7 +40,7 @@ use tokio::task::JoinHandle;
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
 use tokio_postgres::{Client, Config, Error, NoTls, Socket};
 
-use crate::config::{ConnConfig, SslMode};
+use crate::connect::config::{ConnConfig, SslMode};
 
 /// `sslrootcert=system`: the operating system's trusted roots.
 pub const SYSTEM_ROOTS: &str = "system";
@@ -707,7 +707,7 @@ mod tests {
 
     #[test]
     fn system_roots_need_verify_full() {
-        let mut c = ConnConfig::empty(crate::config::Source::Given);
+        let mut c = ConnConfig::empty(crate::connect::config::Source::Given);
         c.hosts = vec!["db".into()];
         c.sslrootcert = Some(PathBuf::from(SYSTEM_ROOTS));
         c.sslmode = SslMode::Require;
@@ -717,7 +717,7 @@ mod tests {
 
     #[test]
     fn sockets_never_use_tls() {
-        let mut c = ConnConfig::empty(crate::config::Source::Given);
+        let mut c = ConnConfig::empty(crate::connect::config::Source::Given);
         c.hosts = vec!["/var/run/postgresql".into()];
         c.sslmode = SslMode::VerifyFull;
         assert_eq!(Connector::new(&c, None).unwrap().sslmode(), SslMode::Disable);

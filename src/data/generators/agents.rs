@@ -478,7 +478,7 @@ pub fn mock_agent(set: &MockSet, index: u64) -> AgentRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datagen::{DEFAULT_AS_OF, DEFAULT_SEED};
+    use crate::data::generators::{DEFAULT_AS_OF, DEFAULT_SEED};
 
     fn set(locale: Locale) -> MockSet {
         MockSet { seed: DEFAULT_SEED, locale, as_of: DEFAULT_AS_OF }

@@ -1,6 +1,9 @@
 //! Rendering: every command's result goes out as a table on a terminal (comfy-table) or as JSON
 //! (`--format json`) on stdout; notes and progress go to stderr, silenced by `--quiet`.
 
+pub mod confirm;
+pub mod logging;
+
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
-use crate::db::Db;
+use crate::connect::pool::Db;
 use crate::error::{PgContext, pg_message};
 use crate::sql::{concurrent_index_name, split_statements};
 
@@ -403,7 +403,7 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
             current_version: applied.last().map(|a| a.version),
         });
     }
-    crate::pooler::ensure_session(db, &client, "`towow-db migrate`").await?;
+    crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate`").await?;
     acquire_lock(&client, lock_wait).await?;
     let result = up_locked(&mut client, &shipped, target).await;
     release_lock(&client).await;
@@ -602,7 +602,7 @@ pub async fn down(
     let shipped = shipped()?;
     let mut client = db.dedicated().await?;
     if !dry_run {
-        crate::pooler::ensure_session(db, &client, "`towow-db migrate down`").await?;
+        crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate down`").await?;
         acquire_lock(&client, lock_wait).await?;
     }
     let result = down_locked(&mut client, &shipped, steps, target, dry_run, confirmed).await;

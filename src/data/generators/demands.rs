@@ -926,8 +926,8 @@ pub fn channels(spec: &ScaleSpec, pool: &AgentPool, i: u64, out: &mut Vec<Channe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datagen::agents::{MockSet, mock_agent};
-    use crate::datagen::{DEFAULT_AS_OF, DEFAULT_SEED};
+    use crate::data::generators::agents::{MockSet, mock_agent};
+    use crate::data::generators::{DEFAULT_AS_OF, DEFAULT_SEED};
 
     fn pool(n: u64) -> AgentPool {
         let set = MockSet { seed: 1, locale: Locale::Zh, as_of: DEFAULT_AS_OF };

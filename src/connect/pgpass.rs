@@ -6,13 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{ConnConfig, Env};
+use crate::connect::config::{ConnConfig, Env};
 
 /// The password file to read: `PGPASSFILE`, else `~/.pgpass`.
 pub fn path(env: &Env) -> Option<PathBuf> {
     match env.get("PGPASSFILE") {
         Some(p) => Some(PathBuf::from(p)),
-        None => crate::tls::home_dir().map(|h| h.join(".pgpass")),
+        None => crate::connect::tls::home_dir().map(|h| h.join(".pgpass")),
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use tokio_postgres::Client;
 
-use crate::db::Db;
+use crate::connect::pool::Db;
 use crate::error::PgContext;
 
 /// How long the second probe connection may take before we stop asking (a pool without a free

@@ -10,8 +10,8 @@ use deadpool_postgres::{
 };
 use tokio_postgres::error::SqlState;
 
-use crate::config::{ConnConfig, SslMode};
-use crate::tls::Connector;
+use crate::connect::config::{ConnConfig, SslMode};
+use crate::connect::tls::Connector;
 
 /// Session and pool settings that every command applies.
 #[derive(Debug, Clone)]
@@ -88,9 +88,9 @@ pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> tokio_postgres::Con
         }
     });
     pg.channel_binding(match cfg.channel_binding {
-        crate::config::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
-        crate::config::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
-        crate::config::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
+        crate::connect::config::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
+        crate::connect::config::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
+        crate::connect::config::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
     });
     let mut options = Vec::new();
     if let Some(t) = opts.statement_timeout {
@@ -229,7 +229,7 @@ pub fn is_transient(e: &PoolError) -> bool {
             ),
             // Settings that no retry can fix: a missing password, a failed TLS handshake.
             None => {
-                !crate::tls::is_handshake_error(pe)
+                !crate::connect::tls::is_handshake_error(pe)
                     && !crate::error::error_chain(pe).contains("password missing")
                     && !crate::error::error_chain(pe).contains("channel binding")
                     && !crate::error::error_chain(pe).contains("server does not support TLS")
@@ -349,7 +349,7 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
         },
         other => (one_line(&other.to_string()), String::new()),
     };
-    let what = crate::config::redact_url(&what);
+    let what = crate::connect::config::redact_url(&what);
     let sqlstate = match e {
         PoolError::Backend(pe) => pe.as_db_error().map(|db| db.code().clone()),
         _ => None,

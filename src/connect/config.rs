@@ -752,7 +752,7 @@ pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
         return Ok(Resolved::Local);
     };
     apply_libpq_defaults(&mut cfg, env)?;
-    crate::pgpass::apply(&mut cfg, env);
+    crate::connect::pgpass::apply(&mut cfg, env);
     Ok(Resolved::Conn(Box::new(cfg)))
 }
 
@@ -765,7 +765,7 @@ pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnCo
         (None, None) => return Ok(None),
     };
     apply_libpq_defaults(&mut cfg, env)?;
-    crate::pgpass::apply(&mut cfg, env);
+    crate::connect::pgpass::apply(&mut cfg, env);
     Ok(Some(cfg))
 }
 
