@@ -24,8 +24,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use towow_db::admin::local::{InitOptions, LocalCluster};
-use towow_db::connect::config::ConnConfig;
-use towow_db::connect::pool::{ConnectOptions, Db};
+use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 use towow_db::data::generators::agents::{MockSet, mock_agent};
 use towow_db::data::generators::demands::{AgentPool, ScaleSpec, channels, demand, responses};
 use towow_db::data::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale, RowRng, Stream};

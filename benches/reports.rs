@@ -18,8 +18,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use towow_db::admin::local::{InitOptions, LocalCluster};
-use towow_db::connect::pool::{ConnectOptions, Db};
-use towow_db::reports::{Filter, Thresholds, activity, health, indexes, sizes, slow, vacuum};
+use towow_db::connect::{ConnectOptions, Db};
+use towow_db::output::check::Thresholds;
+use towow_db::reports::{Filter, activity, health, indexes, sizes, slow, vacuum};
 
 const RUNS: usize = 5;
 

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+pub use crate::output::Format;
 
 /// Parse a human duration such as `30s`, `2m`, `1500ms` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -94,15 +96,6 @@ pub fn parse_as_of(s: &str) -> Result<i64, String> {
         .map_err(|_| format!("`{t}` is not a date (2026-06-01) or an RFC 3339 time (2026-06-01T12:00:00Z)"))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    /// Human-readable tables.
-    #[default]
-    Table,
-    /// Machine-readable JSON on stdout.
-    Json,
-}
-
 #[derive(Debug, Parser)]
 #[command(
     name = "towow-db",
@@ -169,7 +162,7 @@ pub struct GlobalArgs {
 
 impl std::fmt::Debug for GlobalArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redact = |u: &Option<String>| u.as_deref().map(crate::connect::config::redact_url);
+        let redact = |u: &Option<String>| u.as_deref().map(crate::redact::redact_url);
         f.debug_struct("GlobalArgs")
             .field("url", &redact(&self.url))
             .field("direct_url", &redact(&self.direct_url))
@@ -576,7 +569,7 @@ pub struct CompletionsArgs {
 
 /// Parse a size such as `1MB`, `512kB`, `0` (bytes, powers of 1024).
 pub fn parse_size(s: &str) -> Result<i64, String> {
-    match crate::reports::parse_threshold_value(s) {
+    match crate::output::check::parse_threshold_value(s) {
         Ok(Some(v)) if (0.0..9.0e18).contains(&v) => Ok(v as i64),
         Ok(_) => Err(format!("`{s}` is not a size (e.g. 0, 512kB, 1MB, 2GB)")),
         Err(e) => Err(e.to_string()),
@@ -596,22 +589,10 @@ pub struct ReportArgs {
     pub threshold: Vec<String>,
 }
 
-/// `--schema` / `--table` filters (exact names, repeatable).
-#[derive(Debug, Clone, Args, Default)]
-pub struct RelFilterArgs {
-    /// Only this schema (repeatable).
-    #[arg(long, value_name = "SCHEMA")]
-    pub schema: Vec<String>,
-
-    /// Only tables with this name (repeatable; combine with --schema for one schema's table).
-    #[arg(long, value_name = "TABLE")]
-    pub table: Vec<String>,
-}
-
 #[derive(Debug, Args)]
 pub struct VacuumReportArgs {
     #[command(flatten)]
-    pub filter: RelFilterArgs,
+    pub filter: crate::reports::Filter,
 
     /// Only tables with at least N dead tuples (the runbook's view is 1000).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
@@ -705,7 +686,7 @@ pub struct ActivityArgs {
 #[derive(Debug, Args)]
 pub struct SizesArgs {
     #[command(flatten)]
-    pub filter: RelFilterArgs,
+    pub filter: crate::reports::Filter,
 
     /// Show only the N largest tables.
     #[arg(long, value_name = "N")]
@@ -718,7 +699,7 @@ pub struct SizesArgs {
 #[derive(Debug, Args)]
 pub struct IndexesArgs {
     #[command(flatten)]
-    pub filter: RelFilterArgs,
+    pub filter: crate::reports::Filter,
 
     /// Report never-scanned indexes as unused only from this size on.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MB")]

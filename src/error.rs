@@ -1,4 +1,4 @@
-//! Error rendering and exit codes (DESIGN.md: 0 success, 1 failure, 2 usage; `--check` uses the
+//! Error rendering and exit codes (docs/ci.md: 0 success, 1 failure, 2 usage; `--check` uses the
 //! monitoring convention 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 
 use std::fmt;
@@ -85,7 +85,7 @@ pub fn render(err: &anyhow::Error) -> String {
             break;
         }
     }
-    crate::connect::config::redact_url(&parts.join(": "))
+    crate::redact::redact_url(&parts.join(": "))
 }
 
 /// The process exit status for an error.

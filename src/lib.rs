@@ -1,8 +1,8 @@
 //! towow-db: set up, fill and inspect the PostgreSQL database of ToWow.
 //!
 //! The binary (`src/main.rs`) only parses arguments and maps errors to exit codes; everything
-//! else lives here so that tests can call it directly. See `DESIGN.md` in the shared folder and
-//! the README for the architecture.
+//! else lives here so that tests can call it directly. See `docs/architecture.md`
+//! for the layers and the rules between them.
 
 // Top: flags and command glue.
 pub mod cli;
@@ -16,6 +16,7 @@ pub mod reports;
 // Bottom: rendering and helpers every layer uses.
 pub mod error;
 pub mod output;
+pub mod redact;
 pub mod sql;
 
 use std::process::ExitCode;
@@ -49,7 +50,7 @@ where
         }
     };
     let result = runtime.block_on(async {
-        let env = connect::config::Env::from_process()?;
+        let env = connect::Env::from_process()?;
         let ctx = commands::Ctx::new(cli.global.clone(), env);
         commands::run(cli.command, &ctx).await
     });
@@ -64,5 +65,97 @@ where
             }
             ExitCode::from(code)
         }
+    }
+}
+
+/// The layering of `docs/architecture.md`, checked on the sources: arrows point down only.
+#[cfg(test)]
+mod architecture {
+    use std::path::Path;
+
+    /// Each top-level module's layer: a module may use modules of a lower layer and itself, nothing
+    /// else (so no upward arrow and no cycle between top-level modules).
+    const LAYERS: &[(&str, u8)] = &[
+        ("redact", 0),
+        ("sql", 0),
+        ("error", 1),
+        ("output", 1),
+        ("connect", 2),
+        ("migrate", 3),
+        ("data", 4),
+        ("reports", 4),
+        ("admin", 4),
+        ("cli", 5),
+        ("commands", 6),
+    ];
+
+    /// Inside `connect/`, the order of its files: each may use the ones before it.
+    const CONNECT_ORDER: &[&str] = &["env", "url", "pgpass", "resolve", "tls", "pool", "pooler"];
+
+    fn layer(m: &str) -> Option<u8> {
+        LAYERS.iter().find(|(n, _)| *n == m).map(|(_, l)| *l)
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                // Code only: test modules may reach anywhere.
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default().to_string();
+                out.push((p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string(), code));
+            }
+        }
+    }
+
+    /// The modules a source names as `crate::NAME` (and, inside `connect/`, `super::NAME` or
+    /// `crate::connect::NAME`).
+    fn uses<'a>(code: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        code.match_indices(prefix).filter_map(move |(i, _)| {
+            let rest = &code[i + prefix.len()..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            (end > 0).then(|| &rest[..end])
+        })
+    }
+
+    #[test]
+    fn arrows_point_down_only() {
+        let mut files = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        assert!(files.len() > 30, "read the sources");
+        let mut wrong = Vec::new();
+        for (path, code) in &files {
+            let rel = path.trim_start_matches("src/");
+            let top = rel.split(['/', '.']).next().unwrap();
+            let Some(own) = layer(top) else { continue }; // lib.rs, main.rs
+            for used in uses(code, "crate::") {
+                if used != top && layer(used).is_some_and(|l| l >= own) {
+                    wrong.push(format!("{path} uses crate::{used}"));
+                }
+            }
+            if top == "connect" {
+                let me = rel.trim_start_matches("connect/").trim_end_matches(".rs");
+                if let Some(pos) = CONNECT_ORDER.iter().position(|f| *f == me) {
+                    for used in uses(code, "crate::connect::").chain(uses(code, "super::")) {
+                        if CONNECT_ORDER.iter().position(|f| *f == used).is_some_and(|u| u >= pos)
+                            && used != me
+                        {
+                            wrong.push(format!("{path} uses connect::{used}, which comes after it"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "upward imports (docs/architecture.md):\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_check_catches_an_upward_import() {
+        let code = "use crate::cli::Format;\nfn f() { crate::output::x(); }";
+        let found: Vec<&str> = uses(code, "crate::").collect();
+        assert_eq!(found, ["cli", "output"]);
+        assert!(layer("cli") > layer("reports"));
     }
 }

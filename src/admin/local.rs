@@ -17,7 +17,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::connect::config::{ConnConfig, Source, SslMode};
+use crate::connect::{ConnConfig, Source, SslMode};
 
 /// Environment variable that overrides where the cluster lives.
 pub const DIR_ENV: &str = "TOWOW_LOCAL_DIR";
@@ -560,8 +560,7 @@ impl LocalCluster {
             .context("starting the local cluster")??;
         let cfg = self.conn_config()?;
         if created {
-            crate::connect::pool::ensure_database(&cfg, &crate::connect::pool::ConnectOptions::default())
-                .await?;
+            crate::connect::pool::ensure_database(&cfg, &crate::connect::ConnectOptions::default()).await?;
         }
         Ok((cfg, created || started))
     }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, GenericClient};
 
-use crate::connect::pool::Db;
+use crate::connect::Db;
 use crate::error::PgContext;
 use crate::migrate::{HISTORY_TABLE, TOWOW_TABLES};
 use crate::sql::{qualified, quote_ident, quote_literal};

@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::cli::DropArgs;
 use crate::commands::Ctx;
-use crate::connect::pool::Db;
+use crate::connect::Db;
 use crate::migrate;
 
 #[derive(Debug, Serialize)]

@@ -9,7 +9,7 @@ use crate::reports::indexes;
 pub async fn run(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
     let t = ctx.report_thresholds(indexes::CHECKS, &a.report)?;
     let opts = indexes::IndexOptions {
-        filter: a.filter.into(),
+        filter: a.filter,
         unused_min_bytes: a.unused_min_size,
         min_seq_scans: a.min_seq_scans,
         min_rows: a.min_rows,

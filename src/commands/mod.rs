@@ -6,10 +6,11 @@ use anyhow::{Context, Result};
 
 use crate::admin::local::{InitOptions, LocalCluster};
 use crate::cli::{Command, GlobalArgs, ReportArgs};
-use crate::connect::config::{ConnConfig, Env, Resolved};
-use crate::connect::pool::{ConnectOptions, Db};
+use crate::connect::{ConnConfig, ConnectOptions, Db, Env, Resolved};
 use crate::output::Out;
-use crate::reports::{REPORT_STATEMENT_TIMEOUT, Report, Threshold, Thresholds};
+use crate::output::check::{Threshold, Thresholds};
+use crate::output::report::Report;
+use crate::reports::REPORT_STATEMENT_TIMEOUT;
 
 pub mod activity;
 pub mod drop;
@@ -40,7 +41,7 @@ impl Ctx {
 
     /// The connection target; with nothing configured, the local cluster (started if needed).
     pub async fn target(&self) -> Result<ConnConfig> {
-        match crate::connect::config::resolve(self.global.url.as_deref(), &self.env)? {
+        match crate::connect::resolve(self.global.url.as_deref(), &self.env)? {
             Resolved::Conn(c) => {
                 tracing::debug!("connecting to {c} (from {})", c.source);
                 Ok(*c)
@@ -64,7 +65,7 @@ impl Ctx {
     /// The target of commands that need a session of their own (migrations hold an advisory
     /// lock): `--direct-url` / `DIRECT_DATABASE_URL` when given, else the usual target.
     pub async fn session_target(&self) -> Result<ConnConfig> {
-        match crate::connect::config::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
+        match crate::connect::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
             Some(c) => {
                 tracing::debug!("connecting directly to {c} (from {})", c.source);
                 Ok(c)
@@ -157,7 +158,7 @@ impl Ctx {
                 } else {
                     self.out.line(format!("UNKNOWN: {}", crate::error::render(&e)))?;
                 }
-                Ok(crate::reports::Status::Unknown.exit_code())
+                Ok(crate::output::check::Status::Unknown.exit_code())
             }
             Err(e) => Err(e),
         }

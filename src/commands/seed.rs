@@ -2,7 +2,7 @@ use anyhow::Result;
 
 use crate::cli::{MockAgentsArgs, SeedArgs};
 use crate::commands::Ctx;
-use crate::connect::pool::Db;
+use crate::connect::Db;
 use crate::data::generators::demands::ScaleSpec;
 use crate::data::{self, LoadPlan, LoadReport, MockRequest};
 

@@ -9,7 +9,7 @@ use crate::reports::vacuum;
 pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
     let t = ctx.report_thresholds(vacuum::CHECKS, &a.report)?;
     let opts = vacuum::VacuumOptions {
-        filter: a.filter.into(),
+        filter: a.filter,
         min_dead_tuples: a.min_dead_tuples,
         due_only: a.due,
         bloat: a.bloat,

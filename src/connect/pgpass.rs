@@ -6,13 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::connect::config::{ConnConfig, Env};
+use crate::connect::env::Env;
+use crate::connect::url::ConnConfig;
 
 /// The password file to read: `PGPASSFILE`, else `~/.pgpass`.
 pub fn path(env: &Env) -> Option<PathBuf> {
     match env.get("PGPASSFILE") {
         Some(p) => Some(PathBuf::from(p)),
-        None => crate::connect::tls::home_dir().map(|h| h.join(".pgpass")),
+        None => crate::connect::env::home_dir().map(|h| h.join(".pgpass")),
     }
 }
 

@@ -10,8 +10,8 @@ use deadpool_postgres::{
 };
 use tokio_postgres::error::SqlState;
 
-use crate::connect::config::{ConnConfig, SslMode};
 use crate::connect::tls::Connector;
+use crate::connect::url::{ConnConfig, SslMode};
 
 /// Session and pool settings that every command applies.
 #[derive(Debug, Clone)]
@@ -88,9 +88,9 @@ pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> tokio_postgres::Con
         }
     });
     pg.channel_binding(match cfg.channel_binding {
-        crate::connect::config::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
-        crate::connect::config::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
-        crate::connect::config::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
+        crate::connect::url::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
+        crate::connect::url::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
+        crate::connect::url::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
     });
     let mut options = Vec::new();
     if let Some(t) = opts.statement_timeout {
@@ -349,7 +349,7 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
         },
         other => (one_line(&other.to_string()), String::new()),
     };
-    let what = crate::connect::config::redact_url(&what);
+    let what = crate::redact::redact_url(&what);
     let sqlstate = match e {
         PoolError::Backend(pe) => pe.as_db_error().map(|db| db.code().clone()),
         _ => None,

@@ -40,7 +40,7 @@ use tokio::task::JoinHandle;
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
 use tokio_postgres::{Client, Config, Error, NoTls, Socket};
 
-use crate::connect::config::{ConnConfig, SslMode};
+use crate::connect::url::{ConnConfig, SslMode};
 
 /// `sslrootcert=system`: the operating system's trusted roots.
 pub const SYSTEM_ROOTS: &str = "system";
@@ -75,24 +75,9 @@ impl std::fmt::Debug for Connector {
     }
 }
 
-/// libpq's home directory: `$HOME`, else the password database.
-pub fn home_dir() -> Option<PathBuf> {
-    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(h));
-    }
-    // SAFETY: getpwuid returns NULL or a pointer to static storage that we copy at once.
-    unsafe {
-        let pw = libc::getpwuid(libc::geteuid());
-        if pw.is_null() || (*pw).pw_dir.is_null() {
-            return None;
-        }
-        Some(PathBuf::from(std::ffi::CStr::from_ptr((*pw).pw_dir).to_string_lossy().into_owned()))
-    }
-}
-
 /// libpq's default file in `~/.postgresql/`.
 fn default_file(name: &str) -> Option<PathBuf> {
-    home_dir().map(|h| h.join(".postgresql").join(name))
+    super::env::home_dir().map(|h| h.join(".postgresql").join(name))
 }
 
 impl Connector {
@@ -707,7 +692,7 @@ mod tests {
 
     #[test]
     fn system_roots_need_verify_full() {
-        let mut c = ConnConfig::empty(crate::connect::config::Source::Given);
+        let mut c = ConnConfig::empty(crate::connect::url::Source::Given);
         c.hosts = vec!["db".into()];
         c.sslrootcert = Some(PathBuf::from(SYSTEM_ROOTS));
         c.sslmode = SslMode::Require;
@@ -717,7 +702,7 @@ mod tests {
 
     #[test]
     fn sockets_never_use_tls() {
-        let mut c = ConnConfig::empty(crate::connect::config::Source::Given);
+        let mut c = ConnConfig::empty(crate::connect::url::Source::Given);
         c.hosts = vec!["/var/run/postgresql".into()];
         c.sslmode = SslMode::VerifyFull;
         assert_eq!(Connector::new(&c, None).unwrap().sslmode(), SslMode::Disable);

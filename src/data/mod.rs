@@ -25,7 +25,7 @@ use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
 use self::generators::demands::{self, AgentPool, ScaleSpec};
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
 use self::seed_file::{SeedFile, SeedFileReport};
-use crate::connect::pool::Db;
+use crate::connect::Db;
 use crate::error::{Interrupted, PgContext};
 
 /// Advisory lock key held (per transaction) by every load ("towowld").

@@ -1,8 +1,11 @@
 //! Rendering: every command's result goes out as a table on a terminal (comfy-table) or as JSON
 //! (`--format json`) on stdout; notes and progress go to stderr, silenced by `--quiet`.
 
+pub mod cells;
+pub mod check;
 pub mod confirm;
 pub mod logging;
+pub mod report;
 
 use std::io::{IsTerminal, Write};
 
@@ -10,8 +13,18 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::cli::Format;
-use crate::reports::{Report, Status, Thresholds, combine};
+use self::check::{Status, Thresholds, combine};
+use self::report::Report;
+
+/// `--format`: tables for people, JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable tables.
+    #[default]
+    Table,
+    /// Machine-readable JSON on stdout.
+    Json,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
@@ -92,7 +105,7 @@ impl Out {
                         vec![
                             c.name.clone(),
                             c.status.to_string(),
-                            crate::reports::value_cell(&c.value),
+                            cells::value_cell(&c.value),
                             c.message.clone(),
                         ]
                     }),
@@ -107,7 +120,7 @@ impl Out {
             let bad: Vec<String> = c
                 .iter()
                 .filter(|c| c.status != Status::Ok)
-                .map(|c| format!("{}={} ({})", c.name, crate::reports::value_cell(&c.value), c.status))
+                .map(|c| format!("{}={} ({})", c.name, cells::value_cell(&c.value), c.status))
                 .collect();
             let line = if bad.is_empty() {
                 format!("{st}: all {} checks OK", c.len())

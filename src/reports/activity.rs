@@ -7,7 +7,9 @@ use anyhow::Result;
 use serde::Serialize;
 use tokio_postgres::types::Type;
 
-use super::{Check, Report, Section, Status, Threshold, Thresholds, query};
+use super::query;
+use crate::output::check::{Check, Status, Threshold, Thresholds};
+use crate::output::report::{Report, Section};
 
 const ACTIVITY_SQL: &str = "
 SELECT a.pid, a.usename::text, a.datname::text, a.application_name::text, a.client_addr::text,
@@ -86,7 +88,7 @@ pub struct ActivityReport {
     pub hidden_sessions: i64,
 }
 
-pub async fn report(db: &crate::connect::pool::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
+pub async fn report(db: &crate::connect::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
     let client = db.get().await?;
     let rows = query(&client, "pg_stat_activity", ACTIVITY_SQL, &[(&opts.all_backends, Type::BOOL)]).await?;
     let mut counts = Counts::default();
@@ -199,7 +201,7 @@ pub fn session_checks(r: &ActivityReport, t: &Thresholds) -> Vec<Check> {
 
 impl Report for ActivityReport {
     fn sections(&self) -> Vec<Section> {
-        use super::{one_line, opt, secs};
+        use crate::output::cells::{one_line, opt, secs};
         vec![Section {
             title: format!(
                 "Sessions: {} total, {} active, {} idle in transaction, {} blocked",

@@ -26,7 +26,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Check, Report, Section, Status, Threshold, Thresholds, combine, query};
+use super::query;
+use crate::output::check::{Check, Status, Threshold, Thresholds, combine};
+use crate::output::report::{Report, Section};
 
 /// Sequence usage: the effective maximum is the smaller of the sequence's and its owning
 /// column's type (a `serial` column is int4 however far its sequence could go).
@@ -136,7 +138,7 @@ pub struct HealthReport {
     pub checks: Vec<Check>,
 }
 
-pub async fn report(db: &crate::connect::pool::Db, t: &Thresholds) -> Result<HealthReport> {
+pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthReport> {
     let client = db.get().await?;
     let rows = query(&client, "the health metrics", HEALTH_SQL, &[]).await?;
     let r = &rows[0];
@@ -314,13 +316,13 @@ impl Report for HealthReport {
                         c.threshold
                             .as_ref()
                             .and_then(f)
-                            .map(|v| super::num(v).to_string())
+                            .map(|v| crate::output::check::num(v).to_string())
                             .unwrap_or_else(|| "-".into())
                     };
                     vec![
                         c.name.clone(),
                         c.status.to_string(),
-                        super::value_cell(&c.value),
+                        crate::output::cells::value_cell(&c.value),
                         th(|t| t.warn),
                         th(|t| t.crit),
                         c.message.clone(),

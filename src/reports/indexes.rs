@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::types::Type;
 
-use super::{Check, Filter, Report, Section, Threshold, Thresholds, bytes, query};
+use super::{Filter, query};
+use crate::output::cells::bytes;
+use crate::output::check::{Check, Threshold, Thresholds};
+use crate::output::report::{Report, Section};
 
 /// `{last}` is `s.last_idx_scan` on 16+, NULL before.
 const INDEXES_SQL: &str = "
@@ -211,7 +214,7 @@ fn dup(r: &IndexRow, keep: &IndexRow, kind: &'static str) -> Duplicate {
     }
 }
 
-pub async fn report(db: &crate::connect::pool::Db, opts: &IndexOptions) -> Result<IndexesReport> {
+pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<IndexesReport> {
     let client = db.get().await?;
     let version: i32 =
         query(&client, "the server version", "SELECT current_setting('server_version_num')::int4", &[])
@@ -326,7 +329,11 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 impl Report for IndexesReport {
     fn sections(&self) -> Vec<Section> {
         let mut s = vec![Section {
-            title: format!("Indexes ({}), scans since {}", self.indexes.len(), super::ts(&self.stats_reset)),
+            title: format!(
+                "Indexes ({}), scans since {}",
+                self.indexes.len(),
+                crate::output::cells::ts(&self.stats_reset)
+            ),
             headers: vec![
                 "index",
                 "table",
@@ -349,11 +356,11 @@ impl Report for IndexesReport {
                         bytes(i.bytes),
                         if i.partitioned { "-".into() } else { i.idx_scan.to_string() },
                         i.idx_tup_read.to_string(),
-                        super::yes(i.unique),
-                        super::yes(i.constraint_backed),
+                        crate::output::cells::yes(i.unique),
+                        crate::output::cells::yes(i.constraint_backed),
                         if i.valid { "yes".into() } else { "NO (INVALID)".into() },
                         if i.unused { "UNUSED".into() } else { String::new() },
-                        super::one_line(&i.definition, 80),
+                        crate::output::cells::one_line(&i.definition, 80),
                     ]
                 })
                 .collect(),

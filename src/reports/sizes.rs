@@ -8,7 +8,10 @@ use anyhow::Result;
 use serde::Serialize;
 use tokio_postgres::types::Type;
 
-use super::{Check, Filter, Report, Section, Threshold, Thresholds, bytes, query};
+use super::{Filter, query};
+use crate::output::cells::bytes;
+use crate::output::check::{Check, Threshold, Thresholds};
+use crate::output::report::{Report, Section};
 
 const SIZES_SQL: &str = "
 WITH t AS (
@@ -62,11 +65,7 @@ pub struct SizesReport {
     pub tables: Vec<TableSize>,
 }
 
-pub async fn report(
-    db: &crate::connect::pool::Db,
-    filter: &Filter,
-    limit: Option<usize>,
-) -> Result<SizesReport> {
+pub async fn report(db: &crate::connect::Db, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
     let client = db.get().await?;
     let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
     let rows = query(

@@ -25,7 +25,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::types::Type;
 
-use super::{Check, Report, Section, ServerInfo, Threshold, Thresholds, query, sqlstate};
+use super::{ServerInfo, query, sqlstate};
+use crate::output::check::{Check, Threshold, Thresholds};
+use crate::output::report::{Report, Section};
 use crate::sql::quote_ident;
 
 const SETTINGS: &[&str] = &[
@@ -306,7 +308,7 @@ ORDER BY top.{order} DESC NULLS LAST, top.queryid",
 }
 
 /// Read the report.
-pub async fn report(db: &crate::connect::pool::Db, opts: &SlowOptions) -> Result<SlowReport> {
+pub async fn report(db: &crate::connect::Db, opts: &SlowOptions) -> Result<SlowReport> {
     let client = db.get().await?;
     let info = ServerInfo::read(&client, SETTINGS).await?;
     let ext = detect(&client, &info.database).await?;
@@ -452,7 +454,7 @@ fn warnings(
 }
 
 /// Reset the statistics of the current database's statements (other databases keep theirs).
-pub async fn reset(db: &crate::connect::pool::Db) -> Result<()> {
+pub async fn reset(db: &crate::connect::Db) -> Result<()> {
     let client = db.get().await?;
     let info = ServerInfo::read(&client, &[]).await?;
     let ext = detect(&client, &info.database).await?;
@@ -486,7 +488,7 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 
 impl Report for SlowReport {
     fn sections(&self) -> Vec<Section> {
-        use super::{f1, f2, one_line};
+        use crate::output::cells::{f1, f2, one_line};
         vec![Section {
             title: format!(
                 "Top statements by {} in \"{}\" ({} of {} entries; pg_stat_statements {} in schema {})",
@@ -531,7 +533,7 @@ impl Report for SlowReport {
                         f1(q.cache_hit_pct),
                         f1(Some(q.io_ms)),
                         q.temp_blks.to_string(),
-                        super::opt(&q.wal_bytes),
+                        crate::output::cells::opt(&q.wal_bytes),
                         f1(q.jit_ms),
                         one_line(&q.query, 80),
                     ]
@@ -544,9 +546,9 @@ impl Report for SlowReport {
     fn notes(&self) -> Vec<String> {
         let mut n = vec![format!(
             "window: since {} (last reset), oldest entry since {}, {} evicted entries",
-            super::ts(&self.window.stats_reset),
-            super::ts(&self.window.oldest_entry_since),
-            super::opt(&self.window.evicted_entries)
+            crate::output::cells::ts(&self.window.stats_reset),
+            crate::output::cells::ts(&self.window.oldest_entry_since),
+            crate::output::cells::opt(&self.window.evicted_entries)
         )];
         n.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
         n
@@ -561,8 +563,8 @@ impl Report for SlowReport {
             t.get("slow_statements"),
             format!("statements with a mean time over {limit} ms"),
         );
-        if c.status == super::Status::Ok && self.totals.hidden_statements > 0 {
-            c.status = super::Status::Unknown;
+        if c.status == crate::output::check::Status::Ok && self.totals.hidden_statements > 0 {
+            c.status = crate::output::check::Status::Unknown;
             c.message = format!(
                 "{} statement(s) of other roles cannot be judged: grant pg_read_all_stats",
                 self.totals.hidden_statements

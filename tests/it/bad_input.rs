@@ -1,6 +1,6 @@
-//! The README's bad-input table, row by row: each input, its exit status and what the message
+//! The bad-input table of docs/ci.md, row by row: each input, its exit status and what the message
 //! must say. No case may panic. (`cargo test --test it bad_input -- --nocapture` prints the
-//! messages as they are shown in the README.)
+//! messages as they are shown in docs/ci.md.)
 
 use std::net::TcpListener;
 
@@ -56,7 +56,7 @@ async fn every_bad_input_gets_its_message_and_exit_status() {
     let mut no_db = cfg.clone();
     no_db.dbname = Some("no_such_db".into());
     let mut tls = cfg.clone();
-    tls.sslmode = towow_db::connect::config::SslMode::Require;
+    tls.sslmode = towow_db::connect::SslMode::Require;
     let (wrong_pw, no_role, no_db, tls) = (
         wrong_pw.url_with_password(),
         no_role.url_with_password(),

@@ -14,8 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use towow_db::admin::local::{InitOptions, LocalCluster};
-use towow_db::connect::config::{ConnConfig, Source};
-use towow_db::connect::pool::{ConnectOptions, Db};
+use towow_db::connect::{ConnConfig, ConnectOptions, Db, Source};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 

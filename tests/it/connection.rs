@@ -146,9 +146,9 @@ async fn libpq_and_docker_variables() {
 #[tokio::test]
 async fn application_name_and_timeouts_are_set() {
     let cfg = fresh_db("appname").await;
-    let db = towow_db::connect::pool::Db::connect(
+    let db = towow_db::connect::Db::connect(
         cfg.clone(),
-        towow_db::connect::pool::ConnectOptions {
+        towow_db::connect::ConnectOptions {
             statement_timeout: Some(Duration::from_millis(1500)),
             lock_timeout: Some(Duration::from_secs(7)),
             ..Default::default()

@@ -4,8 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use towow_db::connect::config::ConnConfig;
-use towow_db::connect::pool::Db;
+use towow_db::connect::{ConnConfig, Db};
 
 use crate::common::*;
 

@@ -9,7 +9,7 @@ fn json(o: &std::process::Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
 }
 
-async fn history(db: &towow_db::connect::pool::Db) -> Vec<(i32, String, String)> {
+async fn history(db: &towow_db::connect::Db) -> Vec<(i32, String, String)> {
     db.get()
         .await
         .unwrap()
@@ -21,7 +21,7 @@ async fn history(db: &towow_db::connect::pool::Db) -> Vec<(i32, String, String)>
         .collect()
 }
 
-async fn table_exists(db: &towow_db::connect::pool::Db, name: &str) -> bool {
+async fn table_exists(db: &towow_db::connect::Db, name: &str) -> bool {
     db.get().await.unwrap().query_one("SELECT to_regclass($1) IS NOT NULL", &[&name]).await.unwrap().get(0)
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use towow_db::admin::local::InitOptions;
-use towow_db::connect::config::ConnConfig;
+use towow_db::connect::ConnConfig;
 
 use crate::common::start_cluster;
 

@@ -8,7 +8,7 @@ use tokio_postgres::types::Type;
 
 use crate::common::*;
 
-fn run_bg(cfg: &towow_db::connect::config::ConnConfig, args: &[&str]) -> std::process::Child {
+fn run_bg(cfg: &towow_db::connect::ConnConfig, args: &[&str]) -> std::process::Child {
     let url = cfg.url_with_password();
     let mut all = vec!["--url", url.as_str()];
     all.extend_from_slice(args);

@@ -6,8 +6,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use serde_json::Value;
-use towow_db::connect::config::ConnConfig;
-use towow_db::connect::pool::Db;
+use towow_db::connect::{ConnConfig, Db};
 
 use crate::common::*;
 use crate::pg_versions::{PgServer, majors, server, server_without_preload};

@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use towow_db::connect::config::ConnConfig;
+use towow_db::connect::ConnConfig;
 
 use crate::common::*;
 
@@ -37,7 +37,7 @@ fn as_role(cfg: &ConnConfig, user: &str, pw: &str) -> ConnConfig {
     c
 }
 
-async fn sql_error(db: &towow_db::connect::pool::Db, sql: &str) -> String {
+async fn sql_error(db: &towow_db::connect::Db, sql: &str) -> String {
     let e = db.get().await.unwrap().batch_execute(sql).await.expect_err(sql);
     e.as_db_error().map(|d| format!("{} {}", d.code().code(), d.message())).unwrap_or_else(|| e.to_string())
 }

@@ -70,7 +70,7 @@ const INDEXES: &[(&str, &str, &str)] = &[
     ("ix_demands_status_created", "demands", "btree (status, created_at DESC)"),
 ];
 
-async fn initialised(tag: &str) -> (towow_db::connect::config::ConnConfig, towow_db::connect::pool::Db) {
+async fn initialised(tag: &str) -> (towow_db::connect::ConnConfig, towow_db::connect::Db) {
     let cfg = fresh_db(tag).await;
     assert_ok(&run_url(&cfg, &["init", "-q"]));
     let db = connect(&cfg).await;

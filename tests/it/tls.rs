@@ -15,7 +15,7 @@ use rcgen::{
     KeyUsagePurpose,
 };
 use towow_db::admin::local::InitOptions;
-use towow_db::connect::config::{ConnConfig, SslMode};
+use towow_db::connect::{ConnConfig, SslMode};
 
 use crate::common::*;
 
@@ -178,7 +178,7 @@ fn assert_tls_error(o: &Output, contains: &[&str]) {
 
 /// Whether a connection made with these settings runs over TLS (pg_stat_ssl), via the library.
 async fn uses_tls(url: &str) -> bool {
-    let cfg = ConnConfig::parse(url, towow_db::connect::config::Source::Given).unwrap();
+    let cfg = ConnConfig::parse(url, towow_db::connect::Source::Given).unwrap();
     let db = connect(&cfg).await;
     scalar_bool(&db, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await
 }

@@ -9,6 +9,7 @@
 pub mod agents;
 pub mod demands;
 pub mod json;
+pub mod texts;
 
 use std::fmt;
 

@@ -1,14 +1,16 @@
-//! Where to connect: the resolution order of DESIGN.md ("Conventions users expect") and the URL
-//! forms users bring (`postgresql://`, `postgres://`, SQLAlchemy's `postgresql+asyncpg://`, libpq
-//! `key=value` strings), parsed into one [`ConnConfig`] that never prints its password.
+//! Connection strings: the URL forms users bring (`postgresql://`, `postgres://`, SQLAlchemy's
+//! `postgresql+asyncpg://`, libpq `key=value` strings), parsed into one [`ConnConfig`] that never
+//! prints its password.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+use super::env::os_user_name;
+use crate::redact::redact_url;
 
 /// libpq's `sslmode` values, with their libpq meanings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -321,7 +323,7 @@ impl ConnConfig {
         )
     }
 
-    fn set_param(&mut self, key: &str, value: &str) -> Result<()> {
+    pub(super) fn set_param(&mut self, key: &str, value: &str) -> Result<()> {
         match key {
             "host" | "hostaddr" => {
                 self.hosts = value.split(',').filter(|h| !h.is_empty()).map(str::to_string).collect()
@@ -367,7 +369,7 @@ fn non_empty(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
-fn parse_port(p: &str) -> Result<u16> {
+pub(super) fn parse_port(p: &str) -> Result<u16> {
     let n: u32 = p.trim().parse().map_err(|_| anyhow!("port `{p}` is not a number"))?;
     if n == 0 || n > 65535 {
         bail!("port {n} is out of range (1-65535)");
@@ -375,7 +377,7 @@ fn parse_port(p: &str) -> Result<u16> {
     Ok(n as u16)
 }
 
-fn parse_ports(v: &str) -> Result<Vec<u16>> {
+pub(super) fn parse_ports(v: &str) -> Result<Vec<u16>> {
     v.split(',').filter(|p| !p.is_empty()).map(parse_port).collect()
 }
 
@@ -537,303 +539,6 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
     Ok(cfg)
 }
 
-/// Replace the password of any `scheme://user:password@` in `s` (and any `password=` pair) with `***`.
-pub fn redact_url(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("://") {
-        let (head, tail) = rest.split_at(i + 3);
-        out.push_str(head);
-        // The URL runs to the next white space; its user info to the LAST `@` in it (as the
-        // parser reads it), so a password holding `/`, `?` or `@` is hidden whole.
-        let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
-        let token = &tail[..end];
-        match token.rfind('@') {
-            Some(at) => {
-                let userinfo = &token[..at];
-                match userinfo.find(':') {
-                    Some(colon) => {
-                        out.push_str(&userinfo[..colon]);
-                        out.push_str(":***");
-                    }
-                    None => out.push_str(userinfo),
-                }
-                out.push_str(&token[at..]);
-            }
-            None => out.push_str(token),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    redact_keyword_password(&out)
-}
-
-fn redact_keyword_password(s: &str) -> String {
-    let lower = s.to_ascii_lowercase();
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    let mut search = 0;
-    while let Some(pos) = lower[search..].find("password") {
-        let start = search + pos;
-        let after = start + "password".len();
-        let rest = &s[after..];
-        let trimmed = rest.trim_start();
-        if let Some(val) = trimmed.strip_prefix('=') {
-            let val_trim = val.trim_start();
-            let val_start = s.len() - val_trim.len();
-            let val_end = if let Some(q) = val_trim.strip_prefix('\'') {
-                val_start + 1 + q.find('\'').map(|e| e + 1).unwrap_or(q.len())
-            } else {
-                val_start + val_trim.find(|c: char| c.is_whitespace() || c == '&').unwrap_or(val_trim.len())
-            };
-            out.push_str(&s[last..val_start]);
-            out.push_str("***");
-            last = val_end;
-            search = val_end;
-        } else {
-            search = after;
-        }
-        if search >= s.len() {
-            break;
-        }
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
-/// Environment lookup that also sees a `.env` file (process environment wins). Its `Debug`
-/// shows variable names only: values may be passwords or URLs with passwords.
-#[derive(Clone, Default)]
-pub struct Env {
-    vars: HashMap<String, String>,
-    dotenv: HashMap<String, String>,
-    dotenv_path: Option<PathBuf>,
-    /// A `.env` that could not be read: reported when the connection is resolved, so that it is
-    /// the command's error (an UNKNOWN under `--check`), not one before any command runs.
-    dotenv_error: Option<String>,
-}
-
-impl fmt::Debug for Env {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut names: Vec<&String> = self.vars.keys().chain(self.dotenv.keys()).collect();
-        names.sort();
-        names.dedup();
-        f.debug_struct("Env")
-            .field("names", &names)
-            .field("dotenv_path", &self.dotenv_path)
-            .field("dotenv_error", &self.dotenv_error)
-            .finish()
-    }
-}
-
-impl Env {
-    /// The process environment plus `./.env` (if present).
-    pub fn from_process() -> Result<Env> {
-        let vars = std::env::vars().collect();
-        let path = Path::new(".env");
-        let mut env = Env { vars, ..Env::default() };
-        if path.is_file()
-            && let Err(e) = env.load_dotenv(path)
-        {
-            env.dotenv_error = Some(format!("{e:#}"));
-        }
-        Ok(env)
-    }
-
-    /// An environment from explicit pairs (tests, embedding).
-    pub fn from_pairs<I, K, V>(pairs: I) -> Env
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), ..Env::default() }
-    }
-
-    pub fn load_dotenv(&mut self, path: &Path) -> Result<()> {
-        let iter =
-            dotenvy::from_path_iter(path).with_context(|| format!("cannot read {}", path.display()))?;
-        for item in iter {
-            // dotenvy's error quotes the line, which may hold a password: say where and which
-            // variable, never the value.
-            let (k, v) = item.map_err(|e| dotenv_error(path, &e))?;
-            self.dotenv.insert(k, v);
-        }
-        self.dotenv_path = Some(path.to_path_buf());
-        Ok(())
-    }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.vars.get(key).or_else(|| self.dotenv.get(key)).map(String::as_str).filter(|v| !v.is_empty())
-    }
-
-    fn only_in_dotenv(&self, key: &str) -> bool {
-        self.vars.get(key).is_none_or(|v| v.is_empty()) && self.dotenv.contains_key(key)
-    }
-}
-
-/// A `.env` parse error without the offending value: the line number and the variable's name.
-fn dotenv_error(path: &Path, e: &dotenvy::Error) -> anyhow::Error {
-    let dotenvy::Error::LineParse(line, _) = e else {
-        return anyhow!("cannot read {}: {}", path.display(), redact_url(&e.to_string()));
-    };
-    let first = line.lines().next().unwrap_or_default();
-    let number = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| text.lines().position(|l| l == first).map(|i| i + 1));
-    let name: String = first
-        .trim_start()
-        .trim_start_matches("export ")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
-        .collect();
-    let at = match number {
-        Some(n) => format!("line {n}"),
-        None => "a line".to_string(),
-    };
-    let var = if name.is_empty() { String::new() } else { format!(" (variable {name})") };
-    anyhow!(
-        "cannot parse {}: {at}{var} is not KEY=VALUE (an unterminated quote?); its value is not shown",
-        path.display()
-    )
-}
-
-/// What the resolution found: a connection, or "use the managed local cluster".
-#[derive(Debug, Clone)]
-pub enum Resolved {
-    Conn(Box<ConnConfig>),
-    Local,
-}
-
-const LIBPQ_VARS: [&str; 5] = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"];
-const DOCKER_VARS: [&str; 5] =
-    ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_PORT", "POSTGRES_HOST"];
-
-/// Resolve the connection in DESIGN.md's order: `--url`, `DATABASE_URL` (env, then `.env`), libpq
-/// variables, ToWow's docker variables, else the local cluster.
-pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
-    if let Some(e) = &env.dotenv_error
-        && flag_url.is_none()
-    {
-        bail!("{e}");
-    }
-    let mut cfg = if let Some(url) = flag_url {
-        ConnConfig::parse(url, Source::Flag)?
-    } else if let Some(url) = env.get("DATABASE_URL") {
-        let source = match (&env.dotenv_path, env.only_in_dotenv("DATABASE_URL")) {
-            (Some(p), true) => Source::DotEnv(p.clone()),
-            _ => Source::DatabaseUrl,
-        };
-        ConnConfig::parse(url, source)?
-    } else if LIBPQ_VARS.iter().any(|v| env.get(v).is_some()) {
-        let mut c = ConnConfig::empty(Source::Libpq);
-        if let Some(h) = env.get("PGHOST") {
-            c.set_param("host", h)?;
-        }
-        if let Some(p) = env.get("PGPORT") {
-            c.ports = parse_ports(p).context("PGPORT")?;
-        }
-        c.user = env.get("PGUSER").map(str::to_string);
-        c.dbname = env.get("PGDATABASE").map(str::to_string);
-        c
-    } else if DOCKER_VARS.iter().any(|v| env.get(v).is_some()) {
-        // The ToWow docker-compose defaults: towow / password / towow on localhost:5432.
-        let mut c = ConnConfig::empty(Source::Docker);
-        c.hosts = vec![env.get("POSTGRES_HOST").unwrap_or("localhost").to_string()];
-        c.ports = vec![match env.get("POSTGRES_PORT") {
-            Some(p) => parse_port(p).context("POSTGRES_PORT")?,
-            None => DEFAULT_PORT,
-        }];
-        c.user = Some(env.get("POSTGRES_USER").unwrap_or("towow").to_string());
-        c.password = Some(env.get("POSTGRES_PASSWORD").unwrap_or("password").to_string());
-        c.dbname = Some(env.get("POSTGRES_DB").unwrap_or("towow").to_string());
-        c
-    } else {
-        return Ok(Resolved::Local);
-    };
-    apply_libpq_defaults(&mut cfg, env)?;
-    crate::connect::pgpass::apply(&mut cfg, env);
-    Ok(Resolved::Conn(Box::new(cfg)))
-}
-
-/// The direct connection (past any pooler) for commands that need a session of their own:
-/// `--direct-url`, else `DIRECT_DATABASE_URL` (environment, then `.env`); `None` when neither is set.
-pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnConfig>> {
-    let mut cfg = match (flag_url, env.get("DIRECT_DATABASE_URL")) {
-        (Some(url), _) => ConnConfig::parse(url, Source::DirectFlag)?,
-        (None, Some(url)) => ConnConfig::parse(url, Source::DirectDatabaseUrl)?,
-        (None, None) => return Ok(None),
-    };
-    apply_libpq_defaults(&mut cfg, env)?;
-    crate::connect::pgpass::apply(&mut cfg, env);
-    Ok(Some(cfg))
-}
-
-/// Fill what a URL left out from libpq's variables, as libpq does.
-fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
-    if cfg.hosts.is_empty() {
-        cfg.hosts = vec![env.get("PGHOST").unwrap_or("localhost").to_string()];
-    }
-    if cfg.ports.is_empty()
-        && let Some(p) = env.get("PGPORT")
-    {
-        cfg.ports = parse_ports(p).context("PGPORT")?;
-    }
-    if cfg.user.is_none() {
-        cfg.user = env.get("PGUSER").map(str::to_string);
-    }
-    if cfg.dbname.is_none() {
-        cfg.dbname = env.get("PGDATABASE").map(str::to_string);
-    }
-    if cfg.password.is_none() {
-        cfg.password = env.get("PGPASSWORD").map(str::to_string);
-    }
-    let url_has_sslmode = matches!(
-        cfg.source,
-        Source::Flag
-            | Source::DatabaseUrl
-            | Source::DotEnv(_)
-            | Source::DirectFlag
-            | Source::DirectDatabaseUrl
-    ) && cfg.sslmode != SslMode::Prefer;
-    if !url_has_sslmode && let Some(m) = env.get("PGSSLMODE") {
-        cfg.sslmode = SslMode::parse(m).context("PGSSLMODE")?;
-    }
-    for (field, var) in [
-        (&mut cfg.sslrootcert, "PGSSLROOTCERT"),
-        (&mut cfg.sslcert, "PGSSLCERT"),
-        (&mut cfg.sslkey, "PGSSLKEY"),
-    ] {
-        if field.is_none() {
-            *field = env.get(var).map(PathBuf::from);
-        }
-    }
-    if cfg.channel_binding == ChannelBinding::Prefer
-        && let Some(v) = env.get("PGCHANNELBINDING")
-    {
-        cfg.channel_binding = ChannelBinding::parse(v).context("PGCHANNELBINDING")?;
-    }
-    if cfg.connect_timeout.is_none()
-        && let Some(t) = env.get("PGCONNECT_TIMEOUT")
-    {
-        let secs: u64 = t.parse().map_err(|_| anyhow!("PGCONNECT_TIMEOUT must be a number of seconds"))?;
-        cfg.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
-    }
-    Ok(())
-}
-
-/// The operating-system user name (libpq's default user).
-pub fn os_user_name() -> String {
-    // SAFETY: getpwuid returns a pointer into static storage or NULL; we copy the name at once.
-    unsafe {
-        let pw = libc::getpwuid(libc::geteuid());
-        if !pw.is_null() && !(*pw).pw_name.is_null() {
-            return std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned();
-        }
-    }
-    std::env::var("USER").unwrap_or_else(|_| "postgres".to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -926,26 +631,6 @@ mod tests {
             "failed: postgres://a:***@c/d and password=*** host=h"
         );
         assert_eq!(redact_url("password = 'x y' z"), "password = *** z");
-    }
-
-    #[test]
-    fn resolution_order() {
-        let env = Env::from_pairs([
-            ("DATABASE_URL", "postgresql://a@h1/d1"),
-            ("PGHOST", "h2"),
-            ("POSTGRES_USER", "x"),
-        ]);
-        let Resolved::Conn(c) = resolve(Some("postgresql://b@h0/d0"), &env).unwrap() else { panic!() };
-        assert_eq!(c.source, Source::Flag);
-        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
-        assert_eq!(c.hosts, vec!["h1"]);
-        let env = Env::from_pairs([("PGHOST", "h2"), ("PGPASSWORD", "pw"), ("POSTGRES_USER", "x")]);
-        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
-        assert_eq!((c.host(), c.password.as_deref()), ("h2", Some("pw")));
-        let env = Env::from_pairs([("POSTGRES_DB", "prod")]);
-        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
-        assert_eq!(c.redacted_url(), "postgresql://towow:***@localhost:5432/prod");
-        assert!(matches!(resolve(None, &Env::default()).unwrap(), Resolved::Local));
     }
 
     #[test]

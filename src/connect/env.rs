@@ -1,0 +1,134 @@
+//! The environment the tool reads: process variables plus a `./.env` file (the ToWow app's own
+//! `.env` works as is), and the operating-system user and home directory that libpq defaults to.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::redact::redact_url;
+
+/// Environment lookup that also sees a `.env` file (process environment wins). Its `Debug`
+/// shows variable names only: values may be passwords or URLs with passwords.
+#[derive(Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+    dotenv: HashMap<String, String>,
+    pub(super) dotenv_path: Option<PathBuf>,
+    /// A `.env` that could not be read: reported when the connection is resolved, so that it is
+    /// the command's error (an UNKNOWN under `--check`), not one before any command runs.
+    pub(super) dotenv_error: Option<String>,
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = self.vars.keys().chain(self.dotenv.keys()).collect();
+        names.sort();
+        names.dedup();
+        f.debug_struct("Env")
+            .field("names", &names)
+            .field("dotenv_path", &self.dotenv_path)
+            .field("dotenv_error", &self.dotenv_error)
+            .finish()
+    }
+}
+
+impl Env {
+    /// The process environment plus `./.env` (if present).
+    pub fn from_process() -> Result<Env> {
+        let vars = std::env::vars().collect();
+        let path = Path::new(".env");
+        let mut env = Env { vars, ..Env::default() };
+        if path.is_file()
+            && let Err(e) = env.load_dotenv(path)
+        {
+            env.dotenv_error = Some(format!("{e:#}"));
+        }
+        Ok(env)
+    }
+
+    /// An environment from explicit pairs (tests, embedding).
+    pub fn from_pairs<I, K, V>(pairs: I) -> Env
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), ..Env::default() }
+    }
+
+    pub fn load_dotenv(&mut self, path: &Path) -> Result<()> {
+        let iter =
+            dotenvy::from_path_iter(path).with_context(|| format!("cannot read {}", path.display()))?;
+        for item in iter {
+            // dotenvy's error quotes the line, which may hold a password: say where and which
+            // variable, never the value.
+            let (k, v) = item.map_err(|e| dotenv_error(path, &e))?;
+            self.dotenv.insert(k, v);
+        }
+        self.dotenv_path = Some(path.to_path_buf());
+        Ok(())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.vars.get(key).or_else(|| self.dotenv.get(key)).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    pub(super) fn only_in_dotenv(&self, key: &str) -> bool {
+        self.vars.get(key).is_none_or(|v| v.is_empty()) && self.dotenv.contains_key(key)
+    }
+}
+
+/// A `.env` parse error without the offending value: the line number and the variable's name.
+fn dotenv_error(path: &Path, e: &dotenvy::Error) -> anyhow::Error {
+    let dotenvy::Error::LineParse(line, _) = e else {
+        return anyhow!("cannot read {}: {}", path.display(), redact_url(&e.to_string()));
+    };
+    let first = line.lines().next().unwrap_or_default();
+    let number = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.lines().position(|l| l == first).map(|i| i + 1));
+    let name: String = first
+        .trim_start()
+        .trim_start_matches("export ")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let at = match number {
+        Some(n) => format!("line {n}"),
+        None => "a line".to_string(),
+    };
+    let var = if name.is_empty() { String::new() } else { format!(" (variable {name})") };
+    anyhow!(
+        "cannot parse {}: {at}{var} is not KEY=VALUE (an unterminated quote?); its value is not shown",
+        path.display()
+    )
+}
+
+/// libpq's home directory: `$HOME`, else the password database.
+pub fn home_dir() -> Option<PathBuf> {
+    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(h));
+    }
+    // SAFETY: getpwuid returns NULL or a pointer to static storage that we copy at once.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() || (*pw).pw_dir.is_null() {
+            return None;
+        }
+        Some(PathBuf::from(std::ffi::CStr::from_ptr((*pw).pw_dir).to_string_lossy().into_owned()))
+    }
+}
+
+/// The operating-system user name (libpq's default user).
+pub fn os_user_name() -> String {
+    // SAFETY: getpwuid returns a pointer into static storage or NULL; we copy the name at once.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if !pw.is_null() && !(*pw).pw_name.is_null() {
+            return std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned();
+        }
+    }
+    std::env::var("USER").unwrap_or_else(|_| "postgres".to_string())
+}

@@ -1,0 +1,160 @@
+//! Where to connect: the resolution order of the design ("Conventions users expect"): `--url`,
+//! `DATABASE_URL` (environment, then `.env`), libpq variables, ToWow's docker variables, else the
+//! managed local cluster.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use super::env::Env;
+use super::url::{ChannelBinding, ConnConfig, DEFAULT_PORT, Source, SslMode, parse_port, parse_ports};
+
+/// What the resolution found: a connection, or "use the managed local cluster".
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    Conn(Box<ConnConfig>),
+    Local,
+}
+
+const LIBPQ_VARS: [&str; 5] = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"];
+const DOCKER_VARS: [&str; 5] =
+    ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_PORT", "POSTGRES_HOST"];
+
+/// Resolve the connection in the documented order (docs/connecting.md): `--url`, `DATABASE_URL` (env, then `.env`), libpq
+/// variables, ToWow's docker variables, else the local cluster.
+pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
+    if let Some(e) = &env.dotenv_error
+        && flag_url.is_none()
+    {
+        bail!("{e}");
+    }
+    let mut cfg = if let Some(url) = flag_url {
+        ConnConfig::parse(url, Source::Flag)?
+    } else if let Some(url) = env.get("DATABASE_URL") {
+        let source = match (&env.dotenv_path, env.only_in_dotenv("DATABASE_URL")) {
+            (Some(p), true) => Source::DotEnv(p.clone()),
+            _ => Source::DatabaseUrl,
+        };
+        ConnConfig::parse(url, source)?
+    } else if LIBPQ_VARS.iter().any(|v| env.get(v).is_some()) {
+        let mut c = ConnConfig::empty(Source::Libpq);
+        if let Some(h) = env.get("PGHOST") {
+            c.set_param("host", h)?;
+        }
+        if let Some(p) = env.get("PGPORT") {
+            c.ports = parse_ports(p).context("PGPORT")?;
+        }
+        c.user = env.get("PGUSER").map(str::to_string);
+        c.dbname = env.get("PGDATABASE").map(str::to_string);
+        c
+    } else if DOCKER_VARS.iter().any(|v| env.get(v).is_some()) {
+        // The ToWow docker-compose defaults: towow / password / towow on localhost:5432.
+        let mut c = ConnConfig::empty(Source::Docker);
+        c.hosts = vec![env.get("POSTGRES_HOST").unwrap_or("localhost").to_string()];
+        c.ports = vec![match env.get("POSTGRES_PORT") {
+            Some(p) => parse_port(p).context("POSTGRES_PORT")?,
+            None => DEFAULT_PORT,
+        }];
+        c.user = Some(env.get("POSTGRES_USER").unwrap_or("towow").to_string());
+        c.password = Some(env.get("POSTGRES_PASSWORD").unwrap_or("password").to_string());
+        c.dbname = Some(env.get("POSTGRES_DB").unwrap_or("towow").to_string());
+        c
+    } else {
+        return Ok(Resolved::Local);
+    };
+    apply_libpq_defaults(&mut cfg, env)?;
+    crate::connect::pgpass::apply(&mut cfg, env);
+    Ok(Resolved::Conn(Box::new(cfg)))
+}
+
+/// The direct connection (past any pooler) for commands that need a session of their own:
+/// `--direct-url`, else `DIRECT_DATABASE_URL` (environment, then `.env`); `None` when neither is set.
+pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnConfig>> {
+    let mut cfg = match (flag_url, env.get("DIRECT_DATABASE_URL")) {
+        (Some(url), _) => ConnConfig::parse(url, Source::DirectFlag)?,
+        (None, Some(url)) => ConnConfig::parse(url, Source::DirectDatabaseUrl)?,
+        (None, None) => return Ok(None),
+    };
+    apply_libpq_defaults(&mut cfg, env)?;
+    crate::connect::pgpass::apply(&mut cfg, env);
+    Ok(Some(cfg))
+}
+
+/// Fill what a URL left out from libpq's variables, as libpq does.
+fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
+    if cfg.hosts.is_empty() {
+        cfg.hosts = vec![env.get("PGHOST").unwrap_or("localhost").to_string()];
+    }
+    if cfg.ports.is_empty()
+        && let Some(p) = env.get("PGPORT")
+    {
+        cfg.ports = parse_ports(p).context("PGPORT")?;
+    }
+    if cfg.user.is_none() {
+        cfg.user = env.get("PGUSER").map(str::to_string);
+    }
+    if cfg.dbname.is_none() {
+        cfg.dbname = env.get("PGDATABASE").map(str::to_string);
+    }
+    if cfg.password.is_none() {
+        cfg.password = env.get("PGPASSWORD").map(str::to_string);
+    }
+    let url_has_sslmode = matches!(
+        cfg.source,
+        Source::Flag
+            | Source::DatabaseUrl
+            | Source::DotEnv(_)
+            | Source::DirectFlag
+            | Source::DirectDatabaseUrl
+    ) && cfg.sslmode != SslMode::Prefer;
+    if !url_has_sslmode && let Some(m) = env.get("PGSSLMODE") {
+        cfg.sslmode = SslMode::parse(m).context("PGSSLMODE")?;
+    }
+    for (field, var) in [
+        (&mut cfg.sslrootcert, "PGSSLROOTCERT"),
+        (&mut cfg.sslcert, "PGSSLCERT"),
+        (&mut cfg.sslkey, "PGSSLKEY"),
+    ] {
+        if field.is_none() {
+            *field = env.get(var).map(PathBuf::from);
+        }
+    }
+    if cfg.channel_binding == ChannelBinding::Prefer
+        && let Some(v) = env.get("PGCHANNELBINDING")
+    {
+        cfg.channel_binding = ChannelBinding::parse(v).context("PGCHANNELBINDING")?;
+    }
+    if cfg.connect_timeout.is_none()
+        && let Some(t) = env.get("PGCONNECT_TIMEOUT")
+    {
+        let secs: u64 = t.parse().map_err(|_| anyhow!("PGCONNECT_TIMEOUT must be a number of seconds"))?;
+        cfg.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolution_order() {
+        let env = Env::from_pairs([
+            ("DATABASE_URL", "postgresql://a@h1/d1"),
+            ("PGHOST", "h2"),
+            ("POSTGRES_USER", "x"),
+        ]);
+        let Resolved::Conn(c) = resolve(Some("postgresql://b@h0/d0"), &env).unwrap() else { panic!() };
+        assert_eq!(c.source, Source::Flag);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.hosts, vec!["h1"]);
+        let env = Env::from_pairs([("PGHOST", "h2"), ("PGPASSWORD", "pw"), ("POSTGRES_USER", "x")]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!((c.host(), c.password.as_deref()), ("h2", Some("pw")));
+        let env = Env::from_pairs([("POSTGRES_DB", "prod")]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.redacted_url(), "postgresql://towow:***@localhost:5432/prod");
+        assert!(matches!(resolve(None, &Env::default()).unwrap(), Resolved::Local));
+    }
+}

@@ -1,0 +1,47 @@
+//! The ToWow tables as a whole: their row counts and dropping them.
+
+use anyhow::Result;
+use tokio_postgres::Client;
+use tokio_postgres::types::Type;
+
+use super::*;
+use crate::connect::Db;
+use crate::error::PgContext;
+
+/// Exact row counts of the ToWow tables that exist (for `init` and `drop`).
+pub async fn table_counts(client: &Client) -> Result<Vec<(String, i64)>> {
+    let mut out = Vec::new();
+    let names: Vec<String> = TOWOW_TABLES.iter().rev().map(|s| s.to_string()).collect();
+    let existing = client
+        .query_typed(
+            "SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, o) WHERE to_regclass(t) IS NOT NULL ORDER BY o",
+            &[(&names, Type::TEXT_ARRAY)],
+        )
+        .await
+        .pg_context("cannot list the ToWow tables")?;
+    for r in existing {
+        let t: String = r.get(0);
+        let n: i64 = client
+            .query_typed_one(&format!("SELECT count(*) FROM {}", crate::sql::quote_ident(&t)), &[])
+            .await
+            .pg_context(format!("cannot count {t}"))?
+            .get(0);
+        out.push((t, n));
+    }
+    Ok(out)
+}
+
+/// Drop the ToWow tables, the trigger function and the migration history, in one transaction.
+pub async fn drop_all(db: &Db) -> Result<()> {
+    let mut client = db.get().await?;
+    let tx = client.transaction().await.pg_context("cannot begin")?;
+    tx.batch_execute(
+        "DROP TABLE IF EXISTS agent_responses, collaboration_channels, demands, agent_profiles CASCADE;
+         DROP FUNCTION IF EXISTS towow_set_updated_at() CASCADE;
+         DROP TABLE IF EXISTS refinery_schema_history;",
+    )
+    .await
+    .pg_context("cannot drop the ToWow tables")?;
+    tx.commit().await.pg_context("cannot commit the drop")?;
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! Applying migrations: refinery for transactional files, statement by statement for files
+//! marked no-transaction (`CREATE INDEX CONCURRENTLY`), recorded exactly as refinery would.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use refinery::{Migration, Runner, Target};
+use serde::Serialize;
+use tokio_postgres::Client;
+use tokio_postgres::types::Type;
+
+use super::*;
+use crate::connect::Db;
+use crate::error::{PgContext, pg_message};
+use crate::sql::{concurrent_index_name, split_statements};
+
+/// One migration applied (or rolled back) by a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub version: i32,
+    pub name: String,
+    pub no_transaction: bool,
+    pub millis: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UpReport {
+    pub applied: Vec<Step>,
+    pub dry_run: bool,
+    /// The SQL that would run (dry run only), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sql: Vec<PlannedSql>,
+    pub current_version: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedSql {
+    pub version: i32,
+    pub name: String,
+    pub no_transaction: bool,
+    pub sql: String,
+}
+
+fn refinery_error(e: refinery::Error) -> anyhow::Error {
+    match e.kind() {
+        refinery::error::Kind::Connection(msg, src) => match src.downcast_ref::<tokio_postgres::Error>() {
+            Some(pe) => anyhow!("{msg}: {}", pg_message(pe)),
+            None => anyhow!("{msg}: {src}"),
+        },
+        other => anyhow!("{other}"),
+    }
+}
+
+fn pending_upto(rows: &[StatusRow], target: Option<i32>) -> Vec<i32> {
+    rows.iter()
+        .filter(|r| r.state == State::Pending && target.is_none_or(|t| r.version <= t))
+        .map(|r| r.version)
+        .collect()
+}
+
+/// Apply pending migrations up to `target` (all when `None`), holding the migration lock.
+pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration) -> Result<UpReport> {
+    let shipped = shipped()?;
+    if let Some(t) = target
+        && t != 0
+        && !shipped.iter().any(|s| s.version == t)
+    {
+        bail!(
+            "--target {t}: no such migration (shipped: {})",
+            shipped.iter().map(|s| s.version.to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut client = db.dedicated().await?;
+    if dry_run {
+        let applied = applied(&client).await?.unwrap_or_default();
+        let rows = compare(&shipped, &applied);
+        check_problems(&rows)?;
+        let sql = pending_upto(&rows, target)
+            .into_iter()
+            .filter_map(|v| shipped.iter().find(|s| s.version == v))
+            .map(|s| PlannedSql {
+                version: s.version,
+                name: s.name.clone(),
+                no_transaction: s.no_transaction(),
+                sql: s.up.to_string(),
+            })
+            .collect();
+        return Ok(UpReport {
+            applied: Vec::new(),
+            dry_run: true,
+            sql,
+            current_version: applied.last().map(|a| a.version),
+        });
+    }
+    crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate`").await?;
+    acquire_lock(&client, lock_wait).await?;
+    let result = up_locked(&mut client, &shipped, target).await;
+    release_lock(&client).await;
+    result
+}
+
+fn check_problems(rows: &[StatusRow]) -> Result<()> {
+    let p = problems(rows);
+    if !p.is_empty() {
+        bail!(
+            "the applied migrations do not match the shipped ones; nothing was changed:\n  {}\n(run `towow-db migrate status` for details)",
+            p.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+async fn up_locked(client: &mut Client, shipped: &[Shipped], target: Option<i32>) -> Result<UpReport> {
+    client.batch_execute(CREATE_HISTORY).await.pg_context("cannot create the migration history table")?;
+    let applied_now = applied(client).await?.unwrap_or_default();
+    let rows = compare(shipped, &applied_now);
+    check_problems(&rows)?;
+    let pending = pending_upto(&rows, target);
+    let all: Vec<Migration> = shipped.iter().map(|s| s.migration.clone()).collect();
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i < pending.len() {
+        let s = shipped.iter().find(|s| s.version == pending[i]).expect("pending comes from shipped");
+        let started = Instant::now();
+        if s.no_transaction() {
+            run_no_transaction(client, s).await?;
+            steps.push(step(s, started));
+            i += 1;
+            continue;
+        }
+        // A run of consecutive transactional migrations: refinery applies them, each in its own
+        // transaction together with its history row.
+        let mut j = i;
+        while j + 1 < pending.len() {
+            let next = shipped.iter().find(|m| m.version == pending[j + 1]).expect("shipped");
+            if next.no_transaction() {
+                break;
+            }
+            j += 1;
+        }
+        let last = pending[j];
+        let report = Runner::new(&all)
+            .set_target(Target::Version(last))
+            .set_abort_divergent(true)
+            .set_abort_missing(true)
+            .run_async(client)
+            .await
+            .map_err(refinery_error)?;
+        let elapsed = started.elapsed();
+        let n = report.applied_migrations().len().max(1) as u32;
+        for m in report.applied_migrations() {
+            steps.push(Step {
+                version: m.version(),
+                name: m.name().to_string(),
+                no_transaction: false,
+                millis: (elapsed / n).as_millis() as u64,
+            });
+        }
+        i = j + 1;
+    }
+    let current = applied(client).await?.unwrap_or_default().last().map(|a| a.version);
+    Ok(UpReport { applied: steps, dry_run: false, sql: Vec::new(), current_version: current })
+}
+
+pub(crate) fn step(s: &Shipped, started: Instant) -> Step {
+    Step {
+        version: s.version,
+        name: s.name.clone(),
+        no_transaction: s.no_transaction(),
+        millis: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// Run a no-transaction migration statement by statement, then record it in refinery's history
+/// exactly as refinery does (RFC 3339 UTC time, SipHash-1-3 checksum as a decimal string).
+async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
+    tracing::debug!("applying V{}__{} outside a transaction", s.version, s.name);
+    for stmt in split_statements(s.up) {
+        let index = concurrent_index_name(&stmt);
+        if let Some(ix) = &index {
+            drop_invalid_index(client, ix).await?;
+        }
+        client.batch_execute(&stmt).await.map_err(|e| {
+            anyhow!(
+                "V{}__{} failed (outside a transaction: statements before this one stay applied; it is safe to re-run once fixed): {}",
+                s.version,
+                s.name,
+                pg_message(&e)
+            )
+        })?;
+        if let Some(ix) = &index
+            && index_validity(client, ix).await? == Some(false)
+        {
+            bail!(
+                "V{}__{}: index {ix} is INVALID after CREATE INDEX CONCURRENTLY; the migration was not recorded (run `towow-db migrate` again to rebuild it)",
+                s.version,
+                s.name
+            );
+        }
+    }
+    let applied_on = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .context("formatting the time")?;
+    client
+        .execute_typed(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES ($1, $2, $3, $4)",
+            &[
+                (&s.version, Type::INT4),
+                (&s.name, Type::TEXT),
+                (&applied_on, Type::TEXT),
+                (&s.checksum(), Type::TEXT),
+            ],
+        )
+        .await
+        .pg_context(format!("cannot record V{}__{} in the history", s.version, s.name))?;
+    Ok(())
+}
+
+/// Whether the index `name` (as written in SQL) is valid; `None` when there is no such index.
+async fn index_validity(client: &Client, name: &str) -> Result<Option<bool>> {
+    let row = client
+        .query_typed_opt(
+            "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)",
+            &[(&name, Type::TEXT)],
+        )
+        .await
+        .pg_context(format!("cannot look up index {name}"))?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// A failed or interrupted `CREATE INDEX CONCURRENTLY` leaves an INVALID index behind, which
+/// `IF NOT EXISTS` would then skip for good. Drop it so that the statement builds it afresh.
+async fn drop_invalid_index(client: &Client, name: &str) -> Result<()> {
+    if index_validity(client, name).await? == Some(false) {
+        tracing::warn!(
+            "index {name} is INVALID (left by a failed concurrent build): dropping it to build it again"
+        );
+        client
+            .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+            .await
+            .pg_context(format!("cannot drop the invalid index {name}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! `vacuum-report`'s checks and tables.
+
+use super::*;
+
+pub const CHECKS: &[(&str, Threshold, &str)] = &[
+    (
+        "due_autovacuum_off",
+        Threshold::above(Some(0.0), None),
+        "tables due for vacuum whose autovacuum is off",
+    ),
+    ("due_tables", Threshold::above(None, None), "tables due for vacuum or analyze"),
+    (
+        "xid_age_pct_of_freeze_max",
+        Threshold::above(Some(100.0), None),
+        "largest XID age, % of the effective autovacuum_freeze_max_age",
+    ),
+    (
+        "mxid_age_pct_of_freeze_max",
+        Threshold::above(Some(100.0), None),
+        "largest MultiXact age, % of the effective autovacuum_multixact_freeze_max_age",
+    ),
+    (
+        "past_failsafe",
+        Threshold::above(None, Some(0.0)),
+        "tables past vacuum_failsafe_age or vacuum_multixact_failsafe_age",
+    ),
+    (
+        "xid_pct_to_wraparound",
+        Threshold::above(Some(50.0), Some(75.0)),
+        "largest XID or MultiXact age, % of 2^31",
+    ),
+    (
+        "xmin_horizon_age",
+        Threshold::above(Some(1_000_000.0), None),
+        "age in XIDs of the oldest xmin horizon holder",
+    ),
+];
+
+impl Report for VacuumReport {
+    fn sections(&self) -> Vec<Section> {
+        use crate::output::cells::{bytes, f1, opt, ts, yes};
+        let mut s = vec![Section {
+            title: format!("Tables ({})", self.tables.len()),
+            headers: vec![
+                "table",
+                "size",
+                "reltuples",
+                "live",
+                "dead",
+                "dead %",
+                "autovac",
+                "vac threshold",
+                "ins threshold",
+                "due",
+                "analyze due",
+                "last autovacuum",
+                "last autoanalyze",
+                "xid age",
+                "% freeze max",
+                "mxid age",
+                "note",
+            ],
+            rows: self
+                .tables
+                .iter()
+                .map(|t| {
+                    let mut note = t.note.clone().unwrap_or_default();
+                    if let Some(p) = &t.vacuum_phase {
+                        note = format!("vacuum running: {p}. {note}");
+                    }
+                    if let Some(b) = &t.bloat {
+                        note = match (b.available, b.bloat_bytes) {
+                            (true, Some(x)) => {
+                                format!("bloat ~{} ({:.0}%). {note}", bytes(x), b.bloat_pct.unwrap_or(0.0))
+                            }
+                            _ => {
+                                format!("bloat unavailable: {}. {note}", b.reason.clone().unwrap_or_default())
+                            }
+                        };
+                    }
+                    vec![
+                        format!("{}.{}", t.schema, t.table),
+                        bytes(t.size_bytes),
+                        if t.reltuples < 0.0 { "-1 (never)".into() } else { format!("{:.0}", t.reltuples) },
+                        t.n_live_tup.to_string(),
+                        t.n_dead_tup.to_string(),
+                        f1(t.dead_pct),
+                        yes(t.autovacuum_enabled),
+                        format!("{:.0}", t.vacuum_threshold),
+                        t.insert_threshold.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into()),
+                        if t.vacuum_due {
+                            format!("YES ({})", t.vacuum_due_reasons.join(","))
+                        } else {
+                            "no".into()
+                        },
+                        yes(t.analyze_due),
+                        ts(&t.last_autovacuum),
+                        ts(&t.last_autoanalyze),
+                        opt(&t.xid_age),
+                        f1(t.xid_age_pct_of_freeze_max),
+                        opt(&t.mxid_age),
+                        note.trim().trim_end_matches('.').to_string(),
+                    ]
+                })
+                .collect(),
+            empty: "no tables match",
+        }];
+        s.push(Section {
+            title: "Databases: transaction ID age".into(),
+            headers: vec![
+                "database",
+                "xid age",
+                "% freeze max",
+                "% to wraparound",
+                "mxid age",
+                "mxid % to wraparound",
+            ],
+            rows: self
+                .databases
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.database.clone(),
+                        d.xid_age.to_string(),
+                        format!("{:.1}", d.xid_age_pct_of_freeze_max),
+                        format!("{:.2}", d.xid_pct_to_wraparound),
+                        d.mxid_age.to_string(),
+                        format!("{:.2}", d.mxid_pct_to_wraparound),
+                    ]
+                })
+                .collect(),
+            empty: "",
+        });
+        s.push(Section {
+            title: "Who holds back the xmin horizon (vacuum cannot remove rows deleted after it)".into(),
+            headers: vec!["kind", "id", "owner", "database", "state", "since", "xmin age", "detail"],
+            rows: self
+                .xmin_horizon
+                .holders
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.kind.clone(),
+                        h.id.clone(),
+                        opt(&h.owner),
+                        opt(&h.database),
+                        opt(&h.state),
+                        ts(&h.since),
+                        opt(&h.xmin_age),
+                        crate::output::cells::one_line(h.detail.as_deref().unwrap_or(""), 60),
+                    ]
+                })
+                .collect(),
+            empty: "nothing holds the xmin horizon back",
+        });
+        if let Some(ex) = &self.executed {
+            s.push(Section {
+                title: "Executed".into(),
+                headers: vec!["command", "result", "ms"],
+                rows: ex
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.command.clone(),
+                            if e.ok {
+                                "ok".into()
+                            } else {
+                                format!("FAILED: {}", e.error.clone().unwrap_or_default())
+                            },
+                            e.millis.to_string(),
+                        ]
+                    })
+                    .collect(),
+                empty: "nothing was due",
+            });
+        }
+        s
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let mut n = Vec::new();
+        if !self.settings.autovacuum {
+            n.push("autovacuum is off (or track_counts is off): only anti-wraparound vacuums run".into());
+        }
+        if self.xmin_horizon.hidden_sessions > 0 {
+            n.push(format!(
+                "{} session(s) of other roles are not visible to this role, so their xmin is not shown: grant pg_read_all_stats",
+                self.xmin_horizon.hidden_sessions
+            ));
+        }
+        n
+    }
+
+    fn checks(&self, t: &Thresholds) -> Vec<Check> {
+        let due_off = self.tables.iter().filter(|x| x.vacuum_due && !x.autovacuum_enabled).count();
+        let due = self.tables.iter().filter(|x| x.vacuum_due || x.analyze_due).count();
+        let max = |f: &dyn Fn(&TableRow) -> Option<f64>| {
+            self.tables.iter().filter_map(f).fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))))
+        };
+        let xid_pct = max(&|x| x.xid_age_pct_of_freeze_max)
+            .into_iter()
+            .chain(self.databases.iter().map(|d| d.xid_age_pct_of_freeze_max))
+            .fold(0.0, f64::max);
+        let mxid_pct = max(&|x| x.mxid_age_pct_of_freeze_max).unwrap_or(0.0);
+        let past = self
+            .tables
+            .iter()
+            .filter(|x| x.xid_past_failsafe == Some(true) || x.mxid_past_failsafe == Some(true))
+            .count();
+        let wrap = max(&|x| match (x.xid_pct_to_wraparound, x.mxid_pct_to_wraparound) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        })
+        .into_iter()
+        .chain(self.databases.iter().map(|d| d.xid_pct_to_wraparound.max(d.mxid_pct_to_wraparound)))
+        .fold(0.0, f64::max);
+        let oldest = self.xmin_horizon.holders.iter().filter_map(|h| h.xmin_age).max().unwrap_or(0);
+        let mut horizon = Check::measured(
+            "xmin_horizon_age",
+            oldest as f64,
+            t.get("xmin_horizon_age"),
+            format!("{} holder(s) of the xmin horizon", self.xmin_horizon.holders.len()),
+        );
+        if horizon.status == Status::Ok && self.xmin_horizon.hidden_sessions > 0 {
+            horizon.status = Status::Unknown;
+            horizon.message = format!(
+                "{} session(s) of other roles not visible: grant pg_read_all_stats to see their xmin",
+                self.xmin_horizon.hidden_sessions
+            );
+        }
+        vec![
+            Check::measured(
+                "due_autovacuum_off",
+                due_off as f64,
+                t.get("due_autovacuum_off"),
+                "tables due for vacuum that autovacuum will not vacuum (autovacuum off for them)",
+            ),
+            Check::measured(
+                "due_tables",
+                due as f64,
+                t.get("due_tables"),
+                "tables due for vacuum or analyze",
+            ),
+            Check::measured(
+                "xid_age_pct_of_freeze_max",
+                xid_pct,
+                t.get("xid_age_pct_of_freeze_max"),
+                "oldest XID age as % of the effective autovacuum_freeze_max_age",
+            ),
+            Check::measured(
+                "mxid_age_pct_of_freeze_max",
+                mxid_pct,
+                t.get("mxid_age_pct_of_freeze_max"),
+                "oldest MultiXact age as % of the effective autovacuum_multixact_freeze_max_age",
+            ),
+            Check::measured(
+                "past_failsafe",
+                past as f64,
+                t.get("past_failsafe"),
+                "tables past the vacuum failsafe age",
+            ),
+            Check::measured(
+                "xid_pct_to_wraparound",
+                wrap,
+                t.get("xid_pct_to_wraparound"),
+                "oldest XID/MultiXact age as % of 2^31",
+            ),
+            horizon,
+        ]
+    }
+}
