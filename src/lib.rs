@@ -24,11 +24,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// Parse `args`, run the command and return the exit status, printing errors on stderr.
-pub fn main_with_args<I, T>(args: I) -> ExitCode
-where
-    I: IntoIterator<Item = T>,
-    T: Into<std::ffi::OsString> + Clone,
-{
+///
+/// Not generic on purpose: a generic entry point is compiled again, with everything it reaches,
+/// in the binary crate (measured: it doubled the release build time).
+pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -79,14 +78,14 @@ mod architecture {
         ("redact", 0),
         ("sql", 0),
         ("error", 1),
-        ("output", 1),
-        ("connect", 2),
-        ("migrate", 3),
-        ("data", 4),
-        ("reports", 4),
-        ("admin", 4),
-        ("cli", 5),
-        ("commands", 6),
+        ("output", 2),
+        ("connect", 3),
+        ("migrate", 4),
+        ("data", 5),
+        ("reports", 5),
+        ("admin", 5),
+        ("cli", 6),
+        ("commands", 7),
     ];
 
     /// Inside `connect/`, the order of its files: each may use the ones before it.

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    towow_db::main_with_args(std::env::args_os())
+    towow_db::main_with_args(std::env::args_os().collect())
 }
