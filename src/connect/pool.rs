@@ -128,7 +128,7 @@ impl Db {
                 sqlstate: None,
             })
         })?;
-        tracing::debug!(tls = ?connector.plan(), "TLS settings");
+        tracing::debug!("TLS: {}", connector.plan());
         let mgr =
             Manager::from_connect(pg, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(mgr)
@@ -137,7 +137,7 @@ impl Db {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| anyhow!("cannot build the connection pool: {e}"))?;
-        tracing::debug!(target = %cfg, source = %cfg.source, "connection pool ready");
+        tracing::debug!("connection pool ready for {cfg} (from {})", cfg.source);
         Ok(Db { pool, cfg, opts })
     }
 

@@ -57,6 +57,19 @@ pub struct TlsPlan {
     pub verify: &'static str,
 }
 
+impl std::fmt::Display for TlsPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sslmode {}, server certificate check: {}", self.sslmode.as_str(), self.verify)?;
+        if let Some(r) = &self.root_cert {
+            write!(f, " (roots {})", r.display())?;
+        }
+        match &self.client_cert {
+            Some(c) => write!(f, ", client certificate {}", c.display()),
+            None => f.write_str(", no client certificate"),
+        }
+    }
+}
+
 /// Opens connections for the pool, honouring `sslmode` and the certificates.
 #[derive(Clone)]
 pub struct Connector {

@@ -5,6 +5,7 @@
 //! tokio-postgres's statement texts are never enabled by the flags.
 
 use std::fmt;
+use std::io::IsTerminal;
 
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
@@ -44,8 +45,11 @@ pub fn init(verbose: u8, quiet: bool) {
         _ => "debug,towow_db=trace,tokio_postgres=info",
     };
     let filter = EnvFilter::try_from_env("TOWOW_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    // Colour (library fields under -vv) only on a terminal, and never with NO_COLOR set.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .event_format(Plain)
         .try_init();
