@@ -236,7 +236,7 @@ _towow__db() {
 
     case "${cmd}" in
         towow__db)
-            opts="-v -q -h -V --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help --version init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help"
+            opts="-v -q -h -V --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help --version init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,8 +250,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -274,7 +274,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -286,7 +290,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__activity)
-            opts="-v -q -h --all --running --longer-than --check --threshold --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --all --running --longer-than --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,8 +312,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -332,7 +336,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -344,7 +352,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__completions)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help bash elvish fish powershell zsh"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,8 +366,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -382,7 +390,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -394,7 +406,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__drop)
-            opts="-y -v -q -h --yes --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,8 +420,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -432,7 +444,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -444,7 +460,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__health)
-            opts="-v -q -h --check --threshold --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,8 +478,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -486,7 +502,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -890,7 +910,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__indexes)
-            opts="-v -q -h --schema --table --unused-min-size --min-seq-scans --min-rows --check --threshold --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --schema --table --unused-min-size --min-seq-scans --min-rows --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,8 +948,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -952,7 +972,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -964,7 +988,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__init)
-            opts="-y -v -q -h --drop --sample-data --mock-agents --mock-agents-count --locale --no-create-database --yes --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --drop --sample-data --mock-agents --mock-agents-count --locale --no-create-database --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -986,8 +1010,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1010,7 +1034,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1022,7 +1050,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help start stop status url destroy help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help start stop status url destroy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1036,8 +1064,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1060,7 +1088,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1072,7 +1104,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__destroy)
-            opts="-y -v -q -h --yes --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1086,8 +1118,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1110,7 +1142,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1220,7 +1256,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__start)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,8 +1270,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1258,7 +1294,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1270,7 +1310,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__status)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1284,8 +1324,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1308,7 +1348,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1320,7 +1364,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__stop)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1334,8 +1378,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1358,7 +1402,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1370,7 +1418,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__url)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,8 +1432,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1408,7 +1456,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1420,12 +1472,16 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__man)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --dir --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1434,8 +1490,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1458,7 +1514,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1470,7 +1530,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate)
-            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help up status verify down help"
+            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help up status verify down help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1492,8 +1552,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1516,7 +1576,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1528,7 +1592,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__down)
-            opts="-y -v -q -h --steps --target --dry-run --lock-wait --yes --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --steps --target --dry-run --lock-wait --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,8 +1618,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1578,7 +1642,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1674,7 +1742,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__status)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1688,8 +1756,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1712,7 +1780,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1724,7 +1796,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__up)
-            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,8 +1818,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1770,7 +1842,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1782,7 +1858,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__verify)
-            opts="-v -q -h --fail-on-pending --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --fail-on-pending --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1796,8 +1872,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1820,7 +1896,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1832,7 +1912,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__mock__subcmd__agents)
-            opts="-y -v -q -h --count --seed --locale --as-of --replace --yes --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --count --seed --locale --as-of --replace --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1862,8 +1942,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1886,7 +1966,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1898,7 +1982,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__roles)
-            opts="-v -q -h --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help create show help"
+            opts="-v -q -h --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help create show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1912,8 +1996,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1936,7 +2020,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1948,7 +2036,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__roles__subcmd__create)
-            opts="-v -q -h --app-role --migrate-role --readonly-role --schema --keep-owner --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --app-role --migrate-role --readonly-role --schema --keep-owner --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1978,8 +2066,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2002,7 +2090,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2070,7 +2162,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__roles__subcmd__show)
-            opts="-v -q -h --schema --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --schema --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2088,8 +2180,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2112,7 +2204,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2124,7 +2220,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__seed)
-            opts="-y -v -q -h --file --sample-data --demands --responses-per-demand --channels-per-demand --seed --locale --as-of --replace --yes --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --file --sample-data --demands --responses-per-demand --channels-per-demand --seed --locale --as-of --replace --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2166,8 +2262,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2190,7 +2286,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2202,7 +2302,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__sizes)
-            opts="-v -q -h --schema --table --limit --check --threshold --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-v -q -h --schema --table --limit --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2232,8 +2332,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2256,7 +2356,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2268,7 +2372,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__slow__subcmd__query)
-            opts="-y -v -q -h --sort --limit --min-calls --min-mean-ms --running --longer-than --reset --yes --check --threshold --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --sort --limit --min-calls --min-mean-ms --running --longer-than --reset --yes --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2306,8 +2410,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2330,7 +2434,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2342,7 +2450,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__vacuum__subcmd__report)
-            opts="-y -v -q -h --schema --table --min-dead-tuples --due --bloat --execute --full --yes --check --threshold --database-url --url --format --verbose --quiet --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --direct-url --help"
+            opts="-y -v -q -h --schema --table --min-dead-tuples --due --bloat --execute --full --yes --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2372,8 +2480,8 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2396,7 +2504,11 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --direct-url)
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_towow_db_global_optspecs
-    string join \n url= format= v/verbose q/quiet wait= statement-timeout= lock-timeout= pool-size= pool-timeout= direct-url= h/help V/version
+    string join \n url= direct-url= wait= statement-timeout= lock-timeout= pool-size= pool-timeout= format= wide columns= v/verbose q/quiet h/help V/version
 end
 
 function __fish_towow_db_needs_command
@@ -25,16 +25,18 @@ function __fish_towow_db_using_subcommand
 end
 
 complete -c towow-db -n "__fish_towow_db_needs_command" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_needs_command" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_needs_command" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_needs_command" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_needs_command" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_needs_command" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_needs_command" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_needs_command" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_needs_command" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_needs_command" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_needs_command" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_needs_command" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_needs_command" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_needs_command" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_needs_command" -s V -l version -d 'Print version'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "init" -d 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
@@ -51,55 +53,61 @@ complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "indexes" -d 'Inde
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "man" -d 'Print a man page (roff) on stdout, or write every page into a directory'
 complete -c towow-db -n "__fish_towow_db_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l mock-agents-count -d 'How many mock agents to load with --mock-agents' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l mock-agents-count -d 'How many mock agents to load (implies --mock-agents) [default: 100]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l locale -d 'Language of the mock agents\' names and texts' -r -f -a "zh\t'Chinese names and texts (ToWow\'s users)'
 en\t'English names and texts'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l drop -d 'Drop the ToWow tables first (asks like `drop`, or needs --yes)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l sample-data -d 'Load the sample rows of the ToWow document (2 agents, 1 demand)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l mock-agents -d 'Load the mock agent set (default 100 agents)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l no-create-database -d 'Do not create the database when it does not exist'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l target -d 'Stop after this version (inclusive)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l lock-wait -d 'How long to wait for another towow-db migrate holding the migration lock' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l dry-run -d 'Print the SQL that would run, in order, and change nothing'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -f -a "up" -d 'Apply pending migrations (the default)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down help" -f -a "status" -d 'Every known migration: version, name, state, applied time'
@@ -109,59 +117,67 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fis
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l target -d 'Stop after this version (inclusive)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l lock-wait -d 'How long to wait for another towow-db migrate holding the migration lock' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l dry-run -d 'Print the SQL that would run, in order, and change nothing'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l fail-on-pending -d 'Also fail when shipped migrations are not applied yet'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l steps -d 'How many migrations to roll back (default 1)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l target -d 'Roll back every migration above this version (0 = all)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l lock-wait -d 'How long to wait for another towow-db migrate holding the migration lock' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l dry-run -d 'Print the SQL that would run and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "up" -d 'Apply pending migrations (the default)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "status" -d 'Every known migration: version, name, state, applied time'
@@ -177,19 +193,21 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l locale -d 'La
 en\t'English names and texts'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l as-of -d 'Generate times as if today were this date (fixed by default so that a seed always gives the same rows)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l sample-data -d 'Also load the ToWow sample rows (the default when no --file and no --demands is given)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l replace -d 'Delete previously generated demands (and their responses and channels) first. Asks'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l count -d 'How many agents the set has' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l seed -d 'Random seed: the same seed gives the same rows, ids included' -r
@@ -197,40 +215,44 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l locale
 en\t'English names and texts'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l as-of -d 'Generate times as if today were this date (fixed by default so that a seed always gives the same rows)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l replace -d 'Delete every earlier towow-db mock agent (and, by cascade, their responses) first. Asks'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l schema -d 'Only this schema (repeatable)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l min-dead-tuples -d 'Only tables with at least N dead tuples (the runbook\'s view is 1000)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l due -d 'Only tables due for vacuum or analyze'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l bloat -d 'Add the statistics-based bloat estimate (marked unavailable where statistics are missing)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l execute -d 'Run VACUUM (ANALYZE) on the tables due for vacuum (ANALYZE on those due only for analyze), one by one, outside a transaction. Asks first unless --yes'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l full -d 'With --execute: VACUUM (FULL, ANALYZE) instead (rewrites the table under an exclusive lock)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l sort -d 'Order by' -r -f -a "total\t'Total time (execution + planning)'
 mean\t'Mean time per call'
@@ -243,68 +265,76 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l min-mea
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l longer-than -d 'With --running: only statements (or idle transactions) older than this' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l running -d 'Show the statements running now (pg_stat_activity) instead of the statistics'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l reset -d 'Clear this database\'s pg_stat_statements statistics (asks first unless --yes)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l longer-than -d 'Only statements (or idle transactions) older than this' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l all -d 'Include background processes (autovacuum workers, walsenders, …), not only client sessions'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l running -d 'Only statements running now and sessions idle in a transaction'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l schema -d 'Only this schema (repeatable)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l limit -d 'Show only the N largest tables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l schema -d 'Only this schema (repeatable)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l table -d 'Only tables with this name (repeatable; combine with --schema for one schema\'s table)' -r
@@ -313,29 +343,33 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l min-seq-sc
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l min-rows -d '…and at least this many live rows are listed as sequentially scanned' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
@@ -345,45 +379,51 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l readonly-role -d 'Also a read-only role (SELECT only), by default named towow_readonly' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l schema -d 'The schema of the ToWow tables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l keep-owner -d 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l schema -d 'The schema of the ToWow tables' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Who may do what on the ToWow tables: every role\'s effective privileges, and the default privileges for future tables'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "stop" -d 'Stop the cluster (data kept)'
@@ -392,65 +432,75 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "start" -d 'Create (first time) and start the cluster; does nothing when it already runs'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the cluster (data kept)'
@@ -459,28 +509,33 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "destroy" -d 'Stop the cluster and delete its data (asks first)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr; no progress bars'
-complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l wide -d 'Tables: show every column (the default set fits a terminal)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l dir -d 'Write the main page and one page per command (towow-db-init.1, …) into this directory' -r -F
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l wait -d 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l statement-timeout -d 'statement_timeout for the session (`0` = none). Default depends on the command' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l lock-timeout -d 'lock_timeout for the session (`0` = none). Default 30s' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l pool-size -d 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l pool-timeout -d 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Machine-readable JSON on stdout'"
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
-complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s q -l quiet -d 'Only errors on stderr; no progress bars'
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "init" -d 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "drop" -d 'Drop the ToWow tables and the migration history (asks first)'
@@ -496,7 +551,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_s
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "roles" -d 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "local" -d 'Manage the local PostgreSQL cluster used when no connection is configured'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
-complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "man" -d 'Print a man page (roff) on stdout, or write every page into a directory'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and not __fish_seen_subcommand_from init drop migrate seed mock-agents vacuum-report slow-query health activity sizes indexes roles local completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "up" -d 'Apply pending migrations (the default)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Every known migration: version, name, state, applied time'

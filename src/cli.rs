@@ -114,51 +114,65 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags accepted before or after the subcommand. `Debug` redacts the URLs' passwords.
+/// Flags accepted before or after the subcommand, shown under their own headings in every
+/// `--help`. `Debug` redacts the URLs' passwords.
 #[derive(Clone, Args, Default)]
 pub struct GlobalArgs {
     /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string.
-    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL")]
+    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL", help_heading = CONNECTION)]
     pub url: Option<String>,
 
-    /// Output format.
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
-
-    /// More detail on stderr (repeat for more). Never shows secrets.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-
-    /// Only errors on stderr; no progress bars.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
+    /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
+    /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL", help_heading = CONNECTION)]
+    pub direct_url: Option<String>,
 
     /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub wait: Option<Duration>,
 
     /// statement_timeout for the session (`0` = none). Default depends on the command.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub statement_timeout: Option<Duration>,
 
     /// lock_timeout for the session (`0` = none). Default 30s.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub lock_timeout: Option<Duration>,
 
     /// Maximum connections in the pool [env: DB_POOL_SIZE] (default 4).
-    #[arg(long, global = true, value_name = "N", value_parser = parse_pool_size)]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_pool_size, help_heading = CONNECTION)]
     pub pool_size: Option<usize>,
 
     /// How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub pool_timeout: Option<Duration>,
 
-    // --- Production (issue 5) ---
-    /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
-    /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
-    #[arg(long, global = true, value_name = "URL")]
-    pub direct_url: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", help_heading = OUTPUT)]
+    pub format: Option<Format>,
+
+    /// Tables: show every column (the default set fits a terminal).
+    #[arg(long, global = true, help_heading = OUTPUT)]
+    pub wide: bool,
+
+    /// Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`).
+    #[arg(long, global = true, value_name = "NAMES", conflicts_with = "wide", help_heading = OUTPUT)]
+    pub columns: Option<String>,
+
+    /// More detail on stderr (repeat for more). Never shows secrets.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = OUTPUT)]
+    pub verbose: u8,
+
+    /// Errors only: no tables, notes or progress (JSON still prints with --format json); the exit
+    /// code carries the result.
+    #[arg(short, long, global = true, help_heading = OUTPUT)]
+    pub quiet: bool,
 }
+
+/// The help heading of the global connection flags.
+const CONNECTION: &str = "Connection (any command)";
+/// The help heading of the global output flags.
+const OUTPUT: &str = "Output (any command)";
 
 impl std::fmt::Debug for GlobalArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -174,6 +188,8 @@ impl std::fmt::Debug for GlobalArgs {
             .field("lock_timeout", &self.lock_timeout)
             .field("pool_size", &self.pool_size)
             .field("pool_timeout", &self.pool_timeout)
+            .field("wide", &self.wide)
+            .field("columns", &self.columns)
             .finish()
     }
 }
@@ -209,7 +225,7 @@ pub enum Command {
     /// Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing.
     #[command(
         name = "mock-agents",
-        after_help = "Examples:\n  towow-db mock-agents                      # the default 100, always the same\n  towow-db mock-agents --count 1000 --locale en\n  towow-db mock-agents --seed 42 --replace --yes"
+        after_help = "Examples:\n  towow-db mock-agents                      # the default 100, always the same\n  towow-db mock-agents --count 1000 --locale en --seed 7   # a second set, in English\n  towow-db mock-agents --seed 42 --replace --yes"
     )]
     MockAgents(MockAgentsArgs),
 
@@ -271,11 +287,11 @@ pub enum Command {
     )]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff) on stdout.
+    /// Print a man page (roff) on stdout, or write every page into a directory.
     #[command(
-        after_help = "Examples:\n  towow-db man > /usr/local/share/man/man1/towow-db.1\n  towow-db man | man -l -"
+        after_help = "Examples:\n  towow-db man | man -l -\n  towow-db man migrate down | man -l -     # the page towow-db-migrate-down(1)\n  towow-db man --dir /usr/local/share/man/man1   # towow-db.1 and one page per command"
     )]
-    Man,
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -299,9 +315,9 @@ pub struct InitArgs {
     #[arg(long)]
     pub mock_agents: bool,
 
-    /// How many mock agents to load with --mock-agents.
-    #[arg(long, value_name = "N", default_value = "100", value_parser = parse_positive_count, allow_negative_numbers = true)]
-    pub mock_agents_count: u64,
+    /// How many mock agents to load (implies --mock-agents) [default: 100].
+    #[arg(long, value_name = "N", value_parser = parse_positive_count, allow_negative_numbers = true)]
+    pub mock_agents_count: Option<u64>,
 
     /// Language of the mock agents' names and texts.
     #[arg(long, value_enum, default_value_t)]
@@ -554,6 +570,17 @@ pub struct RolesShowArgs {
     /// The schema of the ToWow tables.
     #[arg(long, value_name = "SCHEMA", default_value = "public")]
     pub schema: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (e.g. `migrate down`); none for the main page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write the main page and one page per command (towow-db-init.1, …) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

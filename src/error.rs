@@ -15,6 +15,19 @@ impl fmt::Display for Exit {
 
 impl std::error::Error for Exit {}
 
+/// A bad flag value found after parsing (a `--threshold` name, a `--columns` name): printed like
+/// any error, exit status 2 like clap's usage errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
 /// Ctrl-C during a load: the transaction was rolled back. Exits 130 (128 + SIGINT), like a shell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interrupted {
@@ -92,6 +105,9 @@ pub fn render(err: &anyhow::Error) -> String {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.chain().any(|c| c.downcast_ref::<Interrupted>().is_some()) {
         return 130;
+    }
+    if err.chain().any(|c| c.downcast_ref::<Usage>().is_some()) {
+        return 2;
     }
     err.chain().find_map(|c| c.downcast_ref::<Exit>()).map(|e| e.0).unwrap_or(1)
 }

@@ -552,7 +552,7 @@ impl LocalCluster {
     }
 
     /// Start the cluster if needed and make sure its `towow` database exists.
-    pub async fn ensure_ready(&self, opts: &InitOptions) -> Result<(ConnConfig, bool)> {
+    pub async fn ensure_ready(&self, opts: &InitOptions) -> Result<(ConnConfig, Readiness)> {
         let this = self.clone();
         let o = opts.clone();
         let (created, started) = tokio::task::spawn_blocking(move || this.start(&o))
@@ -562,9 +562,45 @@ impl LocalCluster {
         if created {
             crate::connect::pool::ensure_database(&cfg, &crate::connect::ConnectOptions::default()).await?;
         }
-        Ok((cfg, created || started))
+        if created || started {
+            // So that `slow-query` works out of the box (also on clusters made before this).
+            let db =
+                crate::connect::Db::connect(cfg.clone(), crate::connect::ConnectOptions::default()).await?;
+            db.get().await?.batch_execute(CREATE_PG_STAT_STATEMENTS).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create pg_stat_statements in the local cluster: {}",
+                    crate::error::pg_message(&e)
+                )
+            })?;
+        }
+        let state = match (created, started) {
+            (true, _) => Readiness::Created,
+            (false, true) => Readiness::Started,
+            (false, false) => Readiness::Running,
+        };
+        Ok((cfg, state))
     }
 }
+
+/// What [`LocalCluster::ensure_ready`] had to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// Made (initdb) and started now.
+    Created,
+    /// Existed, started now.
+    Started,
+    /// Already running.
+    Running,
+}
+
+/// `pg_stat_statements` in the local database when the server preloads it (its SQL objects are
+/// per database; the library is loaded by `shared_preload_libraries`, set when the cluster is made).
+const CREATE_PG_STAT_STATEMENTS: &str = "DO $$ BEGIN
+  IF current_setting('shared_preload_libraries') ~ 'pg_stat_statements'
+     AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements') THEN
+    CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+  END IF;
+END $$";
 
 #[cfg(test)]
 mod tests {

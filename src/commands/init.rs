@@ -3,11 +3,13 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::admin::local::LocalCluster;
 use crate::cli::InitArgs;
 use crate::commands::Ctx;
 use crate::commands::drop::{DropReport, drop_confirmed};
 use crate::commands::migrate::MIGRATE_STATEMENT_TIMEOUT;
 use crate::connect::pool::{Db, ensure_database};
+use crate::connect::{ConnConfig, Source};
 use crate::data::{self, LoadPlan, LoadReport, MockRequest};
 use crate::migrate::{self, Step};
 
@@ -35,8 +37,9 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     let started = Instant::now();
     let plan = LoadPlan {
         sample: a.sample_data,
-        mock_agents: a.mock_agents.then(|| MockRequest {
-            count: a.mock_agents_count,
+        // --mock-agents-count alone means "with mock agents" (it used to be ignored silently).
+        mock_agents: (a.mock_agents || a.mock_agents_count.is_some()).then(|| MockRequest {
+            count: a.mock_agents_count.unwrap_or(data::DEFAULT_MOCK_AGENTS),
             locale: a.locale,
             ..MockRequest::default()
         }),
@@ -74,7 +77,26 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
         millis: started.elapsed().as_millis() as u64,
     };
     render(ctx, &report)?;
+    if !ctx.out.is_json() {
+        ctx.out.note(next_step(&db.cfg));
+    }
     Ok(0)
+}
+
+/// Where the database is and how to reach it: for the managed local cluster, the psql line and
+/// that the server keeps running.
+fn next_step(cfg: &ConnConfig) -> String {
+    if cfg.source == Source::Local {
+        let dir = LocalCluster::default_cluster().dir;
+        format!(
+            "the local cluster keeps running on {}:{} ({}) until `towow-db local stop`; connect with: psql \"$(towow-db local url | tail -n1)\"",
+            cfg.host(),
+            cfg.port(),
+            dir.display()
+        )
+    } else {
+        format!("connect with the same settings: {cfg}")
+    }
 }
 
 fn render(ctx: &Ctx, r: &InitReport) -> Result<()> {

@@ -1,6 +1,6 @@
 use anyhow::Result;
 
-use crate::admin::local::{InitOptions, LocalCluster};
+use crate::admin::local::{InitOptions, LocalCluster, Readiness};
 use crate::cli::{LocalAction, LocalArgs};
 use crate::commands::Ctx;
 
@@ -8,12 +8,14 @@ pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
     let cluster = LocalCluster::default_cluster();
     match args.action {
         LocalAction::Start => {
-            let (cfg, changed) = cluster.ensure_ready(&InitOptions::default()).await?;
-            if changed {
-                ctx.out.note(format!("local cluster running at {} ({cfg})", cluster.dir.display()));
-            } else {
-                ctx.out.note(format!("local cluster already running ({cfg})"));
-            }
+            let (cfg, state) = cluster.ensure_ready(&InitOptions::default()).await?;
+            ctx.out.note(match state {
+                Readiness::Created => {
+                    format!("local cluster created and started at {} ({cfg})", cluster.dir.display())
+                }
+                Readiness::Started => format!("local cluster started at {} ({cfg})", cluster.dir.display()),
+                Readiness::Running => format!("local cluster already running ({cfg})"),
+            });
             print_status(ctx, &cluster)
         }
         LocalAction::Stop => {
@@ -33,7 +35,7 @@ pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
             } else {
                 ctx.out
                     .note(format!("# the local cluster at {} (credentials included)", cluster.dir.display()));
-                ctx.out.line(cfg.url_with_password())?;
+                ctx.out.data(cfg.url_with_password())?;
             }
             Ok(0)
         }
@@ -71,16 +73,17 @@ fn print_status(ctx: &Ctx, cluster: &LocalCluster) -> Result<u8> {
     if ctx.out.is_json() {
         ctx.out.json(&st)?;
     } else {
+        let field = |k: &str, v: String| vec![k.to_string(), v];
         ctx.out.table(
-            &["dir", "exists", "running", "port", "version", "url"],
-            [vec![
-                st.dir.display().to_string(),
-                st.exists.to_string(),
-                st.running.to_string(),
-                st.port.map(|p| p.to_string()).unwrap_or_default(),
-                st.version.clone().unwrap_or_default(),
-                st.url.clone().unwrap_or_default(),
-            ]],
+            &["local cluster", ""],
+            [
+                field("directory", st.dir.display().to_string()),
+                field("exists", st.exists.to_string()),
+                field("running", st.running.to_string()),
+                field("port", st.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into())),
+                field("version", st.version.clone().unwrap_or_else(|| "-".into())),
+                field("url", st.url.clone().unwrap_or_else(|| "-".into())),
+            ],
         )?;
     }
     Ok(0)

@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::admin::local::{InitOptions, LocalCluster};
+use crate::admin::local::{InitOptions, LocalCluster, Readiness};
 use crate::cli::{Command, GlobalArgs, ReportArgs};
 use crate::connect::{ConnConfig, ConnectOptions, Db, Env, Resolved};
-use crate::output::Out;
 use crate::output::check::{Threshold, Thresholds};
 use crate::output::report::Report;
+use crate::output::{Columns, Out};
 use crate::reports::REPORT_STATEMENT_TIMEOUT;
 
 pub mod activity;
@@ -35,7 +35,11 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(global: GlobalArgs, env: Env) -> Ctx {
-        let out = Out::new(global.format, global.quiet);
+        let out = Out::new(
+            global.format,
+            global.quiet,
+            Columns::from_flags(global.wide, global.columns.as_deref()),
+        );
         Ctx { global, env, out }
     }
 
@@ -48,14 +52,20 @@ impl Ctx {
             }
             Resolved::Local => {
                 let cluster = LocalCluster::default_cluster();
-                let (cfg, started) = cluster.ensure_ready(&InitOptions::default()).await?;
-                if started {
-                    self.out.note(format!(
-                        "no connection configured: started the local towow-db cluster at {} ({cfg})",
-                        cluster.dir.display()
-                    ));
+                let (cfg, state) = cluster.ensure_ready(&InitOptions::default()).await?;
+                let what = match state {
+                    Readiness::Created => "created and started",
+                    Readiness::Started => "started",
+                    Readiness::Running => "using",
+                };
+                let line = format!(
+                    "no connection configured: {what} the local towow-db cluster at {} ({cfg})",
+                    cluster.dir.display()
+                );
+                if state == Readiness::Running {
+                    tracing::info!("{line}")
                 } else {
-                    tracing::info!("no connection configured: using the local cluster ({cfg})");
+                    self.out.note(line)
                 }
                 Ok(cfg)
             }
@@ -137,26 +147,25 @@ impl Ctx {
         args: &ReportArgs,
     ) -> Result<Thresholds> {
         let mut t = Thresholds::new(defaults);
-        if let Err(e) = t.apply(&args.threshold) {
-            eprintln!("error: {e}");
-            return Err(crate::error::Exit(2).into());
-        }
+        t.apply(&args.threshold).map_err(|e| crate::error::Usage(e.to_string()))?;
         Ok(t)
     }
 
-    /// Render a report's result. Under `--check`, data that cannot be read is UNKNOWN (exit 3)
-    /// after the error is printed; otherwise errors propagate (exit 1).
+    /// Render a report's result. Under `--check`, data that cannot be read is UNKNOWN (exit 3),
+    /// said once: as the Nagios-style status line on stdout (or in the JSON); otherwise errors
+    /// propagate (exit 1).
     pub fn finish_report<R: Report>(&self, r: Result<R>, args: &ReportArgs, t: &Thresholds) -> Result<u8> {
         match r {
             Ok(r) => self.out.report(&r, args.check.then_some(t)),
             Err(e) if args.check => {
-                eprintln!("error: {}", crate::error::render(&e));
+                let why = crate::error::render(&e);
                 if self.out.is_json() {
-                    self.out.json(&serde_json::json!({
-                        "check": { "status": "unknown", "error": crate::error::render(&e) }
-                    }))?;
+                    self.out.json(&serde_json::json!({ "check": { "status": "unknown", "error": why } }))?;
+                } else if self.out.quiet {
+                    // Errors only: the one line goes to stderr.
+                    self.out.error(format!("UNKNOWN: {why}"));
                 } else {
-                    self.out.line(format!("UNKNOWN: {}", crate::error::render(&e)))?;
+                    self.out.line(format!("UNKNOWN: {why}"))?;
                 }
                 Ok(crate::output::check::Status::Unknown.exit_code())
             }
@@ -176,7 +185,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::MockAgents(a) => seed::mock_agents(ctx, a).await,
         Command::Roles(a) => roles::run(ctx, a).await,
         Command::Completions(a) => shell::completions(a.shell),
-        Command::Man => shell::man(),
+        Command::Man(a) => shell::man(ctx, a),
         Command::VacuumReport(a) => vacuum_report::run(ctx, a).await,
         Command::SlowQuery(a) => slow_query::run(ctx, a).await,
         Command::Health(a) => health::run(ctx, a).await,

@@ -96,8 +96,8 @@ async fn show(ctx: &Ctx, a: RolesShowArgs) -> Result<u8> {
         ctx.out.json(&r)?;
         return Ok(0);
     }
-    ctx.out.table(
-        &["role", "login", "superuser", "database", "schema", "ToWow tables", "owns"],
+    ctx.out.table_with(
+        &["role", "attributes", "database", "schema", "ToWow tables", "owns"],
         r.roles.iter().map(|x| {
             let mut distinct: Vec<&Vec<String>> = x.tables.values().collect();
             distinct.dedup();
@@ -106,16 +106,21 @@ async fn show(ctx: &Ctx, a: RolesShowArgs) -> Result<u8> {
             } else {
                 x.tables.iter().map(|(t, p)| format!("{t}: {}", p.join(", "))).collect::<Vec<_>>().join("\n")
             };
+            let attributes: Vec<&str> = [(x.login, "login"), (x.superuser, "superuser")]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, a)| *a)
+                .collect();
             vec![
                 x.role.clone(),
-                x.login.to_string(),
-                x.superuser.to_string(),
+                if attributes.is_empty() { "-".into() } else { attributes.join(", ") },
                 x.database.join(", "),
                 x.schema.join(", "),
                 tables,
                 x.owns.join(", "),
             ]
         }),
+        &["database"],
     )?;
     if !r.default_privileges.is_empty() {
         ctx.out.line("Default privileges for future objects:")?;

@@ -37,7 +37,7 @@ pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
                 a.confirm.yes,
             )?;
             let n = plan.len();
-            let out = ctx.out;
+            let out = &ctx.out;
             let done = vacuum::execute(&db, &plan, ctx.global.statement_timeout, |i, cmd, res| match res {
                 None => out.note(format!("[{}/{n}] {cmd} …", i + 1)),
                 Some(e) if e.ok => out.note(format!("[{}/{n}] done in {} ms", i + 1, e.millis)),

@@ -62,6 +62,11 @@ pub fn one_line(s: &str, n: usize) -> String {
     if flat.chars().count() <= n { flat } else { format!("{}…", flat.chars().take(n).collect::<String>()) }
 }
 
+/// `1 channel`, `3 channels`.
+pub fn plural(n: i64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +75,7 @@ mod tests {
     fn sizes() {
         assert_eq!(bytes(1536), "1.5 kB");
         assert_eq!(bytes(10), "10 B");
+        assert_eq!(plural(1, "channel", "channels"), "1 channel");
+        assert_eq!(plural(0, "channel", "channels"), "0 channels");
     }
 }

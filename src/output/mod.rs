@@ -6,15 +6,16 @@ pub mod check;
 pub mod confirm;
 pub mod logging;
 pub mod report;
+pub mod table;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use self::check::{Status, Thresholds, combine};
 use self::report::Report;
+pub use self::table::Columns;
 
 /// `--format`: tables for people, JSON for scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -26,46 +27,70 @@ pub enum Format {
     Json,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Where a command's results go: stdout (a table or JSON), notes on stderr.
+///
+/// `--quiet` means errors only: no notes, no tables, no lines. What was asked for by name still
+/// comes out: JSON with `--format json`, and [`Out::data`] (the URL of `local url`, a completion
+/// script, the man page).
+#[derive(Debug, Clone, Default)]
 pub struct Out {
     pub format: Format,
     pub quiet: bool,
+    pub columns: Columns,
 }
 
 impl Out {
-    pub fn new(format: Option<Format>, quiet: bool) -> Out {
-        Out { format: format.unwrap_or_default(), quiet }
+    pub fn new(format: Option<Format>, quiet: bool, columns: Columns) -> Out {
+        Out { format: format.unwrap_or_default(), quiet, columns }
     }
 
     pub fn is_json(&self) -> bool {
         self.format == Format::Json
     }
 
-    /// Pretty JSON on stdout.
+    /// Pretty JSON on stdout (also under `--quiet`: it was asked for).
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
         let mut s = serde_json::to_string_pretty(value)?;
         s.push('\n');
         write_stdout(&s)
     }
 
-    /// A table on stdout.
+    /// A table on stdout, every column shown by default.
     pub fn table<S: ToString>(&self, headers: &[&str], rows: impl IntoIterator<Item = Vec<S>>) -> Result<()> {
-        let mut t = Table::new();
-        t.load_preset(if std::io::stdout().is_terminal() {
-            presets::UTF8_FULL_CONDENSED
-        } else {
-            presets::ASCII_FULL_CONDENSED
-        })
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(headers.iter().map(|h| h.to_string()));
-        for r in rows {
-            t.add_row(r.into_iter().map(|c| c.to_string()).collect::<Vec<_>>());
-        }
-        write_stdout(&format!("{t}\n"))
+        self.table_with(headers, rows, &[])
     }
 
-    /// A line on stdout (the command's own output).
+    /// A table on stdout whose `wide_only` columns show with `--wide` (or `--columns`) only.
+    pub fn table_with<S: ToString>(
+        &self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = Vec<S>>,
+        wide_only: &[&str],
+    ) -> Result<()> {
+        self.columns.check(&[headers])?;
+        let rows: Vec<Vec<String>> =
+            rows.into_iter().map(|r| r.into_iter().map(|c| c.to_string()).collect()).collect();
+        self.print_table(headers, &rows, wide_only)
+    }
+
+    fn print_table(&self, headers: &[&str], rows: &[Vec<String>], wide_only: &[&str]) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        let keep = self.columns.select(headers, wide_only);
+        write_stdout(&table::render(headers, rows, &keep, table::terminal_width()))
+    }
+
+    /// A line on stdout (the command's own output; not under `--quiet`).
     pub fn line(&self, s: impl AsRef<str>) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        write_stdout(&format!("{}\n", s.as_ref()))
+    }
+
+    /// What the command exists to print (a URL, a script), on stdout even under `--quiet`.
+    pub fn data(&self, s: impl AsRef<str>) -> Result<()> {
         write_stdout(&format!("{}\n", s.as_ref()))
     }
 
@@ -84,7 +109,9 @@ impl Out {
             }
             self.json(&v)?;
         } else {
-            for s in r.sections() {
+            let sections = r.sections();
+            self.columns.check(&sections.iter().map(|s| s.headers.as_slice()).collect::<Vec<_>>())?;
+            for s in sections {
                 if !s.title.is_empty() {
                     self.line(&s.title)?;
                 }
@@ -93,23 +120,27 @@ impl Out {
                         self.line(format!("  ({})", s.empty))?;
                     }
                 } else {
-                    self.table(&s.headers, s.rows)?;
+                    self.print_table(&s.headers, &s.rows, s.wide)?;
+                    for f in &s.footnotes {
+                        self.line(f)?;
+                    }
                 }
             }
             if let Some(c) = &checks
                 && !r.checks_are_the_report()
             {
-                self.table(
-                    &["check", "status", "value", "message"],
-                    c.iter().map(|c| {
+                let rows: Vec<Vec<String>> = c
+                    .iter()
+                    .map(|c| {
                         vec![
                             c.name.clone(),
                             c.status.to_string(),
                             cells::value_cell(&c.value),
                             c.message.clone(),
                         ]
-                    }),
-                )?;
+                    })
+                    .collect();
+                self.print_table(&["check", "status", "value", "message"], &rows, &[])?;
             }
         }
         for n in r.notes() {
@@ -130,6 +161,11 @@ impl Out {
             if self.is_json() { self.note(line) } else { self.line(line)? }
         }
         Ok(status.map(Status::exit_code).unwrap_or(0))
+    }
+
+    /// An error line on stderr (also under `--quiet`).
+    pub fn error(&self, s: impl AsRef<str>) {
+        eprintln!("{}", s.as_ref());
     }
 
     /// A note on stderr (suppressed by `--quiet`).

@@ -243,6 +243,8 @@ impl Report for ActivityReport {
                 })
                 .collect(),
             empty: "no sessions match",
+            wide: &["database", "application", "client", "xact age"],
+            ..Default::default()
         }]
     }
 

@@ -330,6 +330,7 @@ impl Report for HealthReport {
                 })
                 .collect(),
             empty: "",
+            ..Default::default()
         }]
     }
 

@@ -365,6 +365,8 @@ impl Report for IndexesReport {
                 })
                 .collect(),
             empty: "no indexes",
+            wide: &["table", "tuples read", "unique", "constraint", "definition"],
+            ..Default::default()
         }];
         s.push(Section {
             title: "Duplicate indexes (drop candidates)".into(),
@@ -383,6 +385,7 @@ impl Report for IndexesReport {
                 })
                 .collect(),
             empty: "no duplicate indexes",
+            ..Default::default()
         });
         s.push(Section {
             title: "Tables with many sequential scans".into(),
@@ -411,6 +414,8 @@ impl Report for IndexesReport {
                 })
                 .collect(),
             empty: "no table over the sequential scan thresholds",
+            wide: &["index scans", "live rows"],
+            ..Default::default()
         });
         s
     }

@@ -156,7 +156,7 @@ impl Report for SizesReport {
             headers: vec![
                 "table",
                 "kind",
-                "table",
+                "heap",
                 "toast",
                 "indexes",
                 "total",
@@ -184,6 +184,8 @@ impl Report for SizesReport {
                 })
                 .collect(),
             empty: "no tables",
+            wide: &["kind", "partitions total"],
+            ..Default::default()
         }]
     }
 

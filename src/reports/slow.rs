@@ -540,6 +540,8 @@ impl Report for SlowReport {
                 })
                 .collect(),
             empty: "no statements match",
+            wide: &["queryid", "user", "stddev ms", "max ms", "io ms", "temp blks", "wal bytes", "jit ms"],
+            ..Default::default()
         }]
     }
 

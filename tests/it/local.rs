@@ -14,13 +14,38 @@ fn the_embedded_default_works_with_nothing_configured() {
     let dir = scratch_dir("embedded");
     reap_on_exit(&dir);
     // `cmd()` removes DATABASE_URL, PG*, POSTGRES_*, DB_POOL_* and runs where no .env exists.
-    let o = local_cmd(&dir).args(["init", "--format", "json"]).output().unwrap();
+    // The README's Quick start: `init --mock-agents`.
+    let o = local_cmd(&dir).args(["init", "--mock-agents"]).output().unwrap();
     assert_ok(&o);
     let e = stderr(&o);
-    assert!(e.contains("local") && e.contains("started"), "says so on stderr: {e}");
+    assert!(e.contains("created and started the local towow-db cluster"), "says what it did: {e}");
     assert!(e.contains("***"), "the URL is shown redacted: {e}");
+    // Where the database is, how to connect, and that the server keeps running.
+    assert!(
+        e.contains("until `towow-db local stop`") && e.contains("psql \"$(towow-db local url | tail -n1)\""),
+        "the next step: {e}"
+    );
+    assert!(stdout(&o).contains("agent_profiles") && stdout(&o).contains("100"), "{}", stdout(&o));
+    let o = local_cmd(&dir).args(["init", "--format", "json"]).output().unwrap();
+    assert_ok(&o);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["schema_version"], 2);
+    // -q: errors only, the exit code says the rest.
+    let o = local_cmd(&dir).args(["init", "-q", "--mock-agents"]).output().unwrap();
+    assert_ok(&o);
+    assert_eq!((stdout(&o).as_str(), stderr(&o).as_str()), ("", ""), "init -q prints nothing");
+    // slow-query works out of the box: the managed cluster made pg_stat_statements.
+    let o = local_cmd(&dir).args(["slow-query", "--format", "json"]).output().unwrap();
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!j["queries"].as_array().unwrap().is_empty(), "{j}");
+    // The README's other examples after the Quick start.
+    assert_ok(
+        &local_cmd(&dir)
+            .args(["mock-agents", "--count", "1000", "--locale", "en", "--seed", "7", "-q"])
+            .output()
+            .unwrap(),
+    );
 
     // Second command: the cluster is already running, nothing to start.
     let o = local_cmd(&dir).args(["migrate", "status", "--format", "json"]).output().unwrap();

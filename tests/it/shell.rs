@@ -52,6 +52,32 @@ fn man_page() {
     for s in ["roles", "migrate", "completions", "\\-\\-direct\\-url"] {
         assert!(page.contains(s), "`{s}` missing from the man page");
     }
+    // No dangling reference: every page the main page names exists, as `man CMD` and in --dir.
+    let dir = crate::common::temp_dir("man");
+    assert_ok(&run(&["man", "--dir", dir.to_str().unwrap()]));
+    let mut named = 0;
+    for line in page.lines().filter(|l| l.starts_with("towow\\-db\\-") && l.ends_with("(1)")) {
+        let name = line.trim_end_matches("(1)").replace("\\-", "-");
+        named += 1;
+        assert!(dir.join(format!("{name}.1")).is_file(), "{name}(1) is named but not written");
+        let words: Vec<&str> = name.trim_start_matches("towow-db-").split('-').collect();
+        // `mock-agents` and friends: try the command names as the CLI spells them.
+        let sub = ["mock-agents", "vacuum-report", "slow-query"]
+            .iter()
+            .find(|c| name.ends_with(*c))
+            .map(|c| vec![*c]);
+        let args: Vec<&str> = std::iter::once("man").chain(sub.unwrap_or(words)).collect();
+        let o = run(&args);
+        assert_ok(&o);
+        assert!(stdout(&o).contains(&format!(".TH {name} 1")), "{args:?}: {}", stdout(&o));
+    }
+    assert!(named >= 14, "the main page names {named} command pages");
+    let sub = run(&["man", "migrate", "down"]);
+    assert_ok(&sub);
+    assert!(stdout(&sub).contains(".TH towow-db-migrate-down 1"), "{}", stdout(&sub));
+    let bad = run(&["man", "nope"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("no command `nope`") && stderr(&bad).contains("init"), "{}", stderr(&bad));
 }
 
 /// Every command, including those added later, shows examples in its `--help`.

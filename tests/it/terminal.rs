@@ -68,3 +68,81 @@ async fn the_progress_bar_shows_on_a_terminal_only() {
     assert_eq!(code, Some(0), "{screen}");
     assert!(!screen.contains("ETA"), "{screen}");
 }
+
+/// [`on_terminal`] on a terminal `columns` wide.
+fn on_terminal_of(columns: u16, url: &str, args: &[&str]) -> (Option<i32>, String) {
+    // SAFETY-free: COLUMNS is read by towow-db from its own environment (the pty has no size).
+    let mut line = format!("COLUMNS={columns} {BIN} --url '{url}'");
+    for a in args {
+        line.push_str(&format!(" '{a}'"));
+    }
+    let o = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` runs the command on a pty");
+    (o.status.code(), String::from_utf8_lossy(&o.stdout).replace('\r', ""))
+}
+
+#[tokio::test]
+async fn tables_fit_a_100_column_terminal_and_never_break_a_name() {
+    let cfg = fresh_db("tty_width").await;
+    assert_ok(&run_url(&cfg, &["init", "-q", "--mock-agents"]));
+    let db = connect(&cfg).await;
+    // A long name in another schema, a long note (never analyzed), statistics to show.
+    exec(&db, "CREATE SCHEMA reporting_archive; CREATE TABLE reporting_archive.monthly_revenue_by_region_and_channel (id int PRIMARY KEY, note text)").await;
+    let url = cfg.url_with_password();
+    for args in [
+        &["vacuum-report"][..],
+        &["vacuum-report", "--bloat"],
+        &["indexes"],
+        &["health"],
+        &["sizes"],
+        &["activity", "--all"],
+        &["roles", "show"],
+        &["migrate", "status"],
+    ] {
+        let (code, screen) = on_terminal_of(100, &url, args);
+        assert_eq!(code, Some(0), "{args:?}: {screen}");
+        let widest = screen.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 100, "{args:?}: a line of {widest} characters on a 100-column terminal:\n{screen}");
+        if args[0] == "vacuum-report" || args[0] == "sizes" {
+            // Names too long for the terminal are broken only at their own separators, never
+            // inside a word.
+            for word in
+                ["collaboration_", "channels", "reporting_", "archive.", "monthly_", "revenue_", "region_"]
+            {
+                assert!(screen.contains(word), "{args:?}: `{word}` broken or missing:\n{screen}");
+            }
+        }
+    }
+    // --wide shows every column (wider than the terminal if it must); --columns picks some.
+    let (_, screen) = on_terminal_of(100, &url, &["vacuum-report", "--wide"]);
+    assert!(screen.contains("reltuples") && screen.contains("autoanalyze"), "{screen}");
+    assert!(screen.contains("reporting_archive.monthly_revenue_by_region_and_channel"), "{screen}");
+    let (_, screen) = on_terminal_of(100, &url, &["vacuum-report", "--columns", "table,dead_pct"]);
+    let header = screen.lines().find(|l| l.contains("table")).unwrap();
+    assert!(header.contains("dead %") && !header.contains("size"), "{screen}");
+    let o = run_url(&cfg, &["vacuum-report", "--columns", "table,nonsense"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`nonsense`") && stderr(&o).contains("dead %"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn piped_tables_are_plain_and_not_padded() {
+    let cfg = fresh_db("pipe_width").await;
+    assert_ok(&run_url(&cfg, &["init", "-q"]));
+    for args in [&["vacuum-report"][..], &["indexes"], &["sizes"]] {
+        let o = run_url(&cfg, args);
+        assert_ok(&o);
+        let out = stdout(&o);
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        // It was ~280 characters for vacuum-report: every column of every table, boxed.
+        assert!(widest <= 110, "{args:?}: {widest} characters wide:\n{out}");
+        assert!(
+            out.lines().all(|l| !l.ends_with(' ') && !l.contains('|') && !l.contains('│')),
+            "{args:?}:\n{out}"
+        );
+    }
+}

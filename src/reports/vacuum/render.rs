@@ -1,6 +1,7 @@
 //! `vacuum-report`'s checks and tables.
 
 use super::*;
+use crate::output::report::Footnotes;
 
 pub const CHECKS: &[(&str, Threshold, &str)] = &[
     (
@@ -39,27 +40,33 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 impl Report for VacuumReport {
     fn sections(&self) -> Vec<Section> {
         use crate::output::cells::{bytes, f1, opt, ts, yes};
+        let mut notes = Footnotes::default();
+        let show_bloat = self.tables.iter().any(|t| t.bloat.is_some());
+        let mut headers = vec![
+            "table",
+            "size",
+            "reltuples",
+            "live",
+            "dead",
+            "dead %",
+            "autovac",
+            "vac threshold",
+            "ins threshold",
+            "due",
+            "analyze due",
+            "last autovacuum",
+            "last autoanalyze",
+            "xid age",
+            "% freeze max",
+            "mxid age",
+        ];
+        if show_bloat {
+            headers.push("bloat");
+        }
+        headers.push("note");
         let mut s = vec![Section {
             title: format!("Tables ({})", self.tables.len()),
-            headers: vec![
-                "table",
-                "size",
-                "reltuples",
-                "live",
-                "dead",
-                "dead %",
-                "autovac",
-                "vac threshold",
-                "ins threshold",
-                "due",
-                "analyze due",
-                "last autovacuum",
-                "last autoanalyze",
-                "xid age",
-                "% freeze max",
-                "mxid age",
-                "note",
-            ],
+            headers,
             rows: self
                 .tables
                 .iter()
@@ -68,17 +75,7 @@ impl Report for VacuumReport {
                     if let Some(p) = &t.vacuum_phase {
                         note = format!("vacuum running: {p}. {note}");
                     }
-                    if let Some(b) = &t.bloat {
-                        note = match (b.available, b.bloat_bytes) {
-                            (true, Some(x)) => {
-                                format!("bloat ~{} ({:.0}%). {note}", bytes(x), b.bloat_pct.unwrap_or(0.0))
-                            }
-                            _ => {
-                                format!("bloat unavailable: {}. {note}", b.reason.clone().unwrap_or_default())
-                            }
-                        };
-                    }
-                    vec![
+                    let mut row = vec![
                         format!("{}.{}", t.schema, t.table),
                         bytes(t.size_bytes),
                         if t.reltuples < 0.0 { "-1 (never)".into() } else { format!("{:.0}", t.reltuples) },
@@ -89,7 +86,7 @@ impl Report for VacuumReport {
                         format!("{:.0}", t.vacuum_threshold),
                         t.insert_threshold.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into()),
                         if t.vacuum_due {
-                            format!("YES ({})", t.vacuum_due_reasons.join(","))
+                            format!("YES ({})", t.vacuum_due_reasons.join(", "))
                         } else {
                             "no".into()
                         },
@@ -99,12 +96,44 @@ impl Report for VacuumReport {
                         opt(&t.xid_age),
                         f1(t.xid_age_pct_of_freeze_max),
                         opt(&t.mxid_age),
-                        note.trim().trim_end_matches('.').to_string(),
-                    ]
+                    ];
+                    if show_bloat {
+                        row.push(match &t.bloat {
+                            Some(b) if b.available => match b.bloat_bytes {
+                                Some(x) => format!("~{} ({:.0}%)", bytes(x), b.bloat_pct.unwrap_or(0.0)),
+                                None => "-".into(),
+                            },
+                            Some(b) => {
+                                format!(
+                                    "n/a {}",
+                                    notes.mark(&format!(
+                                        "bloat unavailable: {}",
+                                        b.reason.clone().unwrap_or_default()
+                                    ))
+                                )
+                            }
+                            None => "-".into(),
+                        });
+                    }
+                    row.push(notes.mark(note.trim().trim_end_matches('.')));
+                    row
                 })
                 .collect(),
             empty: "no tables match",
+            wide: &[
+                "reltuples",
+                "live",
+                "autovac",
+                "vac threshold",
+                "ins threshold",
+                "last autovacuum",
+                "last autoanalyze",
+                "xid age",
+                "mxid age",
+            ],
+            ..Default::default()
         }];
+        s[0].footnotes = notes.lines();
         s.push(Section {
             title: "Databases: transaction ID age".into(),
             headers: vec![
@@ -130,6 +159,8 @@ impl Report for VacuumReport {
                 })
                 .collect(),
             empty: "",
+            wide: &["mxid age", "mxid % to wraparound"],
+            ..Default::default()
         });
         s.push(Section {
             title: "Who holds back the xmin horizon (vacuum cannot remove rows deleted after it)".into(),
@@ -152,6 +183,8 @@ impl Report for VacuumReport {
                 })
                 .collect(),
             empty: "nothing holds the xmin horizon back",
+            wide: &["owner", "database"],
+            ..Default::default()
         });
         if let Some(ex) = &self.executed {
             s.push(Section {
@@ -172,6 +205,7 @@ impl Report for VacuumReport {
                     })
                     .collect(),
                 empty: "nothing was due",
+                ..Default::default()
             });
         }
         s
