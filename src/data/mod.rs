@@ -305,6 +305,33 @@ async fn scalar_i64(tx: &Transaction<'_>, sql: &str, params: &[Param<'_>], what:
 /// The WHERE clause that finds towow-db's mock agents.
 const MOCK_AGENT: &str = "config->'mock_set'->>'generator' = 'towow-db'";
 
+/// The WHERE clause that finds the demands towow-db generated.
+const GENERATED_DEMAND: &str = "extra_metadata->'generated'->>'by' = 'towow-db'";
+
+/// What `--replace` deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaceable {
+    /// Every demand towow-db generated (with its responses and channels).
+    GeneratedDemands,
+    /// Every towow-db mock agent (and, by cascade, its responses).
+    MockAgents,
+}
+
+/// How many rows `--replace` would delete now (so that it asks only when there is something).
+pub async fn count_replaceable(db: &Db, what: Replaceable) -> Result<i64> {
+    require_schema(db).await?;
+    let sql = match what {
+        Replaceable::GeneratedDemands => format!("SELECT count(*) FROM demands WHERE {GENERATED_DEMAND}"),
+        Replaceable::MockAgents => format!("SELECT count(*) FROM agent_profiles WHERE {MOCK_AGENT}"),
+    };
+    let client = db.get().await?;
+    Ok(client
+        .query_typed_one(&sql, &[])
+        .await
+        .pg_context("cannot count the rows --replace would delete")?
+        .get(0))
+}
+
 async fn mock_agents(
     tx: &Transaction<'_>,
     m: &MockRequest,
@@ -337,8 +364,9 @@ async fn mock_agents(
     for l in [&locales.0, &locales.1].into_iter().flatten() {
         if *l != want {
             bail!(
-                "the mock agents of seed {} were generated with --locale {l}; use --replace to regenerate them with --locale {want}",
-                m.seed
+                "the mock agents of seed {seed} were generated with --locale {l}: for a second set in --locale {want}, give it its own seed (`towow-db mock-agents --count {count} --locale {want} --seed 7`), or regenerate this one with --replace",
+                seed = m.seed,
+                count = m.count,
             );
         }
     }
@@ -403,6 +431,32 @@ async fn mock_agents(
     })
 }
 
+/// The `mock-agents` command that gives at least `active` active mock agents: the default set,
+/// grown to the size whose first agents include that many active ones (about 7% are inactive, so
+/// `--count` equal to the number needed is not enough).
+async fn more_mock_agents(tx: &Transaction<'_>, active: u64) -> Result<String> {
+    let seed_text = DEFAULT_SEED.to_string();
+    let sql = format!(
+        "SELECT min(config->'mock_set'->>'locale') FROM agent_profiles WHERE {MOCK_AGENT} AND config->'mock_set'->>'seed' = $1"
+    );
+    let locale: Option<String> = tx
+        .query_typed(&sql, &[(&seed_text, Type::TEXT)])
+        .await
+        .pg_context("cannot look for the default mock set")?
+        .first()
+        .and_then(|r| r.get(0));
+    let locale = match locale.as_deref() {
+        Some("en") => Locale::En,
+        _ => Locale::Zh,
+    };
+    let set = MockSet { seed: DEFAULT_SEED, locale, as_of: DEFAULT_AS_OF };
+    let count = self::generators::agents::set_size_for_active(&set, active);
+    Ok(match locale {
+        Locale::Zh => format!("towow-db mock-agents --count {count}"),
+        Locale::En => format!("towow-db mock-agents --count {count} --locale en"),
+    })
+}
+
 async fn generate(
     tx: &Transaction<'_>,
     spec: &ScaleSpec,
@@ -411,7 +465,7 @@ async fn generate(
     tally: &mut Tally,
 ) -> Result<GenerateReport> {
     let deleted_demands = if replace {
-        tx.execute_typed("DELETE FROM demands WHERE extra_metadata->'generated'->>'by' = 'towow-db'", &[])
+        tx.execute_typed(&format!("DELETE FROM demands WHERE {GENERATED_DEMAND}"), &[])
             .await
             .pg_context("cannot delete the previously generated demands")?
     } else {
@@ -429,10 +483,10 @@ async fn generate(
         .collect();
     if (spec.responses_per_demand as usize) > pool.len() {
         bail!(
-            "--responses-per-demand {} needs that many distinct active mock agents, and there are {}: load more with `towow-db mock-agents --count {}`",
+            "--responses-per-demand {} needs that many distinct active mock agents, and there are {}: load more with `{}`",
             spec.responses_per_demand,
             pool.len(),
-            spec.responses_per_demand
+            more_mock_agents(tx, spec.responses_per_demand as u64).await?
         );
     }
     let pool = Arc::new(AgentPool::new(pool));

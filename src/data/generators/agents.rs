@@ -351,6 +351,19 @@ pub struct MockSet {
     pub as_of: i64,
 }
 
+/// The smallest size of `set` whose agents include `active` active ones.
+pub fn set_size_for_active(set: &MockSet, active: u64) -> u64 {
+    let mut found = 0;
+    let mut n = 0;
+    while found < active {
+        if mock_agent(set, n).is_active {
+            found += 1;
+        }
+        n += 1;
+    }
+    n
+}
+
 /// The agent type of mock agent `index`: the first ten of a set cover every type once (in an
 /// order that depends on the seed), the rest are drawn by weight.
 fn agent_type_for(set: &MockSet, index: u64, r: &mut RowRng) -> usize {
