@@ -18,6 +18,26 @@ use towow_db::connect::{ConnConfig, ConnectOptions, Db, Source};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
+/// The command that installs what the tests need (the README's test command).
+pub const SETUP: &str = ".ci/test";
+
+/// A prerequisite the machine lacks: one line naming what is missing and the command that
+/// installs it, then the whole test run stops (no panic, no backtrace per test).
+pub fn missing_prerequisite(what: &str) -> ! {
+    // Straight to the file descriptor: the test harness captures (and here would lose) eprintln!.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\ntowow-db tests: {what}; run `{SETUP}`, which installs what the tests need and runs them"
+    );
+    std::process::exit(1)
+}
+
+/// Whether `program` runs (found on PATH and starts).
+pub fn has_program(program: &str, version_arg: &str) -> bool {
+    Command::new(program).arg(version_arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+}
+
 pub struct TestServer {
     pub base: ConnConfig,
     pub dir: Option<PathBuf>,
@@ -72,7 +92,14 @@ pub fn start_cluster(tag: &str, opts: InitOptions) -> (LocalCluster, ConnConfig)
     let dir = scratch_dir(tag);
     let cluster = LocalCluster::new(&dir);
     reap_on_exit(&dir);
-    cluster.start(&opts).expect("start the test cluster");
+    if let Err(e) = cluster.start(&opts) {
+        if towow_db::admin::local::find_bindir().is_err() {
+            missing_prerequisite(
+                "the PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed",
+            );
+        }
+        panic!("start the test cluster: {e:#}");
+    }
     let cfg = cluster.conn_config().unwrap();
     (cluster, cfg)
 }
@@ -191,12 +218,23 @@ pub struct PgBouncer {
     pub port: u16,
 }
 
-/// Debian's `pgbouncer` binary (on PATH or in /usr/sbin).
+/// Debian's `pgbouncer` binary (`TOWOW_TEST_PGBOUNCER`, else on PATH or in /usr/sbin).
 pub fn pgbouncer_bin() -> PathBuf {
+    if let Some(b) = std::env::var_os("TOWOW_TEST_PGBOUNCER") {
+        let b = PathBuf::from(b);
+        if !b.is_file() {
+            missing_prerequisite("PgBouncer is not installed (the pooler tests start it)");
+        }
+        return b;
+    }
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).map(|d| d.join("pgbouncer")).find(|b| b.is_file()))
         .unwrap_or_default();
-    on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/pgbouncer"))
+    let bin = on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/pgbouncer"));
+    if !bin.is_file() {
+        missing_prerequisite("PgBouncer is not installed (the pooler tests start it)");
+    }
+    bin
 }
 
 /// The unprivileged user to run servers as when we are root (PgBouncer refuses root).

@@ -212,3 +212,29 @@ async fn every_report_works_through_transaction_pooling() {
     // VACUUM ran through the pooler (its statistics may take a moment to show).
     wait_until(&direct, "SELECT vacuum_count >= 1 FROM pg_stat_user_tables WHERE relname = 'demands'").await;
 }
+
+/// Without PgBouncer installed, a plain `cargo test` stops with one line that names the command
+/// to run, not a panic with a backtrace per test (as it did, 42 KB of them).
+#[test]
+fn a_missing_pgbouncer_is_one_line_naming_the_set_up_command() {
+    if std::env::var_os("TOWOW_TEST_PGBOUNCER").is_some() {
+        return; // the inner run below
+    }
+    let o = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "pgbouncer::session_pooling_is_not_mistaken_for_transaction_pooling",
+            "--exact",
+            "--test-threads",
+            "1",
+        ])
+        .env("TOWOW_TEST_PGBOUNCER", "/nonexistent/pgbouncer")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{all}");
+    let lines: Vec<&str> = all.lines().filter(|l| l.contains("towow-db tests:")).collect();
+    assert_eq!(lines.len(), 1, "{all}");
+    assert!(lines[0].contains("PgBouncer is not installed") && lines[0].contains("`.ci/test`"), "{all}");
+    assert!(!all.contains("panicked") && !all.contains("stack backtrace"), "{all}");
+}

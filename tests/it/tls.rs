@@ -299,6 +299,9 @@ fn a_client_certificate_logs_in_and_its_key_must_be_private() {
 
     // SEC1 ("EC PRIVATE KEY"), converted by the openssl CLI.
     let sec1 = dir.join("client.sec1.key");
+    if !has_program("openssl", "version") {
+        missing_prerequisite("the openssl command is not installed (the TLS tests convert keys with it)");
+    }
     let st = std::process::Command::new("openssl")
         .args(["ec", "-in"])
         .arg(&pkcs8)
@@ -342,6 +345,11 @@ fn a_pkcs1_rsa_client_key_works() {
     let csr = dir.join("rsa.csr");
     let crt = dir.join("rsa.crt");
     let openssl = |args: &[&str]| {
+        if !has_program("openssl", "version") {
+            missing_prerequisite(
+                "the openssl command is not installed (the TLS tests sign certificates with it)",
+            );
+        }
         let o = std::process::Command::new("openssl").args(args).output().expect("the openssl CLI");
         assert!(o.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr));
     };
