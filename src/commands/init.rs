@@ -48,11 +48,16 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     data::check_counts(plan.mock_agents.as_ref(), None)?;
     let cfg = ctx.session_target().await?;
     let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
-    let created_database = if a.no_create_database { false } else { ensure_database(&cfg, &opts).await? };
+    let created_database = if a.no_create_database {
+        false
+    } else {
+        ensure_database(&cfg, &opts).await.map_err(crate::commands::local_hint(&cfg))?
+    };
     if created_database {
         ctx.out.note(format!("created database \"{}\"", cfg.dbname_or_default()));
     }
-    let db = Db::connect(cfg, opts).await?;
+    let hint = crate::commands::local_hint(&cfg);
+    let db = Db::connect(cfg, opts).await.map_err(hint)?;
     let dropped = if a.drop { Some(drop_confirmed(ctx, &db, a.confirm.yes).await?) } else { None };
     let up = migrate::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
     let load = if plan.sample || plan.mock_agents.is_some() {

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 
 use crate::admin::local::{InitOptions, LocalCluster, Readiness};
 use crate::cli::{Command, GlobalArgs, ReportArgs};
-use crate::connect::{ConnConfig, ConnectOptions, Db, Env, Resolved};
+use crate::connect::{ConnConfig, ConnectOptions, Db, Env, Resolved, Source};
 use crate::output::check::{Threshold, Thresholds};
 use crate::output::report::Report;
 use crate::output::{Columns, Out};
@@ -87,7 +87,8 @@ impl Ctx {
     /// Resolve the session target, build the pool and connect (retrying under `--wait`).
     pub async fn connect_session(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
         let cfg = self.session_target().await?;
-        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await
+        let hint = local_hint(&cfg);
+        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await.map_err(hint)
     }
 
     /// Session and pool options from the flags and `DB_POOL_SIZE` / `DB_POOL_TIMEOUT`, with the
@@ -128,7 +129,28 @@ impl Ctx {
     /// Resolve, build the pool and connect (retrying under `--wait`).
     pub async fn connect(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
         let cfg = self.target().await?;
-        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await
+        let hint = local_hint(&cfg);
+        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await.map_err(hint)
+    }
+}
+
+/// A refused connection to the managed local cluster's port while that cluster is stopped (a
+/// `DATABASE_URL` from `local url`, after `local stop`): say so, and how to start it.
+pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Error + use<> {
+    let cluster = LocalCluster::default_cluster();
+    let loopback = matches!(cfg.host(), "127.0.0.1" | "localhost" | "::1");
+    let ours =
+        cfg.source != Source::Local && loopback && cluster.state().is_ok_and(|st| st.port == cfg.port());
+    move |e: anyhow::Error| {
+        let refused = ours && crate::error::render(&e).contains("refused");
+        if refused && !cluster.is_running().unwrap_or(true) {
+            e.context(format!(
+                "the local towow-db cluster at {} is stopped: start it with `towow-db local start`",
+                cluster.dir.display()
+            ))
+        } else {
+            e
+        }
     }
 }
 

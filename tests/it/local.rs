@@ -70,6 +70,10 @@ fn the_embedded_default_works_with_nothing_configured() {
         "no password in status"
     );
     assert_ok(&local_cmd(&dir).args(["local", "stop"]).output().unwrap());
+    // The local cluster's URL while it is stopped: the error says to start it.
+    let o = local_cmd(&dir).env("DATABASE_URL", &url).args(["health"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is stopped: start it with `towow-db local start`"), "{}", stderr(&o));
     let o = local_cmd(&dir).args(["local", "status", "--format", "json"]).output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["running"], false);
