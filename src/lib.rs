@@ -24,9 +24,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// Parse `args`, run the command and return the exit status, printing errors on stderr.
-///
-/// Not generic on purpose: a generic entry point is compiled again, with everything it reaches,
-/// in the binary crate (measured: it doubled the release build time).
 pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
