@@ -275,6 +275,12 @@ pub enum Command {
     )]
     Roles(RolesArgs),
 
+    /// Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune.
+    #[command(
+        after_help = "Examples:\n  towow-db backup create                         # pg_dump -Fd -j <cores> + manifest\n  towow-db backup list\n  towow-db backup verify --latest                # restore drill into a scratch database\n  towow-db backup verify --check                 # cron/Nagios: a recent backup proven restorable?\n  towow-db backup restore towow-20260601T030000Z --into postgresql://towow@db2/towow\n  towow-db backup prune --keep-days 30 --keep-last 4 --yes\n\nBackups go to --dir, else TOWOW_BACKUP_DIR, else ~/.local/share/towow-db/backups\n(/var/lib/towow-db/backups for root). See docs/backups.md."
+    )]
+    Backup(BackupArgs),
+
     /// Manage the local PostgreSQL cluster used when no connection is configured.
     #[command(
         after_help = "Examples:\n  towow-db local start\n  psql \"$(towow-db local url | tail -n1)\"\n  towow-db local destroy --yes"
@@ -516,6 +522,148 @@ pub enum LocalAction {
     /// Stop the cluster and delete its data (asks first).
     #[command(after_help = "Examples:\n  towow-db local destroy\n  towow-db local destroy --yes")]
     Destroy(ConfirmArgs),
+}
+
+// --- Backups (issue 10) ---
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub action: BackupAction,
+}
+
+/// `--dir`: the backup folder.
+#[derive(Debug, Clone, Args)]
+pub struct BackupDirArgs {
+    /// The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+/// `--jobs`: parallel pg_dump/pg_restore jobs.
+#[derive(Debug, Clone, Args)]
+pub struct JobsArgs {
+    /// Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts,
+    /// sha256 of every file); written under a temporary name, renamed when complete.
+    #[command(
+        after_help = "Examples:\n  towow-db backup create\n  towow-db backup create --dir /srv/backups --jobs 4\n  towow-db --url postgresql://towow@db/towow backup create --format json   # prints the manifest"
+    )]
+    Create(BackupCreateArgs),
+    /// Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill.
+    #[command(after_help = "Examples:\n  towow-db backup list\n  towow-db backup list --format json")]
+    List(BackupDirArgs),
+    /// The restore drill: check every checksum, restore into a scratch database, compare row
+    /// counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring.
+    #[command(
+        after_help = "Examples:\n  towow-db backup verify --latest                 # on the managed local cluster\n  towow-db backup verify towow-20260601T030000Z --into postgresql://postgres@scratch-host/postgres\n  towow-db backup verify --check                  # no drill: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n  towow-db backup verify --latest --check --threshold verified_backup_age_s=8d:15d"
+    )]
+    Verify(BackupVerifyArgs),
+    /// Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target
+    /// holding the backup's tables unless --clean (asks).
+    #[command(
+        after_help = "Examples:\n  towow-db backup restore towow-20260601T030000Z --into postgresql://towow@db2/towow_copy\n  towow-db backup restore towow-20260601T030000Z --into postgresql://towow@db/towow --clean --yes"
+    )]
+    Restore(BackupRestoreArgs),
+    /// Delete old backups: keep those within --keep-days or among the --keep-last newest; never
+    /// the newest complete nor the newest verified one; incomplete leftovers after a day. Asks.
+    #[command(
+        after_help = "Examples:\n  towow-db backup prune --keep-days 30 --dry-run\n  towow-db backup prune --keep-days 30 --keep-last 4 --yes   # weekly backups, the document's policy"
+    )]
+    Prune(BackupPruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupCreateArgs {
+    #[command(flatten)]
+    pub dir: BackupDirArgs,
+
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupVerifyArgs {
+    /// The backup to drill (a name from `backup list`, or a backup folder's path).
+    #[arg(value_name = "NAME", conflicts_with = "latest")]
+    pub name: Option<String>,
+
+    /// Drill the newest complete backup (the default without NAME, unless --check is given alone).
+    #[arg(long)]
+    pub latest: bool,
+
+    /// Create the scratch database on this server (the URL's database is only used to connect)
+    /// instead of the managed local cluster.
+    #[arg(long, value_name = "URL")]
+    pub into: Option<String>,
+
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+
+    #[command(flatten)]
+    pub dir: BackupDirArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupRestoreArgs {
+    /// The backup to restore (a name from `backup list`, or a backup folder's path).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The database to restore into (created when missing).
+    #[arg(long, value_name = "URL")]
+    pub into: String,
+
+    /// Drop the backup's objects in the target first (pg_restore --clean --if-exists). Asks.
+    #[arg(long)]
+    pub clean: bool,
+
+    /// Do not restore the tables' owners (pg_restore --no-owner): for a server without the roles.
+    #[arg(long)]
+    pub no_owner: bool,
+
+    /// Do not restore GRANTs (pg_restore --no-privileges).
+    #[arg(long)]
+    pub no_privileges: bool,
+
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+
+    #[command(flatten)]
+    pub dir: BackupDirArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupPruneArgs {
+    /// Keep every complete backup younger than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub keep_days: u32,
+
+    /// Also keep the N newest complete backups, however old.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub keep_last: u32,
+
+    /// Only list what would be deleted.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub dir: BackupDirArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
 }
 
 // --- Production (issue 5): roles, shell completions, man page ---

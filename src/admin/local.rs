@@ -21,8 +21,8 @@ use crate::connect::{ConnConfig, Source, SslMode};
 
 /// Environment variable that overrides where the cluster lives.
 pub const DIR_ENV: &str = "TOWOW_LOCAL_DIR";
-/// Environment variable that names the PostgreSQL `bin` directory to use.
-pub const BINDIR_ENV: &str = "TOWOW_PG_BINDIR";
+pub use super::pgbin::{BINDIR_ENV, major_version};
+use super::pgbin;
 
 /// What `local.json` keeps about a cluster (mode 0600: it holds the password; `Debug` hides it).
 #[derive(Clone, Serialize, Deserialize)]
@@ -116,61 +116,15 @@ fn chown(path: &Path, who: Option<RunAs>) -> Result<()> {
     Ok(())
 }
 
-/// Find the PostgreSQL server binaries: `$TOWOW_PG_BINDIR`, `initdb` on PATH, `pg_config
-/// --bindir`, then the newest `/usr/lib/postgresql/*/bin`.
+/// Find the PostgreSQL server binaries (see [`super::pgbin`]: `$TOWOW_PG_BINDIR`, `PATH`,
+/// `pg_config --bindir`, `/usr/lib/postgresql/*/bin`, the newest first).
 pub fn find_bindir() -> Result<PathBuf> {
-    let has_server =
-        |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file() && d.join("postgres").is_file();
-    if let Some(d) = std::env::var_os(BINDIR_ENV) {
-        let d = PathBuf::from(d);
-        if has_server(&d) {
-            return Ok(d);
-        }
-        bail!("{BINDIR_ENV}={} has no initdb, pg_ctl and postgres", d.display());
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        for p in std::env::split_paths(&path) {
-            let initdb = p.join("initdb");
-            if initdb.is_file()
-                && let Ok(real) = fs::canonicalize(&initdb)
-                && let Some(dir) = real.parent()
-                && has_server(dir)
-            {
-                return Ok(dir.to_path_buf());
-            }
-        }
-    }
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
-        && out.status.success()
-    {
-        let d = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if has_server(&d) {
-            return Ok(d);
-        }
-    }
-    let mut candidates: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let v: u32 = e.file_name().to_string_lossy().parse().ok()?;
-                    let bin = e.path().join("bin");
-                    has_server(&bin).then_some((v, bin))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    candidates.sort();
-    candidates.pop().map(|(_, p)| p).ok_or_else(|| {
-        anyhow!("no PostgreSQL server binaries found (initdb, pg_ctl, postgres): install them (e.g. `apt-get install postgresql`), put them on PATH, or set {BINDIR_ENV}")
-    })
-}
-
-/// The major version in `postgres --version` output, e.g. 15 in
-/// `postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`.
-pub fn major_version(version: &str) -> Option<u32> {
-    let mut words = version.split_whitespace();
-    words.find(|w| *w == "(PostgreSQL)")?;
-    words.next()?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    pgbin::find(
+        &pgbin::SERVER_PROGRAMS,
+        None,
+        &format!("install them (e.g. `apt-get install postgresql`), put them on PATH, or set {BINDIR_ENV}"),
+    )
+    .map(|b| b.dir)
 }
 
 fn free_port() -> Result<u16> {
@@ -601,14 +555,3 @@ const CREATE_PG_STAT_STATEMENTS: &str = "DO $$ BEGIN
     CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
   END IF;
 END $$";
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn major_versions() {
-        assert_eq!(super::major_version("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"), Some(15));
-        assert_eq!(super::major_version("postgres (PostgreSQL) 13.23"), Some(13));
-        assert_eq!(super::major_version("postgres (PostgreSQL) 18beta1"), Some(18));
-        assert_eq!(super::major_version("garbage"), None);
-    }
-}

@@ -13,6 +13,7 @@ use crate::output::{Columns, Out};
 use crate::reports::REPORT_STATEMENT_TIMEOUT;
 
 pub mod activity;
+pub mod backup;
 pub mod drop;
 pub mod health;
 pub mod indexes;
@@ -203,6 +204,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Drop(a) => drop::run(ctx, a).await,
         Command::Migrate(a) => migrate::run(ctx, a).await,
         Command::Local(a) => local::run(ctx, a).await,
+        Command::Backup(a) => backup::run(ctx, a).await,
         Command::Seed(a) => seed::seed(ctx, a).await,
         Command::MockAgents(a) => seed::mock_agents(ctx, a).await,
         Command::Roles(a) => roles::run(ctx, a).await,

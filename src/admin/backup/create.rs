@@ -1,0 +1,270 @@
+//! `backup create`: `pg_dump --format=directory --jobs=N` in the snapshot of a transaction that
+//! also counts the ToWow tables' rows (so the counts are exactly what the dump holds), written
+//! under `<name>.partial/` and renamed to `<name>/` only once the dump, its checksums and the
+//! manifest are on disk.
+
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio_postgres::Client;
+use tokio_postgres::types::Type;
+
+use super::manifest::{self, FileSum, Manifest, MigrationState, ServerInfo, TableRows, ToolInfo};
+use super::store::{self, PARTIAL, WriteLock};
+use super::tools::{self, ChildConn};
+use crate::connect::Db;
+use crate::error::PgContext;
+use crate::migrate;
+
+/// What `backup create` needs besides the connection.
+#[derive(Debug, Clone)]
+pub struct CreateOptions {
+    pub dir: PathBuf,
+    pub jobs: u32,
+    /// Show a progress bar (on a terminal, not under `--quiet`).
+    pub progress: bool,
+}
+
+const SERVER_SQL: &str = "SELECT version(), current_setting('server_version_num')::int4, current_database()::text, \
+     pg_encoding_to_char(d.encoding)::text, pg_database_size(d.oid)::int8, current_user::text \
+     FROM pg_database d WHERE d.datname = current_database()";
+
+/// Every table pg_dump dumps the rows of (ordinary and partitioned tables, materialized views),
+/// outside the system schemas and extensions, with the planner's estimate (`reltuples`, -1 on 14+
+/// for a table never analyzed or vacuumed), and whether it is a ToWow table (in the current schema).
+const TABLES_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
+       CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END, \
+       n.nspname = current_schema() AND c.relname::text = ANY($1) \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 'p', 'm') \
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' \
+       AND n.nspname NOT LIKE 'pg\\_temp\\_%' \
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') \
+     ORDER BY 1, 2";
+
+/// Every table pg_dump dumps the rows of, with the planner's estimates, the ToWow tables marked
+/// `exact` (their `rows` are filled in by [`count_exact`]).
+pub async fn list_tables(client: &Client) -> Result<Vec<TableRows>> {
+    let towow: Vec<String> = migrate::TOWOW_TABLES.iter().map(|s| s.to_string()).collect();
+    let rows = client
+        .query_typed(TABLES_SQL, &[(&towow, Type::TEXT_ARRAY)])
+        .await
+        .pg_context("cannot list the tables")?;
+    Ok(rows
+        .iter()
+        .map(|r| TableRows { schema: r.get(0), table: r.get(1), rows: r.get(2), exact: r.get(3) })
+        .collect())
+}
+
+/// Replace the estimates of the `exact` tables by `count(*)` in the current transaction.
+pub async fn count_exact(client: &Client, tables: &mut [TableRows]) -> Result<()> {
+    for t in tables.iter_mut().filter(|t| t.exact) {
+        t.rows = Some(count(client, &t.schema, &t.table).await?);
+    }
+    Ok(())
+}
+
+/// `count(*)` of one table.
+pub async fn count(client: &Client, schema: &str, table: &str) -> Result<i64> {
+    let q = crate::sql::qualified(schema, table);
+    Ok(client
+        .query_typed_one(&format!("SELECT count(*) FROM {q}"), &[])
+        .await
+        .pg_context(format!("cannot count the rows of {q}"))?
+        .get(0))
+}
+
+/// What `migrate verify` says about the schema, as lines (its problems and drift), whatever the
+/// report's exact shape.
+pub fn verify_lines(report: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["problems", "drift", "differences"] {
+        for item in report.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+            out.push(match item {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Object(o) => o
+                    .values()
+                    .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(": "),
+                other => other.to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// The schema's migration state, as `migrate verify` sees it; errors are recorded, not raised (a
+/// backup of a database that is not ToWow's is still a backup).
+pub async fn migration_state(client: &Client) -> MigrationState {
+    let applied = match migrate::applied(client).await {
+        Ok(a) => a.and_then(|a| a.iter().map(|m| m.version).max()),
+        Err(e) => return MigrationState { error: Some(format!("{e:#}")), ..MigrationState::default() },
+    };
+    match migrate::verify(client, false).await {
+        Ok(r) => {
+            let value = serde_json::to_value(&r).unwrap_or_default();
+            MigrationState {
+                applied_version: applied,
+                verified: Some(r.ok),
+                differences: verify_lines(&value),
+                error: None,
+            }
+        }
+        Err(e) => {
+            MigrationState { applied_version: applied, error: Some(format!("{e:#}")), ..MigrationState::default() }
+        }
+    }
+}
+
+/// A spinner with the table being dumped, on a terminal only.
+fn progress_bar(show: bool, tables: usize) -> Option<ProgressBar> {
+    if !show || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(tables as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} dumping [{bar:30}] {pos}/{len} tables  {elapsed}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+/// Back up the database of `db` into a new folder of `opts.dir`. Returns the manifest.
+pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
+    let started_at = Utc::now();
+    let clock = Instant::now();
+    let snap_client = db.dedicated().await?;
+    let r = snap_client.query_typed_one(SERVER_SQL, &[]).await.pg_context("cannot read the server version")?;
+    let (version, version_num, database, encoding, database_size, user): (String, i32, String, String, i64, String) =
+        (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+    let server = ServerInfo {
+        host: db.cfg.host().to_string(),
+        port: db.cfg.port(),
+        user,
+        version,
+        version_num,
+        encoding,
+    };
+    let bindir = tools::find(server.major())?;
+    tracing::info!("pg_dump: {} ({})", bindir.version, bindir.dir.display());
+    let child_conn = ChildConn::new(&db.cfg, bindir.major)?;
+
+    store::ensure_dir(&opts.dir)?;
+    let name = store::new_name(&opts.dir, &database, started_at);
+    let partial = opts.dir.join(format!("{name}{PARTIAL}"));
+    fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    let lock = WriteLock::take(&partial)?;
+    let result = async {
+        // The snapshot the dump and the counts share.
+        snap_client
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .pg_context("cannot begin the backup's transaction")?;
+        let snapshot: String = snap_client
+            .query_typed_one("SELECT pg_export_snapshot()", &[])
+            .await
+            .pg_context("cannot export a snapshot for pg_dump")?
+            .get(0);
+        let migrations = migration_state(&*db.get().await?).await;
+        let mut tables = list_tables(&snap_client).await?;
+        let bar = progress_bar(opts.progress, tables.len());
+        let mut cmd = tokio::process::Command::new(bindir.program("pg_dump"));
+        cmd.arg("--format=directory")
+            .arg(format!("--jobs={}", opts.jobs.max(1)))
+            .arg(format!("--snapshot={snapshot}"))
+            .arg("--no-password")
+            .arg("--verbose")
+            .arg("--file")
+            .arg(partial.join(manifest::DUMP_DIR));
+        child_conn.apply(&mut cmd);
+        // The exact counts run beside the dump, in the same snapshot.
+        let (dumped, counted) = tokio::join!(
+            tools::run(cmd, "pg_dump", |line| {
+                if let Some(b) = &bar
+                    && let Some(t) = line.split("dumping contents of table ").nth(1)
+                {
+                    b.inc(1);
+                    b.set_message(t.trim_matches('"').to_string());
+                }
+            }),
+            count_exact(&snap_client, &mut tables)
+        );
+        dumped?;
+        counted?;
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        snap_client.batch_execute("COMMIT").await.pg_context("cannot end the backup's transaction")?;
+        let folder = partial.clone();
+        let threads = opts.jobs.max(1) as usize;
+        let files: Vec<FileSum> =
+            tokio::task::spawn_blocking(move || manifest::checksum_dump(&folder, threads)).await??;
+        let m = Manifest {
+            format: manifest::FORMAT.into(),
+            name: name.clone(),
+            database: database.clone(),
+            server,
+            pg_dump: ToolInfo { path: bindir.program("pg_dump"), version: bindir.version.clone(), major: bindir.major },
+            started_at,
+            finished_at: Utc::now(),
+            duration_ms: clock.elapsed().as_millis() as u64,
+            jobs: opts.jobs.max(1),
+            migrations,
+            tables,
+            database_size_bytes: database_size,
+            dump_bytes: files.iter().map(|f| f.bytes).sum(),
+            files,
+            verifications: Vec::new(),
+        };
+        m.write(&partial)?;
+        Ok::<Manifest, anyhow::Error>(m)
+    }
+    .await;
+    let m = match result {
+        Ok(m) => m,
+        Err(e) => {
+            drop(lock);
+            if let Err(rm) = fs::remove_dir_all(&partial) {
+                tracing::warn!("cannot remove {}: {rm}", partial.display());
+            }
+            return Err(e.context(format!("backup of database \"{database}\" failed; nothing was kept")));
+        }
+    };
+    lock.remove_file()?;
+    let done = opts.dir.join(&name);
+    complete(&partial, &done)?;
+    drop(lock);
+    Ok(m)
+}
+
+/// Make a partial backup complete: fsync its files, rename it, fsync the folder.
+fn complete(partial: &Path, done: &Path) -> Result<()> {
+    manifest::sync_dir(&partial.join(manifest::DUMP_DIR));
+    manifest::sync_dir(partial);
+    fs::rename(partial, done).with_context(|| format!("cannot rename {} to {}", partial.display(), done.display()))?;
+    if let Some(parent) = done.parent() {
+        manifest::sync_dir(parent);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_lines_read_problems_and_drift() {
+        let v = serde_json::json!({
+            "ok": false,
+            "problems": ["V2 was modified"],
+            "drift": [{"object": "index ix_demands_status", "problem": "missing"}],
+        });
+        assert_eq!(super::verify_lines(&v), ["V2 was modified", "index ix_demands_status: missing"]);
+    }
+}

@@ -1,0 +1,261 @@
+//! Restoring a backup: what the restore drill (`backup verify`) and `backup restore` share
+//! (checksums first, a `pg_restore` that can read the archive, parallel `pg_restore`, row counts
+//! compared with the manifest), and `backup restore` itself.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+use tokio_postgres::Client;
+use tokio_postgres::types::Type;
+
+use super::create;
+use super::manifest::{self, Manifest};
+use super::store::Entry;
+use super::tools::{self, ChildConn};
+use crate::admin::pgbin::Bindir;
+use crate::connect::Db;
+use crate::error::PgContext;
+use crate::migrate;
+
+/// A backup whose files match their checksums, and the `pg_restore` that reads it.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub name: String,
+    pub folder: std::path::PathBuf,
+    pub manifest: Manifest,
+    pub files_checked: usize,
+}
+
+/// Check every file of a backup against its manifest (on `threads` threads). `Err` lists the
+/// files that differ (the backup's name and each file, one line each).
+pub async fn checksums(entry: &Entry, threads: usize) -> Result<std::result::Result<Checked, Vec<String>>> {
+    let Some(m) = entry.manifest.clone() else {
+        bail!("backup `{}` has no readable manifest: {}", entry.name, entry.problem.clone().unwrap_or_default());
+    };
+    let folder = entry.path.clone();
+    let m2 = m.clone();
+    let problems =
+        tokio::task::spawn_blocking(move || manifest::check_files(&folder, &m2, threads)).await??;
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    Ok(Ok(Checked { name: entry.name.clone(), folder: entry.path.clone(), files_checked: m.files.len(), manifest: m }))
+}
+
+/// The `pg_restore` for this backup: the archive's `pg_dump` major or newer.
+pub fn tools_for(m: &Manifest) -> Result<Bindir> {
+    tools::find(m.pg_dump.major.max(m.server.major()))
+}
+
+/// Refuse a target server older than the backup's (pg_dump's output is not meant for older
+/// servers).
+pub async fn check_target_server(client: &Client, m: &Manifest) -> Result<i32> {
+    let v: i32 = client
+        .query_typed_one("SELECT current_setting('server_version_num')::int4", &[])
+        .await
+        .pg_context("cannot read the server version")?
+        .get(0);
+    if v / 10000 < m.server.version_num / 10000 {
+        bail!(
+            "the target server is PostgreSQL {}, older than the backup's server (PostgreSQL {}): a dump restores \
+             into the same major or a newer one; restore into a PostgreSQL {} or newer server",
+            v / 10000,
+            m.server.major(),
+            m.server.major()
+        );
+    }
+    Ok(v)
+}
+
+/// Run `pg_restore --jobs` of `folder`'s dump into `dbname` with `args` added. Returns its time.
+pub async fn pg_restore(
+    bindir: &Bindir,
+    conn: &ChildConn,
+    dbname: &str,
+    folder: &Path,
+    jobs: u32,
+    args: &[&str],
+) -> Result<Duration> {
+    let mut cmd = tokio::process::Command::new(bindir.program("pg_restore"));
+    cmd.arg(format!("--jobs={}", jobs.max(1)))
+        .arg("--exit-on-error")
+        .arg("--no-password")
+        .args(args)
+        .arg("--dbname")
+        .arg(tools::dbname_conninfo(dbname))
+        .arg(folder.join(manifest::DUMP_DIR));
+    conn.apply(&mut cmd);
+    let t = Instant::now();
+    tools::run(cmd, "pg_restore", |_| {}).await?;
+    Ok(t.elapsed())
+}
+
+/// One table of the manifest, compared after a restore.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableCheck {
+    pub table: String,
+    /// The manifest's count (exact) or estimate.
+    pub expected: Option<i64>,
+    /// The restored count (for exact tables), None when the table is missing or not counted.
+    pub found: Option<i64>,
+    pub exact: bool,
+    pub present: bool,
+    pub ok: bool,
+}
+
+const PRESENT_SQL: &str = "SELECT n.nspname::text || '.' || c.relname::text FROM pg_class c \
+     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm')";
+
+/// Compare the restored database with the manifest: every table present, the exact counts equal.
+pub async fn compare_tables(client: &Client, m: &Manifest) -> Result<Vec<TableCheck>> {
+    let present: Vec<String> = client
+        .query_typed(PRESENT_SQL, &[])
+        .await
+        .pg_context("cannot list the restored tables")?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = Vec::new();
+    for t in &m.tables {
+        let here = present.contains(&t.qualified());
+        let found = if here && t.exact { Some(create::count(client, &t.schema, &t.table).await?) } else { None };
+        let ok = here && (!t.exact || found == t.rows);
+        out.push(TableCheck { table: t.qualified(), expected: t.rows, found, exact: t.exact, present: here, ok });
+    }
+    Ok(out)
+}
+
+/// The differences of a table comparison, one line each.
+pub fn table_problems(checks: &[TableCheck]) -> Vec<String> {
+    checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| {
+            if !c.present {
+                format!("table {}: missing after the restore", c.table)
+            } else {
+                format!(
+                    "table {}: {} rows restored, the manifest says {}",
+                    c.table,
+                    c.found.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
+                    c.expected.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+                )
+            }
+        })
+        .collect()
+}
+
+/// What `backup restore` checked before restoring: the backup, and what the target already holds.
+#[derive(Debug, Clone)]
+pub struct RestorePlan {
+    pub backup: Checked,
+    pub bindir: Bindir,
+    pub database: String,
+    /// Tables of the target that the restore would replace (`schema.table (N rows)`).
+    pub conflicts: Vec<String>,
+}
+
+const CONFLICTS_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
+       n.nspname = current_schema() AND c.relname::text = ANY($2) \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 'p', 'm') \
+       AND (n.nspname::text || '.' || c.relname::text = ANY($1) \
+            OR (n.nspname = current_schema() AND c.relname::text = ANY($2))) \
+     ORDER BY 1, 2";
+
+/// Check the backup's files and the target before `backup restore` changes anything.
+pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestorePlan> {
+    let backup = match checksums(entry, threads).await? {
+        Ok(c) => c,
+        Err(problems) => bail!(
+            "backup `{}` is damaged, nothing was restored:\n  {}",
+            entry.name,
+            problems.join("\n  ")
+        ),
+    };
+    let bindir = tools_for(&backup.manifest)?;
+    crate::connect::pool::ensure_database(&target.cfg, &target.opts).await?;
+    let client = target.get().await?;
+    check_target_server(&client, &backup.manifest).await?;
+    let names: Vec<String> = backup.manifest.tables.iter().map(|t| t.qualified()).collect();
+    let towow: Vec<String> = migrate::TOWOW_TABLES.iter().map(|s| s.to_string()).collect();
+    let rows = client
+        .query_typed(CONFLICTS_SQL, &[(&names, Type::TEXT_ARRAY), (&towow, Type::TEXT_ARRAY)])
+        .await
+        .pg_context("cannot list the target's tables")?;
+    let mut conflicts = Vec::new();
+    for r in rows {
+        let (schema, table): (String, String) = (r.get(0), r.get(1));
+        let n = create::count(&client, &schema, &table).await?;
+        conflicts.push(format!("{schema}.{table} ({n} rows)"));
+    }
+    Ok(RestorePlan { backup, bindir, database: target.cfg.dbname_or_default(), conflicts })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    pub backup: String,
+    pub database: String,
+    pub target: String,
+    pub cleaned: bool,
+    pub restore_ms: u64,
+    pub tables: Vec<TableCheck>,
+}
+
+/// What `backup restore` passes to pg_restore besides the connection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RestoreOptions {
+    pub jobs: u32,
+    /// Drop the backup's objects in the target first (`pg_restore --clean --if-exists`).
+    pub clean: bool,
+    pub no_owner: bool,
+    pub no_privileges: bool,
+}
+
+/// Restore a planned backup into the target (after the caller's confirmation when it replaces
+/// tables), then compare the row counts with the manifest.
+pub async fn restore(plan: &RestorePlan, target: &Db, o: RestoreOptions) -> Result<RestoreReport> {
+    if !plan.conflicts.is_empty() && !o.clean {
+        bail!(
+            "database \"{}\" already holds tables of this backup: {}; restore into an empty database, or pass \
+             --clean to replace them",
+            plan.database,
+            plan.conflicts.join(", ")
+        );
+    }
+    let conn = ChildConn::new(&target.cfg, plan.bindir.major)?;
+    let mut args = Vec::new();
+    if o.clean {
+        args.extend(["--clean", "--if-exists"]);
+    }
+    if o.no_owner {
+        args.push("--no-owner");
+    }
+    if o.no_privileges {
+        args.push("--no-privileges");
+    }
+    let took =
+        pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup.folder, o.jobs, &args).await.map_err(|e| {
+            e.context(format!(
+                "restoring backup `{}` into database \"{}\" failed part way: the database holds what was \
+                 restored before the error",
+                plan.backup.name, plan.database
+            ))
+        })?;
+    let client = target.get().await?;
+    let tables = compare_tables(&client, &plan.backup.manifest).await?;
+    let problems = table_problems(&tables);
+    if !problems.is_empty() {
+        bail!("the restored database differs from the backup's manifest:\n  {}", problems.join("\n  "));
+    }
+    Ok(RestoreReport {
+        backup: plan.backup.name.clone(),
+        database: plan.database.clone(),
+        target: target.cfg.describe(),
+        cleaned: o.clean,
+        restore_ms: took.as_millis() as u64,
+        tables,
+    })
+}

@@ -1,0 +1,267 @@
+//! Running the real `pg_dump` and `pg_restore`: finding a suitable pair, handing them the
+//! connection through libpq's environment variables (never on the command line), and running
+//! them with their messages read line by line.
+//!
+//! The password goes in a password file that exists only in memory (`memfd_create`), mode 0600,
+//! open in the child alone, named by `PGPASSFILE=/proc/self/fd/N`: it is neither on the command
+//! line nor in the environment (`ps e` shows neither), nor on disk, and it vanishes with the
+//! child however it ends. TLS settings map to libpq's own variables (`PGSSLMODE`,
+//! `PGSSLROOTCERT`, `PGSSLCERT`, `PGSSLKEY`, `PGCHANNELBINDING`): towow-db implements the same six
+//! sslmodes with rustls, so the child connects exactly as towow-db does. Every other `PG*`
+//! variable of towow-db's environment is removed from the child's, so that nothing but the
+//! resolved connection reaches it.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Stdio;
+
+use anyhow::{Context, Result, anyhow, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::admin::pgbin::{self, Bindir};
+use crate::connect::ConnConfig;
+use crate::connect::tls::SYSTEM_ROOTS;
+
+/// `pg_dump` and `pg_restore` of major `min_major` or newer, the newest found first.
+pub fn find(min_major: u32) -> Result<Bindir> {
+    pgbin::find(
+        &pgbin::DUMP_PROGRAMS,
+        Some(min_major),
+        &format!(
+            "pg_dump refuses to dump a server newer than itself, and pg_restore to read a newer pg_dump's \
+             archive. Install the PostgreSQL {min_major} client tools or newer (Debian/Ubuntu: \
+             `apt-get install postgresql-client-{min_major}` from apt.postgresql.org) and put them on \
+             PATH, or set {} to their bin directory",
+            pgbin::BINDIR_ENV
+        ),
+    )
+}
+
+/// The connection of a child: libpq's variables, and the in-memory password file.
+pub struct ChildConn {
+    vars: Vec<(&'static str, OsString)>,
+    passfile: Option<File>,
+}
+
+impl std::fmt::Debug for ChildConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.vars.iter().map(|(k, _)| *k).collect();
+        f.debug_struct("ChildConn").field("vars", &names).field("passfile", &self.passfile.is_some()).finish()
+    }
+}
+
+/// A `.pgpass` field: `\` and `:` escaped.
+fn pgpass_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(':', "\\:")
+}
+
+/// A password file in memory, mode 0600, closed on exec (each child re-opens it, see
+/// [`ChildConn::apply`]).
+#[cfg(target_os = "linux")]
+fn memory_passfile(password: &str) -> Result<File> {
+    if password.contains(['\n', '\r']) {
+        bail!("the password contains a line break, which a libpq password file cannot hold");
+    }
+    // SAFETY: memfd_create with a valid C string; the descriptor is owned by the File below.
+    let fd = unsafe { libc::memfd_create(c"towow-db-pgpass".as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error()).context("cannot create the in-memory password file");
+    }
+    // SAFETY: fd is a new descriptor that nothing else owns.
+    let mut f = unsafe { File::from_raw_fd(fd) };
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    writeln!(f, "*:*:*:*:{}", pgpass_escape(password))?;
+    Ok(f)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn memory_passfile(_password: &str) -> Result<File> {
+    bail!("backups with a password need Linux (the password reaches pg_dump through an in-memory file)")
+}
+
+impl ChildConn {
+    /// The variables for connecting to `cfg` with a client of major `client_major`.
+    pub fn new(cfg: &ConnConfig, client_major: u32) -> Result<ChildConn> {
+        let mut vars: Vec<(&'static str, OsString)> = Vec::new();
+        if !cfg.hosts.is_empty() {
+            vars.push(("PGHOST", cfg.hosts.join(",").into()));
+        }
+        if !cfg.ports.is_empty() {
+            let ports: Vec<String> = cfg.ports.iter().map(|p| p.to_string()).collect();
+            vars.push(("PGPORT", ports.join(",").into()));
+        }
+        vars.push(("PGUSER", cfg.user_or_default().into()));
+        vars.push(("PGDATABASE", cfg.dbname_or_default().into()));
+        vars.push(("PGSSLMODE", cfg.sslmode.as_str().into()));
+        if let Some(p) = &cfg.sslrootcert {
+            if p == Path::new(SYSTEM_ROOTS) && client_major < 16 {
+                bail!(
+                    "sslrootcert=system needs the PostgreSQL 16 client tools or newer (found {client_major}): \
+                     give the root certificate's file instead, or install newer client tools"
+                );
+            }
+            vars.push(("PGSSLROOTCERT", p.into()));
+        }
+        if let Some(p) = &cfg.sslcert {
+            vars.push(("PGSSLCERT", p.into()));
+        }
+        if let Some(p) = &cfg.sslkey {
+            vars.push(("PGSSLKEY", p.into()));
+        }
+        vars.push(("PGCHANNELBINDING", cfg.channel_binding.as_str().into()));
+        if let Some(t) = cfg.connect_timeout {
+            vars.push(("PGCONNECT_TIMEOUT", t.as_secs().max(1).to_string().into()));
+        }
+        let passfile = match &cfg.password {
+            Some(pw) => Some(memory_passfile(pw)?),
+            None => None,
+        };
+        Ok(ChildConn { vars, passfile })
+    }
+
+    /// The same connection with another database.
+    pub fn with_dbname(mut self, dbname: &str) -> ChildConn {
+        for (k, v) in &mut self.vars {
+            if *k == "PGDATABASE" {
+                *v = dbname.into();
+            }
+        }
+        self
+    }
+
+    /// Set the child's environment: no inherited `PG*` variable, ours instead.
+    pub fn apply(&self, cmd: &mut tokio::process::Command) {
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("PG") {
+                cmd.env_remove(k);
+            }
+        }
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        let passfd = self.passfile.as_ref().map(|f| f.as_raw_fd());
+        if let Some(fd) = passfd {
+            cmd.env("PGPASSFILE", format!("/proc/self/fd/{fd}"));
+        } else {
+            // No password: never fall back to ~/.pgpass entries that towow-db did not choose.
+            cmd.env("PGPASSFILE", "/dev/null");
+        }
+        // SAFETY: only async-signal-safe calls (fcntl, prctl) between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                if let Some(fd) = passfd {
+                    // Keep the password file open across exec in this child only.
+                    if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                // Die with towow-db: a killed backup never leaves a pg_dump writing on.
+                #[cfg(target_os = "linux")]
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+    }
+}
+
+/// A conninfo string naming only a database (for `pg_restore --dbname`, which would read a bare
+/// name containing `=` as a connection string). Host, user and the rest come from the environment.
+pub fn dbname_conninfo(dbname: &str) -> String {
+    format!("dbname='{}'", dbname.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// The outcome of a child run that failed.
+#[derive(Debug)]
+pub struct ToolFailed {
+    pub message: String,
+}
+
+impl std::fmt::Display for ToolFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ToolFailed {}
+
+/// Ctrl-C stopped a backup command; what it left behind is said in the message.
+#[derive(Debug)]
+pub struct Interrupted(pub String);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Whether a message line of pg_dump/pg_restore says something went wrong (not `-v` chatter).
+fn is_problem(line: &str) -> bool {
+    ["error:", "warning:", "detail:", "hint:", "FATAL", "ERROR", "WARNING", "DETAIL", "HINT"]
+        .iter()
+        .any(|w| line.contains(w))
+}
+
+/// Run a prepared `pg_dump`/`pg_restore`: its messages go to `-vv` logging and, line by line, to
+/// `on_line`; a failure returns [`ToolFailed`] with its error lines; Ctrl-C stops it and returns
+/// [`Interrupted`].
+pub async fn run(
+    mut cmd: tokio::process::Command,
+    what: &str,
+    mut on_line: impl FnMut(&str),
+) -> Result<()> {
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true);
+    tracing::debug!("running {what}: {:?}", cmd.as_std());
+    let mut child = cmd.spawn().with_context(|| format!("cannot run {what}"))?;
+    let stderr = child.stderr.take().ok_or_else(|| anyhow!("no stderr from {what}"))?;
+    let mut lines = BufReader::new(stderr).lines();
+    let mut problems: Vec<String> = Vec::new();
+    let reading = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            tracing::debug!("{line}");
+            if is_problem(&line) {
+                if problems.len() == 20 {
+                    problems.remove(0);
+                }
+                problems.push(line.clone());
+            }
+            on_line(&line);
+        }
+    };
+    let interrupted = tokio::select! {
+        _ = reading => false,
+        _ = tokio::signal::ctrl_c() => true,
+    };
+    if interrupted {
+        if let Some(pid) = child.id() {
+            // SAFETY: kill on the pid of our own child, which has not been reaped yet.
+            unsafe {
+                libc::kill(pid as i32, libc::SIGTERM);
+            }
+        }
+        let _ = child.wait().await;
+        return Err(Interrupted(format!("interrupted: {what} was stopped")).into());
+    }
+    let status = child.wait().await.with_context(|| format!("waiting for {what}"))?;
+    if status.success() {
+        return Ok(());
+    }
+    let detail = if problems.is_empty() { String::from("(no message)") } else { problems.join("\n  ") };
+    Err(ToolFailed { message: format!("{what} failed ({status}):\n  {detail}") }.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pgpass_fields_escape_colons_and_backslashes() {
+        assert_eq!(pgpass_escape(r"a:b\c"), r"a\:b\\c");
+        assert_eq!(dbname_conninfo("it's a=b"), r"dbname='it\'s a=b'");
+    }
+}

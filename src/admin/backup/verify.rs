@@ -1,0 +1,257 @@
+//! `backup verify`: the restore drill (checksums, a restore into a scratch database, row counts and
+//! `migrate verify` on the result, the outcome recorded in the manifest, the scratch database
+//! dropped), and the monitoring checks over the backup folder (`--check`).
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::create::verify_lines;
+use super::manifest::Verification;
+use super::restore::{self, TableCheck};
+use super::store::{self, Entry};
+use super::tools::ChildConn;
+use crate::connect::Db;
+use crate::error::PgContext;
+use crate::migrate;
+use crate::output::check::{Check, Status, Threshold, Thresholds, combine};
+use crate::output::report::{Report, Section};
+use crate::sql::{quote_ident, quote_literal};
+
+/// The outcome of one drill.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillReport {
+    pub backup: String,
+    pub ok: bool,
+    pub checksums_ok: bool,
+    pub files_checked: usize,
+    /// The server of the scratch database (no password).
+    pub into: String,
+    pub scratch_database: Option<String>,
+    pub restore_ms: Option<u64>,
+    pub tables: Vec<TableCheck>,
+    /// Whether `migrate verify` on the restored database found what it found at backup time.
+    pub schema_ok: Option<bool>,
+    /// Everything that differs, one line each.
+    pub problems: Vec<String>,
+}
+
+fn scratch_name(backup: &str) -> String {
+    let tail: String = backup.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
+    format!("towow_drill_{}_{}", tail.to_ascii_lowercase(), std::process::id())
+}
+
+/// Run the drill of `entry` on the server of `server` (a maintenance connection on which the scratch
+/// database is created), with `jobs` parallel restore jobs. The outcome is recorded in the
+/// manifest; a drill that finds differences is `Ok` with `ok: false`.
+pub async fn drill(entry: &Entry, server: &Db, jobs: u32) -> Result<DrillReport> {
+    let into = server.cfg.describe();
+    let mut report = DrillReport {
+        backup: entry.name.clone(),
+        ok: false,
+        checksums_ok: false,
+        files_checked: 0,
+        into: into.clone(),
+        scratch_database: None,
+        restore_ms: None,
+        tables: Vec::new(),
+        schema_ok: None,
+        problems: Vec::new(),
+    };
+    let checked = match restore::checksums(entry, jobs.max(1) as usize).await? {
+        Ok(c) => c,
+        Err(problems) => {
+            report.problems = problems;
+            record(entry, &report)?;
+            return Ok(report);
+        }
+    };
+    report.checksums_ok = true;
+    report.files_checked = checked.files_checked;
+    let m = &checked.manifest;
+    let bindir = restore::tools_for(m)?;
+    let admin = server.get().await?;
+    let version = restore::check_target_server(&admin, m).await?;
+    let scratch = scratch_name(&entry.name);
+    let drop_sql = format!(
+        "DROP DATABASE IF EXISTS {}{}",
+        quote_ident(&scratch),
+        if version >= 130000 { " WITH (FORCE)" } else { "" }
+    );
+    admin.batch_execute(&drop_sql).await.pg_context("cannot drop an old scratch database")?;
+    admin
+        .batch_execute(&format!(
+            "CREATE DATABASE {} TEMPLATE template0 ENCODING {} LC_COLLATE 'C' LC_CTYPE 'C'",
+            quote_ident(&scratch),
+            quote_literal(&m.server.encoding)
+        ))
+        .await
+        .pg_context(format!("cannot create the scratch database \"{scratch}\" for the drill"))?;
+    report.scratch_database = Some(scratch.clone());
+    let outcome = restore_and_compare(&checked, &bindir, server, &scratch, jobs, &mut report).await;
+    // Always drop the scratch database, whatever happened.
+    let dropped = admin.batch_execute(&drop_sql).await;
+    outcome?;
+    if let Err(e) = dropped {
+        tracing::warn!("cannot drop the scratch database \"{scratch}\": {}", crate::error::pg_message(&e));
+    }
+    report.ok = report.problems.is_empty();
+    record(entry, &report)?;
+    Ok(report)
+}
+
+async fn restore_and_compare(
+    checked: &restore::Checked,
+    bindir: &crate::admin::pgbin::Bindir,
+    server: &Db,
+    scratch: &str,
+    jobs: u32,
+    report: &mut DrillReport,
+) -> Result<()> {
+    let conn = ChildConn::new(&server.cfg, bindir.major)?.with_dbname(scratch);
+    let args = ["--no-owner", "--no-privileges"];
+    match restore::pg_restore(bindir, &conn, scratch, &checked.folder, jobs, &args).await {
+        Ok(took) => report.restore_ms = Some(took.as_millis() as u64),
+        Err(e) if e.downcast_ref::<super::tools::ToolFailed>().is_some() => {
+            report.problems.push(format!("{e:#}"));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    }
+    let db = server.with_dbname(scratch)?;
+    let client = db.get().await?;
+    report.tables = restore::compare_tables(&client, &checked.manifest).await?;
+    report.problems.extend(restore::table_problems(&report.tables));
+    let verified = migrate::verify(&client, false).await?;
+    let now = verify_lines(&serde_json::to_value(&verified)?);
+    let before = &checked.manifest.migrations.differences;
+    let new: Vec<&String> = now.iter().filter(|l| !before.contains(l)).collect();
+    report.schema_ok = Some(new.is_empty());
+    report
+        .problems
+        .extend(new.into_iter().map(|l| format!("schema of the restored database (migrate verify): {l}")));
+    Ok(())
+}
+
+fn record(entry: &Entry, r: &DrillReport) -> Result<()> {
+    store::record(
+        &entry.path,
+        Verification {
+            at: Utc::now(),
+            ok: r.problems.is_empty() && r.checksums_ok,
+            checksums_ok: r.checksums_ok,
+            restore_ms: r.restore_ms,
+            into: r.into.clone(),
+            problems: r.problems.clone(),
+        },
+    )?;
+    Ok(())
+}
+
+/// The checks of `backup verify --check`, with their defaults.
+pub const CHECKS: &[(&str, Threshold, &str)] = &[
+    (
+        "verified_backup_age_s",
+        Threshold::above(Some(8.0 * 86400.0), Some(15.0 * 86400.0)),
+        "age of the newest backup whose last restore drill passed, seconds",
+    ),
+    (
+        "last_drill_failed",
+        Threshold::above(None, Some(0.0)),
+        "1 when the most recent restore drill of any backup failed",
+    ),
+];
+
+/// The backup folder judged for monitoring: is there a recent backup proven restorable?
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupHealth {
+    pub dir: String,
+    pub status: Status,
+    pub newest_verified: Option<String>,
+    pub last_drill: Option<DateTime<Utc>>,
+    pub checks: Vec<Check>,
+}
+
+/// Judge the backups of `dir` (no drill is run).
+pub fn health(dir: &Path, t: &Thresholds) -> Result<BackupHealth> {
+    let entries = store::list(dir)?;
+    let newest = entries.iter().rev().find(|e| e.verified_ok());
+    let mut checks = Vec::new();
+    checks.push(match newest {
+        Some(e) => {
+            let at = e.last_verification.as_ref().map(|v| v.at).unwrap_or(e.time);
+            Check::measured(
+                "verified_backup_age_s",
+                (Utc::now() - e.time).num_seconds().max(0) as f64,
+                t.get("verified_backup_age_s"),
+                format!("{} (taken {}, drill passed {})", e.name, e.time.to_rfc3339(), at.to_rfc3339()),
+            )
+        }
+        None => Check {
+            name: "verified_backup_age_s".into(),
+            status: Status::Critical,
+            value: None,
+            threshold: Some(t.get("verified_backup_age_s")),
+            message: format!(
+                "no backup in {} has passed a restore drill (`towow-db backup verify --latest`)",
+                dir.display()
+            ),
+        },
+    });
+    let last = entries
+        .iter()
+        .filter_map(|e| e.last_verification.as_ref().map(|v| (e, v)))
+        .max_by_key(|(_, v)| v.at);
+    checks.push(match last {
+        Some((e, v)) => Check::measured(
+            "last_drill_failed",
+            if v.ok { 0.0 } else { 1.0 },
+            t.get("last_drill_failed"),
+            if v.ok {
+                format!("{} restored on {}", e.name, v.at.to_rfc3339())
+            } else {
+                format!("{} failed on {}: {}", e.name, v.at.to_rfc3339(), v.problems.join("; "))
+            },
+        ),
+        None => Check::not_applicable("last_drill_failed", Some(t.get("last_drill_failed")), "no drill yet"),
+    });
+    Ok(BackupHealth {
+        dir: dir.display().to_string(),
+        status: combine(&checks),
+        newest_verified: newest.map(|e| e.name.clone()),
+        last_drill: last.map(|(_, v)| v.at),
+        checks,
+    })
+}
+
+impl Report for BackupHealth {
+    fn sections(&self) -> Vec<Section> {
+        vec![Section {
+            title: format!("Backups in {}: {}", self.dir, self.status),
+            headers: vec!["check", "status", "value", "message"],
+            rows: self
+                .checks
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.status.to_string(),
+                        crate::output::cells::value_cell(&c.value),
+                        c.message.clone(),
+                    ]
+                })
+                .collect(),
+            ..Section::default()
+        }]
+    }
+
+    fn checks(&self, _: &Thresholds) -> Vec<Check> {
+        self.checks.clone()
+    }
+
+    fn checks_are_the_report(&self) -> bool {
+        true
+    }
+}

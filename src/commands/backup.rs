@@ -1,0 +1,279 @@
+//! `backup create|list|verify|restore|prune`: flags → one core call in `admin::backup` → render.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::admin::backup::{self, prune, restore, store, verify};
+use crate::admin::local::{InitOptions, LocalCluster};
+use crate::cli::{
+    BackupAction, BackupArgs, BackupCreateArgs, BackupDirArgs, BackupPruneArgs, BackupRestoreArgs,
+    BackupVerifyArgs, JobsArgs,
+};
+use crate::commands::Ctx;
+use crate::connect::{Db, Resolved};
+use crate::error::Exit;
+use crate::output::cells;
+
+/// Dumps, restores and counts of big tables take as long as they take.
+const NO_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
+
+pub async fn run(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
+    let r = match args.action {
+        BackupAction::Create(a) => create(ctx, a).await,
+        BackupAction::List(a) => list(ctx, a),
+        BackupAction::Verify(a) => verify(ctx, a).await,
+        BackupAction::Restore(a) => restore(ctx, a).await,
+        BackupAction::Prune(a) => prune(ctx, a),
+    };
+    // Ctrl-C: say what was left behind, exit 130 like a shell.
+    r.map_err(|e| {
+        if e.chain().any(|c| c.downcast_ref::<backup::tools::Interrupted>().is_some()) {
+            eprintln!("error: {}", crate::error::render(&e));
+            Exit(130).into()
+        } else {
+            e
+        }
+    })
+}
+
+fn dir(a: &BackupDirArgs) -> PathBuf {
+    a.dir.clone().unwrap_or_else(backup::default_dir)
+}
+
+fn jobs(a: &JobsArgs) -> u32 {
+    a.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(1))
+}
+
+fn ms(v: Option<u64>) -> String {
+    cells::secs(v.map(|m| m as f64 / 1000.0))
+}
+
+async fn create(ctx: &Ctx, a: BackupCreateArgs) -> Result<u8> {
+    let db = ctx.connect_session(NO_STATEMENT_TIMEOUT).await?;
+    let opts = backup::CreateOptions { dir: dir(&a.dir), jobs: jobs(&a.jobs), progress: !ctx.global.quiet };
+    let m = backup::create(&db, &opts).await?;
+    if ctx.out.is_json() {
+        return ctx.out.json(&m).map(|_| 0);
+    }
+    ctx.out.table(
+        &["table", "rows", "counted"],
+        m.tables.iter().map(|t| {
+            vec![
+                t.qualified(),
+                cells::opt(&t.rows),
+                if t.exact { "exact".to_string() } else { "estimate".to_string() },
+            ]
+        }),
+    )?;
+    ctx.out.note(format!(
+        "backup {} complete: {} files, {}, {} (pg_dump {}, {} jobs) in {}",
+        m.name,
+        m.files.len(),
+        cells::bytes(m.dump_bytes as i64),
+        ms(Some(m.duration_ms)),
+        m.pg_dump.major,
+        m.jobs,
+        opts.dir.join(&m.name).display()
+    ));
+    Ok(0)
+}
+
+fn verified_cell(e: &store::Entry) -> String {
+    match &e.last_verification {
+        None => "no".into(),
+        Some(v) if v.ok => format!("passed {}", v.at.format("%Y-%m-%d %H:%M")),
+        Some(v) => format!("FAILED {}", v.at.format("%Y-%m-%d %H:%M")),
+    }
+}
+
+fn list(ctx: &Ctx, a: BackupDirArgs) -> Result<u8> {
+    let d = dir(&a);
+    let entries = store::list(&d)?;
+    if ctx.out.is_json() {
+        return ctx.out.json(&serde_json::json!({ "dir": d, "backups": entries })).map(|_| 0);
+    }
+    if entries.is_empty() {
+        ctx.out.note(format!("no backups in {}", d.display()));
+        return Ok(0);
+    }
+    ctx.out.table(
+        &["name", "time (UTC)", "size", "duration", "state", "verified"],
+        entries.iter().map(|e| {
+            let state = match &e.problem {
+                Some(p) => format!("{}: {p}", e.state),
+                None => e.state.to_string(),
+            };
+            vec![
+                e.name.clone(),
+                e.time.format("%Y-%m-%d %H:%M:%S").to_string(),
+                cells::bytes(e.bytes as i64),
+                ms(e.duration_ms),
+                state,
+                verified_cell(e),
+            ]
+        }),
+    )?;
+    Ok(0)
+}
+
+/// The server of the scratch database: `--into`, else the managed local cluster.
+async fn drill_server(ctx: &Ctx, into: Option<&str>) -> Result<Db> {
+    let cfg = match into {
+        Some(url) => match crate::connect::resolve(Some(url), &ctx.env)? {
+            Resolved::Conn(c) => *c,
+            Resolved::Local => bail!("--into needs a connection URL"),
+        },
+        None => LocalCluster::default_cluster().ensure_ready(&InitOptions::default()).await?.0,
+    };
+    Db::connect(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?).await
+}
+
+async fn verify(ctx: &Ctx, a: BackupVerifyArgs) -> Result<u8> {
+    let d = dir(&a.dir);
+    let t = ctx.report_thresholds(verify::CHECKS, &a.report)?;
+    let drill = a.name.is_some() || a.latest || !a.report.check;
+    let mut failed = false;
+    if drill {
+        let r = async {
+            let entry = store::resolve(&d, a.name.as_deref())?;
+            let server = drill_server(ctx, a.into.as_deref()).await?;
+            verify::drill(&entry, &server, jobs(&a.jobs)).await
+        }
+        .await;
+        let r = match r {
+            Err(e) if a.report.check && e.downcast_ref::<backup::tools::Interrupted>().is_none() => {
+                return ctx.finish_report::<verify::BackupHealth>(Err(e), &a.report, &t);
+            }
+            r => r?,
+        };
+        failed = !r.ok;
+        render_drill(ctx, &r, a.report.check)?;
+    }
+    if a.report.check {
+        return ctx.finish_report(verify::health(&d, &t), &a.report, &t);
+    }
+    if failed { Err(Exit(1).into()) } else { Ok(0) }
+}
+
+fn render_drill(ctx: &Ctx, r: &verify::DrillReport, check: bool) -> Result<()> {
+    if ctx.out.is_json() {
+        // Under --check stdout holds the checks' JSON only.
+        return if check { Ok(()) } else { ctx.out.json(r) };
+    }
+    if !r.tables.is_empty() {
+        ctx.out.table(
+            &["table", "manifest", "restored", "ok"],
+            r.tables.iter().map(|c| {
+                vec![
+                    c.table.clone(),
+                    format!("{}{}", cells::opt(&c.expected), if c.exact { "" } else { " (estimate)" }),
+                    if c.present { cells::opt(&c.found) } else { "missing".into() },
+                    cells::yes(c.ok),
+                ]
+            }),
+        )?;
+    }
+    if r.ok {
+        ctx.out.note(format!(
+            "restore drill of {} passed: {} files match their checksums, restored in {} into a scratch database on {} (dropped), row counts and schema as in the manifest",
+            r.backup,
+            r.files_checked,
+            ms(r.restore_ms),
+            r.into
+        ));
+    } else {
+        eprintln!("restore drill of {} FAILED:\n  {}", r.backup, r.problems.join("\n  "));
+    }
+    Ok(())
+}
+
+async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
+    let d = dir(&a.dir);
+    let entry = store::resolve(&d, Some(&a.name))?;
+    let cfg = match crate::connect::resolve(Some(&a.into), &ctx.env)? {
+        Resolved::Conn(c) => *c,
+        Resolved::Local => bail!("--into needs a connection URL"),
+    };
+    let target = Db::new(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?)?;
+    let jobs = jobs(&a.jobs);
+    let plan = restore::plan(&entry, &target, jobs as usize).await?;
+    if !plan.conflicts.is_empty() && a.clean {
+        ctx.out.note(format!(
+            "database \"{}\" ({}) already holds, and --clean drops and replaces:\n  {}",
+            plan.database,
+            target.cfg,
+            plan.conflicts.join("\n  ")
+        ));
+        crate::output::confirm::confirm_typed(
+            &format!("replace these tables in database \"{}\" with backup {}", plan.database, plan.backup.name),
+            &plan.database,
+            a.confirm.yes,
+        )?;
+    }
+    let o = restore::RestoreOptions { jobs, clean: a.clean, no_owner: a.no_owner, no_privileges: a.no_privileges };
+    let r = restore::restore(&plan, &target, o).await?;
+    if ctx.out.is_json() {
+        return ctx.out.json(&r).map(|_| 0);
+    }
+    ctx.out.note(format!(
+        "restored backup {} into database \"{}\" ({}) in {}: {} tables, row counts as in the manifest",
+        r.backup,
+        r.database,
+        r.target,
+        ms(Some(r.restore_ms)),
+        r.tables.len()
+    ));
+    Ok(0)
+}
+
+fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {
+    let d = dir(&a.dir);
+    let policy = prune::Policy { keep_days: a.keep_days, keep_last: a.keep_last };
+    let (entries, decisions) = prune::plan(&d, policy)?;
+    let doomed: Vec<&prune::Decision> = decisions.iter().filter(|x| x.delete).collect();
+    let freed: u64 = doomed.iter().map(|x| x.bytes).sum();
+    if !ctx.out.is_json() {
+        ctx.out.table(
+            &["name", "time (UTC)", "state", "size", "action", "why"],
+            decisions.iter().map(|x| {
+                vec![
+                    x.name.clone(),
+                    x.time.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    x.state.to_string(),
+                    cells::bytes(x.bytes as i64),
+                    if x.delete { "delete".into() } else { "keep".to_string() },
+                    x.reason.clone(),
+                ]
+            }),
+        )?;
+    }
+    let json = |deleted: bool| {
+        ctx.out.json(&serde_json::json!({
+            "dir": d, "dry_run": a.dry_run, "deleted": deleted, "freed_bytes": freed, "backups": decisions,
+        }))
+    };
+    if a.dry_run || doomed.is_empty() {
+        if ctx.out.is_json() {
+            json(false)?;
+        }
+        ctx.out.note(if doomed.is_empty() {
+            "nothing to delete".to_string()
+        } else {
+            format!("dry run: would delete {} backup(s), {}; nothing was deleted", doomed.len(), cells::bytes(freed as i64))
+        });
+        return Ok(0);
+    }
+    crate::output::confirm::confirm_typed(
+        &format!("delete {} backup(s) ({}) from {}", doomed.len(), cells::bytes(freed as i64), d.display()),
+        "prune",
+        a.confirm.yes,
+    )?;
+    prune::apply(&entries, &decisions)?;
+    if ctx.out.is_json() {
+        json(true)?;
+    }
+    ctx.out.note(format!("deleted {} backup(s), {}", doomed.len(), cells::bytes(freed as i64)));
+    Ok(0)
+}
