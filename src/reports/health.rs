@@ -16,6 +16,7 @@
 //! | invalid_indexes           | > 0                 |                                           |
 //! | sequence_used_pct         | > 80 / > 95 %       |                                           |
 //! | database_size_bytes       | none (set your own) | disk usage > 80% (not visible from SQL)   |
+//! | wal_archive_failing_s     | > 0 / > 3600 s      | WAL archive (PITR): the archiver failing  |
 //!
 //! The "transaction age" of the document is taken as the age of the oldest xmin horizon holder:
 //! that is what stops VACUUM; the age of `datfrozenxid` routinely reaches hundreds of millions on
@@ -127,7 +128,65 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
         "most used sequence, % of its (or its column's) range",
     ),
     ("database_size_bytes", Threshold::above(None, None), "size of this database, bytes"),
+    (
+        "wal_archive_failing_s",
+        Threshold::above(Some(0.0), Some(3600.0)),
+        "while the WAL archiver fails: seconds since it last archived a segment (0 when it works)",
+    ),
 ];
+
+/// The WAL archiver (point-in-time recovery, e.g. pgBackRest's archive-push): its setting and
+/// `pg_stat_archiver`, readable by every role.
+const ARCHIVER_SQL: &str = "
+SELECT current_setting('archive_mode'), pg_is_in_recovery(),
+       archived_count, last_archived_wal, last_archived_time,
+       failed_count, last_failed_wal, last_failed_time,
+       last_failed_time IS NOT NULL AND (last_archived_time IS NULL OR last_failed_time > last_archived_time),
+       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8
+FROM pg_stat_archiver";
+
+/// The `wal_archive_failing_s` check: not applicable when nothing is archived here (archive_mode
+/// off, or a standby with `on`), else 0 while the archiver works and, while its last attempt
+/// failed, the seconds since it last archived a segment.
+async fn archiver_check(client: &tokio_postgres::Client, t: &Thresholds) -> Result<Check> {
+    let rows = query(client, "the WAL archiver", ARCHIVER_SQL, &[]).await?;
+    let r = &rows[0];
+    let th = t.get("wal_archive_failing_s");
+    let (mode, standby): (String, bool) = (r.get(0), r.get(1));
+    if mode == "off" {
+        return Ok(Check::not_applicable(
+            "wal_archive_failing_s",
+            Some(th),
+            "archive_mode is off: no WAL archive, no point-in-time recovery (see docs/backups.md)",
+        ));
+    }
+    if standby && mode != "always" {
+        return Ok(Check::not_applicable(
+            "wal_archive_failing_s",
+            Some(th),
+            "standby with archive_mode=on: the primary archives",
+        ));
+    }
+    let at = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
+    let (archived, last_wal, last_at): (i64, Option<String>, Option<DateTime<Utc>>) = (r.get(2), r.get(3), r.get(4));
+    let (failed, failed_wal, failed_at): (i64, Option<String>, Option<DateTime<Utc>>) = (r.get(5), r.get(6), r.get(7));
+    let failing: bool = r.get(8);
+    let last = format!("{archived} archived, the last {} at {}", last_wal.unwrap_or_else(|| "-".into()), at(last_at));
+    Ok(if failing {
+        Check::measured(
+            "wal_archive_failing_s",
+            r.get::<_, Option<f64>>(9).unwrap_or(0.0).max(0.0),
+            th,
+            format!(
+                "failing: {failed} failure(s), the last on {} at {}; {last}",
+                failed_wal.unwrap_or_else(|| "-".into()),
+                at(failed_at)
+            ),
+        )
+    } else {
+        Check::measured("wal_archive_failing_s", 0.0, th, format!("{last}; {failed} failure(s) before"))
+    })
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HealthReport {
@@ -293,6 +352,8 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
         t.get("database_size_bytes"),
         "pg_database_size",
     ));
+
+    checks.push(archiver_check(&client, t).await?);
 
     Ok(HealthReport {
         database: r.get(23),

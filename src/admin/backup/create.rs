@@ -154,7 +154,7 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
         encoding,
     };
     let bindir = tools::find(server.major())?;
-    tracing::info!("pg_dump: {} ({})", bindir.version, bindir.dir.display());
+    tracing::debug!("pg_dump: {} ({})", bindir.version, bindir.dir.display());
     let child_conn = ChildConn::new(&db.cfg, bindir.major)?;
 
     store::ensure_dir(&opts.dir)?;
