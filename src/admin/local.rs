@@ -21,8 +21,8 @@ use crate::connect::{ConnConfig, Source, SslMode};
 
 /// Environment variable that overrides where the cluster lives.
 pub const DIR_ENV: &str = "TOWOW_LOCAL_DIR";
-pub use super::pgbin::{BINDIR_ENV, major_version};
 use super::pgbin;
+pub use super::pgbin::{BINDIR_ENV, major_version};
 
 /// What `local.json` keeps about a cluster (mode 0600: it holds the password; `Debug` hides it).
 #[derive(Clone, Serialize, Deserialize)]

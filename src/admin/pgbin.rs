@@ -82,7 +82,7 @@ fn candidates(programs: &[&str]) -> Vec<PathBuf> {
                 .collect()
         })
         .unwrap_or_default();
-    system.sort_by(|a, b| b.0.cmp(&a.0));
+    system.sort_by_key(|s| std::cmp::Reverse(s.0));
     dirs.extend(system.into_iter().map(|(_, d)| d));
     let mut seen = Vec::new();
     dirs.retain(|d| {
@@ -128,7 +128,7 @@ pub fn find(programs: &[&str], min_major: Option<u32>, remedy: &str) -> Result<B
     }
     let mut found: Vec<Bindir> = candidates(programs).into_iter().map(versioned).collect();
     // Newest first; stable, so equal majors keep the search order.
-    found.sort_by(|a, b| b.major.cmp(&a.major));
+    found.sort_by_key(|b| std::cmp::Reverse(b.major));
     if let Some(b) = found.iter().find(|b| b.major >= min) {
         return Ok(b.clone());
     }
@@ -140,7 +140,10 @@ pub fn find(programs: &[&str], min_major: Option<u32>, remedy: &str) -> Result<B
             describe(&newest.dir, programs),
         ));
     }
-    Err(anyhow!("{} not found on PATH, through pg_config or in /usr/lib/postgresql/*/bin: {remedy}", programs.join(", ")))
+    Err(anyhow!(
+        "{} not found on PATH, through pg_config or in /usr/lib/postgresql/*/bin: {remedy}",
+        programs.join(", ")
+    ))
 }
 
 #[cfg(test)]

@@ -125,7 +125,12 @@ async fn drill_server(ctx: &Ctx, into: Option<&str>) -> Result<Db> {
             Resolved::Conn(c) => *c,
             Resolved::Local => bail!("--into needs a connection URL"),
         },
-        None => LocalCluster::default_cluster().ensure_ready(&InitOptions::default()).await?.0,
+        None => {
+            // Its maintenance database: the scratch database is created beside `towow`.
+            let mut c = LocalCluster::default_cluster().ensure_ready(&InitOptions::default()).await?.0;
+            c.dbname = Some("postgres".into());
+            c
+        }
     };
     Db::connect(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?).await
 }
@@ -207,12 +212,20 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
             plan.conflicts.join("\n  ")
         ));
         crate::output::confirm::confirm_typed(
-            &format!("replace these tables in database \"{}\" with backup {}", plan.database, plan.backup.name),
+            &format!(
+                "replace these tables in database \"{}\" with backup {}",
+                plan.database, plan.backup.name
+            ),
             &plan.database,
             a.confirm.yes,
         )?;
     }
-    let o = restore::RestoreOptions { jobs, clean: a.clean, no_owner: a.no_owner, no_privileges: a.no_privileges };
+    let o = restore::RestoreOptions {
+        jobs,
+        clean: a.clean,
+        no_owner: a.no_owner,
+        no_privileges: a.no_privileges,
+    };
     let r = restore::restore(&plan, &target, o).await?;
     if ctx.out.is_json() {
         return ctx.out.json(&r).map(|_| 0);
@@ -261,7 +274,11 @@ fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {
         ctx.out.note(if doomed.is_empty() {
             "nothing to delete".to_string()
         } else {
-            format!("dry run: would delete {} backup(s), {}; nothing was deleted", doomed.len(), cells::bytes(freed as i64))
+            format!(
+                "dry run: would delete {} backup(s), {}; nothing was deleted",
+                doomed.len(),
+                cells::bytes(freed as i64)
+            )
         });
         return Ok(0);
     }

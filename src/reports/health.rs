@@ -168,10 +168,16 @@ async fn archiver_check(client: &tokio_postgres::Client, t: &Thresholds) -> Resu
         ));
     }
     let at = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
-    let (archived, last_wal, last_at): (i64, Option<String>, Option<DateTime<Utc>>) = (r.get(2), r.get(3), r.get(4));
-    let (failed, failed_wal, failed_at): (i64, Option<String>, Option<DateTime<Utc>>) = (r.get(5), r.get(6), r.get(7));
+    let (archived, last_wal, last_at): (i64, Option<String>, Option<DateTime<Utc>>) =
+        (r.get(2), r.get(3), r.get(4));
+    let (failed, failed_wal, failed_at): (i64, Option<String>, Option<DateTime<Utc>>) =
+        (r.get(5), r.get(6), r.get(7));
     let failing: bool = r.get(8);
-    let last = format!("{archived} archived, the last {} at {}", last_wal.unwrap_or_else(|| "-".into()), at(last_at));
+    let last = format!(
+        "{archived} archived, the last {} at {}",
+        last_wal.unwrap_or_else(|| "-".into()),
+        at(last_at)
+    );
     Ok(if failing {
         Check::measured(
             "wal_archive_failing_s",

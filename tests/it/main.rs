@@ -1,5 +1,6 @@
 //! Integration tests against a real PostgreSQL cluster that the suite starts itself.
 
+mod backup;
 mod bad_input;
 mod common;
 mod connection;

@@ -116,9 +116,11 @@ pub async fn migration_state(client: &Client) -> MigrationState {
                 error: None,
             }
         }
-        Err(e) => {
-            MigrationState { applied_version: applied, error: Some(format!("{e:#}")), ..MigrationState::default() }
-        }
+        Err(e) => MigrationState {
+            applied_version: applied,
+            error: Some(format!("{e:#}")),
+            ..MigrationState::default()
+        },
     }
 }
 
@@ -142,9 +144,16 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
     let started_at = Utc::now();
     let clock = Instant::now();
     let snap_client = db.dedicated().await?;
-    let r = snap_client.query_typed_one(SERVER_SQL, &[]).await.pg_context("cannot read the server version")?;
-    let (version, version_num, database, encoding, database_size, user): (String, i32, String, String, i64, String) =
-        (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+    let r =
+        snap_client.query_typed_one(SERVER_SQL, &[]).await.pg_context("cannot read the server version")?;
+    let (version, version_num, database, encoding, database_size, user): (
+        String,
+        i32,
+        String,
+        String,
+        i64,
+        String,
+    ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
     let server = ServerInfo {
         host: db.cfg.host().to_string(),
         port: db.cfg.port(),
@@ -212,7 +221,11 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             name: name.clone(),
             database: database.clone(),
             server,
-            pg_dump: ToolInfo { path: bindir.program("pg_dump"), version: bindir.version.clone(), major: bindir.major },
+            pg_dump: ToolInfo {
+                path: bindir.program("pg_dump"),
+                version: bindir.version.clone(),
+                major: bindir.major,
+            },
             started_at,
             finished_at: Utc::now(),
             duration_ms: clock.elapsed().as_millis() as u64,
@@ -249,7 +262,8 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
 fn complete(partial: &Path, done: &Path) -> Result<()> {
     manifest::sync_dir(&partial.join(manifest::DUMP_DIR));
     manifest::sync_dir(partial);
-    fs::rename(partial, done).with_context(|| format!("cannot rename {} to {}", partial.display(), done.display()))?;
+    fs::rename(partial, done)
+        .with_context(|| format!("cannot rename {} to {}", partial.display(), done.display()))?;
     if let Some(parent) = done.parent() {
         manifest::sync_dir(parent);
     }

@@ -193,11 +193,13 @@ fn sha256_file(path: &Path) -> Result<(u64, String)> {
     Ok((total, hex))
 }
 
+/// A file's size and sha256 (hex).
+type Sum = Result<(u64, String)>;
+
 /// Hash `paths` (relative to `base`) on `threads` threads; results in the order of `paths`.
-fn sha256_all(base: &Path, paths: &[String], threads: usize) -> Vec<Result<(u64, String)>> {
+fn sha256_all(base: &Path, paths: &[String], threads: usize) -> Vec<Sum> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<(u64, String)>>>> =
-        Mutex::new((0..paths.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Sum>>> = Mutex::new((0..paths.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..threads.clamp(1, paths.len().max(1)) {
             s.spawn(|| {
@@ -237,7 +239,8 @@ pub fn check_files(folder: &Path, m: &Manifest, threads: usize) -> Result<Vec<St
     if folder.join(DUMP_DIR).is_dir() {
         files_under(folder, &folder.join(DUMP_DIR), &mut present)?;
     }
-    let listed: Vec<String> = m.files.iter().filter(|f| present.contains(&f.path)).map(|f| f.path.clone()).collect();
+    let listed: Vec<String> =
+        m.files.iter().filter(|f| present.contains(&f.path)).map(|f| f.path.clone()).collect();
     let sums = sha256_all(folder, &listed, threads);
     let mut problems = Vec::new();
     for f in &m.files {

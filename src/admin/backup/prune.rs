@@ -45,12 +45,18 @@ pub fn decide(entries: &[Entry], p: Policy, now: DateTime<Utc>) -> Vec<Decision>
         .iter()
         .map(|e| {
             let (delete, reason) = match e.state {
-                State::Incomplete if e.running => (false, "being written by a running backup create".to_string()),
+                State::Incomplete if e.running => {
+                    (false, "being written by a running backup create".to_string())
+                }
                 State::Incomplete if now - e.time > INCOMPLETE_GRACE => {
                     (true, "incomplete leftover, older than a day".to_string())
                 }
-                State::Incomplete => (false, "incomplete, less than a day old (may still be written)".to_string()),
-                State::Corrupt if e.time < cutoff => (true, format!("corrupt, older than {} days", p.keep_days)),
+                State::Incomplete => {
+                    (false, "incomplete, less than a day old (may still be written)".to_string())
+                }
+                State::Corrupt if e.time < cutoff => {
+                    (true, format!("corrupt, older than {} days", p.keep_days))
+                }
                 State::Corrupt => (false, format!("corrupt, but within {} days", p.keep_days)),
                 State::Complete if newest_complete.as_deref() == Some(e.name.as_str()) => {
                     (false, "the newest complete backup (always kept)".to_string())
@@ -62,9 +68,10 @@ pub fn decide(entries: &[Entry], p: Policy, now: DateTime<Utc>) -> Vec<Decision>
                 State::Complete if last_n.contains(&e.name.as_str()) => {
                     (false, format!("among the {} newest", p.keep_last))
                 }
-                State::Complete => {
-                    (true, format!("older than {} days and not among the {} newest", p.keep_days, p.keep_last))
-                }
+                State::Complete => (
+                    true,
+                    format!("older than {} days and not among the {} newest", p.keep_days, p.keep_last),
+                ),
             };
             Decision { name: e.name.clone(), state: e.state, time: e.time, bytes: e.bytes, delete, reason }
         })
@@ -141,7 +148,8 @@ mod tests {
 
     #[test]
     fn days_and_last_keep_the_union() {
-        let e: Vec<Entry> = (0..6).map(|i| entry(&format!("w{i}"), 7 * (5 - i), State::Complete, None)).collect();
+        let e: Vec<Entry> =
+            (0..6).map(|i| entry(&format!("w{i}"), 7 * (5 - i), State::Complete, None)).collect();
         // Ages 35, 28, 21, 14, 7, 0 days.
         assert_eq!(deleted(&e, Policy { keep_days: 30, keep_last: 0 }), ["w0"]);
         assert_eq!(deleted(&e, Policy { keep_days: 10, keep_last: 3 }), ["w0", "w1", "w2"]);

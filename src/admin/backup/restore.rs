@@ -32,7 +32,11 @@ pub struct Checked {
 /// files that differ (the backup's name and each file, one line each).
 pub async fn checksums(entry: &Entry, threads: usize) -> Result<std::result::Result<Checked, Vec<String>>> {
     let Some(m) = entry.manifest.clone() else {
-        bail!("backup `{}` has no readable manifest: {}", entry.name, entry.problem.clone().unwrap_or_default());
+        bail!(
+            "backup `{}` has no readable manifest: {}",
+            entry.name,
+            entry.problem.clone().unwrap_or_default()
+        );
     };
     let folder = entry.path.clone();
     let m2 = m.clone();
@@ -41,7 +45,12 @@ pub async fn checksums(entry: &Entry, threads: usize) -> Result<std::result::Res
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    Ok(Ok(Checked { name: entry.name.clone(), folder: entry.path.clone(), files_checked: m.files.len(), manifest: m }))
+    Ok(Ok(Checked {
+        name: entry.name.clone(),
+        folder: entry.path.clone(),
+        files_checked: m.files.len(),
+        manifest: m,
+    }))
 }
 
 /// The `pg_restore` for this backup: the archive's `pg_dump` major or newer.
@@ -120,9 +129,17 @@ pub async fn compare_tables(client: &Client, m: &Manifest) -> Result<Vec<TableCh
     let mut out = Vec::new();
     for t in &m.tables {
         let here = present.contains(&t.qualified());
-        let found = if here && t.exact { Some(create::count(client, &t.schema, &t.table).await?) } else { None };
+        let found =
+            if here && t.exact { Some(create::count(client, &t.schema, &t.table).await?) } else { None };
         let ok = here && (!t.exact || found == t.rows);
-        out.push(TableCheck { table: t.qualified(), expected: t.rows, found, exact: t.exact, present: here, ok });
+        out.push(TableCheck {
+            table: t.qualified(),
+            expected: t.rows,
+            found,
+            exact: t.exact,
+            present: here,
+            ok,
+        });
     }
     Ok(out)
 }
@@ -169,11 +186,9 @@ const CONFLICTS_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
 pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestorePlan> {
     let backup = match checksums(entry, threads).await? {
         Ok(c) => c,
-        Err(problems) => bail!(
-            "backup `{}` is damaged, nothing was restored:\n  {}",
-            entry.name,
-            problems.join("\n  ")
-        ),
+        Err(problems) => {
+            bail!("backup `{}` is damaged, nothing was restored:\n  {}", entry.name, problems.join("\n  "))
+        }
     };
     let bindir = tools_for(&backup.manifest)?;
     crate::connect::pool::ensure_database(&target.cfg, &target.opts).await?;
@@ -236,8 +251,9 @@ pub async fn restore(plan: &RestorePlan, target: &Db, o: RestoreOptions) -> Resu
     if o.no_privileges {
         args.push("--no-privileges");
     }
-    let took =
-        pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup.folder, o.jobs, &args).await.map_err(|e| {
+    let took = pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup.folder, o.jobs, &args)
+        .await
+        .map_err(|e| {
             e.context(format!(
                 "restoring backup `{}` into database \"{}\" failed part way: the database holds what was \
                  restored before the error",

@@ -49,8 +49,10 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 /// A new backup's name: `<database>-<UTC time>` (e.g. `towow-20260601T120000Z`), with `-2`, `-3`…
 /// when taken.
 pub fn new_name(dir: &Path, database: &str, at: DateTime<Utc>) -> String {
-    let db: String =
-        database.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    let db: String = database
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .collect();
     let base = format!("{db}-{}", at.format("%Y%m%dT%H%M%SZ"));
     let taken = |n: &str| dir.join(n).exists() || dir.join(format!("{n}{PARTIAL}")).exists();
     let mut name = base.clone();
@@ -195,7 +197,10 @@ fn entry(path: PathBuf, name: &str) -> Entry {
             None => match m.last_verification() {
                 Some(v) if !v.checksums_ok => (
                     State::Corrupt,
-                    Some(format!("the drill of {} found files that differ from the manifest", v.at.to_rfc3339())),
+                    Some(format!(
+                        "the drill of {} found files that differ from the manifest",
+                        v.at.to_rfc3339()
+                    )),
                     Some(m),
                 ),
                 _ => (State::Complete, None, Some(m)),
@@ -232,7 +237,10 @@ pub fn list(dir: &Path) -> Result<Vec<Entry>> {
         }
         let name = e.file_name().to_string_lossy().into_owned();
         // Backups only: a folder with a manifest, or a partial one.
-        if !name.ends_with(PARTIAL) && !e.path().join(manifest::MANIFEST).exists() && !e.path().join(manifest::DUMP_DIR).exists() {
+        if !name.ends_with(PARTIAL)
+            && !e.path().join(manifest::MANIFEST).exists()
+            && !e.path().join(manifest::DUMP_DIR).exists()
+        {
             continue;
         }
         out.push(entry(e.path(), &name));
@@ -260,10 +268,7 @@ pub fn resolve(dir: &Path, name: Option<&str>) -> Result<Entry> {
     } else {
         match entries.into_iter().find(|e| e.name == name) {
             Some(e) => e,
-            None => bail!(
-                "no backup named `{name}` in {} (see `towow-db backup list`)",
-                dir.display()
-            ),
+            None => bail!("no backup named `{name}` in {} (see `towow-db backup list`)", dir.display()),
         }
     };
     match e.state {

@@ -210,11 +210,7 @@ fn is_problem(line: &str) -> bool {
 /// Run a prepared `pg_dump`/`pg_restore`: its messages go to `-vv` logging and, line by line, to
 /// `on_line`; a failure returns [`ToolFailed`] with its error lines; Ctrl-C stops it and returns
 /// [`Interrupted`].
-pub async fn run(
-    mut cmd: tokio::process::Command,
-    what: &str,
-    mut on_line: impl FnMut(&str),
-) -> Result<()> {
+pub async fn run(mut cmd: tokio::process::Command, what: &str, mut on_line: impl FnMut(&str)) -> Result<()> {
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true);
     tracing::debug!("running {what}: {:?}", cmd.as_std());
     let mut child = cmd.spawn().with_context(|| format!("cannot run {what}"))?;

@@ -200,10 +200,8 @@ pub fn health(dir: &Path, t: &Thresholds) -> Result<BackupHealth> {
             ),
         },
     });
-    let last = entries
-        .iter()
-        .filter_map(|e| e.last_verification.as_ref().map(|v| (e, v)))
-        .max_by_key(|(_, v)| v.at);
+    let last =
+        entries.iter().filter_map(|e| e.last_verification.as_ref().map(|v| (e, v))).max_by_key(|(_, v)| v.at);
     checks.push(match last {
         Some((e, v)) => Check::measured(
             "last_drill_failed",
