@@ -49,6 +49,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand indexes 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
             cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+            cand backup 'Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune'
             cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
             cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
             cand man 'Print a man page (roff) on stdout, or write every page into a directory'
@@ -520,6 +521,172 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;roles;help;help'= {
         }
+        &'towow-db;backup'= {
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
+            cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
+            cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
+            cand prune 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;backup;create'= {
+            cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
+            cand -j 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
+            cand --jobs 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;backup;list'= {
+            cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;backup;verify'= {
+            cand --into 'Create the scratch database on this server (the URL''s database is only used to connect) instead of the managed local cluster'
+            cand -j 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
+            cand --jobs 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
+            cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
+            cand --threshold 'Override a check''s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --latest 'Drill the newest complete backup (the default without NAME, unless --check is given alone)'
+            cand --check 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;backup;restore'= {
+            cand --into 'The database to restore into (created when missing)'
+            cand -j 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
+            cand --jobs 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
+            cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --clean 'Drop the backup''s objects in the target first (pg_restore --clean --if-exists). Asks'
+            cand --no-owner 'Do not restore the tables'' owners (pg_restore --no-owner): for a server without the roles'
+            cand --no-privileges 'Do not restore GRANTs (pg_restore --no-privileges)'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;backup;prune'= {
+            cand --keep-days 'Keep every complete backup younger than this many days'
+            cand --keep-last 'Also keep the N newest complete backups, however old'
+            cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --dry-run 'Only list what would be deleted'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;backup;help'= {
+            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
+            cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
+            cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
+            cand prune 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;backup;help;create'= {
+        }
+        &'towow-db;backup;help;list'= {
+        }
+        &'towow-db;backup;help;verify'= {
+        }
+        &'towow-db;backup;help;restore'= {
+        }
+        &'towow-db;backup;help;prune'= {
+        }
+        &'towow-db;backup;help;help'= {
+        }
         &'towow-db;local'= {
             cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
             cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
@@ -714,6 +881,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand indexes 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
             cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
+            cand backup 'Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune'
             cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
             cand completions 'Print the shell completion script for bash, zsh, fish, powershell or elvish'
             cand man 'Print a man page (roff) on stdout, or write every page into a directory'
@@ -760,6 +928,23 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;roles;create'= {
         }
         &'towow-db;help;roles;show'= {
+        }
+        &'towow-db;help;backup'= {
+            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
+            cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
+            cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
+            cand prune 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks'
+        }
+        &'towow-db;help;backup;create'= {
+        }
+        &'towow-db;help;backup;list'= {
+        }
+        &'towow-db;help;backup;verify'= {
+        }
+        &'towow-db;help;backup;restore'= {
+        }
+        &'towow-db;help;backup;prune'= {
         }
         &'towow-db;help;local'= {
             cand start 'Create (first time) and start the cluster; does nothing when it already runs'

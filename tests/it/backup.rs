@@ -465,7 +465,8 @@ async fn a_flipped_byte_fails_the_drill_naming_the_file_and_a_changed_count_name
     let o = check();
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let last = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "last_drill_failed").unwrap();
+    let last =
+        v["check"]["checks"].as_array().unwrap().iter().find(|c| c["name"] == "last_drill_failed").unwrap();
     assert_eq!(last["status"], "critical", "{v}");
     // restore refuses the damaged backup before touching the target.
     let mut target = cfg.clone();

@@ -16,7 +16,7 @@ use super::tools::ChildConn;
 use crate::connect::Db;
 use crate::error::PgContext;
 use crate::migrate;
-use crate::output::check::{Check, Status, Threshold, Thresholds, combine};
+use crate::output::check::{Check, Status, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 use crate::sql::{quote_ident, quote_literal};
 
@@ -168,9 +168,9 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 #[derive(Debug, Clone, Serialize)]
 pub struct BackupHealth {
     pub dir: String,
-    pub status: Status,
     pub newest_verified: Option<String>,
     pub last_drill: Option<DateTime<Utc>>,
+    #[serde(skip)]
     pub checks: Vec<Check>,
 }
 
@@ -217,39 +217,23 @@ pub fn health(dir: &Path, t: &Thresholds) -> Result<BackupHealth> {
     });
     Ok(BackupHealth {
         dir: dir.display().to_string(),
-        status: combine(&checks),
         newest_verified: newest.map(|e| e.name.clone()),
         last_drill: last.map(|(_, v)| v.at),
         checks,
     })
 }
 
+/// Rendered by the generic check table of `output` (JSON: `check: {status, checks}`).
 impl Report for BackupHealth {
     fn sections(&self) -> Vec<Section> {
+        let newest = self.newest_verified.as_deref().unwrap_or("none");
         vec![Section {
-            title: format!("Backups in {}: {}", self.dir, self.status),
-            headers: vec!["check", "status", "value", "message"],
-            rows: self
-                .checks
-                .iter()
-                .map(|c| {
-                    vec![
-                        c.name.clone(),
-                        c.status.to_string(),
-                        crate::output::cells::value_cell(&c.value),
-                        c.message.clone(),
-                    ]
-                })
-                .collect(),
+            title: format!("Backups in {} (newest verified: {newest})", self.dir),
             ..Section::default()
         }]
     }
 
     fn checks(&self, _: &Thresholds) -> Vec<Check> {
         self.checks.clone()
-    }
-
-    fn checks_are_the_report(&self) -> bool {
-        true
     }
 }
