@@ -69,7 +69,8 @@ pub async fn check_target_server(client: &Client, m: &Manifest) -> Result<i32> {
     if v / 10000 < m.server.version_num / 10000 {
         bail!(
             "the target server is PostgreSQL {}, older than the backup's server (PostgreSQL {}): a dump restores \
-             into the same major or a newer one; restore into a PostgreSQL {} or newer server",
+             into the same major or a newer one; restore into a PostgreSQL {} or newer server (for a drill: \
+             `backup verify --into URL`)",
             v / 10000,
             m.server.major(),
             m.server.major()
