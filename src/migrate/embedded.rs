@@ -2,7 +2,7 @@
 //! scripts `V{n}__{name}.down.sql` beside them), as refinery reads them.
 
 use anyhow::{Result, anyhow, bail};
-use refinery::Migration;
+use refinery_core::Migration;
 
 use super::*;
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use refinery::{Migration, Runner, Target};
+use refinery_core::{Migration, Runner, Target};
 use serde::Serialize;
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
@@ -41,9 +41,10 @@ pub struct PlannedSql {
     pub sql: String,
 }
 
-fn refinery_error(e: refinery::Error) -> anyhow::Error {
+fn refinery_error(e: refinery_core::Error) -> anyhow::Error {
     match e.kind() {
-        refinery::error::Kind::Connection(msg, src) => match src.downcast_ref::<tokio_postgres::Error>() {
+        refinery_core::error::Kind::Connection(msg, src) => match src.downcast_ref::<tokio_postgres::Error>()
+        {
             Some(pe) => anyhow!("{msg}: {}", pg_message(pe)),
             None => anyhow!("{msg}: {src}"),
         },

@@ -104,13 +104,27 @@ pub fn terminal_width() -> Option<u16> {
 /// Cells up to this many characters are never wrapped (sizes, times, short names).
 const SHORT: usize = 12;
 
-/// The narrowest a column may get: its longest word, and its longest short cell (headers
-/// excepted: they may wrap at spaces).
+/// The narrowest a column may get: its longest name (a cell without spaces: an identifier, a
+/// number) and its longest short cell, so that neither is ever broken; a text (a cell with
+/// spaces: a note, a query) only holds its words up to [`TEXT_WORD`] characters whole, longer
+/// ones (a literal in a query) may be cut. Headers may wrap at spaces.
 fn min_width(header: &str, cells: &[String]) -> usize {
     let words = |c: &str| c.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
-    let short = |c: &str| if c.chars().count() <= SHORT { c.chars().count() } else { 0 };
-    cells.iter().map(|c| words(c).max(short(c))).chain([words(header)]).max().unwrap_or(1).max(1)
+    let cell = |c: &str| {
+        let len = c.chars().count();
+        if len <= SHORT {
+            len
+        } else if c.contains(' ') {
+            words(c).min(TEXT_WORD)
+        } else {
+            words(c)
+        }
+    };
+    cells.iter().map(|c| cell(c)).chain([words(header)]).max().unwrap_or(1).max(1)
 }
+
+/// Words of a text longer than this may be cut to fit the terminal.
+const TEXT_WORD: usize = 24;
 
 /// Long words (identifiers such as `reporting.monthly_revenue_by_region`, wait events such as
 /// `Activity:LogicalLauncherMain`) as lines of at most `width` characters, broken after their own
@@ -274,6 +288,10 @@ mod tests {
         let out = render(&h, &rows, &[0, 1, 2], Some(40));
         assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
         assert!(out.contains("monthly_") && out.contains("8.0 kB"), "{out}");
+        // A query's long literal is text, not a name: it may be cut so that the table fits.
+        let q = format!("SELECT '{}' FROM t", "x".repeat(60));
+        let out = render(&["pid", "query"], &[vec!["42".into(), q]], &[0, 1], Some(40));
+        assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
     }
 
     #[test]

@@ -348,21 +348,21 @@ async fn refinery_itself_accepts_the_history_we_write() {
     // (refinery-cli, the app's own embedded runner) sees a consistent history with nothing to do.
     let cfg = fresh_db("refinery").await;
     assert_ok(&run_url(&cfg, &["migrate"]));
-    let migrations: Vec<refinery::Migration> = towow_db::migrate::shipped()
+    let migrations: Vec<refinery_core::Migration> = towow_db::migrate::shipped()
         .unwrap()
         .iter()
-        .map(|s| refinery::Migration::unapplied(s.file, s.up).unwrap())
+        .map(|s| refinery_core::Migration::unapplied(s.file, s.up).unwrap())
         .collect();
     let db = connect(&cfg).await;
     let mut client = db.dedicated().await.unwrap();
-    let report = refinery::Runner::new(&migrations)
+    let report = refinery_core::Runner::new(&migrations)
         .set_abort_divergent(true)
         .set_abort_missing(true)
         .run_async(&mut *client)
         .await
         .expect("refinery accepts the history");
     assert!(report.applied_migrations().is_empty());
-    let last = refinery::Runner::new(&migrations)
+    let last = refinery_core::Runner::new(&migrations)
         .get_last_applied_migration_async(&mut *client)
         .await
         .unwrap()
