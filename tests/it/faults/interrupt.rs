@@ -24,6 +24,7 @@ async fn ctrl_c_while_waiting(tag: &str, hold: &str, args: &[&str]) {
     let started = Instant::now();
     unsafe { libc::kill(pid, libc::SIGINT) };
     let t = wait_limited(child, started, Duration::from_secs(20));
+    eprintln!("Ctrl-C during a lock wait ({args:?}): exit after {:.3}s", t.took.as_secs_f64());
     assert_eq!(t.code(), Some(130), "{args:?}: {t:?}");
     assert!(t.took < Duration::from_millis(500), "{args:?}: Ctrl-C took {:.2}s: {t:?}", t.took.as_secs_f64());
     assert!(t.stderr().contains("interrupted") && t.stderr().contains("nothing was written"), "{t:?}");
