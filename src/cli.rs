@@ -20,24 +20,27 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{e} (expected e.g. `30s`, `2m`, `1500ms`, `0` for none)"))
 }
 
-/// Parse a row count: `1000`, `1_000_000`, `1,000`, `1e6`, `2k`, `3M`; refuses negatives,
-/// fractions, non-numbers and absurd sizes (`1e99`).
+/// Parse a row count: digits, optionally grouped with `_` or `,` (`1_000_000`, `1,000`), then
+/// either an exponent (`1e6`, `2.5e+3`) or a suffix k, M or G (any case: `2k`, `1.5M`); the
+/// result must be whole. Nothing else: no sign (`+5`, `-5`), no spaces (`"2M "`), no hex. Refuses
+/// absurd sizes (`1e99`).
 pub fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s.trim();
+    let t = s;
     if t.starts_with('-') {
         return Err(format!("`{t}` is negative; a count is 0 or more"));
     }
+    let bad =
+        || format!("`{t}` is not a number written as a count: 1000, 1_000_000, 1e6, 2M (no sign, no spaces)");
     let (num, mult) = match t.char_indices().last() {
         Some((i, 'k' | 'K')) => (&t[..i], 1e3),
         Some((i, 'm' | 'M')) => (&t[..i], 1e6),
         Some((i, 'g' | 'G')) => (&t[..i], 1e9),
         _ => (t, 1.0),
     };
-    let clean: String = num.chars().filter(|c| *c != '_' && *c != ',').collect();
-    let bad = || format!("`{t}` is not a number (e.g. 1000, 1_000_000, 1e6, 2M)");
-    if clean.is_empty() || !clean.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+')) {
+    if !count_syntax(num, mult == 1.0) {
         return Err(bad());
     }
+    let clean: String = num.chars().filter(|c| *c != '_' && *c != ',').collect();
     let value = if mult == 1.0 && clean.chars().all(|c| c.is_ascii_digit()) {
         clean.parse::<u64>().map_err(|_| format!("`{t}` is far too large for a count"))?
     } else {
@@ -55,6 +58,40 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
         return Err(format!("`{t}` is far too large for a count"));
     }
     Ok(value)
+}
+
+/// `digits[_,digits…][.digits][e[+-]digits]`, the exponent only when `exponent` (no suffix).
+fn count_syntax(num: &str, exponent: bool) -> bool {
+    let b = num.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize, grouped: bool| {
+        let start = *i;
+        while *i < b.len()
+            && (b[*i].is_ascii_digit() || (grouped && *i > start && matches!(b[*i], b'_' | b',')))
+        {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i, true) {
+        return false;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        if !digits(&mut i, false) {
+            return false;
+        }
+    }
+    if exponent && i < b.len() && matches!(b[i], b'e' | b'E') {
+        i += 1;
+        if i < b.len() && matches!(b[i], b'+' | b'-') {
+            i += 1;
+        }
+        if !digits(&mut i, false) {
+            return false;
+        }
+    }
+    i == b.len()
 }
 
 /// `--pool-size`: 1 to 1000 connections.
@@ -905,6 +942,8 @@ mod tests {
         assert_eq!(parse_count("2k"), Ok(2000));
         assert_eq!(parse_count("1.5M"), Ok(1_500_000));
         assert_eq!(parse_count("0"), Ok(0));
+        assert_eq!(parse_count("2.5e+3"), Ok(2500));
+        assert_eq!(parse_count("1_000k"), Ok(1_000_000));
         for (bad, why) in [
             ("-5", "negative"),
             ("abc", "not a number"),
@@ -914,6 +953,17 @@ mod tests {
             ("1.5", "not a whole number"),
             ("inf", "not a number"),
             ("NaN", "not a number"),
+            ("2M ", "not a number"),
+            (" 2M", "not a number"),
+            ("+5", "not a number"),
+            ("2 M", "not a number"),
+            ("1e", "not a number"),
+            ("5.", "not a number"),
+            (".5k", "not a number"),
+            ("0x10", "not a number"),
+            ("1e6k", "not a number"),
+            ("_1", "not a number"),
+            ("1e-3", "not a whole number"),
         ] {
             let e = parse_count(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");

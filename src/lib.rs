@@ -25,6 +25,7 @@ use clap::Parser;
 
 /// Parse `args`, run the command and return the exit status, printing errors on stderr.
 pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
+    quiet_panics();
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -64,6 +65,18 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
     }
 }
 
+/// A panic is a bug. Say so in one line, without its message (it may quote an input, such as a
+/// password or an environment variable) and without a backtrace, whatever `RUST_BACKTRACE` says;
+/// the exit status stays Rust's 101.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: internal error in towow-db{at} (a bug: please report it with the command that caused it; nothing else is shown, in case it held a secret)"
+        );
+    }));
+}
+
 /// The layering of `docs/architecture.md`, checked on the sources: arrows point down only.
 #[cfg(test)]
 mod architecture {
@@ -86,7 +99,8 @@ mod architecture {
     ];
 
     /// Inside `connect/`, the order of its files: each may use the ones before it.
-    const CONNECT_ORDER: &[&str] = &["env", "url", "pgpass", "resolve", "tls", "pool", "pooler"];
+    const CONNECT_ORDER: &[&str] =
+        &["env", "url", "pgpass", "resolve", "tls", "setup", "pool", "pooler", "blocking"];
 
     fn layer(m: &str) -> Option<u8> {
         LAYERS.iter().find(|(n, _)| *n == m).map(|(_, l)| *l)

@@ -13,24 +13,93 @@ pub fn redact_url(s: &str) -> String {
         // parser reads it), so a password holding `/`, `?` or `@` is hidden whole.
         let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
         let token = &tail[..end];
-        match token.rfind('@') {
-            Some(at) => {
-                let userinfo = &token[..at];
-                match userinfo.find(':') {
-                    Some(colon) => {
-                        out.push_str(&userinfo[..colon]);
-                        out.push_str(":***");
-                    }
-                    None => out.push_str(userinfo),
-                }
-                out.push_str(&token[at..]);
-            }
-            None => out.push_str(token),
-        }
+        redact_after_scheme(token, &mut out);
         rest = &tail[end..];
     }
     out.push_str(rest);
     redact_keyword_password(&out)
+}
+
+/// One connection string, whole (a password may hold spaces): its user info runs to the last
+/// `@` of the whole string, as the URL parser reads it.
+pub fn redact_conn_string(s: &str) -> String {
+    match s.find("://") {
+        Some(i) => {
+            let mut out = s[..i + 3].to_string();
+            redact_after_scheme(&s[i + 3..], &mut out);
+            redact_keyword_password(&out)
+        }
+        None => redact_keyword_password(s),
+    }
+}
+
+/// `user:password@rest` → `user:***@rest`. Without an `@`, a `user:password` would read as
+/// `host:port`: a "port" that is not a number is hidden too.
+fn redact_after_scheme(token: &str, out: &mut String) {
+    match token.rfind('@') {
+        Some(at) => {
+            let userinfo = &token[..at];
+            match userinfo.find(':') {
+                Some(colon) => {
+                    out.push_str(&userinfo[..colon]);
+                    out.push_str(":***");
+                }
+                None => out.push_str(userinfo),
+            }
+            out.push_str(&token[at..]);
+        }
+        None => {
+            // Everything from the first such `:` on is hidden: a password may hold `/` or `?`.
+            let end = token.find(['/', '?']).unwrap_or(token.len());
+            let mut start = 0;
+            for h in token[..end].split(',') {
+                if let Some((host, port)) = h.split_once(':')
+                    && !h.starts_with('[')
+                    && (port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()))
+                {
+                    out.push_str(&token[..start + host.len()]);
+                    out.push_str(":***");
+                    return;
+                }
+                start += h.len() + 1;
+            }
+            out.push_str(token);
+        }
+    }
+}
+
+/// SQL text (another session's statement): `PASSWORD '…'` literals and connection strings.
+pub fn redact_sql(sql: &str) -> String {
+    let lower = sql.to_ascii_lowercase();
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("password") {
+        let after = from + pos + "password".len();
+        let rest = &sql[after..];
+        let lit = rest.len() - rest.trim_start().len();
+        from = after;
+        if rest[lit..].starts_with('\'') {
+            // The literal ends at the next quote that is not doubled.
+            let body = &rest[lit + 1..];
+            let mut end = body.len();
+            let mut i = 0;
+            while let Some(q) = body[i..].find('\'') {
+                if body[i + q + 1..].starts_with('\'') {
+                    i += q + 2;
+                    continue;
+                }
+                end = i + q + 1;
+                break;
+            }
+            out.push_str(&sql[last..after + lit]);
+            out.push_str("'***'");
+            last = after + lit + 1 + end;
+            from = last;
+        }
+    }
+    out.push_str(&sql[last..]);
+    redact_url(&out)
 }
 
 fn redact_keyword_password(s: &str) -> String {
@@ -64,4 +133,27 @@ fn redact_keyword_password(s: &str) -> String {
     }
     out.push_str(&s[last..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_without_host_is_hidden() {
+        assert_eq!(redact_url("at postgresql://towow:Pa55/x?y now"), "at postgresql://towow:*** now");
+        assert_eq!(redact_url("postgresql://db:5432,db2:x/d"), "postgresql://db:5432,db2:***");
+        assert_eq!(redact_url("postgresql://db:5432/d"), "postgresql://db:5432/d");
+        assert_eq!(redact_url("postgresql://[::1]:5432/d"), "postgresql://[::1]:5432/d");
+        assert_eq!(redact_conn_string("postgresql://u:a b@c@h:1/d"), "postgresql://u:***@h:1/d");
+    }
+
+    #[test]
+    fn sql_password_literals() {
+        assert_eq!(
+            redact_sql("ALTER ROLE x PASSWORD 'it''s secret' LOGIN; -- password"),
+            "ALTER ROLE x PASSWORD '***' LOGIN; -- password"
+        );
+        assert_eq!(redact_sql("CREATE ROLE y password'abc"), "CREATE ROLE y password'***'");
+    }
 }

@@ -15,6 +15,7 @@
 
 use anyhow::{Result, bail};
 use serde::Serialize;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, GenericClient};
 
@@ -22,6 +23,9 @@ use crate::connect::Db;
 use crate::error::PgContext;
 use crate::migrate::{HISTORY_TABLE, TOWOW_TABLES};
 use crate::sql::{qualified, quote_ident, quote_literal};
+
+/// Advisory lock key held (per transaction) by `roles create` ("towowrl").
+const ROLES_LOCK_KEY: i64 = 0x0074_6f77_6f77_726c;
 
 /// A role to create or update. `Debug` never shows the password.
 #[derive(Clone)]
@@ -141,6 +145,11 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
     let readonly = find(RoleKind::Readonly);
     let mut client = db.get().await?;
     let tx = client.transaction().await.pg_context("cannot begin")?;
+    // Concurrent runs on one database take turns (the catalog rows they update would otherwise
+    // fail with `tuple concurrently updated`); each then sees the roles the others created.
+    tx.query_typed("SELECT pg_advisory_xact_lock($1)", &[(&ROLES_LOCK_KEY, Type::INT8)])
+        .await
+        .pg_context("cannot take the roles lock (another `roles create` is running)")?;
     let s = quote_ident(schema);
     if !one_bool(
         &*tx,
@@ -166,11 +175,18 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
             None => String::new(),
         };
         let verb = if created { "CREATE" } else { "ALTER" };
-        tx.batch_execute(&format!("{verb} ROLE {q} LOGIN{password}")).await.pg_context(format!(
-            "cannot {} role \"{}\"",
-            verb.to_lowercase(),
-            spec.name
-        ))?;
+        let sql = format!("{verb} ROLE {q} LOGIN{password}");
+        let mut result = tx.batch_execute(&format!("SAVEPOINT towow_role; {sql}")).await;
+        // Roles belong to the whole cluster: a run on another database may have created it
+        // meanwhile (42710, or 23505 when both passed the check at once). Then update it.
+        if created
+            && let Err(e) = &result
+            && matches!(e.code(), Some(&SqlState::DUPLICATE_OBJECT) | Some(&SqlState::UNIQUE_VIOLATION))
+        {
+            let alter = format!("ROLLBACK TO SAVEPOINT towow_role; ALTER ROLE {q} LOGIN{password}");
+            result = tx.batch_execute(&alter).await;
+        }
+        result.pg_context(format!("cannot {} role \"{}\"", verb.to_lowercase(), spec.name))?;
         outcomes.push(RoleOutcome {
             role: spec.name.clone(),
             kind: spec.kind,

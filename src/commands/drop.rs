@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::cli::DropArgs;
 use crate::commands::Ctx;
-use crate::connect::Db;
+use crate::connect::{Db, blocking};
 use crate::migrate;
 
 #[derive(Debug, Serialize)]
@@ -40,8 +40,11 @@ pub async fn run(ctx: &Ctx, a: DropArgs) -> Result<u8> {
 /// Show what will be dropped (with row counts), confirm, drop. Shared by `drop` and `init --drop`.
 pub async fn drop_confirmed(ctx: &Ctx, db: &Db, yes: bool) -> Result<DropReport> {
     let client = db.get().await?;
-    let counts = migrate::table_counts(&client).await?;
-    let history = migrate::applied(&client).await?;
+    let pid = blocking::backend_pid(&client).await;
+    let (counts, history) = blocking::naming_holder(db, pid, async {
+        Ok((migrate::table_counts(&client).await?, migrate::applied(&client).await?))
+    })
+    .await?;
     drop(client);
     let database = db.cfg.dbname_or_default();
     if counts.is_empty() && history.is_none() {

@@ -19,6 +19,8 @@ pub struct Env {
     /// A `.env` that could not be read: reported when the connection is resolved, so that it is
     /// the command's error (an UNKNOWN under `--check`), not one before any command runs.
     pub(super) dotenv_error: Option<String>,
+    /// Process variables whose value is not UTF-8 (names only: the value may be a password).
+    not_utf8: Vec<String>,
 }
 
 impl fmt::Debug for Env {
@@ -30,16 +32,29 @@ impl fmt::Debug for Env {
             .field("names", &names)
             .field("dotenv_path", &self.dotenv_path)
             .field("dotenv_error", &self.dotenv_error)
+            .field("not_utf8", &self.not_utf8)
             .finish()
     }
 }
 
 impl Env {
-    /// The process environment plus `./.env` (if present).
+    /// The process environment plus `./.env` (if present). A variable that is not UTF-8 never
+    /// stops a command that does not read it (`std::env::vars` would panic, printing the value).
     pub fn from_process() -> Result<Env> {
-        let vars = std::env::vars().collect();
+        let mut vars = HashMap::new();
+        let mut not_utf8 = Vec::new();
+        for (k, v) in std::env::vars_os() {
+            match (k.into_string(), v.into_string()) {
+                (Ok(k), Ok(v)) => {
+                    vars.insert(k, v);
+                }
+                (Ok(k), Err(_)) => not_utf8.push(k),
+                // A name that is not UTF-8 is not one towow-db reads.
+                (Err(_), _) => {}
+            }
+        }
         let path = Path::new(".env");
-        let mut env = Env { vars, ..Env::default() };
+        let mut env = Env { vars, not_utf8, ..Env::default() };
         if path.is_file()
             && let Err(e) = env.load_dotenv(path)
         {
@@ -69,6 +84,23 @@ impl Env {
         }
         self.dotenv_path = Some(path.to_path_buf());
         Ok(())
+    }
+
+    /// Fail when a variable towow-db reads (one of `names`; `PG*` is a prefix) is set but not
+    /// UTF-8: named, its value never shown.
+    pub fn check_utf8(&self, names: &[&str]) -> Result<()> {
+        let read = |k: &str| {
+            names.iter().any(|n| match n.strip_suffix('*') {
+                Some(prefix) => k.starts_with(prefix),
+                None => *n == k,
+            })
+        };
+        match self.not_utf8.iter().find(|k| read(k)) {
+            Some(k) => Err(anyhow!(
+                "the environment variable {k} is not valid UTF-8 (its value is not shown): set it again as UTF-8 text, or unset it"
+            )),
+            None => Ok(()),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

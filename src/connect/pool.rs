@@ -8,101 +8,30 @@ use anyhow::{Result, anyhow};
 use deadpool_postgres::{
     ClientWrapper, Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
 };
+use tokio_postgres::CancelToken;
 use tokio_postgres::error::SqlState;
 
+/// What `--wait` longer than a century means.
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+pub use crate::connect::setup::ConnectOptions;
+use crate::connect::setup::{Opener, connect_timeout, is_deadline, pg_config};
 use crate::connect::tls::Connector;
-use crate::connect::url::{ConnConfig, SslMode};
-
-/// Session and pool settings that every command applies.
-#[derive(Debug, Clone)]
-pub struct ConnectOptions {
-    /// Keep retrying the first connection this long.
-    pub wait: Option<Duration>,
-    /// `statement_timeout` (`Some(ZERO)` = none, `None` = server default).
-    pub statement_timeout: Option<Duration>,
-    pub lock_timeout: Option<Duration>,
-    pub pool_size: usize,
-    pub pool_timeout: Duration,
-    /// Per-attempt TCP/TLS connect timeout when the URL gives none.
-    pub connect_timeout: Duration,
-}
-
-impl Default for ConnectOptions {
-    fn default() -> Self {
-        ConnectOptions {
-            wait: None,
-            statement_timeout: None,
-            lock_timeout: Some(Duration::from_secs(30)),
-            pool_size: 4,
-            pool_timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-        }
-    }
-}
+use crate::connect::url::ConnConfig;
 
 /// A pool plus the settings it was built from.
 pub struct Db {
     pub pool: Pool,
     pub cfg: ConnConfig,
     pub opts: ConnectOptions,
+    /// TLS settings, for cancel requests.
+    connector: Connector,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db").field("cfg", &self.cfg).finish()
     }
-}
-
-fn millis(d: Duration) -> u128 {
-    d.as_millis()
-}
-
-/// The tokio-postgres configuration for `cfg` (password included: never print it).
-pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> tokio_postgres::Config {
-    let mut pg = tokio_postgres::Config::new();
-    if cfg.hosts.is_empty() {
-        pg.host("localhost");
-    }
-    for h in &cfg.hosts {
-        if h.starts_with('/') {
-            pg.host_path(h);
-        } else {
-            pg.host(h);
-        }
-    }
-    for p in &cfg.ports {
-        pg.port(*p);
-    }
-    pg.user(cfg.user_or_default());
-    if let Some(pw) = &cfg.password {
-        pg.password(pw.as_bytes());
-    }
-    pg.dbname(cfg.dbname_or_default());
-    pg.application_name(&cfg.application_name);
-    pg.connect_timeout(cfg.connect_timeout.unwrap_or(opts.connect_timeout));
-    pg.ssl_mode(match cfg.sslmode {
-        SslMode::Disable | SslMode::Allow => tokio_postgres::config::SslMode::Disable,
-        SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
-        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
-            tokio_postgres::config::SslMode::Require
-        }
-    });
-    pg.channel_binding(match cfg.channel_binding {
-        crate::connect::url::ChannelBinding::Disable => tokio_postgres::config::ChannelBinding::Disable,
-        crate::connect::url::ChannelBinding::Prefer => tokio_postgres::config::ChannelBinding::Prefer,
-        crate::connect::url::ChannelBinding::Require => tokio_postgres::config::ChannelBinding::Require,
-    });
-    let mut options = Vec::new();
-    if let Some(t) = opts.statement_timeout {
-        options.push(format!("-c statement_timeout={}", millis(t)));
-    }
-    if let Some(t) = opts.lock_timeout {
-        options.push(format!("-c lock_timeout={}", millis(t)));
-    }
-    if !options.is_empty() {
-        pg.options(options.join(" "));
-    }
-    pg
 }
 
 impl Db {
@@ -117,20 +46,19 @@ impl Db {
 
     /// Build the pool without connecting.
     pub fn new(cfg: ConnConfig, opts: ConnectOptions) -> Result<Db> {
-        let pg = pg_config(&cfg, &opts);
-        // For poolers that refuse the `options` startup parameter: the same without it.
-        let bare = pg.get_options().is_some().then(|| {
-            pg_config(&cfg, &ConnectOptions { statement_timeout: None, lock_timeout: None, ..opts.clone() })
-        });
-        let connector = Connector::new(&cfg, bare).map_err(|e| {
+        let connector = Connector::new(&cfg).map_err(|e| {
             anyhow::Error::new(ConnectError {
                 message: format!("cannot connect to {}: {e:#}", cfg.describe()),
                 sqlstate: None,
             })
         })?;
         tracing::debug!("TLS: {}", connector.plan());
-        let mgr =
-            Manager::from_connect(pg, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let opener = Opener::new(connector.clone(), &cfg, &opts);
+        let mgr = Manager::from_connect(
+            pg_config(&cfg, &opts),
+            opener,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
         let pool = Pool::builder(mgr)
             .max_size(opts.pool_size.max(1))
             .wait_timeout(Some(opts.pool_timeout))
@@ -138,12 +66,13 @@ impl Db {
             .build()
             .map_err(|e| anyhow!("cannot build the connection pool: {e}"))?;
         tracing::debug!("connection pool ready for {cfg} (from {})", cfg.source);
-        Ok(Db { pool, cfg, opts })
+        Ok(Db { pool, cfg, opts, connector })
     }
 
     async fn first_connection(&self) -> Result<Object> {
         let started = Instant::now();
-        let deadline = self.opts.wait.map(|w| started + w);
+        // `--wait 18446744073709551615s` is "for ever", not an overflow.
+        let deadline = self.opts.wait.map(|w| started.checked_add(w).unwrap_or(started + FOREVER));
         let mut delay = Duration::from_millis(100);
         let mut attempts = 0u32;
         loop {
@@ -163,7 +92,7 @@ impl Db {
                     let retry = is_transient(&e);
                     match deadline {
                         Some(d) if retry && Instant::now() + delay < d => {
-                            let why = connect_error(&e, &self.cfg);
+                            let why = self.connect_error(&e);
                             if attempts == 1 {
                                 tracing::info!(
                                     "waiting up to {:.0}s for {} to accept connections",
@@ -176,21 +105,35 @@ impl Db {
                             delay = (delay * 2).min(Duration::from_secs(2));
                         }
                         Some(_) if retry => {
-                            return Err(connect_error(&e, &self.cfg).context(format!(
+                            return Err(self.connect_error(&e).context(format!(
                                 "gave up after waiting {:.0}s ({attempts} attempts)",
                                 started.elapsed().as_secs_f64()
                             )));
                         }
-                        _ => return Err(connect_error(&e, &self.cfg)),
+                        _ => return Err(self.connect_error(&e)),
                     }
                 }
             }
         }
     }
 
+    fn connect_error(&self, e: &PoolError) -> anyhow::Error {
+        connect_error(e, &self.cfg, connect_timeout(&self.cfg, &self.opts))
+    }
+
+    /// Ask the server to cancel what `token`'s connection is running (a lock wait, a COPY),
+    /// giving up after half a second: the caller is leaving anyway.
+    pub async fn cancel(&self, token: &CancelToken) {
+        match tokio::time::timeout(Duration::from_millis(500), self.connector.cancel(token)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::debug!("cancel request failed: {e}"),
+            Err(_) => tracing::debug!("cancel request timed out"),
+        }
+    }
+
     /// A pooled connection.
     pub async fn get(&self) -> Result<Object> {
-        self.pool.get().await.map_err(|e| connect_error(&e, &self.cfg))
+        self.pool.get().await.map_err(|e| self.connect_error(&e))
     }
 
     /// A connection taken out of the pool: it closes when dropped, so session state such as an
@@ -264,8 +207,9 @@ pub fn connect_sqlstate(e: &anyhow::Error) -> Option<SqlState> {
     })
 }
 
-/// A one-line error for a failed connection: what, where (no password), and what to check.
-pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
+/// A one-line error for a failed connection: what, where (no password), and what to check;
+/// `deadline` is the set-up deadline it ran under.
+pub fn connect_error(e: &PoolError, cfg: &ConnConfig, deadline: Duration) -> anyhow::Error {
     let target = cfg.describe();
     let (what, hint): (String, String) = match e {
         PoolError::Timeout(_) => (
@@ -305,6 +249,10 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
                 };
                 (format!("{} (SQLSTATE {})", db.message(), db.code().code()), hint)
             }
+            None if is_deadline(pe) => (
+                format!("no answer within {} s (connect_timeout)", deadline.as_secs()),
+                "the server accepted no connection, or accepted it and never answered (a firewall dropping packets, a stopped or frozen server, or not PostgreSQL on this port?); connect_timeout or PGCONNECT_TIMEOUT waits longer, --wait retries".to_string(),
+            ),
             None => {
                 let msg = one_line(&crate::error::error_chain(pe));
                 let hint = if msg.contains("channel binding") {
@@ -401,7 +349,15 @@ pub async fn ensure_database(cfg: &ConnConfig, opts: &ConnectOptions) -> Result<
                 tracing::debug!("created database \"{dbname}\"");
                 Ok(true)
             }
-            Err(e) if e.code() == Some(&SqlState::DUPLICATE_DATABASE) => Ok(false),
+            // Another run created it first (42P04; 23505 when both passed the existence check
+            // at once): losing that race is success.
+            Err(e)
+                if e.code() == Some(&SqlState::DUPLICATE_DATABASE)
+                    || e.code() == Some(&SqlState::UNIQUE_VIOLATION) =>
+            {
+                tracing::debug!("database \"{dbname}\" was created meanwhile by another session");
+                Ok(false)
+            }
             Err(e) => Err(anyhow!(
                 "database \"{dbname}\" does not exist and cannot be created as user \"{}\": {} — create it (CREATE DATABASE \"{dbname}\") or grant CREATEDB",
                 cfg.user_or_default(),

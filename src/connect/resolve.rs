@@ -3,12 +3,13 @@
 //! managed local cluster.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
 use super::env::Env;
-use super::url::{ChannelBinding, ConnConfig, DEFAULT_PORT, Source, SslMode, parse_port, parse_ports};
+use super::url::{
+    ChannelBinding, ConnConfig, DEFAULT_PORT, Source, SslMode, parse_connect_timeout, parse_port, parse_ports,
+};
 
 /// What the resolution found: a connection, or "use the managed local cluster".
 #[derive(Debug, Clone)]
@@ -21,9 +22,14 @@ const LIBPQ_VARS: [&str; 5] = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDA
 const DOCKER_VARS: [&str; 5] =
     ["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_PORT", "POSTGRES_HOST"];
 
+/// The variables (and prefixes) towow-db reads: one of them that is not UTF-8 is an error.
+const READ_VARS: &[&str] =
+    &["DATABASE_URL", "DIRECT_DATABASE_URL", "PG*", "POSTGRES_*", "TOWOW_*", "DB_POOL_*"];
+
 /// Resolve the connection in the documented order (docs/connecting.md): `--url`, `DATABASE_URL` (env, then `.env`), libpq
 /// variables, ToWow's docker variables, else the local cluster.
 pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
+    env.check_utf8(READ_VARS)?;
     if let Some(e) = &env.dotenv_error
         && flag_url.is_none()
     {
@@ -71,6 +77,7 @@ pub fn resolve(flag_url: Option<&str>, env: &Env) -> Result<Resolved> {
 /// The direct connection (past any pooler) for commands that need a session of their own:
 /// `--direct-url`, else `DIRECT_DATABASE_URL` (environment, then `.env`); `None` when neither is set.
 pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnConfig>> {
+    env.check_utf8(READ_VARS)?;
     let mut cfg = match (flag_url, env.get("DIRECT_DATABASE_URL")) {
         (Some(url), _) => ConnConfig::parse(url, Source::DirectFlag)?,
         (None, Some(url)) => ConnConfig::parse(url, Source::DirectDatabaseUrl)?,
@@ -128,8 +135,7 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
     if cfg.connect_timeout.is_none()
         && let Some(t) = env.get("PGCONNECT_TIMEOUT")
     {
-        let secs: u64 = t.parse().map_err(|_| anyhow!("PGCONNECT_TIMEOUT must be a number of seconds"))?;
-        cfg.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
+        cfg.connect_timeout = parse_connect_timeout(t).context("PGCONNECT_TIMEOUT")?;
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! The one place that opens connections, with TLS as libpq does it, for every pooled and dedicated
-//! connection.
+//! TLS as libpq does it, for every pooled and dedicated connection (`setup` opens them through
+//! the [`Connector`]).
 //!
 //! tokio-postgres itself only knows `disable`, `prefer` and `require`, and verifies nothing: the
 //! [`Connector`] implements libpq's six `sslmode`s on top of it with rustls:
@@ -23,11 +23,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use deadpool_postgres::Connect;
 use futures_util::future::BoxFuture;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ClientConfig, WebPkiServerVerifier};
@@ -38,7 +36,7 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::task::JoinHandle;
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
-use tokio_postgres::{Client, Config, Error, NoTls, Socket};
+use tokio_postgres::{CancelToken, Client, Config, Error, NoTls, Socket};
 
 use crate::connect::url::{ConnConfig, SslMode};
 
@@ -70,16 +68,13 @@ impl std::fmt::Display for TlsPlan {
     }
 }
 
-/// Opens connections for the pool, honouring `sslmode` and the certificates.
+/// Opens one connection to one host, honouring `sslmode` and the certificates (`setup` adds the
+/// deadline and the fallback for poolers).
 #[derive(Clone)]
 pub struct Connector {
     sslmode: SslMode,
     tls: Option<MakeRustls>,
     plan: TlsPlan,
-    /// The same settings without the `options` startup parameter, for connection poolers that
-    /// refuse it (PgBouncer: "unsupported startup parameter: options").
-    bare: Option<Config>,
-    options_refused: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Connector {
@@ -94,9 +89,8 @@ fn default_file(name: &str) -> Option<PathBuf> {
 }
 
 impl Connector {
-    /// A connector for `cfg`; `bare` is the same tokio-postgres configuration without startup
-    /// `options`, used when a pooler refuses them.
-    pub fn new(cfg: &ConnConfig, bare: Option<Config>) -> Result<Connector> {
+    /// A connector for `cfg`'s TLS settings.
+    pub fn new(cfg: &ConnConfig) -> Result<Connector> {
         let sockets_only = !cfg.hosts.is_empty() && cfg.hosts.iter().all(|h| h.starts_with('/'));
         let mut sslmode = cfg.sslmode;
         let system = cfg.sslrootcert.as_deref() == Some(Path::new(SYSTEM_ROOTS));
@@ -115,13 +109,7 @@ impl Connector {
         // Unix sockets never use TLS (libpq does not even ask).
         if sslmode == SslMode::Disable || sockets_only {
             plan.sslmode = SslMode::Disable;
-            return Ok(Connector {
-                sslmode: SslMode::Disable,
-                tls: None,
-                plan,
-                bare,
-                options_refused: Arc::default(),
-            });
+            return Ok(Connector { sslmode: SslMode::Disable, tls: None, plan });
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let provider_key = provider.key_provider;
@@ -166,13 +154,7 @@ impl Connector {
         };
         // As libpq 17: announce the protocol (PostgreSQL 17 needs it for direct TLS).
         config.alpn_protocols = vec![b"postgresql".to_vec()];
-        Ok(Connector {
-            sslmode,
-            tls: Some(MakeRustls { config: Arc::new(config) }),
-            plan,
-            bare,
-            options_refused: Arc::default(),
-        })
+        Ok(Connector { sslmode, tls: Some(MakeRustls { config: Arc::new(config) }), plan })
     }
 
     pub fn sslmode(&self) -> SslMode {
@@ -201,8 +183,17 @@ impl Connector {
         }
     }
 
+    /// Ask the server to cancel the statement running on the connection of `token` (over TLS
+    /// when that connection used it).
+    pub async fn cancel(&self, token: &CancelToken) -> Result<(), Error> {
+        match &self.tls {
+            Some(tls) => token.cancel_query(tls.clone()).await,
+            None => token.cancel_query(NoTls).await,
+        }
+    }
+
     /// One connection with libpq's fallbacks for `allow` and `prefer`.
-    async fn connect_mode(&self, cfg: &Config) -> Result<(Client, JoinHandle<()>), Error> {
+    pub(crate) async fn connect_mode(&self, cfg: &Config) -> Result<(Client, JoinHandle<()>), Error> {
         match self.sslmode {
             SslMode::Allow => match self.attempt(cfg, SslMode::Disable).await {
                 // The server refused the plain connection (e.g. only `hostssl` in pg_hba.conf).
@@ -239,11 +230,6 @@ where
     Ok((client, task))
 }
 
-/// Whether a failed connection is a pooler refusing the `options` startup parameter.
-fn is_options_refused(e: &Error) -> bool {
-    e.as_db_error().is_some_and(|db| db.message().contains("unsupported startup parameter"))
-}
-
 /// Whether a failed connection failed in the TLS handshake (not before, not after).
 pub fn is_handshake_error(e: &Error) -> bool {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
@@ -254,32 +240,6 @@ pub fn is_handshake_error(e: &Error) -> bool {
         cur = c.source();
     }
     false
-}
-
-impl Connect for Connector {
-    fn connect(&self, pg_config: &Config) -> BoxFuture<'_, Result<(Client, JoinHandle<()>), Error>> {
-        let pg_config = pg_config.clone();
-        Box::pin(async move {
-            if self.options_refused.load(Ordering::Relaxed)
-                && let Some(bare) = &self.bare
-            {
-                return self.connect_mode(bare).await;
-            }
-            match self.connect_mode(&pg_config).await {
-                Err(e) if is_options_refused(&e) && self.bare.is_some() => {
-                    if !self.options_refused.swap(true, Ordering::Relaxed) {
-                        tracing::warn!(
-                            "the server (a connection pooler?) refused the `options` startup parameter: \
-                             connecting without it, so statement_timeout and lock_timeout keep the server's defaults"
-                        );
-                    }
-                    let bare = self.bare.as_ref().expect("checked");
-                    self.connect_mode(bare).await
-                }
-                other => other,
-            }
-        })
-    }
 }
 
 fn read_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
@@ -709,7 +669,7 @@ mod tests {
         c.hosts = vec!["db".into()];
         c.sslrootcert = Some(PathBuf::from(SYSTEM_ROOTS));
         c.sslmode = SslMode::Require;
-        let e = Connector::new(&c, None).unwrap_err().to_string();
+        let e = Connector::new(&c).unwrap_err().to_string();
         assert!(e.contains("weak sslmode \"require\""), "{e}");
     }
 
@@ -718,6 +678,6 @@ mod tests {
         let mut c = ConnConfig::empty(crate::connect::url::Source::Given);
         c.hosts = vec!["/var/run/postgresql".into()];
         c.sslmode = SslMode::VerifyFull;
-        assert_eq!(Connector::new(&c, None).unwrap().sslmode(), SslMode::Disable);
+        assert_eq!(Connector::new(&c).unwrap().sslmode(), SslMode::Disable);
     }
 }

@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow, bail};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
 use super::env::os_user_name;
-use crate::redact::redact_url;
+use crate::redact::redact_conn_string;
 
 /// libpq's `sslmode` values, with their libpq meanings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -115,6 +115,18 @@ impl fmt::Display for Source {
     }
 }
 
+/// libpq's TCP keepalive parameters (`keepalives`, `keepalives_idle`, `keepalives_interval`,
+/// `keepalives_count`); `None` (or 0) is towow-db's default (`connect::setup`), not the
+/// system's two hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Keepalives {
+    /// `keepalives=0`: none on this connection.
+    pub off: bool,
+    pub idle: Option<Duration>,
+    pub interval: Option<Duration>,
+    pub count: Option<u32>,
+}
+
 /// A resolved connection target. `Debug` and `Display` redact the password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConnConfig {
@@ -130,7 +142,9 @@ pub struct ConnConfig {
     pub sslcert: Option<PathBuf>,
     pub sslkey: Option<PathBuf>,
     pub channel_binding: ChannelBinding,
+    /// Per host, libpq's semantics (at least 2 s); `None`: towow-db's default.
     pub connect_timeout: Option<Duration>,
+    pub keepalives: Keepalives,
     pub application_name: String,
     pub source: Source,
 }
@@ -189,6 +203,7 @@ impl ConnConfig {
             sslkey: None,
             channel_binding: ChannelBinding::default(),
             connect_timeout: None,
+            keepalives: Keepalives::default(),
             application_name: APPLICATION_NAME.to_string(),
             source,
         }
@@ -214,7 +229,7 @@ impl ConnConfig {
         // spaces ends cannot be known, so no part of it is echoed.
         res.map_err(|e| {
             if trimmed.contains("://") {
-                anyhow!("invalid connection string {}: {e}", redact_url(trimmed))
+                anyhow!("invalid connection string {}: {e}", redact_conn_string(trimmed))
             } else {
                 anyhow!("invalid connection string (key=value form): {e}")
             }
@@ -305,6 +320,18 @@ impl ConnConfig {
         if let Some(t) = self.connect_timeout {
             params.push(format!("connect_timeout={}", t.as_secs()));
         }
+        let k = &self.keepalives;
+        if k.off {
+            params.push("keepalives=0".into());
+        }
+        for (name, v) in [("keepalives_idle", k.idle), ("keepalives_interval", k.interval)] {
+            if let Some(v) = v {
+                params.push(format!("{name}={}", v.as_secs()));
+            }
+        }
+        if let Some(c) = k.count {
+            params.push(format!("keepalives_count={c}"));
+        }
         if !params.is_empty() {
             s.push('?');
             s.push_str(&params.join("&"));
@@ -313,14 +340,25 @@ impl ConnConfig {
     }
 
     /// A short description for one-line errors: host, port, database and user, no password.
+    /// Several hosts are all named (`hosts a:5432, b:5433`).
     pub fn describe(&self) -> String {
-        format!(
-            "host {} port {} database \"{}\" user \"{}\"",
-            self.host(),
-            self.port(),
-            self.dbname_or_default(),
-            self.user_or_default()
-        )
+        let at = if self.hosts.len() > 1 {
+            let list: Vec<String> = self
+                .hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| match h.starts_with('/') {
+                    true => h.clone(),
+                    false => {
+                        format!("{h}:{}", self.ports.get(i).or(self.ports.first()).unwrap_or(&DEFAULT_PORT))
+                    }
+                })
+                .collect();
+            format!("hosts {}", list.join(", "))
+        } else {
+            format!("host {} port {}", self.host(), self.port())
+        };
+        format!("{at} database \"{}\" user \"{}\"", self.dbname_or_default(), self.user_or_default())
     }
 
     pub(super) fn set_param(&mut self, key: &str, value: &str) -> Result<()> {
@@ -337,12 +375,12 @@ impl ConnConfig {
             "sslcert" => self.sslcert = non_empty(value).map(PathBuf::from),
             "sslkey" => self.sslkey = non_empty(value).map(PathBuf::from),
             "channel_binding" => self.channel_binding = ChannelBinding::parse(value)?,
-            "connect_timeout" => {
-                let secs: u64 = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| anyhow!("connect_timeout must be a number of seconds, got `{value}`"))?;
-                self.connect_timeout = (secs > 0).then(|| Duration::from_secs(secs));
+            "connect_timeout" => self.connect_timeout = parse_connect_timeout(value)?,
+            "keepalives" => self.keepalives.off = whole_number(key, value)? == 0,
+            "keepalives_idle" => self.keepalives.idle = positive_seconds(key, value)?,
+            "keepalives_interval" => self.keepalives.interval = positive_seconds(key, value)?,
+            "keepalives_count" => {
+                self.keepalives.count = u32::try_from(whole_number(key, value)?).ok().filter(|n| *n > 0)
             }
             "application_name" => {
                 if !value.is_empty() {
@@ -352,16 +390,42 @@ impl ConnConfig {
             // Accepted and ignored, as harmless for this tool.
             "options"
             | "target_session_attrs"
-            | "keepalives"
-            | "keepalives_idle"
             | "gssencmode"
             | "client_encoding"
             | "prepared_statement_cache_size" => {}
             other => bail!(
-                "unknown connection parameter `{other}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, application_name)"
+                "unknown connection parameter `{}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, keepalives, keepalives_idle, keepalives_interval, keepalives_count, application_name)",
+                shown_key(other)
             ),
         }
         Ok(())
+    }
+}
+
+/// libpq's `connect_timeout` (and `PGCONNECT_TIMEOUT`): whole seconds, per host; 1 counts as
+/// libpq's minimum of 2; 0 or less (libpq: wait for ever) is `None`, towow-db's default.
+pub fn parse_connect_timeout(value: &str) -> Result<Option<Duration>> {
+    let secs = whole_number("connect_timeout", value)?;
+    Ok((secs > 0).then(|| Duration::from_secs(secs.max(2) as u64)))
+}
+
+/// An integer parameter, as libpq reads one (an `int`).
+fn whole_number(key: &str, value: &str) -> Result<i32> {
+    value.trim().parse().map_err(|_| anyhow!("{key} must be a whole number, got `{value}`"))
+}
+
+/// Seconds for a keepalive parameter; 0 or less is `None` (the default).
+fn positive_seconds(key: &str, value: &str) -> Result<Option<Duration>> {
+    let n = whole_number(key, value)?;
+    Ok((n > 0).then(|| Duration::from_secs(n as u64)))
+}
+
+/// A parameter name for a message: a word is shown, anything else (a mangled URL whose password
+/// would show) is not.
+fn shown_key(key: &str) -> &str {
+    match !key.is_empty() && key.len() <= 40 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        true => key,
+        false => "…",
     }
 }
 
@@ -449,6 +513,12 @@ fn parse_url(input: &str, source: Source) -> Result<ConnConfig> {
             if p.is_empty() {
                 bail!("empty port after `:`");
             }
+            // Not echoed: in `scheme://user:password` (no `@host`) the password reads as a port.
+            if !p.trim().chars().all(|c| c.is_ascii_digit()) {
+                bail!(
+                    "the port after `:` is not a number (not shown: without `@host`, a password reads as a port; write postgresql://user:password@host:port/database)"
+                );
+            }
             cfg.ports.push(parse_port(p)?);
         }
     }
@@ -497,9 +567,11 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
             if after_unquoted_password {
                 bail!(AFTER_PASSWORD);
             }
-            bail!("expected `=` after `{key}`");
+            bail!("expected `=` after `{}`", shown_key(&key));
         }
+        let mut spaced = false;
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            spaced = true;
             chars.next();
         }
         let mut value = String::new();
@@ -528,6 +600,13 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
                 chars.next();
             }
         }
+        // `host= password=x`: libpq reads `password=x` as the host name, which then shows in
+        // every message. An empty value must be written `host=''`.
+        if spaced && !quoted && value.contains('=') {
+            bail!(
+                "`{key}=` is followed by a space, so the next `name=value` would be its value: write an empty value as {key}=''"
+            );
+        }
         if let Err(e) = cfg.set_param(&key, &value) {
             if after_unquoted_password {
                 bail!(AFTER_PASSWORD);
@@ -542,6 +621,7 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::redact_url;
 
     fn p(s: &str) -> ConnConfig {
         ConnConfig::parse(s, Source::Flag).unwrap()

@@ -226,8 +226,10 @@ pub async fn copy_rows<R: CopyRow>(
     Ok(n)
 }
 
+/// A failed COPY: what was sent (the server's `WHERE: COPY …, line N` says how far it read), and
+/// that none of it was written (COPY is all or nothing).
 fn copy_error(table: &str, e: tokio_postgres::Error, sent: u64) -> anyhow::Error {
-    anyhow!("COPY into {table} failed after {sent} rows: {}", pg_message(&e))
+    anyhow!("COPY into {table} failed with {sent} rows sent, none of them written: {}", pg_message(&e))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod seed_file;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
@@ -25,8 +25,11 @@ use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
 use self::generators::demands::{self, AgentPool, ScaleSpec};
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
 use self::seed_file::{SeedFile, SeedFileReport};
-use crate::connect::Db;
+use crate::connect::{Db, blocking};
 use crate::error::{Interrupted, PgContext};
+
+/// How long an interrupted load waits for its ROLLBACK before leaving it to the server.
+const ROLLBACK_WAIT: Duration = Duration::from_millis(300);
 
 /// Advisory lock key held (per transaction) by every load ("towowld").
 const LOAD_LOCK_KEY: i64 = 0x0074_6f77_6f77_6c64;
@@ -199,9 +202,11 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
     require_schema(db).await?;
     let started = Instant::now();
     let mut client = db.get().await?;
+    let pid = blocking::backend_pid(&client).await;
+    let cancel = client.cancel_token();
     let tx = client.transaction().await.pg_context("cannot begin the load transaction")?;
     let outcome = {
-        let work = run_plan(&tx, plan, quiet);
+        let work = blocking::naming_holder(db, pid, run_plan(&tx, plan, quiet));
         tokio::select! {
             r = work => Some(r),
             _ = tokio::signal::ctrl_c() => None,
@@ -220,7 +225,10 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
             Err(anyhow!("{} (rolled back: nothing was written)", crate::error::render(&e)))
         }
         None => {
-            let rolled_back = tx.rollback().await.is_ok();
+            // ROLLBACK queues behind the statement in flight (a lock wait: up to the lock
+            // timeout, or for ever): cancel that first.
+            db.cancel(&cancel).await;
+            let rolled_back = matches!(tokio::time::timeout(ROLLBACK_WAIT, tx.rollback()).await, Ok(Ok(())));
             Err(anyhow::Error::new(Interrupted { rolled_back }))
         }
     }

@@ -68,20 +68,70 @@ pub fn sample() -> Result<SeedFile> {
     parse(&format!("seeds/{SAMPLE_FILE}"), text)
 }
 
-/// Read and validate a seed file.
+/// The longest line a seed file may have: one row, with room for long texts and JSON documents.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Read and validate a seed file, streaming it line by line: a line over [`MAX_LINE_BYTES`] or
+/// one that is not UTF-8 (`/dev/zero`, `/dev/urandom`, a binary file) stops the read at once,
+/// with its line number.
 pub fn read(path: &std::path::Path) -> Result<SeedFile> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow!("cannot read seed file {}: {e}", path.display()))?;
-    parse(&path.display().to_string(), &text)
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read seed file {name}: {e}"))?;
+    parse_lines(&name, Lines { reader: std::io::BufReader::new(file), name: &name, line: 0 })
+}
+
+/// The lines of a seed file, each at most [`MAX_LINE_BYTES`], as UTF-8.
+struct Lines<'a, R> {
+    reader: R,
+    name: &'a str,
+    line: usize,
+}
+
+impl<R: std::io::BufRead> Iterator for Lines<'_, R> {
+    type Item = Result<String>;
+
+    fn next(&mut self) -> Option<Result<String>> {
+        use std::io::{BufRead, Read};
+        self.line += 1;
+        let mut buf = Vec::new();
+        let limit = MAX_LINE_BYTES as u64 + 1;
+        match self.reader.by_ref().take(limit).read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(anyhow!("cannot read seed file {}: {e}", self.name))),
+        }
+        let at = format!("{}:{}", self.name, self.line);
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        } else if buf.len() > MAX_LINE_BYTES {
+            return Some(Err(anyhow!(
+                "{at}: the line is longer than {} MiB (one row per line: is this a JSON Lines seed file?)",
+                MAX_LINE_BYTES >> 20
+            )));
+        }
+        Some(String::from_utf8(buf).map_err(|e| {
+            anyhow!(
+                "{at}: not UTF-8 text (byte {}): is this a JSON Lines seed file?",
+                e.utf8_error().valid_up_to() + 1
+            )
+        }))
+    }
 }
 
 /// Parse and validate seed text; errors name the file, line and field.
 pub fn parse(name: &str, text: &str) -> Result<SeedFile> {
+    parse_lines(name, text.lines().map(Ok))
+}
+
+/// Parse and validate seed lines as they come.
+fn parse_lines<S: AsRef<str>>(name: &str, lines: impl Iterator<Item = Result<S>>) -> Result<SeedFile> {
     // The table names, parents first (TOWOW_TABLES lists children first).
     let table_list = TOWOW_TABLES.iter().rev().copied().collect::<Vec<_>>().join(", ");
     let mut rows = Vec::new();
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in lines.enumerate() {
+        let raw = raw?;
+        let raw = raw.as_ref();
         let line = i + 1;
         let trimmed = raw.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {

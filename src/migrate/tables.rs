@@ -34,14 +34,18 @@ pub async fn table_counts(client: &Client) -> Result<Vec<(String, i64)>> {
 /// Drop the ToWow tables, the trigger function and the migration history, in one transaction.
 pub async fn drop_all(db: &Db) -> Result<()> {
     let mut client = db.get().await?;
-    let tx = client.transaction().await.pg_context("cannot begin")?;
-    tx.batch_execute(
-        "DROP TABLE IF EXISTS agent_responses, collaboration_channels, demands, agent_profiles CASCADE;
-         DROP FUNCTION IF EXISTS towow_set_updated_at() CASCADE;
-         DROP TABLE IF EXISTS refinery_schema_history;",
-    )
+    // A lock timeout names the session holding the lock.
+    let pid = crate::connect::blocking::backend_pid(&client).await;
+    crate::connect::blocking::naming_holder(db, pid, async {
+        let tx = client.transaction().await.pg_context("cannot begin")?;
+        tx.batch_execute(
+            "DROP TABLE IF EXISTS agent_responses, collaboration_channels, demands, agent_profiles CASCADE;
+             DROP FUNCTION IF EXISTS towow_set_updated_at() CASCADE;
+             DROP TABLE IF EXISTS refinery_schema_history;",
+        )
+        .await
+        .pg_context("cannot drop the ToWow tables")?;
+        tx.commit().await.pg_context("cannot commit the drop")
+    })
     .await
-    .pg_context("cannot drop the ToWow tables")?;
-    tx.commit().await.pg_context("cannot commit the drop")?;
-    Ok(())
 }

@@ -95,7 +95,10 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
     }
     crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate`").await?;
     acquire_lock(&client, lock_wait).await?;
-    let result = up_locked(&mut client, &shipped, target).await;
+    // A lock timeout in a migration names the session holding the lock.
+    let pid = crate::connect::blocking::backend_pid(&client).await;
+    let result =
+        crate::connect::blocking::naming_holder(db, pid, up_locked(&mut client, &shipped, target)).await;
     release_lock(&client).await;
     result
 }

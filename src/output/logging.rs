@@ -1,8 +1,9 @@
 //! Diagnostics on stderr through `tracing`: plain lines for progress notes (`info`), prefixed
 //! `warning:` / `error:` / `debug:` for the rest. `-q` keeps errors only, `-v` adds debug detail
 //! from towow-db, `-vv` from every library. `TOWOW_LOG` (an `EnvFilter`) overrides all of it.
-//! Nothing logged here may contain a password: connection targets are logged redacted, and
-//! tokio-postgres's statement texts are never enabled by the flags.
+//! Nothing logged here may contain a password: connection targets are logged redacted, every line
+//! goes through `redact` as well, and tokio-postgres's statement texts are never enabled by the
+//! flags.
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -33,6 +34,22 @@ where
     }
 }
 
+/// stderr, with every line redacted on its way: a library's debug line may quote a connection
+/// string. (tracing-subscriber writes each formatted event with one `write`.)
+struct Redacted;
+
+impl std::io::Write for Redacted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = crate::redact::redact_url(&String::from_utf8_lossy(buf));
+        std::io::stderr().write_all(text.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 /// Install the stderr logger for the given `-v` count and `-q`.
 pub fn init(verbose: u8, quiet: bool) {
     use tracing_subscriber::EnvFilter;
@@ -50,7 +67,7 @@ pub fn init(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colour)
-        .with_writer(std::io::stderr)
+        .with_writer(|| Redacted)
         .event_format(Plain)
         .try_init();
 }

@@ -6,6 +6,7 @@ mod common;
 mod connection;
 mod credentials;
 mod data;
+mod faults;
 mod local;
 mod migrate;
 mod pg_versions;
