@@ -104,6 +104,9 @@ pub fn parse_pool_size(s: &str) -> Result<usize, String> {
 
 /// A count of at least 1.
 pub fn parse_positive_count(s: &str) -> Result<u64, String> {
+    if s.starts_with('-') {
+        return Err(format!("`{s}` is negative; this count is 1 or more"));
+    }
     match parse_count(s)? {
         0 => Err("must be at least 1".into()),
         n => Ok(n),

@@ -543,7 +543,7 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
     // A stray word right after an unquoted password is most likely the rest of that password
     // (`password=two words`): such errors must not quote it.
     const AFTER_PASSWORD: &str =
-        "cannot parse what follows `password=`: a value with spaces must be quoted, e.g. password='…'";
+        "cannot parse the text after the password: a password with spaces must be in single quotes ('like this')";
     let mut after_unquoted_password = false;
     loop {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
@@ -694,7 +694,9 @@ mod tests {
         for bad in ["host=db password=Sup3r Secret", "host=db password=Sup3r Secret=x dbname=d"] {
             let e = format!("{:#}", ConnConfig::parse(bad, Source::Flag).unwrap_err());
             assert!(!e.contains("Secret") && !e.contains("Sup3r"), "{e}");
-            assert!(e.contains("must be quoted"), "{e}");
+            assert!(e.contains("in single quotes"), "{e}");
+            // The message itself survives the redaction every message goes through.
+            assert_eq!(crate::redact::redact_url(&e), e);
         }
         // A genuine unknown key after a quoted password is still named.
         let e = format!("{:#}", ConnConfig::parse("password='a b' sslmod=x", Source::Flag).unwrap_err());

@@ -469,7 +469,7 @@ async fn ctrl_c_rolls_back_and_exits_130() {
 async fn bad_counts_are_refused_before_anything_is_written() {
     let (cfg, db) = initialised("badcounts").await;
     for (args, why) in [
-        (&["seed", "--demands", "-5"][..], "negative"),
+        (&["seed", "--demands", "-5"][..], "negative; this count is 1 or more"),
         (&["seed", "--demands", "abc"][..], "not a number"),
         (&["seed", "--demands", "1e99"][..], "far too large"),
         (&["seed", "--demands", "0"][..], "at least 1"),
