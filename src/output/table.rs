@@ -124,7 +124,7 @@ fn min_width(header: &str, cells: &[String]) -> usize {
 }
 
 /// Words of a text longer than this may be cut to fit the terminal.
-const TEXT_WORD: usize = 24;
+const TEXT_WORD: usize = 16;
 
 /// Long words (identifiers such as `reporting.monthly_revenue_by_region`, wait events such as
 /// `Activity:LogicalLauncherMain`) as lines of at most `width` characters, broken after their own
@@ -175,17 +175,23 @@ pub fn render(headers: &[&str], rows: &[Vec<String>], keep: &[usize], width: Opt
         let mut mins: Vec<usize> = names.iter().zip(&cols).map(|(h, c)| min_width(h, c)).collect();
         let total = |mins: &[usize]| mins.iter().map(|m| m + 3).sum::<usize>() + 1;
         let (whole_cols, whole_mins) = (cols.clone(), mins.clone());
+        let mut stuck = vec![false; cols.len()];
         while total(&mins) > w as usize {
-            let Some((widest, &m)) = mins.iter().enumerate().max_by_key(|(_, m)| **m) else { break };
+            // The widest column that can still give way.
+            let Some((widest, m)) =
+                mins.iter().copied().enumerate().filter(|(i, _)| !stuck[*i]).max_by_key(|(_, m)| *m)
+            else {
+                break;
+            };
             let target = m.saturating_sub(total(&mins) - w as usize).max(SHORT);
             let wrapped: Vec<String> = cols[widest].iter().map(|c| wrap_identifier(c, target)).collect();
-            let new_min =
-                wrapped.iter().flat_map(|c| c.lines().map(|l| l.chars().count())).max().unwrap_or(1);
+            let new_min = min_width(names[widest], &wrapped);
             if new_min >= m {
-                break;
+                stuck[widest] = true;
+                continue;
             }
             cols[widest] = wrapped;
-            mins[widest] = min_width(names[widest], &cols[widest]);
+            mins[widest] = new_min;
         }
         if total(&mins) > w as usize {
             (cols, mins) = (whole_cols, whole_mins);
@@ -292,6 +298,15 @@ mod tests {
         let q = format!("SELECT '{}' FROM t", "x".repeat(60));
         let out = render(&["pid", "query"], &[vec!["42".into(), q]], &[0, 1], Some(40));
         assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
+        // Several wide name columns: each gives way in turn, not only the widest.
+        let rows = vec![vec![
+            "Activity:LogicalReplicationLauncherMain".to_string(),
+            "logical_replication_launcher_process".to_string(),
+            "reporting_archive.monthly_revenue".to_string(),
+        ]];
+        let out = render(&["wait", "kind", "table"], &rows, &[0, 1, 2], Some(70));
+        assert!(out.lines().all(|l| l.chars().count() <= 70), "{out}");
+        assert!(out.contains("LogicalReplicationLauncherMain") && out.contains("launcher_"), "{out}");
     }
 
     #[test]

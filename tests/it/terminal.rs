@@ -92,6 +92,16 @@ async fn tables_fit_a_100_column_terminal_and_never_break_a_name() {
     let db = connect(&cfg).await;
     // A long name in another schema, a long note (never analyzed), statistics to show.
     exec(&db, "CREATE SCHEMA reporting_archive; CREATE TABLE reporting_archive.monthly_revenue_by_region_and_channel (id int PRIMARY KEY, note text)").await;
+    // A session with long words where activity shows them (the suite's other sessions add more).
+    let busy = connect(&cfg).await;
+    let busy_client = busy.get().await.unwrap();
+    busy_client
+        .batch_execute(
+            "SET application_name = 'reporting_archive_nightly_revenue_rollup_job'; BEGIN; \
+             SELECT count(*) AS reporting_archive_monthly_revenue_by_region_and_channel_total FROM pg_class",
+        )
+        .await
+        .unwrap();
     let url = cfg.url_with_password();
     for args in [
         &["vacuum-report"][..],
@@ -100,6 +110,7 @@ async fn tables_fit_a_100_column_terminal_and_never_break_a_name() {
         &["health"],
         &["sizes"],
         &["activity", "--all"],
+        &["activity", "--all", "--running"],
         &["roles", "show"],
         &["migrate", "status"],
     ] {
