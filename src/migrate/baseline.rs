@@ -186,7 +186,7 @@ async fn plan(client: &mut Client, expected: &Catalog) -> Result<BaselinePlan> {
     for c in &changes {
         p.change(client, expected, c).await?;
     }
-    p.not_null(client, &changes).await?;
+    p.not_null(client, expected, &changes).await?;
     if !p.refusals.is_empty() {
         bail!(
             "cannot adopt database \"{database}\": {} thing(s) cannot be reconciled; nothing was changed:\n  {}",
@@ -471,7 +471,7 @@ impl Planner<'_> {
 
     /// NOT NULL as in V3, per table: NULL rows counted first; a helper CHECK added NOT VALID,
     /// validated online, then SET NOT NULL (which the validated CHECK spares a scan).
-    async fn not_null(&mut self, client: &Client, changes: &[Change]) -> Result<()> {
+    async fn not_null(&mut self, client: &Client, expected: &Catalog, changes: &[Change]) -> Result<()> {
         let mut tables: Vec<(&str, Vec<&str>)> = Vec::new();
         for c in changes {
             if let Change::ColumnNotNull { table, column, expected: true } = c {
@@ -494,20 +494,12 @@ impl Planner<'_> {
             for (c, n) in cols.iter().zip(&nulls) {
                 if *n > 0 {
                     ok = false;
-                    let has_default = !client
-                        .query_typed(
-                            "SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
-                             WHERE d.adrelid = $1::text::regclass AND a.attname = $2",
-                            &[(&t, tokio_postgres::types::Type::TEXT), (c, tokio_postgres::types::Type::TEXT)],
-                        )
-                        .await
-                        .pg_context("cannot read the column defaults")?
-                        .is_empty();
+                    let default =
+                        expected.table(table).and_then(|t| t.column(c)).and_then(|c| c.default.clone());
                     let q = quote_ident(c);
-                    let fix = if has_default {
-                        format!("UPDATE {t} SET {q} = DEFAULT WHERE {q} IS NULL")
-                    } else {
-                        format!("DELETE FROM {t} WHERE {q} IS NULL, or UPDATE them to a real {c}")
+                    let fix = match default {
+                        Some(d) => format!("UPDATE {t} SET {q} = {d} WHERE {q} IS NULL (the ToWow default)"),
+                        None => format!("DELETE FROM {t} WHERE {q} IS NULL, or UPDATE them to a real {c}"),
                     };
                     self.refusals.push(format!(
                         "column {table}.{c}: {n} row(s) are NULL, the ToWow schema makes it NOT NULL: {fix}"

@@ -144,6 +144,9 @@ mod tests {
         let e = check_source("ck_demands_status").unwrap();
         assert!(e.starts_with("status IN") && e.ends_with("'cancelled')"), "{e}");
         assert_eq!(check_source("no_such_constraint"), None);
-        assert_eq!(find_check("CONSTRAINT c CHECK(a > ')' AND (b))", "c").as_deref(), Some("a > ')' AND (b)"));
+        assert_eq!(
+            find_check("CONSTRAINT c CHECK(a > ')' AND (b))", "c").as_deref(),
+            Some("a > ')' AND (b)")
+        );
     }
 }
