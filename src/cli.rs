@@ -249,9 +249,9 @@ pub enum Command {
     )]
     Drop(DropArgs),
 
-    /// Apply, inspect, verify or roll back schema migrations.
+    /// Apply, inspect, verify, roll back schema migrations, or adopt a database the app made.
     #[command(
-        after_help = "Examples:\n  towow-db migrate --wait 60s\n  towow-db migrate --dry-run\n  towow-db migrate status --format json\n  towow-db migrate verify\n  towow-db migrate down --steps 1 --yes"
+        after_help = "Examples:\n  towow-db migrate --wait 60s\n  towow-db migrate --dry-run\n  towow-db migrate status --format json\n  towow-db migrate verify\n  towow-db migrate down --steps 1 --yes\n  towow-db migrate baseline --dry-run"
     )]
     Migrate(MigrateArgs),
 

@@ -156,11 +156,7 @@ async fn applied_rows<C: tokio_postgres::GenericClient>(c: &C) -> Result<i64> {
 
 /// Compare, check the rows, and plan.
 async fn plan(client: &mut Client, expected: &Catalog) -> Result<BaselinePlan> {
-    let database: String = client
-        .query_typed_one("SELECT current_database()::text", &[])
-        .await
-        .pg_context("cannot read the database name")?
-        .get(0);
+    let database: String = catalog::current_database(client).await?;
     let record: Vec<String> = shipped()?.iter().map(|s| format!("V{}__{}", s.version, s.name)).collect();
     let empty = |already_at| BaselinePlan {
         database: database.clone(),

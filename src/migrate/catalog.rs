@@ -179,6 +179,15 @@ fn table_mut<'a>(tables: &'a mut [Table], name: &str) -> Option<&'a mut Table> {
     tables.iter_mut().find(|t| t.name == name)
 }
 
+/// The connected database's name.
+pub async fn current_database<C: GenericClient>(client: &C) -> Result<String> {
+    Ok(client
+        .query_typed_one("SELECT current_database()::text", &[])
+        .await
+        .pg_context("cannot read the database name")?
+        .get(0))
+}
+
 /// What to read: every table and function of the schema (a shadow database), or only the named
 /// ones (a target, where anything else is not ToWow's).
 #[derive(Debug, Clone, Default)]

@@ -71,11 +71,7 @@ pub async fn check_history(client: &Client) -> Result<HistoryCheck> {
     let none_applied = migrations.iter().all(|r| r.state == State::Pending);
     let unmanaged_tables = if none_applied { existing_towow_tables(client).await? } else { Vec::new() };
     if !unmanaged_tables.is_empty() {
-        let db: String = client
-            .query_typed_one("SELECT current_database()::text", &[])
-            .await
-            .pg_context("cannot read the database name")?
-            .get(0);
+        let db: String = catalog::current_database(client).await?;
         problems.push(unmanaged_message(&db, &unmanaged_tables));
     }
     Ok(HistoryCheck { migrations, problems, pending, unmanaged_tables })
@@ -84,8 +80,8 @@ pub async fn check_history(client: &Client) -> Result<HistoryCheck> {
 /// Compare applied with shipped migrations, and the ToWow tables with what the applied
 /// migrations make on a shadow database (on the same server, else on `fallback`'s).
 pub async fn verify(db: &Db, fail_on_pending: bool, fallback: Option<Fallback<'_>>) -> Result<VerifyReport> {
-    let mut client = db.get().await?;
-    let h = check_history(&client).await?;
+    // One connection of the pool at a time (`--pool-size 1` must work).
+    let h = check_history(&*db.get().await?).await?;
     let mut problems = h.problems;
     if fail_on_pending && !h.pending.is_empty() {
         problems.push(format!(
@@ -103,7 +99,7 @@ pub async fn verify(db: &Db, fail_on_pending: bool, fallback: Option<Fallback<'_
     let (mut drift, mut info, mut shadow) = (Vec::new(), Vec::new(), None);
     if !applied.is_empty() && !not_shipped {
         let e = expected_for(db, Some(&applied), fallback).await?;
-        let found = read_target(&mut client, &e.catalog).await?;
+        let found = read_target(&mut *db.get().await?, &e.catalog).await?;
         for c in diff(&e.catalog, &found) {
             if c.is_info() { info.push(c.difference()) } else { drift.push(c.difference()) }
         }

@@ -113,11 +113,7 @@ async fn refuse_unmanaged(client: &Client) -> Result<()> {
     if tables.is_empty() {
         return Ok(());
     }
-    let db: String = client
-        .query_typed_one("SELECT current_database()::text", &[])
-        .await
-        .pg_context("cannot read the database name")?
-        .get(0);
+    let db: String = catalog::current_database(client).await?;
     bail!("{}; nothing was changed", unmanaged_message(&db, &tables))
 }
 

@@ -44,19 +44,7 @@ async fn baseline_gives_exactly_what_init_gives_keeping_every_row() {
     let o = run_url(&cfg, &["migrate", "--format", "json"]);
     assert_ok(&o);
     assert!(json(&o)["applied"].as_array().unwrap().is_empty());
-    let migrations: Vec<refinery_core::Migration> = towow_db::migrate::shipped()
-        .unwrap()
-        .iter()
-        .map(|s| refinery_core::Migration::unapplied(s.file, s.up).unwrap())
-        .collect();
-    let mut client = db.dedicated().await.unwrap();
-    let report = refinery_core::Runner::new(&migrations)
-        .set_abort_divergent(true)
-        .set_abort_missing(true)
-        .run_async(&mut *client)
-        .await
-        .expect("refinery accepts the history");
-    assert!(report.applied_migrations().is_empty());
+    crate::migrate::refinery_has_nothing_to_do(&db).await;
 
     // Adopting again: nothing to do, exit 0.
     let o = run_url(&cfg, &["migrate", "baseline", "--yes"]);

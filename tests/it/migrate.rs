@@ -358,12 +358,16 @@ async fn refinery_itself_accepts_the_history_we_write() {
     // (refinery-cli, the app's own embedded runner) sees a consistent history with nothing to do.
     let cfg = fresh_db("refinery").await;
     assert_ok(&run_url(&cfg, &["migrate"]));
+    refinery_has_nothing_to_do(&connect(&cfg).await).await;
+}
+
+/// A plain refinery runner over the history: nothing to apply, the newest shipped version last.
+pub async fn refinery_has_nothing_to_do(db: &towow_db::connect::Db) {
     let migrations: Vec<refinery_core::Migration> = towow_db::migrate::shipped()
         .unwrap()
         .iter()
         .map(|s| refinery_core::Migration::unapplied(s.file, s.up).unwrap())
         .collect();
-    let db = connect(&cfg).await;
     let mut client = db.dedicated().await.unwrap();
     let report = refinery_core::Runner::new(&migrations)
         .set_abort_divergent(true)
