@@ -178,7 +178,19 @@ async fn plan(client: &mut Client, expected: &Catalog) -> Result<BaselinePlan> {
         );
     }
     let changes = diff(expected, &found);
-    let mut p = Planner { schema: &expected.schema, steps: Vec::new(), refusals: Vec::new() };
+    // Tables whose columns are not ToWow's yet: their rows cannot be checked against ToWow's
+    // constraints until that is fixed (refused anyway).
+    let unsettled: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::MissingTable { table }
+            | Change::MissingColumn { table, .. }
+            | Change::ColumnType { table, .. }
+            | Change::ColumnCollation { table, .. } => Some(table.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut p = Planner { schema: &expected.schema, steps: Vec::new(), refusals: Vec::new(), unsettled };
     for c in &changes {
         p.change(client, expected, c).await?;
     }
@@ -224,6 +236,7 @@ struct Planner<'a> {
     schema: &'a str,
     steps: Vec<(Order, BaselineStep)>,
     refusals: Vec<String>,
+    unsettled: Vec<String>,
 }
 
 /// The helper CHECK that lets SET NOT NULL skip its scan (as in V3).
@@ -405,6 +418,13 @@ impl Planner<'_> {
 
     /// Count the rows that would break `c`; refuse (naming them) when there are any.
     async fn rows_ok(&mut self, client: &Client, table: &str, c: &Constraint) -> Result<bool> {
+        if [Some(table), c.ref_table.as_deref()]
+            .iter()
+            .flatten()
+            .any(|t| self.unsettled.iter().any(|u| u == t))
+        {
+            return Ok(false);
+        }
         let t = self.table(table);
         let cols: Vec<String> = c.columns.iter().map(|x| quote_ident(x)).collect();
         let (count_sql, what, fix) = match c.kind.as_str() {

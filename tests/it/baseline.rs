@@ -194,3 +194,23 @@ async fn baseline_holds_the_migration_lock() {
     holder.query_typed_one("SELECT pg_advisory_unlock($1)", &key).await.unwrap();
     assert_ok(&run_url(&cfg, &["migrate", "baseline", "--yes"]));
 }
+
+#[tokio::test]
+async fn a_partial_or_empty_database_is_refused_by_name() {
+    let cfg = fresh_db("bl_partial").await;
+    let o = run_url(&cfg, &["migrate", "baseline", "--yes"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no ToWow tables") && stderr(&o).contains("towow-db init"), "{}", stderr(&o));
+    // One table, by hand, without the columns its constraints need: named, never a SQL error.
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE TABLE demands (id uuid PRIMARY KEY)").await;
+    let o = run_url(&cfg, &["migrate", "baseline", "--yes"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("table agent_profiles: missing") && e.contains("column demands.status: missing"),
+        "{e}"
+    );
+    assert!(!e.contains("SQLSTATE"), "{e}");
+    assert!(!has_history(&db).await);
+}
