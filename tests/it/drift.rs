@@ -248,17 +248,7 @@ async fn init_verify_v3_and_baseline_on_every_major() {
         let base = &crate::pg_versions::server(major).base;
         let cfg = fresh_db_on(base, &format!("vmaj{major}")).await;
         assert_ok(&run_url(&cfg, &["migrate", "--target", "2"]));
-        let v3 = towow_db::migrate::shipped().unwrap().into_iter().find(|m| m.version == 3).unwrap();
-        let file = temp_dir(&format!("vmaj{major}")).join("v3.sql");
-        std::fs::write(&file, v3.up).unwrap();
-        let o = std::process::Command::new(pg_tool("psql"))
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &cfg.url_with_password(), "-f"])
-            .arg(&file)
-            .env("PGOPTIONS", "-c client_min_messages=debug1")
-            .output()
-            .unwrap();
-        let e = String::from_utf8_lossy(&o.stderr);
-        assert!(o.status.success(), "PostgreSQL {major}: {e}");
+        let e = v3_by_hand_with_debug(&cfg);
         let proved = e.matches("are sufficient to prove that it does not contain nulls").count();
         assert_eq!(proved, 17, "PostgreSQL {major}: SET NOT NULL scanned:\n{e}");
         // The same V3 through towow-db: every statement runs again harmlessly, then it is recorded.

@@ -31,6 +31,23 @@ pub fn psql_files(cfg: &ConnConfig, files: &[&str]) {
     assert!(o.status.success(), "psql {files:?}: {}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// Run V3's own statements with psql at `client_min_messages = debug1` on a database at V2 and
+/// return what PostgreSQL said (stderr); panics when V3 fails.
+pub fn v3_by_hand_with_debug(cfg: &ConnConfig) -> String {
+    let v3 = towow_db::migrate::shipped().unwrap().into_iter().find(|m| m.version == 3).unwrap();
+    let file = temp_dir("v3").join("v3.sql");
+    std::fs::write(&file, v3.up).unwrap();
+    let o = Command::new(pg_tool("psql"))
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &cfg.url_with_password(), "-f"])
+        .arg(&file)
+        .env("PGOPTIONS", "-c client_min_messages=debug1")
+        .output()
+        .expect("run psql");
+    let e = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "V3 by hand: {e}");
+    e
+}
+
 /// A fresh database holding what the app's `create_all` and `init_db.py` leave.
 pub async fn app_made_db(tag: &str) -> ConnConfig {
     let cfg = fresh_db(tag).await;

@@ -372,17 +372,7 @@ async fn v3_set_not_null_skips_the_table_scan() {
     // ACCESS EXCLUSIVE. Run V3's own statements with psql and read what it says.
     let cfg = fresh_db("v3scan").await;
     assert_ok(&run_url(&cfg, &["migrate", "--target", "2"]));
-    let v3 = towow_db::migrate::shipped().unwrap().into_iter().find(|m| m.version == 3).unwrap();
-    let file = temp_dir("v3scan").join("v3.sql");
-    std::fs::write(&file, v3.up).unwrap();
-    let o = std::process::Command::new(pg_tool("psql"))
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &cfg.url_with_password(), "-f"])
-        .arg(&file)
-        .env("PGOPTIONS", "-c client_min_messages=debug1")
-        .output()
-        .unwrap();
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{e}");
+    let e = v3_by_hand_with_debug(&cfg);
     for (t, c) in APP_NOT_NULL {
         let proved = format!(
             "existing constraints on column \"{t}.{c}\" are sufficient to prove that it does not contain nulls"
