@@ -123,7 +123,7 @@ async fn what_cannot_be_reconciled_is_named_and_nothing_changes() {
     let db = connect(&cfg).await;
     exec(
         &db,
-        "ALTER TABLE demands DROP COLUMN budget;
+        "ALTER TABLE collaboration_channels DROP COLUMN settings;
          ALTER TABLE agent_profiles ALTER COLUMN agent_type TYPE varchar(20);
          ALTER TABLE demands ADD COLUMN priority integer;
          INSERT INTO demands (id, title, description, user_id, status) VALUES
@@ -140,7 +140,7 @@ async fn what_cannot_be_reconciled_is_named_and_nothing_changes() {
     let e = stderr(&o);
     for says in [
         "nothing was changed",
-        "column demands.budget: missing (jsonb)",
+        "column collaboration_channels.settings: missing (jsonb)",
         "column agent_profiles.agent_type: type character varying(20), the ToWow schema has character varying(50)",
         "column demands.priority (integer): not in the ToWow schema",
         "constraint demands.ck_demands_status: 2 row(s) break CHECK",
