@@ -542,8 +542,7 @@ fn parse_keyword_value(input: &str, source: Source) -> Result<ConnConfig> {
     let mut chars = input.chars().peekable();
     // A stray word right after an unquoted password is most likely the rest of that password
     // (`password=two words`): such errors must not quote it.
-    const AFTER_PASSWORD: &str =
-        "cannot parse the text after the password: a password with spaces must be in single quotes ('like this')";
+    const AFTER_PASSWORD: &str = "cannot parse the text after the password: a password with spaces must be in single quotes ('like this')";
     let mut after_unquoted_password = false;
     loop {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {

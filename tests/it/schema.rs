@@ -449,3 +449,36 @@ async fn seed_files_are_checked_against_the_databases_own_columns() {
     let o = run_url(&cfg, &["seed", "--file", file.to_str().unwrap()]);
     assert!(stderr(&o).contains("demands.status: `published` is not one of draft, open"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn generated_rows_copy_exactly_the_columns_of_their_tables() {
+    // The COPY row types name every column of their table, in order, with its type: checked
+    // against the database's own catalog after init (the schema's one source).
+    use towow_db::data::copy::CopyRow;
+    use towow_db::data::generators::agents::AgentRow;
+    use towow_db::data::generators::demands::{ChannelRow, DemandRow, ResponseRow};
+    let (_cfg, db) = initialised("copycols").await;
+    let catalog = columns(&db).await;
+    fn check<R: CopyRow>(catalog: &[(String, String, String, bool)]) {
+        let want: Vec<(&str, &str)> =
+            catalog.iter().filter(|c| c.0 == R::TABLE).map(|c| (c.1.as_str(), c.2.as_str())).collect();
+        let ours: Vec<(&str, String)> = R::COLUMNS.iter().map(|(c, t)| (*c, t.name().to_string())).collect();
+        assert_eq!(ours.len(), want.len(), "{}: {ours:?} vs {want:?}", R::TABLE);
+        for ((c, t), (wc, wt)) in ours.iter().zip(&want) {
+            assert_eq!(c, wc, "{}", R::TABLE);
+            let same = match t.as_str() {
+                "varchar" => wt.starts_with("character varying"),
+                "float8" => *wt == "double precision",
+                "int4" => *wt == "integer",
+                "bool" => *wt == "boolean",
+                "timestamptz" => *wt == "timestamp with time zone",
+                other => other == *wt,
+            };
+            assert!(same, "{}.{c}: COPY type {t}, column type {wt}", R::TABLE);
+        }
+    }
+    check::<AgentRow>(&catalog);
+    check::<DemandRow>(&catalog);
+    check::<ResponseRow>(&catalog);
+    check::<ChannelRow>(&catalog);
+}
