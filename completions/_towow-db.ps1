@@ -42,7 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)')
             [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Drop the ToWow tables and the migration history (asks first)')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply, inspect, verify or roll back schema migrations')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply, inspect, verify, roll back schema migrations, or adopt a database the app made')
             [CompletionResult]::new('seed', 'seed', [CompletionResultType]::ParameterValue, 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)')
             [CompletionResult]::new('mock-agents', 'mock-agents', [CompletionResultType]::ParameterValue, 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing')
             [CompletionResult]::new('vacuum-report', 'vacuum-report', [CompletionResultType]::ParameterValue, 'Tables due for VACUUM/ANALYZE (autovacuum''s own math), XID/MultiXact age, xmin horizon holders')
@@ -132,8 +132,9 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -227,11 +228,36 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'towow-db;migrate;baseline' {
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'How long to wait for another towow-db migrate holding the migration lock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--direct-url', '--direct-url', [CompletionResultType]::ParameterName, 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'statement_timeout for the session (`0` = none). Default depends on the command')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'lock_timeout for the session (`0` = none). Default 30s')
+            [CompletionResult]::new('--pool-size', '--pool-size', [CompletionResultType]::ParameterName, 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)')
+            [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what differs and the SQL that would run, and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'towow-db;migrate;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -245,6 +271,9 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;migrate;help;down' {
+            break
+        }
+        'towow-db;migrate;help;baseline' {
             break
         }
         'towow-db;migrate;help;help' {
@@ -931,7 +960,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         'towow-db;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)')
             [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Drop the ToWow tables and the migration history (asks first)')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply, inspect, verify or roll back schema migrations')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply, inspect, verify, roll back schema migrations, or adopt a database the app made')
             [CompletionResult]::new('seed', 'seed', [CompletionResultType]::ParameterValue, 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)')
             [CompletionResult]::new('mock-agents', 'mock-agents', [CompletionResultType]::ParameterValue, 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing')
             [CompletionResult]::new('vacuum-report', 'vacuum-report', [CompletionResultType]::ParameterValue, 'Tables due for VACUUM/ANALYZE (autovacuum''s own math), XID/MultiXact age, xmin horizon holders')
@@ -957,8 +986,9 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         'towow-db;help;migrate' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
             break
         }
         'towow-db;help;migrate;up' {
@@ -971,6 +1001,9 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;help;migrate;down' {
+            break
+        }
+        'towow-db;help;migrate;baseline' {
             break
         }
         'towow-db;help;seed' {

@@ -184,6 +184,9 @@ _towow__db() {
             towow__db__subcmd__help__subcmd__local,url)
                 cmd="towow__db__subcmd__help__subcmd__local__subcmd__url"
                 ;;
+            towow__db__subcmd__help__subcmd__migrate,baseline)
+                cmd="towow__db__subcmd__help__subcmd__migrate__subcmd__baseline"
+                ;;
             towow__db__subcmd__help__subcmd__migrate,down)
                 cmd="towow__db__subcmd__help__subcmd__migrate__subcmd__down"
                 ;;
@@ -238,6 +241,9 @@ _towow__db() {
             towow__db__subcmd__local__subcmd__help,url)
                 cmd="towow__db__subcmd__local__subcmd__help__subcmd__url"
                 ;;
+            towow__db__subcmd__migrate,baseline)
+                cmd="towow__db__subcmd__migrate__subcmd__baseline"
+                ;;
             towow__db__subcmd__migrate,down)
                 cmd="towow__db__subcmd__migrate__subcmd__down"
                 ;;
@@ -252,6 +258,9 @@ _towow__db() {
                 ;;
             towow__db__subcmd__migrate,verify)
                 cmd="towow__db__subcmd__migrate__subcmd__verify"
+                ;;
+            towow__db__subcmd__migrate__subcmd__help,baseline)
+                cmd="towow__db__subcmd__migrate__subcmd__help__subcmd__baseline"
                 ;;
             towow__db__subcmd__migrate__subcmd__help,down)
                 cmd="towow__db__subcmd__migrate__subcmd__help__subcmd__down"
@@ -1355,8 +1364,22 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__help__subcmd__migrate)
-            opts="up status verify down"
+            opts="up status verify down baseline"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        towow__subcmd__db__subcmd__help__subcmd__migrate__subcmd__baseline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2157,7 +2180,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate)
-            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help up status verify down help"
+            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help up status verify down baseline help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2167,6 +2190,64 @@ _towow__db() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direct-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pool-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pool-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        towow__subcmd__db__subcmd__migrate__subcmd__baseline)
+            opts="-y -v -q -h --dry-run --lock-wait --yes --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2285,8 +2366,22 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__help)
-            opts="up status verify down help"
+            opts="up status verify down baseline help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        towow__subcmd__db__subcmd__migrate__subcmd__help__subcmd__baseline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -39,7 +39,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --version 'Print version'
             cand init 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
             cand drop 'Drop the ToWow tables and the migration history (asks first)'
-            cand migrate 'Apply, inspect, verify or roll back schema migrations'
+            cand migrate 'Apply, inspect, verify, roll back schema migrations, or adopt a database the app made'
             cand seed 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
             cand mock-agents 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
             cand vacuum-report 'Tables due for VACUUM/ANALYZE (autovacuum''s own math), XID/MultiXact age, xmin horizon holders'
@@ -126,8 +126,9 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand up 'Apply pending migrations (the default)'
             cand status 'Every known migration: version, name, state, applied time'
-            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
+            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;migrate;up'= {
@@ -216,11 +217,35 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'towow-db;migrate;baseline'= {
+            cand --lock-wait 'How long to wait for another towow-db migrate holding the migration lock'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --dry-run 'Print what differs and the SQL that would run, and change nothing'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'towow-db;migrate;help'= {
             cand up 'Apply pending migrations (the default)'
             cand status 'Every known migration: version, name, state, applied time'
-            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
+            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;migrate;help;up'= {
@@ -230,6 +255,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;migrate;help;verify'= {
         }
         &'towow-db;migrate;help;down'= {
+        }
+        &'towow-db;migrate;help;baseline'= {
         }
         &'towow-db;migrate;help;help'= {
         }
@@ -871,7 +898,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help'= {
             cand init 'Create the database if needed and apply all migrations (like init_db.py, but idempotent)'
             cand drop 'Drop the ToWow tables and the migration history (asks first)'
-            cand migrate 'Apply, inspect, verify or roll back schema migrations'
+            cand migrate 'Apply, inspect, verify, roll back schema migrations, or adopt a database the app made'
             cand seed 'Load data: the ToWow sample rows, a seed file, or generated demands at scale (binary COPY)'
             cand mock-agents 'Load the mock agent set (default 100 agents over ten agent types); re-runs add nothing'
             cand vacuum-report 'Tables due for VACUUM/ANALYZE (autovacuum''s own math), XID/MultiXact age, xmin horizon holders'
@@ -894,8 +921,9 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;migrate'= {
             cand up 'Apply pending migrations (the default)'
             cand status 'Every known migration: version, name, state, applied time'
-            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand'
+            cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
         }
         &'towow-db;help;migrate;up'= {
         }
@@ -904,6 +932,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;migrate;verify'= {
         }
         &'towow-db;help;migrate;down'= {
+        }
+        &'towow-db;help;migrate;baseline'= {
         }
         &'towow-db;help;seed'= {
         }

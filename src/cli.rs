@@ -249,9 +249,9 @@ pub enum Command {
     )]
     Drop(DropArgs),
 
-    /// Apply, inspect, verify or roll back schema migrations.
+    /// Apply, inspect, verify, roll back schema migrations, or adopt a database the app made.
     #[command(
-        after_help = "Examples:\n  towow-db migrate --wait 60s\n  towow-db migrate --dry-run\n  towow-db migrate status --format json\n  towow-db migrate verify\n  towow-db migrate down --steps 1 --yes"
+        after_help = "Examples:\n  towow-db migrate --wait 60s\n  towow-db migrate --dry-run\n  towow-db migrate status --format json\n  towow-db migrate verify\n  towow-db migrate down --steps 1 --yes\n  towow-db migrate baseline --dry-run"
     )]
     Migrate(MigrateArgs),
 
@@ -497,7 +497,8 @@ pub enum MigrateAction {
     /// Every known migration: version, name, state, applied time.
     #[command(after_help = "Examples:\n  towow-db migrate status\n  towow-db migrate status --format json")]
     Status,
-    /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables were changed by hand.
+    /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from
+    /// what they make (built in a throw-away shadow database).
     #[command(
         after_help = "Examples:\n  towow-db migrate verify\n  towow-db migrate verify --fail-on-pending"
     )]
@@ -507,6 +508,25 @@ pub enum MigrateAction {
         after_help = "Examples:\n  towow-db migrate down --dry-run\n  towow-db migrate down --steps 1 --yes\n  towow-db migrate down --target 0 --yes"
     )]
     Down(MigrateDownArgs),
+    /// Adopt ToWow tables made without towow-db (the app's init_db.py): bring them to the ToWow
+    /// schema keeping every row, and record the history (asks first).
+    #[command(
+        after_help = "Examples:\n  towow-db migrate baseline --dry-run\n  towow-db migrate baseline\n  towow-db migrate baseline --yes --format json"
+    )]
+    Baseline(MigrateBaselineArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateBaselineArgs {
+    /// Print what differs and the SQL that would run, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,9 +2,15 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::{MigrateAction, MigrateArgs, MigrateDownArgs, MigrateUpArgs};
+use futures_util::future::LocalBoxFuture;
+
+use crate::admin::local::{InitOptions, LocalCluster, Readiness};
+use crate::cli::{MigrateAction, MigrateArgs, MigrateBaselineArgs, MigrateDownArgs, MigrateUpArgs};
 use crate::commands::Ctx;
-use crate::migrate::{self, DownReport, UpReport};
+use crate::connect::Db;
+use crate::migrate::diff::Difference;
+use crate::migrate::shadow::{self, ShadowServer};
+use crate::migrate::{self, BaselinePlan, BaselineReport, DownReport, Phase, UpReport};
 
 /// Migrations may build indexes on large tables: no statement timeout unless asked for.
 pub const MIGRATE_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
@@ -16,7 +22,21 @@ pub async fn run(ctx: &Ctx, args: MigrateArgs) -> Result<u8> {
         Some(MigrateAction::Status) => status(ctx).await,
         Some(MigrateAction::Verify(a)) => verify(ctx, a.fail_on_pending).await,
         Some(MigrateAction::Down(a)) => down(ctx, a).await,
+        Some(MigrateAction::Baseline(a)) => baseline(ctx, a).await,
     }
+}
+
+/// The managed local cluster (started when needed), for the shadow database when the target's
+/// server cannot have one.
+async fn local_shadow_server(ctx: &Ctx) -> Result<ShadowServer> {
+    let cluster = LocalCluster::default_cluster();
+    let (cfg, state) = cluster.ensure_ready(&InitOptions::default()).await?;
+    let label = format!("the local towow-db cluster at {}", cluster.dir.display());
+    if state != Readiness::Running {
+        ctx.out.note(format!("started {label} for the shadow database"));
+    }
+    let db = Db::connect(cfg, ctx.connect_options(None)?).await?;
+    Ok(ShadowServer { db, label })
 }
 
 async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
@@ -69,13 +89,14 @@ pub fn render_up(ctx: &Ctx, r: &UpReport) -> Result<()> {
 async fn status(ctx: &Ctx) -> Result<u8> {
     let db = ctx.connect(None).await?;
     let client = db.get().await?;
-    // The same checks as `verify`, so that status also says when the schema was changed by hand.
-    let r = migrate::verify(&client, false).await?;
+    // The history checks of `verify`, without the shadow database (status stays read-only and
+    // cheap; `verify` compares the tables).
+    let r = migrate::check_history(&client).await?;
     if ctx.out.is_json() {
         ctx.out.json(&serde_json::json!({
             "migrations": r.migrations,
             "problems": r.problems,
-            "drift": r.drift,
+            "unmanaged_tables": r.unmanaged_tables,
         }))?;
     } else {
         ctx.out.table(
@@ -94,30 +115,42 @@ async fn status(ctx: &Ctx) -> Result<u8> {
         for p in &r.problems {
             ctx.out.note(format!("warning: {p}"));
         }
-        for d in &r.drift {
-            ctx.out.note(format!("warning: {}: {}", d.object, d.problem));
-        }
     }
     Ok(0)
 }
 
 async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
-    let db = ctx.connect(None).await?;
-    let client = db.get().await?;
-    let r = migrate::verify(&client, fail_on_pending).await?;
+    let db = ctx.connect_session(None).await?;
+    let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
+    let r = migrate::verify(&db, fail_on_pending, Some(&fallback)).await?;
     if ctx.out.is_json() {
         ctx.out.json(&r)?;
     } else {
         for p in &r.problems {
             ctx.out.line(format!("MISMATCH {p}"))?;
         }
-        for d in &r.drift {
-            ctx.out.line(format!("DRIFT    {}: {}", d.object, d.problem))?;
+        differences_table(ctx, &r.drift)?;
+        for d in &r.info {
+            ctx.out.note(format!(
+                "info: {} {}: {} (not made by the migrations; kept, not drift)",
+                d.object, d.aspect, d.found
+            ));
+        }
+        let shadow = r
+            .shadow
+            .as_ref()
+            .map(|s| format!(" (expected schema built on {}, {} ms)", s.built_on, s.millis))
+            .unwrap_or_default();
+        if !r.drift.is_empty() {
+            ctx.out.line(format!(
+                "DRIFT: {} difference(s) between the ToWow tables and what the applied migrations make{shadow}",
+                r.drift.len()
+            ))?;
         }
         if r.ok {
             let applied = r.migrations.iter().filter(|m| m.state == migrate::State::Applied).count();
             ctx.out.line(format!(
-                "OK: {applied} applied migration(s) match the shipped files and the ToWow tables match them{}",
+                "OK: {applied} applied migration(s) match the shipped files and the ToWow tables match them{}{shadow}",
                 if r.pending.is_empty() {
                     String::new()
                 } else {
@@ -127,6 +160,112 @@ async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
         }
     }
     Ok(if r.ok { 0 } else { 1 })
+}
+
+/// Differences as a table: object, what differs, expected, found. A long definition (a function
+/// body) shows its first differing line; JSON has them whole.
+fn differences_table(ctx: &Ctx, diffs: &[Difference]) -> Result<()> {
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    ctx.out.table(
+        &["object", "differs in", "expected", "found"],
+        diffs.iter().map(|d| {
+            let (e, f) = first_differing_line(&d.expected, &d.found);
+            vec![d.object.clone(), d.aspect.to_string(), e, f]
+        }),
+    )
+}
+
+fn first_differing_line(expected: &str, found: &str) -> (String, String) {
+    if !expected.contains('\n') && !found.contains('\n') {
+        return (expected.to_string(), found.to_string());
+    }
+    let (e, f): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), found.lines().collect());
+    let n = (0..e.len().max(f.len())).find(|i| e.get(*i) != f.get(*i)).unwrap_or(0);
+    let at = |lines: &[&str]| match lines.get(n) {
+        Some(l) if lines.len() > 1 => format!("line {}: {}", n + 1, l.trim()),
+        Some(l) => l.to_string(),
+        None => format!("line {}: (none)", n + 1),
+    };
+    (at(&e), at(&f))
+}
+
+async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
+    let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
+    let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
+    let expected = shadow::expected_for(&db, None, Some(&fallback)).await?;
+    // What would change, checked and shown before anything is asked or changed.
+    let plan = migrate::baseline_plan(&db, &expected.catalog).await?;
+    if plan.already_at.is_some() || a.dry_run {
+        let r = BaselineReport { plan, dry_run: a.dry_run, millis: expected.millis };
+        render_baseline(ctx, &r)?;
+        return Ok(0);
+    }
+    if !ctx.out.is_json() {
+        differences_table(ctx, &plan.differences)?;
+    }
+    let name = db.cfg.dbname_or_default();
+    crate::output::confirm::confirm_typed(
+        &format!(
+            "adopt database \"{name}\": run {} statement(s) on its ToWow tables (no row is changed) and record {} as applied",
+            plan.steps.len(),
+            plan.record.join(", ")
+        ),
+        &name,
+        a.confirm.yes,
+    )?;
+    let confirmed = (!a.confirm.yes).then_some(plan.steps.as_slice());
+    let r = migrate::baseline(&db, &expected.catalog, false, a.lock.lock_wait, confirmed).await?;
+    render_baseline(ctx, &r)?;
+    Ok(0)
+}
+
+fn render_baseline(ctx: &Ctx, r: &BaselineReport) -> Result<()> {
+    if ctx.out.is_json() {
+        return ctx.out.json(r);
+    }
+    let p: &BaselinePlan = &r.plan;
+    if let Some(v) = p.already_at {
+        ctx.out.note(format!(
+            "database \"{}\" already has towow-db's migration history (version {v}): nothing to adopt (see `towow-db migrate status`)",
+            p.database
+        ));
+        return Ok(());
+    }
+    for k in &p.kept {
+        ctx.out
+            .note(format!("info: keeping {} ({}): not made by the migrations, not drift", k.object, k.found));
+    }
+    if r.dry_run {
+        ctx.out.line(format!(
+            "-- baseline of database \"{}\" (schema {}): {} difference(s) from the ToWow schema",
+            p.database,
+            p.schema,
+            p.differences.len()
+        ))?;
+        for (phase, title) in [
+            (Phase::Transaction, "in one transaction"),
+            (Phase::Online, "then one at a time, outside a transaction (writes go on)"),
+        ] {
+            let sql: Vec<&str> =
+                p.steps.iter().filter(|s| s.phase == phase).map(|s| s.sql.trim_end()).collect();
+            if !sql.is_empty() {
+                ctx.out.line(format!("-- {title}:\n{};", sql.join(";\n")))?;
+            }
+        }
+        ctx.out
+            .line(format!("-- then record as applied in refinery_schema_history: {}", p.record.join(", ")))?;
+        return Ok(());
+    }
+    ctx.out.note(format!(
+        "adopted database \"{}\": {} statement(s) run, {} recorded as applied ({} ms); `towow-db migrate verify` checks it",
+        p.database,
+        p.steps.len(),
+        p.record.join(", "),
+        r.millis
+    ));
+    Ok(())
 }
 
 async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {

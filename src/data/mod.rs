@@ -24,7 +24,7 @@ use self::copy::{CopyRow, Progress};
 use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
 use self::generators::demands::{self, AgentPool, ScaleSpec};
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
-use self::seed_file::{SeedFile, SeedFileReport};
+use self::seed_file::{CheckedFile, SeedFile, SeedFileReport};
 use crate::connect::{Db, blocking};
 use crate::error::{Interrupted, PgContext};
 
@@ -251,11 +251,22 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
         })?;
     }
     let mut tally = Tally(BTreeMap::new());
-    let sample = match plan.sample {
-        true => Some(load_seed_file(tx, &seed_file::sample()?, &mut tally).await?),
+    // Seed rows are checked against the database's own columns before anything is written.
+    let sample = if plan.sample { Some(seed_file::sample()?) } else { None };
+    let columns = match sample.is_some() || plan.file.is_some() {
+        true => Some(seed_file::columns(tx).await?),
         false => None,
     };
-    let file = match &plan.file {
+    let check = |f: &Option<SeedFile>| match (f, &columns) {
+        (Some(f), Some(c)) => f.check(c).map(Some),
+        _ => Ok(None),
+    };
+    let (sample, file) = (check(&sample)?, check(&plan.file)?);
+    let sample = match &sample {
+        Some(f) => Some(load_seed_file(tx, f, &mut tally).await?),
+        None => None,
+    };
+    let file = match &file {
         Some(f) => Some(load_seed_file(tx, f, &mut tally).await?),
         None => None,
     };
@@ -295,7 +306,7 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
     Ok(LoadReport { sample, file, mock_agents, generated, tables, rows, seconds: 0.0, rows_per_second: 0.0 })
 }
 
-async fn load_seed_file(tx: &Transaction<'_>, f: &SeedFile, tally: &mut Tally) -> Result<SeedFileReport> {
+async fn load_seed_file(tx: &Transaction<'_>, f: &CheckedFile, tally: &mut Tally) -> Result<SeedFileReport> {
     let r = seed_file::load(tx, f).await?;
     for (t, c) in &r.tables {
         tally.add(t, c.inserted);

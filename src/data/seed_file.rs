@@ -3,59 +3,57 @@
 //!
 //! Format: JSON Lines, one row per line: `{"table": "demands", "id": "…", "title": "…", …}`. Blank
 //! lines and lines starting with `#` or `//` are skipped. Every row needs an `id` (so that
-//! loading a file twice updates its rows instead of duplicating them); columns are checked
-//! against the ToWow schema (`migrate::EXPECTED_COLUMNS`): known names, types, lengths, status
-//! values, NOT NULL. A bad file is rejected with the line and field at fault before anything is
-//! written; rows are then upserted by `id` in the caller's transaction, parents before children.
+//! loading a file twice updates its rows instead of duplicating them). Reading a file checks its
+//! JSON and table names; the columns are then checked against the target database's own catalog
+//! (read in the load's transaction before anything is written): known names, types, lengths,
+//! CHECKed status values, NOT NULL. A bad file is rejected with the line and field at fault and
+//! nothing is written; rows are then upserted by `id` in the caller's transaction, parents before
+//! children.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio_postgres::Transaction;
 use tokio_postgres::types::Type;
 
 use crate::error::pg_message;
-use crate::migrate::{EXPECTED_COLUMNS, ExpectedColumn, TOWOW_TABLES};
+use crate::migrate::TOWOW_TABLES;
+use crate::migrate::catalog::{self, Catalog, Column, Only, Table};
 
 include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
 
 /// The sample data's file name under `seeds/`.
 pub const SAMPLE_FILE: &str = "sample.jsonl";
 
-/// Allowed values of the status columns (the app's enums).
-fn allowed_values(table: &str, column: &str) -> Option<&'static [&'static str]> {
-    match (table, column) {
-        ("demands", "status") => Some(&crate::data::generators::demands::DEMAND_STATUSES),
-        ("collaboration_channels", "status") => Some(&["active", "paused", "completed", "closed"]),
-        ("agent_responses", "status") => Some(&["pending", "accepted", "rejected", "withdrawn"]),
-        _ => None,
-    }
-}
-
-/// Columns a seed row must have: the id, NOT NULL columns without a server default, and the
-/// foreign keys (nullable in the schema, but a response or channel without its demand is junk).
-fn required(c: &ExpectedColumn) -> bool {
-    c.not_null
-        || matches!(
-            (c.table, c.column),
-            ("agent_responses", "demand_id" | "agent_id") | ("collaboration_channels", "demand_id")
-        )
-}
-
-/// One validated row: its line, table and `(column, value as text or NULL)`.
+/// One row as read: its line, table and fields, not yet checked against the columns.
 #[derive(Debug, Clone)]
 pub struct SeedRow {
     pub line: usize,
     pub table: &'static str,
-    pub values: Vec<(&'static ExpectedColumn, Option<String>)>,
+    pub fields: Map<String, Value>,
 }
 
 #[derive(Debug, Clone)]
 pub struct SeedFile {
     pub name: String,
     pub rows: Vec<SeedRow>,
+}
+
+/// One row checked against the database's columns: `(column, value as text or NULL)`.
+#[derive(Debug, Clone)]
+pub struct CheckedRow {
+    pub line: usize,
+    pub table: &'static str,
+    pub values: Vec<(Column, Option<String>)>,
+}
+
+/// A seed file whose every row fits the target database.
+#[derive(Debug, Clone)]
+pub struct CheckedFile {
+    pub name: String,
+    pub rows: Vec<CheckedRow>,
 }
 
 /// The embedded sample data of the ToWow document (section 3.4).
@@ -71,7 +69,7 @@ pub fn sample() -> Result<SeedFile> {
 /// The longest line a seed file may have: one row, with room for long texts and JSON documents.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-/// Read and validate a seed file, streaming it line by line: a line over [`MAX_LINE_BYTES`] or
+/// Read a seed file and check its JSON and table names, streaming it line by line: a line over [`MAX_LINE_BYTES`] or
 /// one that is not UTF-8 (`/dev/zero`, `/dev/urandom`, a binary file) stops the read at once,
 /// with its line number.
 pub fn read(path: &std::path::Path) -> Result<SeedFile> {
@@ -118,17 +116,16 @@ impl<R: std::io::BufRead> Iterator for Lines<'_, R> {
     }
 }
 
-/// Parse and validate seed text; errors name the file, line and field.
+/// Parse seed text: one JSON object per line with a known `table`; errors name the file and line.
 pub fn parse(name: &str, text: &str) -> Result<SeedFile> {
     parse_lines(name, text.lines().map(Ok))
 }
 
-/// Parse and validate seed lines as they come.
+/// Parse seed lines as they come.
 fn parse_lines<S: AsRef<str>>(name: &str, lines: impl Iterator<Item = Result<S>>) -> Result<SeedFile> {
     // The table names, parents first (TOWOW_TABLES lists children first).
     let table_list = TOWOW_TABLES.iter().rev().copied().collect::<Vec<_>>().join(", ");
     let mut rows = Vec::new();
-    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     for (i, raw) in lines.enumerate() {
         let raw = raw?;
         let raw = raw.as_ref();
@@ -138,73 +135,111 @@ fn parse_lines<S: AsRef<str>>(name: &str, lines: impl Iterator<Item = Result<S>>
             continue;
         }
         let at = |msg: String| anyhow!("{name}:{line}: {msg}");
-        let obj = match serde_json::from_str::<Value>(trimmed) {
+        let mut fields = match serde_json::from_str::<Value>(trimmed) {
             Ok(Value::Object(m)) => m,
             Ok(_) => return Err(at("expected a JSON object ({\"table\": …, \"id\": …, …})".into())),
             Err(e) => return Err(at(format!("invalid JSON at column {}: {e}", e.column()))),
         };
-        let table = match obj.get("table") {
+        let table = match fields.remove("table") {
             Some(Value::String(t)) => TOWOW_TABLES
                 .iter()
-                .find(|x| *x == t)
+                .find(|x| **x == t)
                 .copied()
                 .ok_or_else(|| at(format!("unknown table `{t}` (expected one of {table_list})")))?,
             Some(_) => return Err(at("`table` must be a string".into())),
             None => return Err(at(format!("missing `table` (one of {table_list})"))),
         };
-        let mut values = Vec::new();
-        for (key, v) in &obj {
-            if key == "table" {
-                continue;
-            }
-            let col = EXPECTED_COLUMNS
-                .iter()
-                .find(|c| c.table == table && c.column == key)
-                .ok_or_else(|| at(format!("{table}.{key}: no such column")))?;
-            let text = convert(table, col, v).map_err(|e| at(format!("{table}.{key}: {e}")))?;
-            values.push((col, text));
-        }
-        for c in EXPECTED_COLUMNS.iter().filter(|c| c.table == table) {
-            let present = values.iter().find(|(vc, _)| vc.column == c.column);
-            // `participants` is NOT NULL but has a server default ({}); the id is always needed.
-            let must_be_given = c.column == "id" || (required(c) && c.column != "participants");
-            match present {
-                None if must_be_given => return Err(at(format!("{table}.{}: missing (required)", c.column))),
-                Some((_, None)) if required(c) || c.column == "id" => {
-                    return Err(at(format!("{table}.{}: may not be null", c.column)));
-                }
-                _ => {}
-            }
-        }
-        let id =
-            values.iter().find(|(c, _)| c.column == "id").and_then(|(_, v)| v.clone()).unwrap_or_default();
-        if let Some(prev) = ids.insert(format!("{table}/{id}"), line) {
-            return Err(at(format!("{table}.id: {id} is already used on line {prev}")));
-        }
-        rows.push(SeedRow { line, table, values });
+        rows.push(SeedRow { line, table, fields });
     }
-    // Parents first: TOWOW_TABLES lists children first.
-    rows.sort_by_key(|r| std::cmp::Reverse(TOWOW_TABLES.iter().position(|t| *t == r.table)));
     Ok(SeedFile { name: name.to_string(), rows })
 }
 
+/// The ToWow tables' columns and CHECKs as the target database has them, read in `tx` (before
+/// anything is written): the one source of truth for the rows a seed file may hold.
+pub async fn columns(tx: &Transaction<'_>) -> Result<Catalog> {
+    let only =
+        Only { tables: Some(TOWOW_TABLES.iter().map(|t| t.to_string()).collect()), functions: Some(vec![]) };
+    catalog::read(tx, &only).await
+}
+
+impl SeedFile {
+    /// Check every row against the database's columns; errors name the file, line and field.
+    pub fn check(&self, schema: &Catalog) -> Result<CheckedFile> {
+        let name = &self.name;
+        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+        let mut rows = Vec::new();
+        for r in &self.rows {
+            let (line, table) = (r.line, r.table);
+            let at = |msg: String| anyhow!("{name}:{line}: {msg}");
+            let t = schema.table(table).ok_or_else(|| {
+                at(format!("table {table} does not exist in this database (run `towow-db migrate` first)"))
+            })?;
+            let mut values = Vec::new();
+            for (key, v) in &r.fields {
+                let col = t.column(key).ok_or_else(|| at(format!("{table}.{key}: no such column")))?;
+                let text = convert(t, col, v).map_err(|e| at(format!("{table}.{key}: {e}")))?;
+                values.push((col.clone(), text));
+            }
+            for c in &t.columns {
+                let present = values.iter().find(|(vc, _)| vc.name == c.name);
+                // The id is always needed (rows are upserted by it); other NOT NULL columns
+                // unless the server fills them.
+                let must_be_given = c.name == "id" || (c.not_null && c.default.is_none());
+                match present {
+                    None if must_be_given => {
+                        return Err(at(format!("{table}.{}: missing (required)", c.name)));
+                    }
+                    Some((_, None)) if c.not_null || c.name == "id" => {
+                        return Err(at(format!("{table}.{}: may not be null", c.name)));
+                    }
+                    _ => {}
+                }
+            }
+            let id =
+                values.iter().find(|(c, _)| c.name == "id").and_then(|(_, v)| v.clone()).unwrap_or_default();
+            if let Some(prev) = ids.insert(format!("{table}/{id}"), line) {
+                return Err(at(format!("{table}.id: {id} is already used on line {prev}")));
+            }
+            rows.push(CheckedRow { line, table, values });
+        }
+        // Parents first: TOWOW_TABLES lists children first.
+        rows.sort_by_key(|r| std::cmp::Reverse(TOWOW_TABLES.iter().position(|t| *t == r.table)));
+        Ok(CheckedFile { name: name.clone(), rows })
+    }
+}
+
+/// The values a CHECK allows for `column`, when it has the form PostgreSQL prints for
+/// `column IN ('a', 'b')`: `((column)::text = ANY ((ARRAY['a'::character varying, …])::text[]))`.
+fn allowed_values(table: &Table, column: &str) -> Option<Vec<String>> {
+    table.constraints.iter().filter(|c| c.kind == "c" && c.columns == [column]).find_map(|c| {
+        let expr = c.expression.as_deref()?;
+        let list = expr.split_once("ARRAY[")?.1.split_once(']')?.0;
+        let mut out = Vec::new();
+        for item in list.split(", ") {
+            let quoted = item.split("::").next()?;
+            let inner = quoted.strip_prefix('\'')?.strip_suffix('\'')?;
+            out.push(inner.replace("''", "'"));
+        }
+        Some(out)
+    })
+}
+
 /// Check one JSON value against its column and turn it into the text PostgreSQL will cast.
-fn convert(table: &str, col: &ExpectedColumn, v: &Value) -> Result<Option<String>> {
+fn convert(table: &Table, col: &Column, v: &Value) -> Result<Option<String>> {
     if v.is_null() {
         return Ok(None);
     }
-    let ty = col.data_type;
-    let s = match ty {
+    let s = match col.data_type.as_str() {
         "uuid" => {
             let s = v.as_str().ok_or_else(|| anyhow!("expected a UUID string, got {v}"))?;
             uuid::Uuid::parse_str(s).map_err(|e| anyhow!("`{s}` is not a UUID: {e}"))?.to_string()
         }
         "text" => v.as_str().ok_or_else(|| anyhow!("expected a string, got {v}"))?.to_string(),
         "jsonb" => {
-            if col.column == "tags" && !v.is_array() {
+            if col.name == "tags" && !v.is_array() {
                 bail!("expected a JSON array, got {v}");
             }
-            if col.column != "tags" && !v.is_object() {
+            if col.name != "tags" && !v.is_object() {
                 bail!("expected a JSON object, got {v}");
             }
             v.to_string()
@@ -235,8 +270,8 @@ fn convert(table: &str, col: &ExpectedColumn, v: &Value) -> Result<Option<String
             if n > max {
                 bail!("{n} characters, longer than the column's {max}");
             }
-            if let Some(allowed) = allowed_values(table, col.column)
-                && !allowed.contains(&s)
+            if let Some(allowed) = allowed_values(table, &col.name)
+                && !allowed.iter().any(|a| a == s)
             {
                 bail!("`{s}` is not one of {}", allowed.join(", "));
             }
@@ -247,8 +282,8 @@ fn convert(table: &str, col: &ExpectedColumn, v: &Value) -> Result<Option<String
 }
 
 /// The SQL type a text parameter is cast to (no length: the column checks it).
-fn cast_type(col: &ExpectedColumn) -> &'static str {
-    if col.data_type.starts_with("character varying") { "varchar" } else { col.data_type }
+fn cast_type(col: &Column) -> &str {
+    if col.data_type.starts_with("character varying") { "varchar" } else { &col.data_type }
 }
 
 /// Rows per table that a seed file load inserted, updated or found unchanged.
@@ -267,10 +302,10 @@ pub struct SeedFileReport {
 
 /// Upsert every row of `file` by id within `tx`: new rows are inserted, rows that differ are
 /// updated to the file's values, identical rows are left alone (their `updated_at` too).
-pub async fn load(tx: &Transaction<'_>, file: &SeedFile) -> Result<SeedFileReport> {
+pub async fn load(tx: &Transaction<'_>, file: &CheckedFile) -> Result<SeedFileReport> {
     let mut tables: BTreeMap<&'static str, SeedCounts> = BTreeMap::new();
     for row in &file.rows {
-        let cols: Vec<&str> = row.values.iter().map(|(c, _)| c.column).collect();
+        let cols: Vec<&str> = row.values.iter().map(|(c, _)| c.name.as_str()).collect();
         let quoted: Vec<String> = cols.iter().map(|c| crate::sql::quote_ident(c)).collect();
         let params: Vec<String> = row
             .values
@@ -320,76 +355,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sample_is_valid() {
+    fn the_sample_parses() {
         let s = sample().unwrap();
         let count = |t: &str| s.rows.iter().filter(|r| r.table == t).count();
         assert_eq!((count("agent_profiles"), count("demands")), (2, 1));
-        assert_eq!(s.rows[0].table, "agent_profiles");
     }
 
+    /// What can be told without the database (the columns are checked against the target's own
+    /// catalog: tests/it/schema.rs).
     #[test]
-    fn bad_files_name_line_and_field() {
-        let id = "\"id\": \"7f1c2a5e-0000-4000-8000-000000000001\"";
+    fn bad_files_name_the_line() {
         let cases = [
             ("{\"table\": \"demands\", broken", "f:1: invalid JSON"),
             ("\n\n[1, 2]", "f:3: expected a JSON object"),
             ("{\"id\": \"x\"}", "f:1: missing `table`"),
             ("{\"table\": \"users\"}", "f:1: unknown table `users`"),
-            (
-                &format!("{{\"table\": \"agent_profiles\", {id}, \"name\": \"a\"}}"),
-                "f:1: agent_profiles.agent_type: missing",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"agent_profiles\", {id}, \"name\": \"a\", \"agent_type\": \"x\", \"colour\": 1}}"
-                ),
-                "agent_profiles.colour: no such column",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"demands\", {id}, \"title\": \"t\", \"description\": \"d\", \"user_id\": \"u\", \"status\": \"open\"}}"
-                ),
-                "demands.status: `open` is not one of draft",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"demands\", {id}, \"title\": \"t\", \"description\": \"d\", \"user_id\": \"u\", \"tags\": {{}}}}"
-                ),
-                "demands.tags: expected a JSON array",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"agent_profiles\", {id}, \"name\": \"{}\", \"agent_type\": \"x\"}}",
-                    "n".repeat(256)
-                ),
-                "agent_profiles.name: 256 characters, longer than the column's 255",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"agent_profiles\", {id}, \"name\": \"a\", \"agent_type\": \"x\", \"rating\": \"high\"}}"
-                ),
-                "agent_profiles.rating: expected a number",
-            ),
-            (
-                "{\"table\": \"agent_profiles\", \"id\": \"nope\", \"name\": \"a\", \"agent_type\": \"x\"}",
-                "agent_profiles.id: `nope` is not a UUID",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"agent_profiles\", {id}, \"name\": \"a\", \"agent_type\": \"x\"}}\n{{\"table\": \"agent_profiles\", {id}, \"name\": \"b\", \"agent_type\": \"x\"}}"
-                ),
-                "f:2: agent_profiles.id: 7f1c2a5e-0000-4000-8000-000000000001 is already used on line 1",
-            ),
-            (
-                &format!(
-                    "{{\"table\": \"agent_responses\", {id}, \"message\": \"m\", \"demand_id\": \"7f1c2a5e-0000-4000-8000-000000000002\"}}"
-                ),
-                "agent_responses.agent_id: missing",
-            ),
+            ("{\"table\": 7}", "f:1: `table` must be a string"),
         ];
         for (text, want) in cases {
             let e = format!("{:#}", parse("f", text).unwrap_err());
             assert!(e.contains(want), "{text}\n=> {e}\nwanted: {want}");
         }
+    }
+
+    #[test]
+    fn allowed_values_come_from_the_check() {
+        let t = Table {
+            name: "demands".into(),
+            constraints: vec![crate::migrate::catalog::Constraint {
+                name: "ck".into(),
+                kind: "c".into(),
+                definition: String::new(),
+                validated: true,
+                columns: vec!["status".into()],
+                ref_table: None,
+                ref_columns: vec![],
+                expression: Some(
+                    "((status)::text = ANY ((ARRAY['draft'::character varying, 'it''s'::character varying])::text[]))"
+                        .into(),
+                ),
+                reparsed: None,
+            }],
+            ..Table::default()
+        };
+        assert_eq!(allowed_values(&t, "status"), Some(vec!["draft".to_string(), "it's".to_string()]));
+        assert_eq!(allowed_values(&t, "title"), None);
     }
 }

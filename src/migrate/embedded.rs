@@ -65,6 +65,63 @@ pub fn shipped_from(files: &[EmbeddedMigration]) -> Result<Vec<Shipped>> {
     Ok(out)
 }
 
+/// The CHECK expression of constraint `name` as the newest shipped migration that defines it
+/// wrote it (`CONSTRAINT name CHECK (expr)`). PostgreSQL's deparsed form of some expressions
+/// parses back into another tree (`col IN (…)` on a varchar column prints as
+/// `ANY ((ARRAY[…])::text[])`, which parses back as `ANY (ARRAY[(…)::text, …])`), so re-creating a
+/// CHECK exactly needs the migration's own text.
+pub fn check_source(name: &str) -> Option<String> {
+    let shipped = shipped().ok()?;
+    shipped.iter().rev().find_map(|s| find_check(s.up, name))
+}
+
+fn find_check(sql: &str, name: &str) -> Option<String> {
+    let words: Vec<(usize, &str)> = sql
+        .split(|c: char| c.is_whitespace())
+        .scan(0usize, |pos, w| {
+            let start = *pos;
+            *pos += w.len() + 1;
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    for win in words.windows(3) {
+        let [(_, a), (_, b), (at, c)] = win else { continue };
+        if a.eq_ignore_ascii_case("CONSTRAINT")
+            && *b == name
+            && c.len() >= 5
+            && c[..5].eq_ignore_ascii_case("CHECK")
+        {
+            let rest = &sql[*at + 5..];
+            let open = rest.find('(')?;
+            if !rest[..open].trim().is_empty() {
+                return None;
+            }
+            return balanced(&rest[open..]).map(|e| e.trim().to_string());
+        }
+    }
+    None
+}
+
+/// The text inside the parentheses that open `s`, respecting quotes.
+fn balanced(s: &str) -> Option<&str> {
+    let (mut depth, mut quoted) = (0usize, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&s[1..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +137,16 @@ mod tests {
         // refinery computes the same checksum for the same file
         let again = Migration::unapplied("V1__initial_tables", s[0].up).unwrap();
         assert_eq!(again.checksum(), s[0].migration.checksum());
+    }
+
+    #[test]
+    fn check_sources_come_from_the_files() {
+        let e = check_source("ck_demands_status").unwrap();
+        assert!(e.starts_with("status IN") && e.ends_with("'cancelled')"), "{e}");
+        assert_eq!(check_source("no_such_constraint"), None);
+        assert_eq!(
+            find_check("CONSTRAINT c CHECK(a > ')' AND (b))", "c").as_deref(),
+            Some("a > ')' AND (b)")
+        );
     }
 }

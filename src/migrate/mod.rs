@@ -3,14 +3,19 @@
 //! outside a transaction (`CREATE INDEX CONCURRENTLY`), recorded exactly as refinery would, down
 //! scripts (`V{n}__{name}.down.sql`), status, verification and drift detection.
 
+mod baseline;
+pub mod catalog;
+pub mod diff;
 mod down;
 mod drift;
 mod embedded;
 mod history;
 mod lock;
+pub mod shadow;
 mod tables;
 mod up;
 
+pub use baseline::*;
 pub use down::*;
 pub use drift::*;
 pub use embedded::*;

@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 use tokio_postgres::Client;
-use tokio_postgres::types::Type;
 
 use super::*;
 use crate::connect::Db;
@@ -11,16 +10,7 @@ use crate::error::PgContext;
 /// Exact row counts of the ToWow tables that exist (for `init` and `drop`).
 pub async fn table_counts(client: &Client) -> Result<Vec<(String, i64)>> {
     let mut out = Vec::new();
-    let names: Vec<String> = TOWOW_TABLES.iter().rev().map(|s| s.to_string()).collect();
-    let existing = client
-        .query_typed(
-            "SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, o) WHERE to_regclass(t) IS NOT NULL ORDER BY o",
-            &[(&names, Type::TEXT_ARRAY)],
-        )
-        .await
-        .pg_context("cannot list the ToWow tables")?;
-    for r in existing {
-        let t: String = r.get(0);
+    for t in existing_towow_tables(client).await? {
         let n: i64 = client
             .query_typed_one(&format!("SELECT count(*) FROM {}", crate::sql::quote_ident(&t)), &[])
             .await

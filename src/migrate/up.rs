@@ -72,6 +72,7 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
         );
     }
     let mut client = db.dedicated().await?;
+    refuse_unmanaged(&client).await?;
     if dry_run {
         let applied = applied(&client).await?.unwrap_or_default();
         let rows = compare(&shipped, &applied);
@@ -103,6 +104,19 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
     result
 }
 
+/// ToWow tables without any history: V1 would fail on them (42P07). Point to `baseline`.
+async fn refuse_unmanaged(client: &Client) -> Result<()> {
+    if applied(client).await?.is_some_and(|a| !a.is_empty()) {
+        return Ok(());
+    }
+    let tables = existing_towow_tables(client).await?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    let db: String = catalog::current_database(client).await?;
+    bail!("{}; nothing was changed", unmanaged_message(&db, &tables))
+}
+
 fn check_problems(rows: &[StatusRow]) -> Result<()> {
     let p = problems(rows);
     if !p.is_empty() {
@@ -115,6 +129,8 @@ fn check_problems(rows: &[StatusRow]) -> Result<()> {
 }
 
 async fn up_locked(client: &mut Client, shipped: &[Shipped], target: Option<i32>) -> Result<UpReport> {
+    // Again under the lock: another run may have changed the database since.
+    refuse_unmanaged(client).await?;
     client.batch_execute(CREATE_HISTORY).await.pg_context("cannot create the migration history table")?;
     let applied_now = applied(client).await?.unwrap_or_default();
     let rows = compare(shipped, &applied_now);
@@ -175,22 +191,21 @@ pub(crate) fn step(s: &Shipped, started: Instant) -> Step {
     }
 }
 
-/// Run a no-transaction migration statement by statement, then record it in refinery's history
-/// exactly as refinery does (RFC 3339 UTC time, SipHash-1-3 checksum as a decimal string).
+/// Run a no-transaction migration statement by statement, then record it in refinery's history.
 async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
     tracing::debug!("applying V{}__{} outside a transaction", s.version, s.name);
-    for stmt in split_statements(s.up) {
-        let index = concurrent_index_name(&stmt);
+    for (n, stmt) in split_statements(s.up).iter().enumerate() {
+        let index = concurrent_index_name(stmt);
         if let Some(ix) = &index {
             drop_invalid_index(client, ix).await?;
         }
-        client.batch_execute(&stmt).await.map_err(|e| {
-            anyhow!(
-                "V{}__{} failed (outside a transaction: statements before this one stay applied; it is safe to re-run once fixed): {}",
-                s.version,
-                s.name,
-                pg_message(&e)
-            )
+        client.batch_execute(stmt).await.map_err(|e| {
+            let what = if n == 0 {
+                "refused before any change"
+            } else {
+                "failed (outside a transaction: statements before this one stay applied; it is safe to re-run once fixed)"
+            };
+            anyhow!("V{}__{} {what}: {}", s.version, s.name, statement_error(&e))
         })?;
         if let Some(ix) = &index
             && index_validity(client, ix).await? == Some(false)
@@ -202,6 +217,12 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
             );
         }
     }
+    record(client, s).await
+}
+
+/// Write the history row of `s` exactly as refinery does (RFC 3339 UTC time, SipHash-1-3
+/// checksum as a decimal string).
+pub(crate) async fn record<C: tokio_postgres::GenericClient>(client: &C, s: &Shipped) -> Result<()> {
     let applied_on = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .context("formatting the time")?;
@@ -218,6 +239,20 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
         .await
         .pg_context(format!("cannot record V{}__{} in the history", s.version, s.name))?;
     Ok(())
+}
+
+/// A failed migration statement: the server's message, then its detail and hint on lines of their
+/// own (a migration's own refusal lists one problem per line there).
+fn statement_error(e: &tokio_postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else { return pg_message(e) };
+    let mut s = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+    if let Some(d) = db.detail() {
+        s.push_str(&format!("\n{d}"));
+    }
+    if let Some(h) = db.hint() {
+        s.push_str(&format!("\n{h}"));
+    }
+    s
 }
 
 /// Whether the index `name` (as written in SQL) is valid; `None` when there is no such index.

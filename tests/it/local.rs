@@ -29,7 +29,7 @@ fn the_embedded_default_works_with_nothing_configured() {
     let o = local_cmd(&dir).args(["init", "--format", "json"]).output().unwrap();
     assert_ok(&o);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(j["schema_version"], 2);
+    assert_eq!(j["schema_version"], towow_db::migrate::shipped().unwrap().last().unwrap().version);
     // -q: errors only, the exit code says the rest.
     let o = local_cmd(&dir).args(["init", "-q", "--mock-agents"]).output().unwrap();
     assert_ok(&o);

@@ -2,11 +2,14 @@
 
 mod backup;
 mod bad_input;
+mod baseline;
 mod common;
 mod connection;
 mod credentials;
 mod data;
+mod drift;
 mod faults;
+mod fixtures;
 mod local;
 mod migrate;
 mod pg_versions;

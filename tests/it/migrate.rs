@@ -21,6 +21,11 @@ async fn history(db: &towow_db::connect::Db) -> Vec<(i32, String, String)> {
         .collect()
 }
 
+/// The versions this binary ships, in order.
+fn shipped() -> Vec<i32> {
+    towow_db::migrate::shipped().unwrap().iter().map(|s| s.version).collect()
+}
+
 async fn table_exists(db: &towow_db::connect::Db, name: &str) -> bool {
     db.get().await.unwrap().query_one("SELECT to_regclass($1) IS NOT NULL", &[&name]).await.unwrap().get(0)
 }
@@ -31,8 +36,8 @@ async fn init_is_idempotent() {
     let first = run_url(&cfg, &["init", "--format", "json"]);
     assert_ok(&first);
     let j = json(&first);
-    assert_eq!(j["applied"].as_array().unwrap().len(), 2, "{j}");
-    assert_eq!(j["schema_version"], 2);
+    assert_eq!(j["applied"].as_array().unwrap().len(), shipped().len(), "{j}");
+    assert_eq!(j["schema_version"], *shipped().last().unwrap());
     let db = connect(&cfg).await;
     exec(&db, "INSERT INTO demands (title, description, user_id) VALUES ('t', 'd', 'u')").await;
     let before = history(&db).await;
@@ -79,10 +84,10 @@ async fn eight_concurrent_migrations_apply_each_migration_once() {
         assert_no_panic(&o);
         applied_total += json(&o)["applied"].as_array().unwrap().len();
     }
-    assert_eq!(applied_total, 2, "each migration must be applied by exactly one run");
+    assert_eq!(applied_total, shipped().len(), "each migration must be applied by exactly one run");
     let db = connect(&cfg).await;
     let h = history(&db).await;
-    assert_eq!(h.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(h.iter().map(|r| r.0).collect::<Vec<_>>(), shipped());
     // The advisory lock is released by every run.
     let held = scalar_i64(&db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").await;
     assert_eq!(held, 0);
@@ -120,7 +125,7 @@ async fn status_as_table_and_json() {
     assert_ok(&o);
     let j = json(&o);
     let m = j["migrations"].as_array().unwrap();
-    assert_eq!(m.len(), 2);
+    assert_eq!(m.len(), shipped().len());
     assert!(m.iter().all(|r| r["state"] == "pending"), "{j}");
 
     assert_ok(&run_url(&cfg, &["migrate", "--target", "1"]));
@@ -184,7 +189,7 @@ async fn verify_catches_edited_missing_and_hand_changed() {
         .iter()
         .map(|m| m["state"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(states, vec!["applied", "modified", "missing"]);
+    assert_eq!(states, vec!["applied", "modified", "applied", "missing"]);
 }
 
 #[tokio::test]
@@ -198,9 +203,7 @@ async fn verify_catches_a_column_dropped_by_hand() {
     let out = stdout(&o);
     assert!(out.contains("demands.budget"), "{out}");
     assert!(out.contains("ix_agent_responses_status"), "{out}");
-    let o = run_url(&cfg, &["migrate", "status"]);
-    assert_ok(&o);
-    assert!(stderr(&o).contains("demands.budget"), "status must warn about drift: {}", stderr(&o));
+    assert!(out.contains("missing"), "{out}");
 }
 
 #[tokio::test]
@@ -212,17 +215,24 @@ async fn down_then_up() {
     let o = run_url(&cfg, &["migrate", "down"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--yes"), "{}", stderr(&o));
-    assert_eq!(history(&db).await.len(), 2);
+    assert_eq!(history(&db).await.len(), 3);
 
-    let o = run_url(&cfg, &["migrate", "down", "--dry-run"]);
+    let o = run_url(&cfg, &["migrate", "down", "--steps", "2", "--dry-run"]);
     assert_ok(&o);
+    assert!(stdout(&o).contains("ALTER COLUMN demand_id DROP NOT NULL"), "{}", stdout(&o));
     assert!(
         stdout(&o).contains("DROP INDEX CONCURRENTLY IF EXISTS ix_demands_status_created"),
         "{}",
         stdout(&o)
     );
-    assert_eq!(history(&db).await.len(), 2, "a dry run changes nothing");
+    assert_eq!(history(&db).await.len(), 3, "a dry run changes nothing");
 
+    assert_ok(&run_url(&cfg, &["migrate", "down", "--yes"]));
+    assert_eq!(history(&db).await.iter().map(|h| h.0).collect::<Vec<_>>(), vec![1, 2]);
+    // V3's down restores V1's nullability: a response without a demand is accepted again.
+    exec(&db, "INSERT INTO agent_responses (message) VALUES ('no demand')").await;
+    exec(&db, "DELETE FROM agent_responses").await;
+    assert_ok(&run_url(&cfg, &["migrate", "verify"]));
     assert_ok(&run_url(&cfg, &["migrate", "down", "--yes"]));
     assert_eq!(history(&db).await.iter().map(|h| h.0).collect::<Vec<_>>(), vec![1]);
     assert!(!table_exists(&db, "ix_demands_status_created").await);
@@ -235,7 +245,7 @@ async fn down_then_up() {
 
     let o = run_url(&cfg, &["migrate", "--format", "json"]);
     assert_ok(&o);
-    assert_eq!(json(&o)["applied"].as_array().unwrap().len(), 2);
+    assert_eq!(json(&o)["applied"].as_array().unwrap().len(), shipped().len());
     assert_ok(&run_url(&cfg, &["migrate", "verify"]));
 }
 
@@ -257,7 +267,7 @@ async fn dry_run_changes_nothing() {
     let o = run_url(&cfg, &["migrate", "--dry-run", "--format", "json"]);
     assert_ok(&o);
     let j = json(&o);
-    assert_eq!(j["sql"].as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j["sql"].as_array().unwrap().len(), shipped().len() - 1, "{j}");
     assert_eq!(j["sql"][0]["version"], 2);
     assert_eq!(history(&db).await.len(), 1);
 }
@@ -348,12 +358,16 @@ async fn refinery_itself_accepts_the_history_we_write() {
     // (refinery-cli, the app's own embedded runner) sees a consistent history with nothing to do.
     let cfg = fresh_db("refinery").await;
     assert_ok(&run_url(&cfg, &["migrate"]));
+    refinery_has_nothing_to_do(&connect(&cfg).await).await;
+}
+
+/// A plain refinery runner over the history: nothing to apply, the newest shipped version last.
+pub async fn refinery_has_nothing_to_do(db: &towow_db::connect::Db) {
     let migrations: Vec<refinery_core::Migration> = towow_db::migrate::shipped()
         .unwrap()
         .iter()
         .map(|s| refinery_core::Migration::unapplied(s.file, s.up).unwrap())
         .collect();
-    let db = connect(&cfg).await;
     let mut client = db.dedicated().await.unwrap();
     let report = refinery_core::Runner::new(&migrations)
         .set_abort_divergent(true)
@@ -367,22 +381,23 @@ async fn refinery_itself_accepts_the_history_we_write() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(last.version(), 2);
-    assert_eq!(last.checksum(), migrations[1].checksum());
+    assert_eq!(last.version(), *shipped().last().unwrap());
+    assert_eq!(last.checksum(), migrations.last().unwrap().checksum());
 }
 
 #[tokio::test]
 async fn down_rolls_back_only_what_was_confirmed() {
-    // The user confirmed rolling back V1 (say V2 was not applied then), but by the time the lock
-    // is held V2 is applied: roll back nothing rather than something else.
+    // The user confirmed rolling back V1 (say nothing later was applied then), but by the time
+    // the lock is held later versions are: roll back nothing rather than something else.
     let cfg = fresh_db("downconfirm").await;
     assert_ok(&run_url(&cfg, &["migrate"]));
     let db = connect(&cfg).await;
     let wait = std::time::Duration::from_secs(5);
     let e = towow_db::migrate::down(&db, Some(1), None, false, wait, Some(&[1])).await.unwrap_err();
     assert!(format!("{e:#}").contains("changed since you confirmed"), "{e:#}");
-    assert_eq!(history(&db).await.len(), 2, "nothing was rolled back");
+    assert_eq!(history(&db).await.len(), shipped().len(), "nothing was rolled back");
     // The plan it was confirmed for: rolled back.
-    let r = towow_db::migrate::down(&db, Some(1), None, false, wait, Some(&[2])).await.unwrap();
-    assert_eq!(r.rolled_back.iter().map(|s| s.version).collect::<Vec<_>>(), vec![2]);
+    let newest = *shipped().last().unwrap();
+    let r = towow_db::migrate::down(&db, Some(1), None, false, wait, Some(&[newest])).await.unwrap();
+    assert_eq!(r.rolled_back.iter().map(|s| s.version).collect::<Vec<_>>(), vec![newest]);
 }

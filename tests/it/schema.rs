@@ -3,55 +3,28 @@
 //! give other clients (defaults, CHECKs, the updated_at trigger).
 
 use crate::common::*;
+use crate::fixtures::*;
 
-/// Columns as the app's SQLAlchemy models declare them: (table, column, format_type, NOT NULL).
-const COLUMNS: &[(&str, &str, &str, bool)] = &[
-    ("agent_profiles", "id", "uuid", true),
-    ("agent_profiles", "name", "character varying(255)", true),
-    ("agent_profiles", "agent_type", "character varying(50)", true),
-    ("agent_profiles", "description", "text", false),
-    ("agent_profiles", "capabilities", "jsonb", false),
-    ("agent_profiles", "pricing_info", "jsonb", false),
-    ("agent_profiles", "config", "jsonb", false),
-    ("agent_profiles", "is_active", "boolean", false),
-    ("agent_profiles", "rating", "double precision", false),
-    ("agent_profiles", "total_collaborations", "integer", false),
-    ("agent_profiles", "created_at", "timestamp with time zone", false),
-    ("agent_profiles", "updated_at", "timestamp with time zone", false),
-    ("demands", "id", "uuid", true),
-    ("demands", "title", "character varying(500)", true),
-    ("demands", "description", "text", true),
-    ("demands", "user_id", "character varying(255)", true),
-    ("demands", "requirements", "jsonb", false),
-    ("demands", "budget", "jsonb", false),
-    ("demands", "deadline", "timestamp with time zone", false),
-    ("demands", "status", "character varying(50)", false),
-    ("demands", "tags", "jsonb", false),
-    ("demands", "extra_metadata", "jsonb", false),
-    ("demands", "created_at", "timestamp with time zone", false),
-    ("demands", "updated_at", "timestamp with time zone", false),
-    ("collaboration_channels", "id", "uuid", true),
-    ("collaboration_channels", "name", "character varying(255)", true),
-    ("collaboration_channels", "description", "text", false),
-    ("collaboration_channels", "demand_id", "uuid", false),
-    ("collaboration_channels", "participants", "jsonb", true),
-    ("collaboration_channels", "status", "character varying(50)", false),
-    ("collaboration_channels", "context", "jsonb", false),
-    ("collaboration_channels", "message_count", "integer", false),
-    ("collaboration_channels", "last_message_at", "timestamp with time zone", false),
-    ("collaboration_channels", "settings", "jsonb", false),
-    ("collaboration_channels", "created_at", "timestamp with time zone", false),
-    ("collaboration_channels", "updated_at", "timestamp with time zone", false),
-    ("agent_responses", "id", "uuid", true),
-    ("agent_responses", "demand_id", "uuid", false),
-    ("agent_responses", "agent_id", "uuid", false),
-    ("agent_responses", "message", "text", true),
-    ("agent_responses", "proposal", "jsonb", false),
-    ("agent_responses", "status", "character varying(50)", false),
-    ("agent_responses", "relevance_score", "double precision", false),
-    ("agent_responses", "extra_metadata", "jsonb", false),
-    ("agent_responses", "created_at", "timestamp with time zone", false),
-    ("agent_responses", "updated_at", "timestamp with time zone", false),
+/// The columns that V1 left nullable and the app's models declare NOT NULL (SQLAlchemy 2.0:
+/// `Mapped[T]` without `Optional`): V3 makes them NOT NULL.
+const APP_NOT_NULL: [(&str, &str); 17] = [
+    ("agent_profiles", "is_active"),
+    ("agent_profiles", "total_collaborations"),
+    ("agent_profiles", "created_at"),
+    ("agent_profiles", "updated_at"),
+    ("demands", "status"),
+    ("demands", "created_at"),
+    ("demands", "updated_at"),
+    ("collaboration_channels", "demand_id"),
+    ("collaboration_channels", "status"),
+    ("collaboration_channels", "message_count"),
+    ("collaboration_channels", "created_at"),
+    ("collaboration_channels", "updated_at"),
+    ("agent_responses", "demand_id"),
+    ("agent_responses", "agent_id"),
+    ("agent_responses", "status"),
+    ("agent_responses", "created_at"),
+    ("agent_responses", "updated_at"),
 ];
 
 /// Section 1.4 of the ToWow document: (index, table, definition fragment).
@@ -78,32 +51,14 @@ async fn initialised(tag: &str) -> (towow_db::connect::ConnConfig, towow_db::con
 }
 
 #[tokio::test]
-async fn columns_types_and_nullability_match_the_app_models() {
+async fn columns_types_and_nullability_are_the_app_models() {
+    // The contract is what the app's own models create (its create_all schema), not a copy of it.
     let (_cfg, db) = initialised("cols").await;
+    let app = connect(&app_made_db("cols_app").await).await;
+    let ours = columns(&db).await;
+    assert_eq!(ours.len(), 46, "{ours:#?}");
+    assert_eq!(ours, columns(&app).await, "column names, order, types and NOT NULL");
     let c = db.get().await.unwrap();
-    let rows = c
-        .query(
-            "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull
-             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-               AND c.relname IN ('agent_profiles', 'demands', 'collaboration_channels', 'agent_responses')
-             ORDER BY 1, a.attnum",
-            &[],
-        )
-        .await
-        .unwrap();
-    let actual: Vec<(String, String, String, bool)> =
-        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
-    assert_eq!(actual.len(), COLUMNS.len(), "column count: {actual:#?}");
-    for (t, col, ty, nn) in COLUMNS {
-        let a = actual
-            .iter()
-            .find(|a| a.0 == *t && a.1 == *col)
-            .unwrap_or_else(|| panic!("missing column {t}.{col}"));
-        assert_eq!(a.2, *ty, "type of {t}.{col}");
-        assert_eq!(a.3, *nn, "NOT NULL of {t}.{col}");
-    }
     // Every table has `id` as its primary key.
     let pks = c
         .query(
@@ -320,4 +275,210 @@ async fn updated_at_is_kept_current_by_the_database() {
     )
     .await;
     assert_eq!(n, 4);
+}
+
+#[tokio::test]
+async fn the_apps_not_nulls_hold_after_init() {
+    // Before V3: exactly these 17 are nullable where the app says NOT NULL.
+    let cfg = fresh_db("v3cols").await;
+    assert_ok(&run_url(&cfg, &["migrate", "--target", "2"]));
+    let db = connect(&cfg).await;
+    let app = columns(&connect(&app_made_db("v3cols_app").await).await).await;
+    let v2 = columns(&db).await;
+    let loose: Vec<(&str, &str)> = v2
+        .iter()
+        .zip(&app)
+        .filter(|(ours, theirs)| !ours.3 && theirs.3)
+        .map(|(ours, _)| (ours.0.as_str(), ours.1.as_str()))
+        .collect();
+    let mut want = APP_NOT_NULL.to_vec();
+    want.sort();
+    let mut got = loose.clone();
+    got.sort();
+    assert_eq!(got, want);
+
+    // After init (V3): all NOT NULL, and the database refuses what the app would never write.
+    let (_cfg, db) = initialised("v3nn").await;
+    let now = columns(&db).await;
+    for (t, c) in APP_NOT_NULL {
+        assert!(now.iter().any(|x| x.0 == t && x.1 == c && x.3), "{t}.{c} is not NOT NULL");
+    }
+    let c = db.get().await.unwrap();
+    c.batch_execute(
+        "INSERT INTO agent_profiles (id, name, agent_type) VALUES ('00000000-0000-4000-8000-0000000000a1', 'a', 'writer');
+         INSERT INTO demands (id, title, description, user_id) VALUES ('00000000-0000-4000-8000-0000000000d1', 't', 'd', 'u');",
+    )
+    .await
+    .unwrap();
+    for sql in [
+        "INSERT INTO agent_responses (agent_id, message) VALUES ('00000000-0000-4000-8000-0000000000a1', 'no demand')",
+        "INSERT INTO agent_responses (demand_id, message) VALUES ('00000000-0000-4000-8000-0000000000d1', 'no agent')",
+        "INSERT INTO collaboration_channels (name) VALUES ('no demand')",
+        "UPDATE demands SET status = NULL",
+    ] {
+        let e = c.batch_execute(sql).await.expect_err(sql);
+        assert_eq!(e.code(), Some(&tokio_postgres::error::SqlState::NOT_NULL_VIOLATION), "{sql}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn v3_refuses_null_rows_before_any_change() {
+    let cfg = fresh_db("v3null").await;
+    assert_ok(&run_url(&cfg, &["migrate", "--target", "2"]));
+    let db = connect(&cfg).await;
+    exec(
+        &db,
+        "INSERT INTO agent_profiles (id, name, agent_type) VALUES ('00000000-0000-4000-8000-0000000000a1', 'a', 'writer');
+         INSERT INTO demands (title, description, user_id, status) VALUES ('t', 'd', 'u', NULL);
+         INSERT INTO agent_responses (agent_id, message) VALUES
+             ('00000000-0000-4000-8000-0000000000a1', 'orphan 1'), ('00000000-0000-4000-8000-0000000000a1', 'orphan 2');",
+    )
+    .await;
+    let before = columns(&db).await;
+    let o = run_url(&cfg, &["migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    for says in [
+        "V3__app_not_null refused before any change",
+        "demands.status: 1 row(s) are NULL",
+        "agent_responses.demand_id: 2 row(s) are NULL",
+        "UPDATE demands SET status = DEFAULT WHERE status IS NULL",
+        "DELETE FROM agent_responses WHERE demand_id IS NULL",
+    ] {
+        assert!(e.contains(says), "`{says}` missing from: {e}");
+    }
+    assert!(!e.contains("agent_profiles."), "only the columns with NULLs are named: {e}");
+    // Nothing changed: no NOT NULL, no helper constraint, V3 not recorded.
+    assert_eq!(columns(&db).await, before);
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM pg_constraint WHERE conname = 'towow_v3_not_null'").await,
+        0
+    );
+    assert_eq!(scalar_i64(&db, "SELECT max(version)::int8 FROM refinery_schema_history").await, 2);
+
+    // Fixed as it says: V3 goes through.
+    exec(
+        &db,
+        "UPDATE demands SET status = DEFAULT WHERE status IS NULL; DELETE FROM agent_responses WHERE demand_id IS NULL",
+    )
+    .await;
+    assert_ok(&run_url(&cfg, &["migrate"]));
+    assert_ok(&run_url(&cfg, &["migrate", "verify"]));
+}
+
+#[tokio::test]
+async fn v3_set_not_null_skips_the_table_scan() {
+    // PostgreSQL says, at DEBUG1, when a validated CHECK spares SET NOT NULL its full scan under
+    // ACCESS EXCLUSIVE. Run V3's own statements with psql and read what it says.
+    let cfg = fresh_db("v3scan").await;
+    assert_ok(&run_url(&cfg, &["migrate", "--target", "2"]));
+    let e = v3_by_hand_with_debug(&cfg);
+    for (t, c) in APP_NOT_NULL {
+        let proved = format!(
+            "existing constraints on column \"{t}.{c}\" are sufficient to prove that it does not contain nulls"
+        );
+        assert!(e.contains(&proved), "{t}.{c}: SET NOT NULL scanned the table:\n{e}");
+    }
+}
+
+#[tokio::test]
+async fn seed_files_are_checked_against_the_databases_own_columns() {
+    let (cfg, db) = initialised("seedcols").await;
+    let dir = temp_dir("seedcols");
+    let id = "\"id\": \"7f1c2a5e-0000-4000-8000-000000000001\"";
+    let agent = |extra: &str| {
+        format!("{{\"table\": \"agent_profiles\", {id}, \"name\": \"a\", \"agent_type\": \"x\"{extra}}}")
+    };
+    let demand = |extra: &str| {
+        format!(
+            "{{\"table\": \"demands\", {id}, \"title\": \"t\", \"description\": \"d\", \"user_id\": \"u\"{extra}}}"
+        )
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("{{\"table\": \"agent_profiles\", {id}, \"name\": \"a\"}}"),
+            "f.jsonl:2: agent_profiles.agent_type: missing (required)",
+        ),
+        (agent(", \"colour\": 1"), "f.jsonl:2: agent_profiles.colour: no such column"),
+        (
+            demand(", \"status\": \"open\""),
+            "f.jsonl:2: demands.status: `open` is not one of draft, published, matching, matched, completed, cancelled",
+        ),
+        (demand(", \"status\": null"), "f.jsonl:2: demands.status: may not be null"),
+        (demand(", \"tags\": {}"), "demands.tags: expected a JSON array"),
+        (
+            agent(&format!(", \"description\": \"ok\", \"name\": \"{}\"", "n".repeat(256))),
+            "agent_profiles.name: 256 characters, longer than the column's 255",
+        ),
+        (agent(", \"rating\": \"high\""), "agent_profiles.rating: expected a number"),
+        (
+            format!("{}\n{}", agent(""), agent("")),
+            "f.jsonl:3: agent_profiles.id: 7f1c2a5e-0000-4000-8000-000000000001 is already used on line 2",
+        ),
+        (
+            format!(
+                "{{\"table\": \"agent_responses\", {id}, \"message\": \"m\", \"demand_id\": \"7f1c2a5e-0000-4000-8000-000000000002\"}}"
+            ),
+            "agent_responses.agent_id: missing (required)",
+        ),
+    ];
+    let file = dir.join("f.jsonl");
+    for (text, want) in &cases {
+        // A good row first (line 1): the bad one must leave it unwritten too.
+        std::fs::write(&file, format!("{}\n{text}\n", demand("").replace("0001", "0009"))).unwrap();
+        let o = run_url(&cfg, &["seed", "--file", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        let e = stderr(&o);
+        assert!(e.contains(want), "{text}\n=> {e}\nwanted: {want}");
+        assert_eq!(scalar_i64(&db, "SELECT count(*) FROM demands").await, 0, "{text}: something was written");
+    }
+
+    // The database's catalog is the source: a column added by hand is known, a CHECK changed by
+    // hand changes the allowed values.
+    exec(
+        &db,
+        "ALTER TABLE demands ADD COLUMN priority integer;
+         ALTER TABLE demands DROP CONSTRAINT ck_demands_status;
+         ALTER TABLE demands ADD CONSTRAINT ck_demands_status CHECK (status IN ('draft', 'open'));",
+    )
+    .await;
+    std::fs::write(&file, demand(", \"priority\": 3, \"status\": \"open\"")).unwrap();
+    assert_ok(&run_url(&cfg, &["seed", "--file", file.to_str().unwrap()]));
+    assert_eq!(scalar_i64(&db, "SELECT priority::int8 FROM demands WHERE status = 'open'").await, 3);
+    std::fs::write(&file, demand(", \"status\": \"published\"")).unwrap();
+    let o = run_url(&cfg, &["seed", "--file", file.to_str().unwrap()]);
+    assert!(stderr(&o).contains("demands.status: `published` is not one of draft, open"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn generated_rows_copy_exactly_the_columns_of_their_tables() {
+    // The COPY row types name every column of their table, in order, with its type: checked
+    // against the database's own catalog after init (the schema's one source).
+    use towow_db::data::copy::CopyRow;
+    use towow_db::data::generators::agents::AgentRow;
+    use towow_db::data::generators::demands::{ChannelRow, DemandRow, ResponseRow};
+    let (_cfg, db) = initialised("copycols").await;
+    let catalog = columns(&db).await;
+    fn check<R: CopyRow>(catalog: &[(String, String, String, bool)]) {
+        let want: Vec<(&str, &str)> =
+            catalog.iter().filter(|c| c.0 == R::TABLE).map(|c| (c.1.as_str(), c.2.as_str())).collect();
+        let ours: Vec<(&str, String)> = R::COLUMNS.iter().map(|(c, t)| (*c, t.name().to_string())).collect();
+        assert_eq!(ours.len(), want.len(), "{}: {ours:?} vs {want:?}", R::TABLE);
+        for ((c, t), (wc, wt)) in ours.iter().zip(&want) {
+            assert_eq!(c, wc, "{}", R::TABLE);
+            let same = match t.as_str() {
+                "varchar" => wt.starts_with("character varying"),
+                "float8" => *wt == "double precision",
+                "int4" => *wt == "integer",
+                "bool" => *wt == "boolean",
+                "timestamptz" => *wt == "timestamp with time zone",
+                other => other == *wt,
+            };
+            assert!(same, "{}.{c}: COPY type {t}, column type {wt}", R::TABLE);
+        }
+    }
+    check::<AgentRow>(&catalog);
+    check::<DemandRow>(&catalog);
+    check::<ResponseRow>(&catalog);
+    check::<ChannelRow>(&catalog);
 }

@@ -101,12 +101,12 @@ pub fn verify_lines(report: &serde_json::Value) -> Vec<String> {
 
 /// The schema's migration state, as `migrate verify` sees it; errors are recorded, not raised (a
 /// backup of a database that is not ToWow's is still a backup).
-pub async fn migration_state(client: &Client) -> MigrationState {
-    let applied = match migrate::applied(client).await {
+pub async fn migration_state(db: &Db) -> MigrationState {
+    let applied = match async { migrate::applied(&*db.get().await?).await }.await {
         Ok(a) => a.and_then(|a| a.iter().map(|m| m.version).max()),
         Err(e) => return MigrationState { error: Some(format!("{e:#}")), ..MigrationState::default() },
     };
-    match migrate::verify(client, false).await {
+    match migrate::verify(db, false, None).await {
         Ok(r) => {
             let value = serde_json::to_value(&r).unwrap_or_default();
             MigrationState {
@@ -182,7 +182,7 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             .await
             .pg_context("cannot export a snapshot for pg_dump")?
             .get(0);
-        let migrations = migration_state(&*db.get().await?).await;
+        let migrations = migration_state(db).await;
         let mut tables = list_tables(&snap_client).await?;
         let bar = progress_bar(opts.progress, tables.len());
         let mut cmd = tokio::process::Command::new(bindir.program("pg_dump"));

@@ -124,7 +124,8 @@ async fn restore_and_compare(
     let client = db.get().await?;
     report.tables = restore::compare_tables(&client, &checked.manifest).await?;
     report.problems.extend(restore::table_problems(&report.tables));
-    let verified = migrate::verify(&client, false).await?;
+    drop(client);
+    let verified = migrate::verify(&db, false, None).await?;
     let now = verify_lines(&serde_json::to_value(&verified)?);
     let before = &checked.manifest.migrations.differences;
     let new: Vec<&String> = now.iter().filter(|l| !before.contains(l)).collect();

@@ -1,0 +1,297 @@
+//! Migration benchmarks, on a throwaway cluster:
+//!
+//! 1. **verify**: `towow-db migrate verify` on the ToWow schema as a whole process, its shadow
+//!    database included (the target is under 1 s), against what any shadow costs at the least
+//!    (`CREATE DATABASE … TEMPLATE template0` + `DROP DATABASE`, in-process) and against `migrate
+//!    status` (process start, connection, history, no shadow), in the same run.
+//! 2. **V3's lock**: a database at V2 with `--responses` rows in `agent_responses` (1,000,000 by
+//!    default) while another session inserts responses one by one, as fast as it can. The figure
+//!    is the longest any of those inserts waited while `towow-db migrate` applied V3, against the
+//!    same columns made NOT NULL the plain way (`ALTER TABLE … SET NOT NULL` in one transaction:
+//!    a full scan under ACCESS EXCLUSIVE), alternating, `--rounds` rounds.
+//!
+//! ```sh
+//! cargo bench --bench migrate                              # both parts
+//! cargo bench --bench migrate -- --only verify             # one part: verify | v3
+//! cargo bench --bench migrate -- --responses 200000 --rounds 1
+//! ```
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio_postgres::types::Type;
+use towow_db::admin::local::{InitOptions, LocalCluster};
+use towow_db::connect::{ConnConfig, ConnectOptions, Db};
+
+const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
+
+struct Opts {
+    responses: u64,
+    rounds: usize,
+    verify_runs: usize,
+    only: Option<String>,
+}
+
+fn parse_args() -> Opts {
+    let mut o = Opts { responses: 1_000_000, rounds: 3, verify_runs: 15, only: None };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let val = |i: usize| -> String {
+            args.get(i + 1).unwrap_or_else(|| panic!("{} needs a value", args[i])).clone()
+        };
+        let count =
+            |i: usize| towow_db::cli::parse_count(&val(i)).unwrap_or_else(|e| panic!("{}: {e}", args[i]));
+        match args[i].as_str() {
+            "--responses" => o.responses = count(i),
+            "--rounds" => o.rounds = count(i).max(1) as usize,
+            "--verify-runs" => o.verify_runs = count(i).max(1) as usize,
+            "--only" => o.only = Some(val(i)),
+            "--bench" => {
+                i += 1;
+                continue;
+            }
+            other => panic!("unknown argument {other}"),
+        }
+        i += 2;
+    }
+    o
+}
+
+/// Run towow-db against `cfg` and return its wall time; panics when it fails.
+fn run_tool(cfg: &ConnConfig, args: &[&str]) -> Duration {
+    let started = Instant::now();
+    let o = Command::new(BIN)
+        .args(["--url", &cfg.url_with_password(), "-q"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .expect("run towow-db");
+    assert!(o.success(), "towow-db {args:?} failed");
+    started.elapsed()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn spread(v: &[f64]) -> String {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(0.0, f64::max);
+    format!("{lo:.0}–{hi:.0}")
+}
+
+async fn fresh_db(admin: &Db, base: &ConnConfig, name: &str) -> (ConnConfig, Db) {
+    let c = admin.get().await.unwrap();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let mut cfg = base.clone();
+    cfg.dbname = Some(name.into());
+    let db = Db::connect(
+        cfg.clone(),
+        ConnectOptions { statement_timeout: Some(Duration::ZERO), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    (cfg, db)
+}
+
+async fn bench_verify(admin: &Db, base: &ConnConfig, runs: usize) {
+    println!("\n## migrate verify on the ToWow schema, shadow database included ({runs} runs each)");
+    let (cfg, _db) = fresh_db(admin, base, "bench_verify").await;
+    run_tool(&cfg, &["init"]);
+    let (mut verify, mut status, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    let c = admin.get().await.unwrap();
+    for _ in 0..runs {
+        verify.push(ms(run_tool(&cfg, &["migrate", "verify"])));
+        status.push(ms(run_tool(&cfg, &["migrate", "status"])));
+        let t = Instant::now();
+        c.batch_execute("CREATE DATABASE bench_floor TEMPLATE template0").await.unwrap();
+        c.batch_execute("DROP DATABASE bench_floor WITH (FORCE)").await.unwrap();
+        floor.push(ms(t.elapsed()));
+    }
+    let (v, s, f) = (median(verify.clone()), median(status.clone()), median(floor.clone()));
+    println!("| measure | median ms | range ms |\n|---|---|---|");
+    println!("| `towow-db migrate verify` (process) | {v:.0} | {} |", spread(&verify));
+    println!("| `towow-db migrate status` (process, no shadow) | {s:.0} | {} |", spread(&status));
+    println!(
+        "| CREATE + DROP DATABASE (in-process, the floor of any shadow) | {f:.0} | {} |",
+        spread(&floor)
+    );
+    println!(
+        "verify / status = {:.1}, verify − status − floor = {:.0} ms (applying the migrations, reading both catalogs); target < 1000 ms: {}",
+        v / s,
+        v - s - f,
+        if v < 1000.0 { "met" } else { "NOT met" }
+    );
+}
+
+/// Inserts one response at a time until stopped; returns each insert's (start, latency).
+fn writer(cfg: ConnConfig, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<(Instant, Duration)>> {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let db = Db::connect(cfg, ConnectOptions { lock_timeout: None, ..Default::default() }).await.unwrap();
+            let c = db.get().await.unwrap();
+            let r = c
+                .query_typed_one("SELECT demand_id, agent_id FROM agent_responses LIMIT 1", &[])
+                .await
+                .unwrap();
+            let (demand, agent): (uuid::Uuid, uuid::Uuid) = (r.get(0), r.get(1));
+            let mut out = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                c.execute_typed(
+                    "INSERT INTO agent_responses (demand_id, agent_id, message) VALUES ($1, $2, 'benchmark writer')",
+                    &[(&demand, Type::UUID), (&agent, Type::UUID)],
+                )
+                .await
+                .unwrap();
+                out.push((t, t.elapsed()));
+            }
+            out
+        })
+    })
+}
+
+/// Run `work` while the writer inserts; returns (work time, longest insert wait, inserts during).
+async fn under_writes(
+    cfg: &ConnConfig,
+    work: impl std::future::Future<Output = Duration>,
+) -> (Duration, Duration, usize) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let w = writer(cfg.clone(), stop.clone());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let took = work.await;
+    let ended = Instant::now();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    let writes = w.join().unwrap();
+    let during: Vec<&(Instant, Duration)> =
+        writes.iter().filter(|(t, d)| *t + *d >= started && *t <= ended).collect();
+    let longest = during.iter().map(|(_, d)| *d).max().unwrap_or_default();
+    (took, longest, during.len())
+}
+
+/// The 17 columns made NOT NULL the plain way, as a migration file without V3's care would (one
+/// transaction; children first, the order the writer's foreign key checks lock in, or the two
+/// deadlock).
+const PLAIN: &str = "BEGIN;
+ALTER TABLE agent_responses ALTER COLUMN demand_id SET NOT NULL, ALTER COLUMN agent_id SET NOT NULL,
+    ALTER COLUMN status SET NOT NULL, ALTER COLUMN created_at SET NOT NULL, ALTER COLUMN updated_at SET NOT NULL;
+ALTER TABLE collaboration_channels ALTER COLUMN demand_id SET NOT NULL, ALTER COLUMN status SET NOT NULL,
+    ALTER COLUMN message_count SET NOT NULL, ALTER COLUMN created_at SET NOT NULL, ALTER COLUMN updated_at SET NOT NULL;
+ALTER TABLE demands ALTER COLUMN status SET NOT NULL, ALTER COLUMN created_at SET NOT NULL,
+    ALTER COLUMN updated_at SET NOT NULL;
+ALTER TABLE agent_profiles ALTER COLUMN is_active SET NOT NULL, ALTER COLUMN total_collaborations SET NOT NULL,
+    ALTER COLUMN created_at SET NOT NULL, ALTER COLUMN updated_at SET NOT NULL;
+COMMIT;";
+
+async fn bench_v3(admin: &Db, base: &ConnConfig, responses: u64, rounds: usize) {
+    println!("\n## V3 on {responses} agent_responses while another session inserts responses one by one");
+    let (cfg, db) = fresh_db(admin, base, "bench_v3").await;
+    run_tool(&cfg, &["migrate", "--target", "2"]);
+    let demands = (responses / 5).max(1).to_string();
+    let load = run_tool(
+        &cfg,
+        &["seed", "--demands", &demands, "--responses-per-demand", "5", "--channels-per-demand", "0"],
+    );
+    let n: i64 = db
+        .get()
+        .await
+        .unwrap()
+        .query_typed_one("SELECT count(*) FROM agent_responses", &[])
+        .await
+        .unwrap()
+        .get(0);
+    println!("loaded {n} responses and {demands} demands in {:.0} s", load.as_secs_f64());
+    db.get().await.unwrap().batch_execute("VACUUM ANALYZE").await.unwrap();
+    let v3_down =
+        towow_db::migrate::shipped().unwrap().into_iter().find(|m| m.version == 3).unwrap().down.unwrap();
+    let (mut v3, mut plain) = (Vec::new(), Vec::new());
+    println!("| round | way | run ms | longest insert wait ms | inserts meanwhile |\n|---|---|---|---|---|");
+    for round in 1..=rounds {
+        let tool = cfg.clone();
+        let (took, wait, k) = under_writes(&cfg, async move {
+            tokio::task::spawn_blocking(move || run_tool(&tool, &["migrate"])).await.unwrap()
+        })
+        .await;
+        println!("| {round} | towow-db migrate (V3) | {:.0} | {:.1} | {k} |", ms(took), ms(wait));
+        v3.push(ms(wait));
+        run_tool(&cfg, &["migrate", "down", "--yes"]);
+        let c = db.get().await.unwrap();
+        let (took, wait, k) = under_writes(&cfg, async {
+            let t = Instant::now();
+            c.batch_execute(PLAIN).await.unwrap();
+            t.elapsed()
+        })
+        .await;
+        println!("| {round} | plain SET NOT NULL | {:.0} | {:.1} | {k} |", ms(took), ms(wait));
+        plain.push(ms(wait));
+        c.batch_execute(v3_down).await.unwrap();
+    }
+    let (a, b) = (median(v3), median(plain));
+    println!(
+        "longest insert wait, median: V3 {a:.1} ms, plain SET NOT NULL {b:.1} ms: ratio plain / V3 = {:.0}",
+        b / a.max(0.001)
+    );
+    let t = run_tool(&cfg, &["migrate"]);
+    println!(
+        "(V3 applied again: {:.0} ms; `migrate verify` on this {n}-row database: {:.0} ms)",
+        ms(t),
+        ms(run_tool(&cfg, &["migrate", "verify"]))
+    );
+}
+
+/// Deletes the benchmark cluster however the run ends.
+struct Cluster(LocalCluster);
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.destroy() {
+            eprintln!("could not delete the benchmark cluster at {}: {e:#}", self.0.dir.display());
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let o = parse_args();
+    let dir = std::env::temp_dir().join(format!("towow-bench-migrate-{}", std::process::id()));
+    let cluster = Cluster(LocalCluster::new(&dir));
+    cluster
+        .0
+        .start(&InitOptions {
+            unsafe_fast: true,
+            extra_conf: vec!["max_wal_size = '8GB'".into(), "checkpoint_timeout = '1h'".into()],
+            ..Default::default()
+        })
+        .expect("start the benchmark cluster");
+    let mut base = cluster.0.conn_config().unwrap();
+    base.dbname = Some("postgres".into());
+    let admin = Db::connect(base.clone(), ConnectOptions::default()).await.unwrap();
+    let version: String =
+        admin.get().await.unwrap().query_one("SHOW server_version", &[]).await.unwrap().get(0);
+    println!(
+        "# towow-db migration benchmark (PostgreSQL {version}, {} cores)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let only = o.only.as_deref();
+    if only.is_none_or(|w| w == "verify") {
+        bench_verify(&admin, &base, o.verify_runs).await;
+    }
+    if only.is_none_or(|w| w == "v3") {
+        bench_v3(&admin, &base, o.responses, o.rounds).await;
+    }
+    drop(admin);
+}

@@ -1,0 +1,496 @@
+//! Comparing two catalogs: what the migrations make (expected, read from a shadow database) with
+//! what a database holds (found). Objects that are not ToWow's (other tables, functions,
+//! extensions) are not looked at; an extra index on a ToWow table is information, not drift.
+
+use serde::Serialize;
+
+use super::catalog::{Catalog, Column, Constraint, Index, Table, Trigger};
+
+/// One difference, typed: `migrate verify` prints it, `migrate baseline` plans its fix from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    MissingTable {
+        table: String,
+    },
+    MissingColumn {
+        table: String,
+        column: Column,
+    },
+    /// A column on a ToWow table that the migrations do not make.
+    ExtraColumn {
+        table: String,
+        column: Column,
+    },
+    ColumnType {
+        table: String,
+        column: String,
+        expected: String,
+        found: String,
+    },
+    ColumnCollation {
+        table: String,
+        column: String,
+        expected: Option<String>,
+        found: Option<String>,
+    },
+    ColumnDefault {
+        table: String,
+        column: String,
+        expected: Option<String>,
+        found: Option<String>,
+    },
+    ColumnNotNull {
+        table: String,
+        column: String,
+        expected: bool,
+    },
+    MissingConstraint {
+        table: String,
+        expected: Constraint,
+    },
+    /// Same name, another definition (a NOT VALID one included).
+    ConstraintDefinition {
+        table: String,
+        expected: Constraint,
+        found: Constraint,
+    },
+    /// The expected definition under another name.
+    ConstraintName {
+        table: String,
+        expected: String,
+        found: String,
+    },
+    ExtraConstraint {
+        table: String,
+        found: Constraint,
+    },
+    MissingIndex {
+        table: String,
+        expected: Index,
+    },
+    IndexDefinition {
+        table: String,
+        expected: Index,
+        found: Index,
+    },
+    IndexName {
+        table: String,
+        expected: String,
+        found: String,
+    },
+    InvalidIndex {
+        table: String,
+        index: Index,
+    },
+    /// Information only: an index the migrations do not make (e.g. one added for a query).
+    ExtraIndex {
+        table: String,
+        found: Index,
+    },
+    MissingTrigger {
+        table: String,
+        expected: Trigger,
+    },
+    TriggerDefinition {
+        table: String,
+        expected: Trigger,
+        found: Trigger,
+    },
+    TriggerDisabled {
+        table: String,
+        trigger: String,
+    },
+    ExtraTrigger {
+        table: String,
+        found: Trigger,
+    },
+    MissingFunction {
+        signature: String,
+        definition: String,
+    },
+    FunctionDefinition {
+        signature: String,
+        expected: String,
+        found: String,
+    },
+    MissingExtension {
+        name: String,
+    },
+}
+
+/// A difference for people and scripts: the object, what differs, both sides.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Difference {
+    /// `table demands`, `column demands.status`, `index ix_demands_status`, …
+    pub object: String,
+    /// `missing`, `extra`, `type`, `collation`, `default`, `nullability`, `definition`, `name`,
+    /// `validity`, `enabled`.
+    pub aspect: &'static str,
+    pub expected: String,
+    pub found: String,
+}
+
+const NONE: &str = "(none)";
+const MISSING: &str = "(missing)";
+
+fn or_none(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| NONE.to_string())
+}
+
+fn nullability(not_null: bool) -> String {
+    if not_null { "NOT NULL" } else { "nullable" }.to_string()
+}
+
+impl Change {
+    /// Only information: not drift.
+    pub fn is_info(&self) -> bool {
+        matches!(self, Change::ExtraIndex { .. })
+    }
+
+    pub fn difference(&self) -> Difference {
+        let d = |object: String, aspect: &'static str, expected: String, found: String| Difference {
+            object,
+            aspect,
+            expected,
+            found,
+        };
+        match self {
+            Change::MissingTable { table } => {
+                d(format!("table {table}"), "missing", "present".into(), MISSING.into())
+            }
+            Change::MissingColumn { table, column } => d(
+                format!("column {table}.{}", column.name),
+                "missing",
+                column.data_type.clone(),
+                MISSING.into(),
+            ),
+            Change::ExtraColumn { table, column } => {
+                d(format!("column {table}.{}", column.name), "extra", NONE.into(), column.data_type.clone())
+            }
+            Change::ColumnType { table, column, expected, found } => {
+                d(format!("column {table}.{column}"), "type", expected.clone(), found.clone())
+            }
+            Change::ColumnCollation { table, column, expected, found } => {
+                d(format!("column {table}.{column}"), "collation", or_none(expected), or_none(found))
+            }
+            Change::ColumnDefault { table, column, expected, found } => {
+                d(format!("column {table}.{column}"), "default", or_none(expected), or_none(found))
+            }
+            Change::ColumnNotNull { table, column, expected } => d(
+                format!("column {table}.{column}"),
+                "nullability",
+                nullability(*expected),
+                nullability(!*expected),
+            ),
+            Change::MissingConstraint { table, expected } => d(
+                format!("constraint {table}.{}", expected.name),
+                "missing",
+                expected.definition.clone(),
+                MISSING.into(),
+            ),
+            Change::ConstraintDefinition { table, expected, found } => d(
+                format!("constraint {table}.{}", expected.name),
+                "definition",
+                expected.definition.clone(),
+                found.definition.clone(),
+            ),
+            Change::ConstraintName { table, expected, found } => {
+                d(format!("constraint {table}.{expected}"), "name", expected.clone(), found.clone())
+            }
+            Change::ExtraConstraint { table, found } => d(
+                format!("constraint {table}.{}", found.name),
+                "extra",
+                NONE.into(),
+                found.definition.clone(),
+            ),
+            Change::MissingIndex { expected, .. } => {
+                d(format!("index {}", expected.name), "missing", expected.definition.clone(), MISSING.into())
+            }
+            Change::IndexDefinition { expected, found, .. } => d(
+                format!("index {}", expected.name),
+                "definition",
+                expected.definition.clone(),
+                found.definition.clone(),
+            ),
+            Change::IndexName { expected, found, .. } => {
+                d(format!("index {expected}"), "name", expected.clone(), found.clone())
+            }
+            Change::InvalidIndex { index, .. } => d(
+                format!("index {}", index.name),
+                "validity",
+                "valid".into(),
+                "INVALID (a failed CREATE INDEX CONCURRENTLY?)".into(),
+            ),
+            Change::ExtraIndex { found, .. } => {
+                d(format!("index {}", found.name), "extra", NONE.into(), found.definition.clone())
+            }
+            Change::MissingTrigger { expected, .. } => d(
+                format!("trigger {}", expected.name),
+                "missing",
+                expected.definition.clone(),
+                MISSING.into(),
+            ),
+            Change::TriggerDefinition { expected, found, .. } => d(
+                format!("trigger {}", expected.name),
+                "definition",
+                expected.definition.clone(),
+                found.definition.clone(),
+            ),
+            Change::TriggerDisabled { trigger, .. } => {
+                d(format!("trigger {trigger}"), "enabled", "enabled".into(), "disabled".into())
+            }
+            Change::ExtraTrigger { found, .. } => {
+                d(format!("trigger {}", found.name), "extra", NONE.into(), found.definition.clone())
+            }
+            Change::MissingFunction { signature, definition } => {
+                d(format!("function {signature}"), "missing", definition.clone(), MISSING.into())
+            }
+            Change::FunctionDefinition { signature, expected, found } => {
+                d(format!("function {signature}"), "definition", expected.clone(), found.clone())
+            }
+            Change::MissingExtension { name } => {
+                d(format!("extension {name}"), "missing", "installed".into(), MISSING.into())
+            }
+        }
+    }
+}
+
+/// An index definition without its name, to recognise the same index under another name.
+fn index_shape(def: &str) -> &str {
+    def.find(" ON ").map(|i| &def[i..]).unwrap_or(def)
+}
+
+/// Every difference between `expected` and `found`, object by object, in a stable order.
+pub fn diff(expected: &Catalog, found: &Catalog) -> Vec<Change> {
+    let mut out = Vec::new();
+    for e in expected.extensions.iter().filter(|e| !found.extensions.contains(e)) {
+        out.push(Change::MissingExtension { name: e.clone() });
+    }
+    for f in &expected.functions {
+        match found.functions.iter().find(|x| x.signature == f.signature) {
+            None => out.push(Change::MissingFunction {
+                signature: f.signature.clone(),
+                definition: f.definition.clone(),
+            }),
+            Some(x) if x.definition != f.definition => out.push(Change::FunctionDefinition {
+                signature: f.signature.clone(),
+                expected: f.definition.clone(),
+                found: x.definition.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for t in &expected.tables {
+        match found.table(&t.name) {
+            None => out.push(Change::MissingTable { table: t.name.clone() }),
+            Some(f) => diff_table(t, f, &mut out),
+        }
+    }
+    out
+}
+
+fn diff_table(e: &Table, f: &Table, out: &mut Vec<Change>) {
+    let table = || e.name.clone();
+    for c in &e.columns {
+        let Some(x) = f.column(&c.name) else {
+            out.push(Change::MissingColumn { table: table(), column: c.clone() });
+            continue;
+        };
+        if x.data_type != c.data_type {
+            out.push(Change::ColumnType {
+                table: table(),
+                column: c.name.clone(),
+                expected: c.data_type.clone(),
+                found: x.data_type.clone(),
+            });
+        }
+        if x.collation != c.collation {
+            out.push(Change::ColumnCollation {
+                table: table(),
+                column: c.name.clone(),
+                expected: c.collation.clone(),
+                found: x.collation.clone(),
+            });
+        }
+        if x.default != c.default {
+            out.push(Change::ColumnDefault {
+                table: table(),
+                column: c.name.clone(),
+                expected: c.default.clone(),
+                found: x.default.clone(),
+            });
+        }
+        if x.not_null != c.not_null {
+            out.push(Change::ColumnNotNull { table: table(), column: c.name.clone(), expected: c.not_null });
+        }
+    }
+    for x in &f.columns {
+        if e.column(&x.name).is_none() {
+            out.push(Change::ExtraColumn { table: table(), column: x.clone() });
+        }
+    }
+
+    // Constraints, by name; a missing one found under another name is a rename.
+    let mut renamed: Vec<&str> = Vec::new();
+    for c in &e.constraints {
+        match f.constraints.iter().find(|x| x.name == c.name) {
+            Some(x) if !c.matches(&x.definition) => out.push(Change::ConstraintDefinition {
+                table: table(),
+                expected: c.clone(),
+                found: x.clone(),
+            }),
+            Some(_) => {}
+            None => match f.constraints.iter().find(|x| {
+                x.kind == c.kind
+                    && c.matches(&x.definition)
+                    && !e.constraints.iter().any(|y| y.name == x.name)
+                    && !renamed.contains(&x.name.as_str())
+            }) {
+                Some(x) => {
+                    renamed.push(&x.name);
+                    out.push(Change::ConstraintName {
+                        table: table(),
+                        expected: c.name.clone(),
+                        found: x.name.clone(),
+                    })
+                }
+                None => out.push(Change::MissingConstraint { table: table(), expected: c.clone() }),
+            },
+        }
+    }
+    for x in &f.constraints {
+        if !e.constraints.iter().any(|c| c.name == x.name) && !renamed.contains(&x.name.as_str()) {
+            out.push(Change::ExtraConstraint { table: table(), found: x.clone() });
+        }
+    }
+
+    // Indexes: those behind constraints are the constraints' business.
+    let mut renamed: Vec<&str> = Vec::new();
+    let own = |i: &&Index| i.constraint.is_none();
+    for i in e.indexes.iter().filter(own) {
+        match f.indexes.iter().find(|x| x.name == i.name) {
+            Some(x) if x.definition != i.definition => {
+                out.push(Change::IndexDefinition { table: table(), expected: i.clone(), found: x.clone() })
+            }
+            Some(x) if !x.valid => out.push(Change::InvalidIndex { table: table(), index: x.clone() }),
+            Some(_) => {}
+            None => match f.indexes.iter().filter(own).find(|x| {
+                x.valid
+                    && index_shape(&x.definition) == index_shape(&i.definition)
+                    && x.definition.starts_with("CREATE UNIQUE") == i.definition.starts_with("CREATE UNIQUE")
+                    && !e.indexes.iter().any(|y| y.name == x.name)
+                    && !renamed.contains(&x.name.as_str())
+            }) {
+                Some(x) => {
+                    renamed.push(&x.name);
+                    out.push(Change::IndexName {
+                        table: table(),
+                        expected: i.name.clone(),
+                        found: x.name.clone(),
+                    })
+                }
+                None => out.push(Change::MissingIndex { table: table(), expected: i.clone() }),
+            },
+        }
+    }
+    for x in f.indexes.iter().filter(own) {
+        if !e.indexes.iter().any(|i| i.name == x.name) && !renamed.contains(&x.name.as_str()) {
+            out.push(Change::ExtraIndex { table: table(), found: x.clone() });
+        }
+    }
+
+    for t in &e.triggers {
+        match f.triggers.iter().find(|x| x.name == t.name) {
+            None => out.push(Change::MissingTrigger { table: table(), expected: t.clone() }),
+            Some(x) if x.definition != t.definition => {
+                out.push(Change::TriggerDefinition { table: table(), expected: t.clone(), found: x.clone() })
+            }
+            Some(x) if x.enabled != t.enabled => {
+                out.push(Change::TriggerDisabled { table: table(), trigger: t.name.clone() })
+            }
+            Some(_) => {}
+        }
+    }
+    for x in &f.triggers {
+        if !e.triggers.iter().any(|t| t.name == x.name) {
+            out.push(Change::ExtraTrigger { table: table(), found: x.clone() });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, ty: &str, not_null: bool, default: Option<&str>) -> Column {
+        Column {
+            name: name.into(),
+            data_type: ty.into(),
+            not_null,
+            default: default.map(String::from),
+            collation: None,
+        }
+    }
+
+    fn index(name: &str, cols: &str) -> Index {
+        Index {
+            name: name.into(),
+            definition: format!("CREATE INDEX {name} ON public.t USING btree ({cols})"),
+            valid: true,
+            constraint: None,
+        }
+    }
+
+    fn catalog(columns: Vec<Column>, indexes: Vec<Index>) -> Catalog {
+        Catalog {
+            schema: "public".into(),
+            tables: vec![Table { name: "t".into(), columns, indexes, ..Table::default() }],
+            ..Catalog::default()
+        }
+    }
+
+    #[test]
+    fn same_catalogs_have_no_difference() {
+        let c = catalog(vec![col("a", "integer", true, Some("0"))], vec![index("ix_a", "a")]);
+        assert!(diff(&c, &c).is_empty());
+    }
+
+    #[test]
+    fn each_difference_is_named_with_both_sides() {
+        let e = catalog(
+            vec![col("a", "integer", true, Some("0")), col("b", "text", false, None)],
+            vec![index("ix_a", "a"), index("ix_b", "b")],
+        );
+        let f = catalog(
+            vec![col("a", "bigint", false, None), col("c", "text", false, None)],
+            vec![index("ix_a", "c"), index("ix_other", "b"), index("ix_extra", "a, c")],
+        );
+        let rows: Vec<Difference> = diff(&e, &f).iter().map(Change::difference).collect();
+        let want = |object: &str, aspect: &str, expected: &str, found: &str| {
+            assert!(
+                rows.iter().any(|d| d.object == object
+                    && d.aspect == aspect
+                    && d.expected == expected
+                    && d.found == found),
+                "no {object} {aspect} {expected} → {found} in {rows:#?}"
+            )
+        };
+        want("column t.a", "type", "integer", "bigint");
+        want("column t.a", "default", "0", NONE);
+        want("column t.a", "nullability", "NOT NULL", "nullable");
+        want("column t.b", "missing", "text", MISSING);
+        want("column t.c", "extra", NONE, "text");
+        want(
+            "index ix_a",
+            "definition",
+            "CREATE INDEX ix_a ON public.t USING btree (a)",
+            "CREATE INDEX ix_a ON public.t USING btree (c)",
+        );
+        want("index ix_b", "name", "ix_b", "ix_other");
+        want("index ix_extra", "extra", NONE, "CREATE INDEX ix_extra ON public.t USING btree (a, c)");
+        let changes = diff(&e, &f);
+        let info: Vec<_> = changes.iter().filter(|c| c.is_info()).collect();
+        assert_eq!(info.len(), 1, "only the extra index is information: {info:?}");
+        assert_eq!(rows.len(), 8, "{rows:#?}");
+    }
+}

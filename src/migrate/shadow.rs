@@ -1,0 +1,206 @@
+//! The expected schema, from the migration files themselves: apply them to a throw-away shadow
+//! database, read its catalog, drop it (as Prisma Migrate's shadow database, Atlas's dev
+//! database). The shadow goes on the target's own server when the role may create a database
+//! there, else on a server the caller provides (the managed local cluster).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Result, anyhow};
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+use tokio_postgres::Client;
+use tokio_postgres::types::Type;
+
+use super::catalog::{self, Catalog, Only};
+use super::*;
+use crate::connect::Db;
+use crate::error::{PgContext, pg_message};
+use crate::sql::{quote_ident, split_statements};
+
+/// A server to build a shadow database on, when the target's own server cannot have one.
+pub struct ShadowServer {
+    /// A pool on any database of that server, for a role that may create databases.
+    pub db: Db,
+    /// What to call it in messages: "the local towow-db cluster at …".
+    pub label: String,
+}
+
+/// Provides the fallback server (started on demand).
+pub type Fallback<'a> = &'a dyn Fn() -> LocalBoxFuture<'a, Result<ShadowServer>>;
+
+/// The shadow database cannot be made or reached on that server (no CREATEDB, a read-only
+/// server, a pooler that does not know the new database): try elsewhere.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ShadowUnavailable(pub String);
+
+/// The schema that the migrations make, and where it was built.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expected {
+    #[serde(skip)]
+    pub catalog: Catalog,
+    /// The versions applied to the shadow.
+    pub versions: Vec<i32>,
+    /// "the same server" or the fallback's label.
+    pub built_on: String,
+    pub server_version: String,
+    pub millis: u64,
+}
+
+const SERVER_VERSION: &str =
+    "SELECT current_setting('server_version'), current_setting('server_version_num')::int4";
+
+/// Build the schema of the shipped migrations `versions` in schema `schema` of a shadow database:
+/// on `db`'s server, else on `fallback`'s.
+pub async fn expected(
+    db: &Db,
+    schema: &str,
+    versions: &[i32],
+    fallback: Option<Fallback<'_>>,
+) -> Result<Expected> {
+    let started = std::time::Instant::now();
+    let (catalog, built_on, server_version) = match build(db, schema, versions).await {
+        Ok((c, v)) => (c, "the same server".to_string(), v),
+        Err(e) => {
+            let Some(why) = e.downcast_ref::<ShadowUnavailable>() else { return Err(e) };
+            let Some(fallback) = fallback else {
+                return Err(anyhow!(
+                    "cannot build the shadow database that the expected schema comes from: {why}; grant the role CREATEDB, or run towow-db where it can start its local cluster"
+                ));
+            };
+            tracing::info!("no shadow database on the target's server ({why}): using the local cluster");
+            let server = fallback().await.map_err(|f| {
+                anyhow!("cannot build the shadow database: on the target's server {why}; on the local cluster: {f:#}")
+            })?;
+            let (c, v) = build(&server.db, schema, versions)
+                .await
+                .map_err(|f| anyhow!("cannot build the shadow database on {}: {f:#}", server.label))?;
+            (c, server.label, v)
+        }
+    };
+    Ok(Expected {
+        catalog,
+        versions: versions.to_vec(),
+        built_on,
+        server_version,
+        millis: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The expected schema for the target `db`: the shipped migrations `versions` (all when `None`)
+/// built in the target's current schema.
+pub async fn expected_for(
+    db: &Db,
+    versions: Option<&[i32]>,
+    fallback: Option<Fallback<'_>>,
+) -> Result<Expected> {
+    let schema = catalog::current_schema(&**db.get().await?).await?;
+    let all: Vec<i32> = shipped()?.iter().map(|s| s.version).collect();
+    expected(db, &schema, versions.unwrap_or(&all), fallback).await
+}
+
+/// Create the shadow database on `db`'s server, build and read it, drop it (whatever happened).
+async fn build(db: &Db, schema: &str, versions: &[i32]) -> Result<(Catalog, String)> {
+    let admin = db.get().await?;
+    let row =
+        admin.query_typed_one(SERVER_VERSION, &[]).await.pg_context("cannot read the server version")?;
+    let (version, version_num): (String, i32) = (row.get(0), row.get(1));
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or_default();
+    let name = format!("towow_shadow_{}_{nanos}", std::process::id());
+    admin
+        .batch_execute(&format!("CREATE DATABASE {} TEMPLATE template0", quote_ident(&name)))
+        .await
+        .map_err(|e| ShadowUnavailable(format!("CREATE DATABASE failed: {}", pg_message(&e))))?;
+    tracing::debug!("created the shadow database {name}");
+    let result = match db.with_dbname(&name) {
+        Ok(shadow) => {
+            let r = match shadow.get().await {
+                Ok(mut c) => apply_and_read(&mut c, schema, versions).await,
+                Err(e) => Err(ShadowUnavailable(format!("cannot connect to it: {e:#}")).into()),
+            };
+            drop(shadow);
+            r
+        }
+        Err(e) => Err(e),
+    };
+    let force = if version_num >= 130000 { " WITH (FORCE)" } else { "" };
+    if let Err(e) =
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {}{force}", quote_ident(&name))).await
+    {
+        tracing::warn!("could not drop the shadow database {name}: {} (drop it by hand)", pg_message(&e));
+    }
+    result.map(|c| (c, version))
+}
+
+async fn apply_and_read(client: &mut Client, schema: &str, versions: &[i32]) -> Result<Catalog> {
+    let s = quote_ident(schema);
+    client
+        .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}; SET search_path TO {s}"))
+        .await
+        .pg_context("cannot prepare the shadow database")?;
+    for m in shipped()?.iter().filter(|m| versions.contains(&m.version)) {
+        let failed = |e: tokio_postgres::Error| {
+            anyhow!("V{}__{} fails on an empty database: {}", m.version, m.name, pg_message(&e))
+        };
+        if m.no_transaction() {
+            for stmt in split_statements(m.up) {
+                client.batch_execute(&stmt).await.map_err(failed)?;
+            }
+        } else {
+            let tx = client.transaction().await.pg_context("cannot begin")?;
+            tx.batch_execute(m.up).await.map_err(failed)?;
+            tx.commit().await.pg_context("cannot commit")?;
+        }
+    }
+    let tx = client.transaction().await.pg_context("cannot begin")?;
+    let mut c = catalog::read(&tx, &Only::default()).await?;
+    tx.commit().await.pg_context("cannot commit")?;
+    reparse_checks(client, &mut c).await?;
+    Ok(c)
+}
+
+/// Note how each CHECK prints once its printed form is parsed again (what a dump and restore
+/// gives): add a copy under another name, read it, roll back.
+async fn reparse_checks(client: &mut Client, c: &mut Catalog) -> Result<()> {
+    let tx = client.transaction().await.pg_context("cannot begin")?;
+    let mut n = 0;
+    for t in &mut c.tables {
+        let table = quote_ident(&t.name);
+        for k in t.constraints.iter_mut().filter(|k| k.kind == "c") {
+            n += 1;
+            let copy = format!("towow_reparsed_{n}");
+            tx.batch_execute(&format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {copy} {} NOT VALID",
+                k.definition
+            ))
+            .await
+            .pg_context(format!("cannot parse the definition of {} again", k.name))?;
+            let def: String = tx
+                .query_typed_one(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::text::regclass AND conname = $2",
+                    &[(&table, Type::TEXT), (&copy, Type::TEXT)],
+                )
+                .await
+                .pg_context("cannot read the constraint")?
+                .get(0);
+            let def = def.strip_suffix(" NOT VALID").unwrap_or(&def).to_string();
+            if def != k.definition {
+                k.reparsed = Some(def);
+            }
+        }
+    }
+    tx.rollback().await.pg_context("cannot roll back")?;
+    Ok(())
+}
+
+/// Read the objects of `expected` from the target, in one read-only transaction whose search
+/// path is the schema alone, as on the shadow (so that both deparse names alike).
+pub async fn read_target(client: &mut Client, expected: &Catalog) -> Result<Catalog> {
+    let tx = client.build_transaction().read_only(true).start().await.pg_context("cannot begin")?;
+    tx.batch_execute(&format!("SET LOCAL search_path TO {}", quote_ident(&expected.schema)))
+        .await
+        .pg_context("cannot set the search path")?;
+    let c = catalog::read(&tx, &Only::those_of(expected)).await?;
+    tx.commit().await.pg_context("cannot commit")?;
+    Ok(c)
+}
