@@ -8,10 +8,11 @@ use crate::cli::InitArgs;
 use crate::commands::Ctx;
 use crate::commands::drop::{DropReport, drop_confirmed};
 use crate::commands::migrate::MIGRATE_STATEMENT_TIMEOUT;
-use crate::connect::pool::{Db, ensure_database};
+use crate::connect::pool::{Db, ensure_database, has_sqlstate};
 use crate::connect::{ConnConfig, Source};
 use crate::data::{self, LoadPlan, LoadReport, MockRequest};
 use crate::migrate::{self, Step};
+use tokio_postgres::error::SqlState;
 
 #[derive(Debug, Serialize)]
 pub struct TableCount {
@@ -57,7 +58,16 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
         ctx.out.note(format!("created database \"{}\"", cfg.dbname_or_default()));
     }
     let hint = crate::commands::local_hint(&cfg);
-    let db = Db::connect(cfg, opts).await.map_err(hint)?;
+    let name = cfg.dbname_or_default();
+    let db = Db::connect(cfg, opts).await.map_err(hint).map_err(|e| {
+        if a.no_create_database && has_sqlstate(&e, &SqlState::INVALID_CATALOG_NAME) {
+            anyhow::anyhow!(
+                "database \"{name}\" does not exist, and --no-create-database says not to create it: create it (CREATE DATABASE \"{name}\") or run init without --no-create-database"
+            )
+        } else {
+            e
+        }
+    })?;
     let dropped = if a.drop { Some(drop_confirmed(ctx, &db, a.confirm.yes).await?) } else { None };
     let up = migrate::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
     let load = if plan.sample || plan.mock_agents.is_some() {

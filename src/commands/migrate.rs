@@ -70,18 +70,12 @@ pub fn render_up(ctx: &Ctx, r: &UpReport) -> Result<()> {
         return Ok(());
     }
     if r.applied.is_empty() {
-        ctx.out.note(format!(
-            "schema is up to date (version {})",
-            r.current_version.map(|v| v.to_string()).unwrap_or_else(|| "none".into())
-        ));
+        ctx.out.note(format!("schema is up to date ({})", version_text(r.current_version)));
     } else {
         for s in &r.applied {
             ctx.out.note(format!("applied V{}__{} ({} ms)", s.version, s.name, s.millis));
         }
-        ctx.out.note(format!(
-            "schema at version {}",
-            r.current_version.map(|v| v.to_string()).unwrap_or_default()
-        ));
+        ctx.out.note(format!("schema at {}", version_text(r.current_version)));
     }
     Ok(())
 }
@@ -125,6 +119,15 @@ async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
     let r = migrate::verify(&db, fail_on_pending, Some(&fallback)).await?;
     if ctx.out.is_json() {
         ctx.out.json(&r)?;
+    } else if ctx.out.quiet {
+        // Errors only: what fails the check, one line each, on stderr.
+        for p in &r.problems {
+            ctx.out.error(format!("error: MISMATCH {p}"));
+        }
+        for d in &r.drift {
+            let (e, f) = first_differing_line(&d.expected, &d.found);
+            ctx.out.error(format!("error: DRIFT {} ({}): expected {e}, found {f}", d.object, d.aspect));
+        }
     } else {
         for p in &r.problems {
             ctx.out.line(format!("MISMATCH {p}"))?;
@@ -313,9 +316,14 @@ fn render_down(ctx: &Ctx, r: &DownReport) -> Result<()> {
     for s in &r.rolled_back {
         ctx.out.note(format!("rolled back V{}__{} ({} ms)", s.version, s.name, s.millis));
     }
-    ctx.out.note(format!(
-        "schema at version {}",
-        r.current_version.map(|v| v.to_string()).unwrap_or_else(|| "none".into())
-    ));
+    ctx.out.note(format!("schema at {}", version_text(r.current_version)));
     Ok(())
+}
+
+/// `version 3`, or `version 0 (no migration applied)`.
+fn version_text(v: Option<i32>) -> String {
+    match v {
+        Some(v) => format!("version {v}"),
+        None => "version 0 (no migration applied)".into(),
+    }
 }

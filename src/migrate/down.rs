@@ -34,6 +34,7 @@ pub fn down_plan(applied: &[Applied], steps: Option<u32>, target: Option<i32>) -
 
 /// The versions `down` would roll back, read from the database (for the confirmation prompt).
 pub async fn down_preview(db: &Db, steps: Option<u32>, target: Option<i32>) -> Result<Vec<(i32, String)>> {
+    check_target(&shipped()?, target)?;
     let client = db.get().await?;
     let applied = applied(&client).await?.unwrap_or_default();
     let plan = down_plan(&applied, steps, target)?;
@@ -58,6 +59,7 @@ pub async fn down(
     confirmed: Option<&[i32]>,
 ) -> Result<DownReport> {
     let shipped = shipped()?;
+    check_target(&shipped, target)?;
     let mut client = db.dedicated().await?;
     if !dry_run {
         crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate down`").await?;

@@ -39,6 +39,18 @@ pub(crate) fn is_no_transaction(sql: &str) -> bool {
     sql.lines().next().is_some_and(|l| l.trim().eq_ignore_ascii_case(NO_TRANSACTION_MARKER))
 }
 
+/// `--target` of `migrate` and `migrate down`: 0 (no migration) or a shipped version, nothing
+/// else, so that both refuse the same way.
+pub fn check_target(shipped: &[Shipped], target: Option<i32>) -> Result<()> {
+    match target {
+        Some(t) if t != 0 && !shipped.iter().any(|s| s.version == t) => bail!(
+            "--target {t}: no such migration (0, or one of the shipped versions: {})",
+            shipped.iter().map(|s| s.version.to_string()).collect::<Vec<_>>().join(", ")
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// The shipped migrations, ordered by version.
 pub fn shipped() -> Result<Vec<Shipped>> {
     shipped_from(EMBEDDED)

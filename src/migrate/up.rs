@@ -62,15 +62,7 @@ fn pending_upto(rows: &[StatusRow], target: Option<i32>) -> Vec<i32> {
 /// Apply pending migrations up to `target` (all when `None`), holding the migration lock.
 pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration) -> Result<UpReport> {
     let shipped = shipped()?;
-    if let Some(t) = target
-        && t != 0
-        && !shipped.iter().any(|s| s.version == t)
-    {
-        bail!(
-            "--target {t}: no such migration (shipped: {})",
-            shipped.iter().map(|s| s.version.to_string()).collect::<Vec<_>>().join(", ")
-        );
-    }
+    check_target(&shipped, target)?;
     let mut client = db.dedicated().await?;
     refuse_unmanaged(&client).await?;
     if dry_run {

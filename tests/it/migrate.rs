@@ -275,9 +275,47 @@ async fn dry_run_changes_nothing() {
 #[tokio::test]
 async fn target_must_exist() {
     let cfg = fresh_db("target").await;
-    let o = run_url(&cfg, &["migrate", "--target", "5"]);
+    let o = run_url(&cfg, &["migrate", "--target", "7"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("--target 5"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--target 7: no such migration"), "{}", stderr(&o));
+    // down refuses the same way (it used to say "nothing to roll back"), before asking anything.
+    assert_ok(&run_url(&cfg, &["migrate", "-q"]));
+    for args in [&["migrate", "down", "--target", "7", "--yes"][..], &["migrate", "down", "--target", "7"]] {
+        let o = run_url(&cfg, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains("--target 7: no such migration"), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(history(&connect(&cfg).await).await.len(), shipped().len());
+    // Down to nothing: the version is said as a number.
+    let o = run_url(&cfg, &["migrate", "down", "--target", "0", "--yes"]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("schema at version 0 (no migration applied)"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn quiet_verify_says_only_what_fails() {
+    let cfg = fresh_db("quiet_verify").await;
+    assert_ok(&run_url(&cfg, &["init", "-q"]));
+    let o = run_url(&cfg, &["migrate", "verify", "-q"]);
+    assert_ok(&o);
+    assert_eq!((stdout(&o).as_str(), stderr(&o).as_str()), ("", ""));
+    exec(&connect(&cfg).await, "ALTER TABLE demands ALTER COLUMN status DROP DEFAULT").await;
+    let o = run_url(&cfg, &["migrate", "verify", "-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("error: DRIFT") && stderr(&o).contains("status"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn no_create_database_on_a_missing_database_says_what_to_do() {
+    let mut cfg = fresh_db("nocreate").await;
+    let name = format!("{}_absent", cfg.dbname.clone().unwrap());
+    cfg.dbname = Some(name.clone());
+    let o = run_url(&cfg, &["init", "--no-create-database"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    // Not "create it with `towow-db init`", which is what was just run.
+    assert!(e.contains("--no-create-database says not to create it") && !e.contains("towow-db init`"), "{e}");
 }
 
 #[tokio::test]
