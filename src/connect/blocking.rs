@@ -64,11 +64,14 @@ pub async fn holders(db: &Db, pid: i32) -> Result<Option<String>> {
 /// timeout, its error names the holder last seen. Without a pid, `work` runs as is.
 pub async fn naming_holder<T>(db: &Db, pid: Option<i32>, work: impl Future<Output = Result<T>>) -> Result<T> {
     let Some(pid) = pid else { return work.await };
+    // The watcher's own connection (a pool of one, connected at the first look): the work may
+    // hold every connection of `db`'s pool (`--pool-size 1`).
+    let watcher = db.with_dbname(&db.cfg.dbname_or_default())?;
     let seen: Mutex<Option<String>> = Mutex::new(None);
     let watch = async {
         tokio::time::sleep(FIRST_LOOK).await;
         loop {
-            match holders(db, pid).await {
+            match holders(&watcher, pid).await {
                 Ok(Some(h)) => *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(h),
                 Ok(None) => {}
                 Err(e) => tracing::debug!("cannot look at the locks of pid {pid}: {e:#}"),

@@ -61,3 +61,41 @@ async fn drop_names_the_lock_holder() {
 async fn seed_names_the_lock_holder() {
     names_the_holder("holdseed", &[], "LOCK TABLE demands IN ACCESS EXCLUSIVE MODE", &["seed"]).await;
 }
+
+/// With a pool of one connection (held by the waiting work), the holder is still named: the
+/// watcher has a connection of its own.
+#[tokio::test]
+async fn the_holder_is_named_with_a_pool_of_one() {
+    names_the_holder(
+        "holdpool1",
+        &[],
+        "LOCK TABLE demands IN ACCESS EXCLUSIVE MODE",
+        &["--pool-size", "1", "drop", "--yes"],
+    )
+    .await;
+}
+
+/// A holder whose transaction set a password in any quoting: the session is named, its
+/// statement is not shown.
+#[tokio::test]
+async fn a_holders_password_never_shows() {
+    let (cfg, db) = initialised("holdsecret").await;
+    exec(&db, "DROP ROLE IF EXISTS leaky_holder; CREATE ROLE leaky_holder").await;
+    let holder = db.dedicated().await.unwrap();
+    holder
+        .batch_execute(
+            "BEGIN; ALTER ROLE leaky_holder PASSWORD E'hunter2-secret'; \
+             LOCK TABLE demands IN ACCESS EXCLUSIVE MODE",
+        )
+        .await
+        .unwrap();
+    let t = run_limited(
+        &mut url_cmd(&cfg.url_with_password(), &["--lock-timeout", "2s", "drop", "--yes"]),
+        Duration::from_secs(60),
+    );
+    holder.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(t.code(), Some(1), "{t:?}");
+    let e = t.stderr();
+    assert!(e.contains("55P03") && e.contains("blocked by pid"), "{e}");
+    assert!(!e.contains("hunter2"), "the holder's password shows: {e}");
+}
