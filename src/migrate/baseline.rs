@@ -111,7 +111,7 @@ async fn baseline_locked(
     tx.commit().await.pg_context("cannot commit the baseline")?;
     for s in plan.steps.iter().filter(|s| s.phase == Phase::Online) {
         tracing::debug!("{}", s.sql);
-        client.batch_execute(&s.sql).await.map_err(|e| {
+        super::patient::execute(client, &s.sql).await.map_err(|e| {
             anyhow!(
                 "baseline failed at `{}`: {} (the statements before it stay applied and no history was recorded; run `towow-db migrate baseline` again once fixed: it goes on from where it stopped)",
                 s.sql,

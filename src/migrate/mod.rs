@@ -11,6 +11,7 @@ mod drift;
 mod embedded;
 mod history;
 mod lock;
+pub mod patient;
 pub mod shadow;
 mod tables;
 mod up;

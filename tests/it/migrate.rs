@@ -439,3 +439,43 @@ async fn down_rolls_back_only_what_was_confirmed() {
     let r = towow_db::migrate::down(&db, Some(1), None, false, wait, Some(&[newest])).await.unwrap();
     assert_eq!(r.rolled_back.iter().map(|s| s.version).collect::<Vec<_>>(), vec![newest]);
 }
+
+/// V3's ALTER TABLEs need an ACCESS EXCLUSIVE lock. Behind a long transaction, a waiting ALTER
+/// makes every reader of the table queue behind it for the whole lock timeout; towow-db's tries
+/// last 2 s each, so readers get through between them, and the migration ends once the long
+/// transaction does.
+#[tokio::test]
+async fn a_waiting_migration_never_stalls_the_tables_readers() {
+    let cfg = fresh_db("patient").await;
+    assert_ok(&run_url(&cfg, &["migrate", "--target", "2", "-q"]));
+    let db = connect(&cfg).await;
+    let holder = db.dedicated().await.unwrap();
+    holder
+        .batch_execute(
+            "BEGIN; SELECT count(*) FROM agent_profiles; SELECT count(*) FROM demands; \
+             SELECT count(*) FROM collaboration_channels; SELECT count(*) FROM agent_responses",
+        )
+        .await
+        .unwrap();
+    let url = cfg.url_with_password();
+    let migration = std::thread::spawn(move || run(&["--url", &url, "migrate"]));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Readers of every table, one after the other, each in a new session: none waits long.
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..3 {
+        for table in ["agent_profiles", "demands", "collaboration_channels", "agent_responses"] {
+            let reader = connect(&cfg).await;
+            let c = reader.get().await.unwrap();
+            c.batch_execute("SET statement_timeout = '10s'").await.unwrap();
+            let t = std::time::Instant::now();
+            c.batch_execute(&format!("SELECT count(*) FROM {table}")).await.unwrap();
+            slowest = slowest.max(t.elapsed());
+        }
+    }
+    assert!(!migration.is_finished(), "the migration waits for the long transaction");
+    holder.batch_execute("ROLLBACK").await.unwrap();
+    let o = migration.join().unwrap();
+    assert_ok(&o);
+    assert!(slowest < std::time::Duration::from_millis(3500), "a reader waited {slowest:?}");
+    assert_eq!(history(&db).await.len(), shipped().len());
+}
