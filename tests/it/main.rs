@@ -14,6 +14,7 @@ mod local;
 mod migrate;
 mod pg_versions;
 mod pgbouncer;
+mod report_truth;
 mod reports;
 mod roles;
 mod schema;

@@ -11,14 +11,14 @@ use towow_db::connect::{ConnConfig, Db};
 use crate::common::*;
 use crate::pg_versions::{PgServer, majors, server, server_without_preload};
 
-fn json(o: &Output) -> Value {
+pub(crate) fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
 }
 
 /// Run a report with `--format json`; it must succeed.
 #[track_caller]
-fn report(cfg: &ConnConfig, args: &[&str]) -> Value {
+pub(crate) fn report(cfg: &ConnConfig, args: &[&str]) -> Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
     let o = run_url(cfg, &all);
@@ -26,11 +26,11 @@ fn report(cfg: &ConnConfig, args: &[&str]) -> Value {
     json(&o)
 }
 
-fn code(o: &Output) -> i32 {
+pub(crate) fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
-fn table<'a>(j: &'a Value, schema: &str, name: &str) -> &'a Value {
+pub(crate) fn table<'a>(j: &'a Value, schema: &str, name: &str) -> &'a Value {
     j["tables"]
         .as_array()
         .unwrap()
@@ -44,7 +44,7 @@ fn names(v: &Value, key: &str) -> BTreeSet<String> {
 }
 
 /// Consume `n` transaction IDs, one committed transaction each.
-async fn burn_xids(db: &Db, n: u32) {
+pub(crate) async fn burn_xids(db: &Db, n: u32) {
     exec(db, &format!("DO $$ BEGIN FOR i IN 1..{n} LOOP PERFORM txid_current(); COMMIT; END LOOP; END $$"))
         .await;
 }

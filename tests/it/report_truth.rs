@@ -1,0 +1,101 @@
+//! The reports checked against exact truth rather than their own formulas (issue 14): a
+//! rewritten copy of the table and pgstattuple for bloat, the raw `pg_stat_statements` columns,
+//! the planner and the index statistics for indexes, autovacuum's own actions (its log and its
+//! counters), and what a role without `pg_read_all_stats` sees in `pg_stat_activity`. Each case
+//! runs on every tested PostgreSQL major.
+
+use serde_json::Value;
+
+use crate::common::*;
+use crate::pg_versions::{PgServer, majors, server};
+use crate::reports::report;
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> Option<&'a Value> {
+    list.as_array().unwrap().iter().find(|x| x[key] == value)
+}
+// ---------------------------------------------------------------------------------------------
+// indexes
+
+const INDEX_SETUP: &str = "
+CREATE TABLE parent (id int PRIMARY KEY);
+CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parent ON DELETE CASCADE,
+                    x int, pad text);
+INSERT INTO parent SELECT generate_series(1, 1000);
+INSERT INTO child SELECT g, 1 + g % 1000, g % 5000, repeat('p', 40) FROM generate_series(1, 20000) g;
+CREATE INDEX child_x ON child (x);
+CREATE INDEX child_x_desc ON child (x DESC);
+CREATE INDEX child_parent ON child (parent_id);
+ANALYZE parent, child;
+";
+
+async fn indexes_case(srv: &PgServer) {
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "idxtruth").await;
+    let db = connect(&cfg).await;
+    exec(&db, INDEX_SETUP).await;
+    // x has duplicates: the unique build fails and leaves an INVALID unique index on (x).
+    let e = db
+        .get()
+        .await
+        .unwrap()
+        .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY child_x_uq ON child (x)")
+        .await;
+    assert!(e.is_err(), "{v}");
+    assert!(
+        !scalar_bool(&db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'child_x_uq'::regclass").await
+    );
+
+    let j = report(&cfg, &["indexes", "--unused-min-size", "0"]);
+    let dups = &j["duplicates"];
+    assert_eq!(j["invalid"], serde_json::json!(["public.child_x_uq"]), "{v}");
+    // 1. The INVALID index is never kept, never a reason to drop the valid one.
+    assert!(
+        dups.as_array().unwrap().iter().all(|d| d["duplicate_of"] != "child_x_uq" && d["index"] != "child_x"),
+        "{v}: the only usable index on x must not be a drop candidate: {dups}"
+    );
+    // 7. (x DESC) is (x) read backwards: a duplicate. The planner agrees: without it,
+    // ORDER BY x DESC is an Index Scan Backward on child_x.
+    let d =
+        find(dups, "index", "child_x_desc").unwrap_or_else(|| panic!("{v}: DESC copy not flagged: {dups}"));
+    assert_eq!(
+        (d["duplicate_of"].as_str(), d["kind"].as_str()),
+        (Some("child_x"), Some("reversed")),
+        "{v}: {d}"
+    );
+    let plan = db.dedicated().await.unwrap();
+    plan.batch_execute("BEGIN; DROP INDEX child_x_desc; SET LOCAL enable_seqscan = off").await.unwrap();
+    let rows = plan.query_typed("EXPLAIN SELECT x FROM child ORDER BY x DESC LIMIT 5", &[]).await.unwrap();
+    let text: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+    assert!(text.iter().any(|l| l.contains("Backward") && l.contains("child_x")), "{v}: {text:?}");
+    plan.batch_execute("ROLLBACK").await.unwrap();
+
+    // 8. The index on the referencing column of an ON DELETE CASCADE key: unused, but marked,
+    // with what dropping it costs.
+    let i = find(&j["indexes"], "index", "child_parent").unwrap();
+    assert_eq!((i["unused"].as_bool(), i["supports_fk"].as_bool()), (Some(true), Some(true)), "{v}: {i}");
+    let fk = i["foreign_keys"][0].as_str().unwrap();
+    assert!(
+        fk.contains("child_parent_id_fkey") && fk.contains("public.parent") && fk.contains("CASCADE"),
+        "{v}: {fk}"
+    );
+    let advice = i["advice"].as_str().unwrap_or_else(|| panic!("{v}: no advice: {i}"));
+    assert!(advice.contains("DELETE") && advice.contains("public.child"), "{v}: {advice}");
+    assert_eq!(find(&j["indexes"], "index", "child_x").unwrap()["supports_fk"], false, "{v}");
+    assert!(
+        j["unused"].as_array().unwrap().iter().any(|u| u == "public.child_parent"),
+        "{v}: still listed as unused"
+    );
+    // Ground truth: a parent delete uses it (its scan count moves), and then it is not unused.
+    exec(&db, "DELETE FROM parent WHERE id = 7").await;
+    wait_until(&db, "SELECT idx_scan > 0 FROM pg_stat_user_indexes WHERE indexrelname = 'child_parent'")
+        .await;
+    let j = report(&cfg, &["indexes", "--unused-min-size", "0"]);
+    assert_eq!(find(&j["indexes"], "index", "child_parent").unwrap()["unused"], false, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indexes_against_the_planner_and_the_foreign_keys_on_every_version() {
+    for m in majors() {
+        indexes_case(server(m)).await;
+    }
+}
