@@ -63,7 +63,7 @@ pub enum Sort {
     Mean,
     /// Number of calls.
     Calls,
-    /// Block I/O time.
+    /// Block I/O time (data blocks read and written; temp files not included).
     Io,
     /// Temporary blocks read and written.
     Temp,
@@ -127,8 +127,12 @@ pub struct Statement {
     pub cache_hit_pct: Option<f64>,
     pub shared_blks_hit: i64,
     pub shared_blks_read: i64,
-    /// Block read/write time (shared, local and temp, where the version has them): needs `track_io_timing`.
+    /// Block I/O time: reading and writing data blocks, shared and local (`blk_read_time +
+    /// blk_write_time`, 17+ `shared_blk_*_time + local_blk_*_time`); temp files not included.
+    /// Needs `track_io_timing`.
     pub io_ms: f64,
+    /// Temp-file I/O time (`temp_blk_read_time + temp_blk_write_time`, 1.10+; null before).
+    pub temp_io_ms: Option<f64>,
     pub temp_blks: i64,
     /// 1.8+.
     pub wal_bytes: Option<i64>,
@@ -243,6 +247,8 @@ pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
     };
     let exec = pick("total_exec_time", "total_time");
     let plan = if has("total_plan_time") { "s.total_plan_time" } else { "NULL" };
+    // Block I/O: reading and writing data blocks (shared and local buffers), as PgHero and the
+    // view's own documentation define it; temp-file I/O apart (1.10+).
     let io = sum(&[
         "blk_read_time",
         "blk_write_time",
@@ -250,10 +256,9 @@ pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
         "shared_blk_write_time",
         "local_blk_read_time",
         "local_blk_write_time",
-        "temp_blk_read_time",
-        "temp_blk_write_time",
     ])
     .unwrap_or_else(|| "0".into());
+    let temp_io = sum(&["temp_blk_read_time", "temp_blk_write_time"]).unwrap_or_else(|| "NULL".into());
     let jit = sum(&[
         "jit_generation_time",
         "jit_inlining_time",
@@ -273,7 +278,8 @@ pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
          (({exec} + coalesce({plan}, 0)) / nullif(s.calls, 0))::float8 AS mean_ms,
          ({mean})::float8 AS mean_exec_ms, ({stddev})::float8 AS stddev_exec_ms, ({max})::float8 AS max_exec_ms,
          s.rows::int8 AS rows, s.shared_blks_hit::int8 AS hit, s.shared_blks_read::int8 AS read,
-         ({io})::float8 AS io_ms, (s.temp_blks_read + s.temp_blks_written)::int8 AS temp_blks,
+         ({io})::float8 AS io_ms, ({temp_io})::float8 AS temp_io_ms,
+         (s.temp_blks_read + s.temp_blks_written)::int8 AS temp_blks,
          ({wal})::int8 AS wal_bytes, ({jit})::float8 AS jit_ms, s.query AS query, {since} AS since
   FROM {schema}.pg_stat_statements s
   WHERE s.dbid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()){top}
@@ -288,7 +294,7 @@ pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
 SELECT tot.n, tot.calls, tot.total_ms, tot.hidden, tot.hidden_ms, tot.since, tot.means,
        top.queryid, top.usr, top.calls, top.exec_ms, top.plan_ms, top.total_ms, top.mean_ms, top.mean_exec_ms,
        top.stddev_exec_ms, top.max_exec_ms, top.rows, top.hit, top.read, top.io_ms, top.temp_blks,
-       top.wal_bytes, top.jit_ms, top.query
+       top.wal_bytes, top.jit_ms, top.query, top.temp_io_ms
 FROM tot
 LEFT JOIN LATERAL (
   SELECT * FROM s
@@ -367,6 +373,7 @@ pub async fn report(db: &crate::connect::Db, opts: &SlowOptions) -> Result<SlowR
                 wal_bytes: r.get(22),
                 jit_ms: r.get(23),
                 query: r.get::<_, Option<String>>(24).unwrap_or_default(),
+                temp_io_ms: r.get(25),
             })
         })
         .collect();
@@ -436,7 +443,7 @@ fn warnings(
         _ => {}
     }
     if info.setting("track_io_timing") == Some("off") {
-        w.push("track_io_timing = off: I/O times (io_ms) are zero".into());
+        w.push("track_io_timing = off: I/O times (io_ms, temp_io_ms) are zero".into());
     }
     if totals.hidden_statements > 0 {
         w.push(format!(
@@ -515,6 +522,7 @@ impl Report for SlowReport {
                 "wal bytes",
                 "jit ms",
                 "query",
+                "temp io ms",
             ],
             rows: self
                 .queries
@@ -536,6 +544,7 @@ impl Report for SlowReport {
                         crate::output::cells::opt(&q.wal_bytes),
                         f1(q.jit_ms),
                         one_line(&q.query, 80),
+                        f1(q.temp_io_ms),
                     ]
                 })
                 .collect(),
@@ -613,6 +622,7 @@ mod tests {
         assert!(sql.contains("s.blk_read_time + s.blk_write_time"));
         assert!(sql.contains("\"my ext\".pg_stat_statements"));
         assert!(sql.contains("(NULL)::int8 AS wal_bytes"));
+        assert!(sql.contains("(NULL)::float8 AS temp_io_ms"));
         assert!(!sql.contains("toplevel"));
     }
 
@@ -644,7 +654,10 @@ mod tests {
         assert!(top);
         assert!(sql.contains("AND s.toplevel"));
         assert!(!sql.contains("s.blk_read_time"));
-        assert!(sql.contains("s.shared_blk_read_time + s.shared_blk_write_time + s.local_blk_read_time"));
+        assert!(sql.contains(
+            "(s.shared_blk_read_time + s.shared_blk_write_time + s.local_blk_read_time + s.local_blk_write_time)::float8 AS io_ms"
+        ));
+        assert!(sql.contains("(s.temp_blk_read_time + s.temp_blk_write_time)::float8 AS temp_io_ms"));
         assert!(sql.contains("s.jit_deform_time"));
         assert!(sql.contains("ORDER BY s.io_ms DESC"));
     }

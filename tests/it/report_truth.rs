@@ -99,3 +99,63 @@ async fn indexes_against_the_planner_and_the_foreign_keys_on_every_version() {
         indexes_case(server(m)).await;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// slow-query
+
+/// The raw view's block I/O and temp I/O time of the statement, by the names each version uses.
+fn raw_io_sql(major: u32) -> (&'static str, &'static str) {
+    let block = if major >= 17 {
+        "shared_blk_read_time + shared_blk_write_time + local_blk_read_time + local_blk_write_time"
+    } else {
+        "blk_read_time + blk_write_time"
+    };
+    (block, if major >= 15 { "temp_blk_read_time + temp_blk_write_time" } else { "NULL::float8" })
+}
+
+async fn slow_io_case(srv: &PgServer) {
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "slowio").await;
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE EXTENSION pg_stat_statements; SELECT pg_stat_statements_reset()").await;
+    // A sort that spills to temp files, timed (track_io_timing), in one session.
+    let c = db.dedicated().await.unwrap();
+    c.batch_execute("SET track_io_timing = on; SET work_mem = '64kB'").await.unwrap();
+    c.batch_execute("SELECT count(*) FROM (SELECT g FROM generate_series(1, 300000) g ORDER BY g DESC) s")
+        .await
+        .unwrap();
+    let (block, temp) = raw_io_sql(srv.major);
+    let raw = format!(
+        "SELECT queryid::int8, ({block})::float8, ({temp})::float8 FROM pg_stat_statements \
+         WHERE query LIKE '%generate_series(%ORDER BY g DESC%' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    );
+    let r = db.get().await.unwrap().query_typed_one(&raw, &[]).await.unwrap();
+    let (qid, raw_block, raw_temp): (i64, f64, Option<f64>) = (r.get(0), r.get(1), r.get(2));
+    if srv.major >= 15 {
+        assert!(raw_temp.unwrap() > 0.0, "{v}: the sort must have timed temp I/O");
+    }
+    let j = report(&cfg, &["slow-query", "--limit", "100"]);
+    let q = j["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queryid"] == qid)
+        .unwrap_or_else(|| panic!("{v}: {qid} not listed: {j}"));
+    // 6. io_ms is block read + write time, temp-file time apart, as the raw view has them.
+    assert!(
+        (q["io_ms"].as_f64().unwrap() - raw_block).abs() < 1e-6,
+        "{v}: io_ms {} vs raw {raw_block}",
+        q["io_ms"]
+    );
+    match raw_temp {
+        Some(t) => assert!((q["temp_io_ms"].as_f64().unwrap() - t).abs() < 1e-6, "{v}: {q}"),
+        None => assert!(q["temp_io_ms"].is_null(), "{v}: no temp timing before 15: {q}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_query_io_times_match_the_raw_view_on_every_version() {
+    for m in majors() {
+        slow_io_case(server(m)).await;
+    }
+}
