@@ -5,10 +5,11 @@
 //! runs on every tested PostgreSQL major.
 
 use serde_json::Value;
+use towow_db::connect::Db;
 
 use crate::common::*;
 use crate::pg_versions::{PgServer, majors, server};
-use crate::reports::report;
+use crate::reports::{report, table};
 
 fn find<'a>(list: &'a Value, key: &str, value: &str) -> Option<&'a Value> {
     list.as_array().unwrap().iter().find(|x| x[key] == value)
@@ -157,5 +158,141 @@ async fn slow_io_case(srv: &PgServer) {
 async fn slow_query_io_times_match_the_raw_view_on_every_version() {
     for m in majors() {
         slow_io_case(server(m)).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// vacuum-report --bloat
+
+/// What a rewrite gives back, measured: the table's main fork (or its TOAST table's) against an
+/// identical copy filled with its live rows. pgstattuple confirms the copy holds the same live
+/// rows and nothing dead.
+async fn rewrite_truth(db: &Db, table: &str, toast: bool) -> (i64, f64) {
+    let copy = format!("{table}_rewritten");
+    exec(
+        db,
+        &format!(
+            "DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} (LIKE {table} INCLUDING ALL); \
+             INSERT INTO {copy} SELECT * FROM {table}"
+        ),
+    )
+    .await;
+    let rel = |t: &str| {
+        if toast {
+            format!("(SELECT reltoastrelid FROM pg_class WHERE oid = '{t}'::regclass)")
+        } else {
+            format!("'{t}'::regclass")
+        }
+    };
+    let (orig, packed) = (rel(table), rel(&copy));
+    let same = format!(
+        "SELECT (SELECT tuple_count FROM pgstattuple({orig}::regclass)) = (SELECT tuple_count FROM pgstattuple({packed}::regclass)) \
+           AND (SELECT dead_tuple_count = 0 FROM pgstattuple({packed}::regclass))"
+    );
+    assert!(scalar_bool(db, &same).await, "{table}: the copy must hold the same live rows, none dead");
+    let size = scalar_i64(db, &format!("SELECT pg_relation_size({orig}::regclass)")).await;
+    let bloat = size - scalar_i64(db, &format!("SELECT pg_relation_size({packed}::regclass)")).await;
+    exec(db, &format!("DROP TABLE {copy}")).await;
+    (bloat, 100.0 * bloat as f64 / size as f64)
+}
+
+fn bloat_of<'a>(j: &'a Value, name: &str) -> &'a Value {
+    &table(j, "public", name)["bloat"]
+}
+
+async fn bloat_case(srv: &PgServer) {
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "bloat").await;
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE EXTENSION pgstattuple").await;
+    exec(
+        &db,
+        "CREATE TABLE stale (id int PRIMARY KEY, n int, v text) WITH (autovacuum_enabled = off);
+         CREATE TABLE lagging (id int PRIMARY KEY, n int, v text) WITH (autovacuum_enabled = off);
+         CREATE TABLE docs (id int PRIMARY KEY, body text) WITH (autovacuum_enabled = off);
+         ALTER TABLE docs ALTER body SET STORAGE EXTERNAL;
+         INSERT INTO stale SELECT g, g % 10, md5(g::text) FROM generate_series(1, 100000) g;
+         INSERT INTO lagging SELECT g, g % 10, md5(g::text) FROM generate_series(1, 20000) g;
+         INSERT INTO docs SELECT g, repeat(md5(g::text), 320) FROM generate_series(1, 1000) g;",
+    )
+    .await;
+    // The inserts must be in the statistics before VACUUM/ANALYZE set the live counts.
+    wait_until(&db, "SELECT sum(n_tup_ins) = 121000 FROM pg_stat_user_tables").await;
+    exec(&db, "VACUUM ANALYZE stale").await;
+    exec(&db, "VACUUM ANALYZE lagging").await;
+    exec(&db, "VACUUM ANALYZE docs").await;
+
+    // 2a. Half the rows deleted since ANALYZE: the statistics no longer describe the table.
+    exec(&db, "DELETE FROM stale WHERE id % 2 = 0").await;
+    // 2b. Aborted inserts: dead rows that no statistic counts as changes, and a relpages that
+    // lags the real size until the next VACUUM.
+    exec(&db, "BEGIN; INSERT INTO lagging SELECT g, g % 10, md5(g::text) FROM generate_series(20001, 28000) g; ROLLBACK")
+        .await;
+    // 3. Three quarters of the TOASTed values rewritten: dead chunks in the TOAST table.
+    exec(&db, "UPDATE docs SET body = repeat(md5((id + 1)::text), 320) WHERE id % 4 <> 0").await;
+    wait_until(
+        &db,
+        "SELECT (SELECT n_dead_tup = 50000 FROM pg_stat_user_tables WHERE relname = 'stale')
+            AND (SELECT n_dead_tup = 8000 FROM pg_stat_user_tables WHERE relname = 'lagging')
+            AND (SELECT pg_stat_get_dead_tuples(reltoastrelid) > 0 FROM pg_class WHERE relname = 'docs')",
+    )
+    .await;
+    // The heap of docs was updated too: its statistics are fresh again after ANALYZE (which
+    // does not touch the TOAST table).
+    exec(&db, "ANALYZE docs").await;
+    wait_until(&db, "SELECT n_mod_since_analyze = 0 FROM pg_stat_user_tables WHERE relname = 'docs'").await;
+
+    let args = ["vacuum-report", "--bloat", "--table", "stale", "--table", "lagging", "--table", "docs"];
+    let j = report(&cfg, &args);
+    let b = bloat_of(&j, "stale");
+    assert_eq!((b["available"].as_bool(), b["bloat_bytes"].as_i64()), (Some(false), None), "{v}: {b}");
+    let why = b["reason"].as_str().unwrap();
+    assert!(why.contains("stale") && why.contains("ANALYZE"), "{v}: {why}");
+
+    let (truth, truth_pct) = rewrite_truth(&db, "lagging", false).await;
+    assert!(truth_pct > 20.0, "{v}: the case must have bloat: {truth_pct}");
+    let b = bloat_of(&j, "lagging");
+    assert_eq!(b["available"], true, "{v}: {b}");
+    let pct = b["bloat_pct"].as_f64().unwrap();
+    assert!(
+        (pct - truth_pct).abs() < 3.0,
+        "{v}: report {pct:.1}% ({}), truth {truth_pct:.1}% ({truth} bytes)",
+        b["bloat_bytes"]
+    );
+
+    let (heap_truth, _) = rewrite_truth(&db, "docs", false).await;
+    let (toast_truth, toast_pct) = rewrite_truth(&db, "docs", true).await;
+    assert!(toast_pct > 40.0, "{v}: {toast_pct}");
+    let b = bloat_of(&j, "docs");
+    let t = &b["toast"];
+    assert_eq!((b["available"].as_bool(), t["available"].as_bool()), (Some(true), Some(true)), "{v}: {b}");
+    let est = t["bloat_bytes"].as_i64().unwrap();
+    // A lower bound: never more than a rewrite gives back, close to it for values of whole chunks.
+    assert!(
+        est <= toast_truth + 8192 && est as f64 >= 0.9 * toast_truth as f64,
+        "{v}: TOAST {est} vs truth {toast_truth}"
+    );
+    let heap = b["heap"]["bloat_bytes"].as_i64().unwrap();
+    assert_eq!(b["bloat_bytes"].as_i64(), Some(heap + est), "{v}: the table's figure is heap + TOAST: {b}");
+    assert!((heap - heap_truth).abs() <= 2 * 8192, "{v}: heap {heap} vs truth {heap_truth}");
+
+    // After ANALYZE the stale table's estimate is back, and right.
+    exec(&db, "ANALYZE stale").await;
+    wait_until(&db, "SELECT n_mod_since_analyze = 0 FROM pg_stat_user_tables WHERE relname = 'stale'").await;
+    let (_, truth_pct) = rewrite_truth(&db, "stale", false).await;
+    let j = report(&cfg, &args);
+    let b = bloat_of(&j, "stale");
+    assert_eq!(b["available"], true, "{v}: {b}");
+    let pct = b["bloat_pct"].as_f64().unwrap();
+    assert!(
+        truth_pct > 40.0 && (pct - truth_pct).abs() < 3.0,
+        "{v}: report {pct:.1}%, truth {truth_pct:.1}%"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bloat_matches_a_rewrite_or_says_why_not_on_every_version() {
+    for m in majors() {
+        bloat_case(server(m)).await;
     }
 }

@@ -1,16 +1,36 @@
-//! The statistics-based heap bloat estimate of `vacuum-report --bloat`.
+//! `vacuum-report --bloat`: how much of a table's heap and TOAST a rewrite (`VACUUM FULL`,
+//! pg_repack) would give back, or why that cannot be told from the statistics.
+//!
+//! - **Heap**: the statistics-based estimate (the approach of the widely used "table bloat"
+//!   query): the pages the live rows need, from the row count and the average column widths of
+//!   `pg_stats`, against the heap's real size now (`pg_relation_size`, not `relpages`, which
+//!   lags until the next VACUUM/ANALYZE). Unavailable when the statistics are stale: more than
+//!   [`STALE_FRACTION`] of the rows changed since the last ANALYZE (`n_mod_since_analyze`), or the
+//!   live row count moved that much away from `reltuples` (`n_live_tup`: rows inserted or deleted
+//!   since, or statistics reset).
+//! - **TOAST**: the TOAST table's real size against the pages its live chunks fill at
+//!   [`TOAST_CHUNKS_PER_PAGE`] a page (`TOAST_TUPLES_PER_PAGE`: a page always holds that many
+//!   chunks, the last chunk of a value is smaller): a lower bound, exact when values span whole
+//!   chunks, short when many small last chunks share pages.
+//! - The table's figure is heap + TOAST, and only when both parts are known: a heap-only figure
+//!   is never shown as the table's.
 
 use serde::Serialize;
 
-/// The statistics-based bloat estimate's inputs, per table: how many columns, how many have
-/// statistics this role can read, the average tuple data width and whether any column has NULLs.
+/// Per table: columns, columns with statistics readable by this role, all readable, the
+/// average tuple data width, any NULLs; the heap's and the TOAST table's main fork size now and
+/// the TOAST table's live and dead chunks (cumulative statistics).
 pub(super) const BLOAT_SQL: &str = "
 SELECT n.nspname::text, c.relname::text,
        count(*)::int8 AS natts,
        count(s.attname)::int8 AS nstats,
        coalesce(bool_and(coalesce(has_column_privilege(c.oid, a.attnum, 'SELECT'), false)), false) AS readable,
        coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
-       coalesce(bool_or(s.null_frac > 0), false) AS has_nulls
+       coalesce(bool_or(s.null_frac > 0), false) AS has_nulls,
+       pg_relation_size(c.oid)::int8 AS heap_bytes,
+       CASE WHEN c.reltoastrelid <> 0 THEN pg_relation_size(c.reltoastrelid) END::int8 AS toast_bytes,
+       CASE WHEN c.reltoastrelid <> 0 THEN pg_stat_get_live_tuples(c.reltoastrelid) END::int8 AS toast_live,
+       CASE WHEN c.reltoastrelid <> 0 THEN pg_stat_get_dead_tuples(c.reltoastrelid) END::int8 AS toast_dead
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -22,26 +42,223 @@ WHERE c.relkind IN ('r', 'm')
   AND n.nspname !~ '^pg_toast'
   AND ($1::text[] IS NULL OR n.nspname = ANY($1))
   AND ($2::text[] IS NULL OR c.relname = ANY($2))
-GROUP BY n.nspname, c.relname";
+GROUP BY c.oid, c.relname, c.reltoastrelid, n.nspname";
 
-/// The statistics-based heap bloat estimate, or why there is none.
+/// Statistics older than this share of the rows (changed, or live count moved) make the heap
+/// estimate unavailable. It is autovacuum's default `autovacuum_analyze_scale_factor`.
+pub const STALE_FRACTION: f64 = 0.1;
+
+/// `TOAST_TUPLES_PER_PAGE`: the chunk size is chosen so that this many full chunks fill a page.
+pub const TOAST_CHUNKS_PER_PAGE: f64 = 4.0;
+
+/// The bloat of one part of a table (heap or TOAST), or why there is none.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Bloat {
+pub struct BloatPart {
     pub available: bool,
+    /// Its main fork's size now (`pg_relation_size`).
+    pub size_bytes: Option<i64>,
     pub bloat_bytes: Option<i64>,
+    /// Of `size_bytes`.
     pub bloat_pct: Option<f64>,
     pub reason: Option<String>,
 }
 
-/// The statistics-based heap bloat estimate (the approach of the widely used "table bloat"
-/// query): expected pages = reltuples / tuples per page, where a tuple takes its line pointer
-/// (4 bytes), the MAXALIGNed header (23 bytes + NULL bitmap) and the MAXALIGNed average data width
-/// from `pg_stats`, and a page holds `(block_size - 24) * fillfactor` bytes. Bloat = real pages
-/// minus expected pages. Heap only (TOAST is not estimated).
+impl BloatPart {
+    fn unavailable(size_bytes: Option<i64>, why: impl Into<String>) -> BloatPart {
+        BloatPart {
+            available: false,
+            size_bytes,
+            bloat_bytes: None,
+            bloat_pct: None,
+            reason: Some(why.into()),
+        }
+    }
+
+    fn known(size_bytes: i64, bloat_bytes: i64) -> BloatPart {
+        BloatPart {
+            available: true,
+            size_bytes: Some(size_bytes),
+            bloat_bytes: Some(bloat_bytes),
+            bloat_pct: Some(pct(bloat_bytes, size_bytes)),
+            reason: None,
+        }
+    }
+}
+
+/// A table's bloat: heap + TOAST when both are known, else unavailable with the reason.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bloat {
+    pub available: bool,
+    /// Heap + TOAST.
+    pub bloat_bytes: Option<i64>,
+    /// Of the heap's and the TOAST table's size.
+    pub bloat_pct: Option<f64>,
+    pub reason: Option<String>,
+    pub heap: BloatPart,
+    /// None when the table has no TOAST table.
+    pub toast: Option<BloatPart>,
+}
+
+impl Bloat {
+    pub fn unavailable(why: &str) -> Bloat {
+        Bloat {
+            available: false,
+            bloat_bytes: None,
+            bloat_pct: None,
+            reason: Some(why.into()),
+            heap: BloatPart::unavailable(None, why),
+            toast: None,
+        }
+    }
+
+    fn of(heap: BloatPart, toast: Option<BloatPart>) -> Bloat {
+        let parts: Vec<&BloatPart> = std::iter::once(&heap).chain(toast.as_ref()).collect();
+        match parts.iter().find(|p| !p.available) {
+            Some(p) => Bloat {
+                available: false,
+                bloat_bytes: None,
+                bloat_pct: None,
+                reason: Some(match (p == &&heap, &p.reason) {
+                    (true, Some(r)) => r.clone(),
+                    (false, Some(r)) => format!("TOAST: {r}"),
+                    (_, None) => String::new(),
+                }),
+                heap,
+                toast,
+            },
+            None => {
+                let sum = |f: fn(&BloatPart) -> Option<i64>| parts.iter().filter_map(|p| f(p)).sum::<i64>();
+                let (bloat, size) = (sum(|p| p.bloat_bytes), sum(|p| p.size_bytes));
+                Bloat {
+                    available: true,
+                    bloat_bytes: Some(bloat),
+                    bloat_pct: Some(pct(bloat, size)),
+                    reason: None,
+                    heap,
+                    toast,
+                }
+            }
+        }
+    }
+}
+
+fn pct(part: i64, whole: i64) -> f64 {
+    if whole > 0 { 100.0 * part as f64 / whole as f64 } else { 0.0 }
+}
+
+/// What `BLOAT_SQL` returns for a table.
+#[derive(Debug, Clone, Default)]
+pub struct BloatInputs {
+    pub natts: i64,
+    pub nstats: i64,
+    pub readable: bool,
+    pub data_width: f64,
+    pub has_nulls: bool,
+    pub heap_bytes: Option<i64>,
+    pub toast_bytes: Option<i64>,
+    pub toast_live: Option<i64>,
+    pub toast_dead: Option<i64>,
+}
+
+impl BloatInputs {
+    pub(super) fn from_row(r: &tokio_postgres::Row) -> BloatInputs {
+        BloatInputs {
+            natts: r.get(2),
+            nstats: r.get(3),
+            readable: r.get(4),
+            data_width: r.get(5),
+            has_nulls: r.get(6),
+            heap_bytes: r.get(7),
+            toast_bytes: r.get(8),
+            toast_live: r.get(9),
+            toast_dead: r.get(10),
+        }
+    }
+}
+
+/// The heap's row statistics the estimate relies on.
+#[derive(Debug, Clone, Default)]
+pub struct HeapCounts {
+    /// `pg_class.reltuples` (the last VACUUM/ANALYZE).
+    pub reltuples: f64,
+    pub never_analyzed: bool,
+    pub n_live_tup: i64,
+    pub n_mod_since_analyze: i64,
+    pub fillfactor: f64,
+}
+
+/// The table's bloat from its inputs (see the module documentation).
+pub fn bloat(block_size: f64, i: &BloatInputs, h: &HeapCounts) -> Bloat {
+    Bloat::of(heap_bloat(block_size, i, h), i.toast_bytes.map(|_| toast_bloat(block_size, i)))
+}
+
+fn heap_bloat(block_size: f64, i: &BloatInputs, h: &HeapCounts) -> BloatPart {
+    let size = i.heap_bytes;
+    let Some(bytes) = size else {
+        return BloatPart::unavailable(size, "its size could not be read (dropped while the report ran?)");
+    };
+    if h.never_analyzed {
+        return BloatPart::unavailable(size, "never analyzed: run ANALYZE");
+    }
+    if !i.readable {
+        return BloatPart::unavailable(
+            size,
+            "statistics not readable by this role (needs SELECT on every column)",
+        );
+    }
+    if i.nstats < i.natts {
+        return BloatPart::unavailable(
+            size,
+            format!("no statistics for {} of {} columns: run ANALYZE", i.natts - i.nstats, i.natts),
+        );
+    }
+    let rows = h.reltuples.max(0.0);
+    let limit = STALE_FRACTION * rows;
+    if h.n_mod_since_analyze as f64 > limit {
+        return BloatPart::unavailable(
+            size,
+            format!(
+                "statistics stale: {} rows changed since the last ANALYZE, which counted {rows:.0}: run ANALYZE",
+                h.n_mod_since_analyze
+            ),
+        );
+    }
+    if (h.n_live_tup as f64 - rows).abs() > limit {
+        return BloatPart::unavailable(
+            size,
+            format!(
+                "statistics stale: {} live rows now, {rows:.0} at the last VACUUM/ANALYZE (rows changed or statistics reset): run ANALYZE",
+                h.n_live_tup
+            ),
+        );
+    }
+    let pages = (bytes as f64 / block_size).ceil() as i64;
+    let (b, _) = estimate_bloat(block_size, rows, pages, h.fillfactor, i.natts, i.data_width, i.has_nulls);
+    BloatPart::known(bytes, b)
+}
+
+fn toast_bloat(block_size: f64, i: &BloatInputs) -> BloatPart {
+    let size = i.toast_bytes;
+    let Some(bytes) = size else {
+        return BloatPart::unavailable(size, "its size could not be read");
+    };
+    let (live, dead) = (i.toast_live.unwrap_or(0), i.toast_dead.unwrap_or(0));
+    if bytes > 0 && live == 0 && dead == 0 {
+        return BloatPart::unavailable(size, "no chunk counts (statistics reset?): run VACUUM on the table");
+    }
+    let pages = (bytes as f64 / block_size).ceil();
+    let needed = (live.max(0) as f64 / TOAST_CHUNKS_PER_PAGE).ceil();
+    BloatPart::known(bytes, ((pages - needed).max(0.0) * block_size) as i64)
+}
+
+/// The statistics-based heap bloat estimate: expected pages = live rows / rows per page, where a
+/// row takes its line pointer (4 bytes), the MAXALIGNed header (23 bytes + NULL bitmap) and the
+/// MAXALIGNed average data width from `pg_stats`, and a page holds `(block_size - 24) *
+/// fillfactor` bytes. Bloat = the real pages minus the expected ones.
 pub fn estimate_bloat(
     block_size: f64,
     reltuples: f64,
-    relpages: i64,
+    pages: i64,
     fillfactor: f64,
     natts: i64,
     data_width: f64,
@@ -52,13 +269,10 @@ pub fn estimate_bloat(
     let tuple = 4.0 + align(23.0 + bitmap) + align(data_width);
     let per_page = ((block_size - 24.0) * fillfactor / 100.0 / tuple).floor().max(1.0);
     let expected = (reltuples / per_page).ceil();
-    let bloat_pages = (relpages as f64 - expected).max(0.0);
-    let pct = if relpages > 0 { 100.0 * bloat_pages / relpages as f64 } else { 0.0 };
+    let bloat_pages = (pages as f64 - expected).max(0.0);
+    let pct = if pages > 0 { 100.0 * bloat_pages / pages as f64 } else { 0.0 };
     ((bloat_pages * block_size) as i64, pct)
 }
-
-/// Per table: columns, columns with readable statistics, all readable, data width, any NULLs.
-pub(super) type BloatInputs = (i64, i64, bool, f64, bool);
 
 #[cfg(test)]
 mod tests {
@@ -72,5 +286,66 @@ mod tests {
         let (b, p) = estimate_bloat(8192.0, 6100.0, 200, 100.0, 3, 100.0, false);
         assert_eq!(b, 100 * 8192);
         assert_eq!(p, 50.0);
+    }
+
+    fn inputs() -> BloatInputs {
+        BloatInputs {
+            natts: 3,
+            nstats: 3,
+            readable: true,
+            data_width: 100.0,
+            has_nulls: false,
+            heap_bytes: Some(200 * 8192),
+            ..BloatInputs::default()
+        }
+    }
+
+    fn counts(reltuples: f64, live: i64, mods: i64) -> HeapCounts {
+        HeapCounts {
+            reltuples,
+            never_analyzed: false,
+            n_live_tup: live,
+            n_mod_since_analyze: mods,
+            fillfactor: 100.0,
+        }
+    }
+
+    #[test]
+    fn the_real_size_counts_not_relpages_and_stale_statistics_give_no_number() {
+        let b = bloat(8192.0, &inputs(), &counts(6100.0, 6100, 0));
+        assert!(b.available && b.toast.is_none(), "{b:?}");
+        assert_eq!((b.bloat_bytes, b.bloat_pct), (Some(100 * 8192), Some(50.0)));
+        // 11% of the rows changed since ANALYZE, or the live count moved 11%: no number.
+        for c in [counts(6100.0, 6100, 672), counts(6100.0, 5429, 0), counts(6100.0, 0, 0)] {
+            let b = bloat(8192.0, &inputs(), &c);
+            assert!(!b.available && b.bloat_bytes.is_none() && b.heap.bloat_bytes.is_none(), "{c:?}: {b:?}");
+            assert!(b.reason.unwrap().contains("run ANALYZE"));
+        }
+        assert!(bloat(8192.0, &inputs(), &counts(6100.0, 6000, 600)).available, "10% is still fresh");
+    }
+
+    #[test]
+    fn toast_counts_with_the_table_and_a_table_figure_needs_both_parts() {
+        // 1000 TOAST pages, 2000 live chunks need 500: 500 pages reclaimable at least.
+        let i = BloatInputs {
+            toast_bytes: Some(1000 * 8192),
+            toast_live: Some(2000),
+            toast_dead: Some(3000),
+            ..inputs()
+        };
+        let b = bloat(8192.0, &i, &counts(6100.0, 6100, 0));
+        let t = b.toast.clone().unwrap();
+        assert_eq!((t.bloat_bytes, t.bloat_pct), (Some(500 * 8192), Some(50.0)));
+        assert_eq!(b.bloat_bytes, Some(600 * 8192), "heap 100 + TOAST 500 pages: {b:?}");
+        assert_eq!(b.bloat_pct, Some(50.0));
+        // Heap known, TOAST not: no figure for the table, the heap's part stays visible.
+        let reset = BloatInputs { toast_live: Some(0), toast_dead: Some(0), ..i.clone() };
+        let b = bloat(8192.0, &reset, &counts(6100.0, 6100, 0));
+        assert!(!b.available && b.bloat_bytes.is_none(), "{b:?}");
+        assert!(b.reason.unwrap().starts_with("TOAST: "));
+        assert_eq!(b.heap.bloat_bytes, Some(100 * 8192));
+        // Stale heap statistics: unavailable, whatever TOAST says.
+        let b = bloat(8192.0, &i, &counts(6100.0, 6100, 5000));
+        assert!(!b.available && b.toast.unwrap().available);
     }
 }

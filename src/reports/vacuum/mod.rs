@@ -277,7 +277,7 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
         query(&client, "the column statistics for the bloat estimate", BLOAT_SQL, &params)
             .await?
             .iter()
-            .map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3), r.get(4), r.get(5), r.get(6))))
+            .map(|r| ((r.get(0), r.get(1)), BloatInputs::from_row(r)))
             .collect()
     } else {
         HashMap::new()
@@ -372,41 +372,21 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
         };
         let bloat = opts.bloat.then(|| {
             if partitioned {
-                return Bloat {
-                    available: false,
-                    bloat_bytes: None,
-                    bloat_pct: None,
-                    reason: Some("partitioned: no storage".into()),
-                };
+                return Bloat::unavailable("partitioned: no storage");
             }
-            let unavailable = |why: &str| Bloat {
-                available: false,
-                bloat_bytes: None,
-                bloat_pct: None,
-                reason: Some(why.into()),
-            };
             match bloat_inputs.get(&(schema.clone(), table.clone())) {
-                None => unavailable("no columns"),
-                Some(_) if never_analyzed => unavailable("never analyzed: run ANALYZE"),
-                Some((_, _, false, _, _)) => {
-                    unavailable("statistics not readable by this role (needs SELECT on every column)")
-                }
-                Some((natts, nstats, _, _, _)) if nstats < natts => unavailable(&format!(
-                    "no statistics for {} of {natts} columns: run ANALYZE",
-                    natts - nstats
-                )),
-                Some((natts, _, _, width, nulls)) => {
-                    let (b, p) = estimate_bloat(
-                        g.block_size,
-                        heap.reltuples,
-                        heap.relpages,
-                        relopts.fillfactor.unwrap_or(100.0),
-                        *natts,
-                        *width,
-                        *nulls,
-                    );
-                    Bloat { available: true, bloat_bytes: Some(b), bloat_pct: Some(p), reason: None }
-                }
+                None => Bloat::unavailable("no columns"),
+                Some(inputs) => bloat(
+                    g.block_size,
+                    inputs,
+                    &HeapCounts {
+                        reltuples: heap.reltuples,
+                        never_analyzed,
+                        n_live_tup: n_live,
+                        n_mod_since_analyze: r.get(10),
+                        fillfactor: relopts.fillfactor.unwrap_or(100.0),
+                    },
+                ),
             }
         });
         let row = TableRow {
