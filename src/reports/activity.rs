@@ -20,10 +20,11 @@ SELECT a.pid, a.usename::text, a.datname::text, a.application_name::text, a.clie
        pg_blocking_pids(a.pid),
        greatest(age(a.backend_xmin), age(a.backend_xid))::int8,
        a.query,
-       coalesce(a.query = '<insufficient privilege>', false)
+       coalesce(a.query = '<insufficient privilege>', false),
+       coalesce({hidden}, false)
 FROM pg_stat_activity a
 WHERE a.pid <> pg_backend_pid()
-  AND ($1 OR a.backend_type = 'client backend')
+  AND ($1 OR a.backend_type = 'client backend' OR {hidden})
 ORDER BY a.xact_start NULLS LAST, a.query_start NULLS LAST, a.pid";
 
 #[derive(Debug, Clone, Default)]
@@ -90,14 +91,19 @@ pub struct ActivityReport {
 
 pub async fn report(db: &crate::connect::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
     let client = db.get().await?;
-    let rows = query(&client, "pg_stat_activity", ACTIVITY_SQL, &[(&opts.all_backends, Type::BOOL)]).await?;
+    let sql = ACTIVITY_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL);
+    let rows = query(&client, "pg_stat_activity", &sql, &[(&opts.all_backends, Type::BOOL)]).await?;
     let mut counts = Counts::default();
     let mut hidden = 0;
     let mut sessions = Vec::new();
     for r in &rows {
+        // Another role's session: counted, not listed. A background process whose type is
+        // hidden too (no role) is not a session: neither.
         if r.get::<_, bool>(15) {
-            hidden += 1;
-            counts.total += 1;
+            if r.get::<_, bool>(16) {
+                hidden += 1;
+                counts.total += 1;
+            }
             continue;
         }
         let s = Session {

@@ -55,10 +55,11 @@ WITH seq AS (
               ELSE 100 * (mx - last) / nullif(mx - mn_eff, 0) END::float8 AS pct
   FROM seq
 ), act AS (
-  SELECT * FROM pg_stat_activity WHERE pid <> pg_backend_pid()
+  SELECT a.*, coalesce({hidden}, false) AS hidden_session
+  FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid()
 )
 SELECT
-  (SELECT count(*) FROM act WHERE backend_type = 'client backend')::int8 + 1,
+  (SELECT count(*) FROM act WHERE backend_type = 'client backend' OR hidden_session)::int8 + 1,
   current_setting('max_connections')::int8,
   (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database())::int8,
   (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),
@@ -71,7 +72,7 @@ SELECT
   (SELECT max(extract(epoch FROM now() - xact_start)) FROM act WHERE backend_type = 'client backend')::float8,
   (SELECT max(extract(epoch FROM now() - query_start)) FROM act WHERE state = 'active' AND backend_type = 'client backend')::float8,
   (SELECT max(extract(epoch FROM now() - state_change)) FROM act WHERE state LIKE 'idle in transaction%')::float8,
-  (SELECT count(*) FROM act WHERE query = '<insufficient privilege>')::int8,
+  (SELECT count(*) FROM act WHERE hidden_session)::int8,
   pg_is_in_recovery(),
   (SELECT count(*) FROM pg_stat_replication)::int8,
   (SELECT max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag))) FROM pg_stat_replication)::float8,
@@ -84,7 +85,8 @@ SELECT
   (SELECT count(*) FROM seq_pct WHERE NOT readable)::int8,
   pg_database_size(current_database())::int8,
   current_database()::text,
-  current_setting('server_version_num')::int4";
+  current_setting('server_version_num')::int4,
+  pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')";
 
 pub const CHECKS: &[(&str, Threshold, &str)] = &[
     ("connections_pct", Threshold::above(Some(80.0), Some(95.0)), "connections as % of max_connections"),
@@ -199,15 +201,21 @@ pub struct HealthReport {
     pub database: String,
     pub server_version_num: i32,
     pub stats_reset: Option<DateTime<Utc>>,
+    /// Sessions of other roles whose details this role may not see (needs `pg_read_all_stats`);
+    /// background processes are not counted.
+    pub hidden_sessions: i64,
     pub status: Status,
     pub checks: Vec<Check>,
 }
 
 pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthReport> {
     let client = db.get().await?;
-    let rows = query(&client, "the health metrics", HEALTH_SQL, &[]).await?;
+    let sql = HEALTH_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL);
+    let rows = query(&client, "the health metrics", &sql, &[]).await?;
     let r = &rows[0];
     let hidden: i64 = r.get(11);
+    // pg_stat_replication shows its lags only to pg_read_all_stats (superusers included).
+    let sees_replicas: bool = r.get(25);
     let mut checks = Vec::new();
 
     let (conns, max): (i64, i64) = (r.get(0), r.get(1));
@@ -231,7 +239,7 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
         None => Check::unknown("deadlocks", Some(t.get("deadlocks")), "no statistics for this database"),
     });
     let xmin: Option<i64> = r.get(7);
-    let mut horizon = Check::measured(
+    let horizon = Check::measured(
         "xmin_horizon_age",
         xmin.unwrap_or(0) as f64,
         t.get("xmin_horizon_age"),
@@ -281,7 +289,7 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
                 t.get("replication_lag_s"),
                 format!("{replicas} replica(s)"),
             ),
-            None if hidden > 0 => Check::unknown(
+            None if !sees_replicas => Check::unknown(
                 "replication_lag_s",
                 Some(t.get("replication_lag_s")),
                 "replica details not visible: grant pg_read_all_stats",
@@ -306,7 +314,8 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
         t.get("idle_in_transaction_s"),
         "longest idle-in-transaction session",
     );
-    for c in [&mut horizon, &mut oldest, &mut long, &mut idle] {
+    // The xmin horizon is not among them: every session's backend_xmin is visible to any role.
+    for c in [&mut oldest, &mut long, &mut idle] {
         if hidden > 0 && c.status == Status::Ok {
             c.status = Status::Unknown;
             c.message = format!(
@@ -365,6 +374,7 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
         database: r.get(23),
         server_version_num: r.get(24),
         stats_reset,
+        hidden_sessions: hidden,
         status: combine(&checks),
         checks,
     })

@@ -26,6 +26,14 @@ pub mod vacuum;
 /// The default `statement_timeout` of the report commands (overridable by `--statement-timeout`).
 pub const REPORT_STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// A `pg_stat_activity` row (alias `a`) of another role's session whose details this role may
+/// not see (it needs `pg_read_all_stats`): `query` says `<insufficient privilege>`, and the
+/// process has a database and a role, as client backends (and their parallel workers) do.
+/// Background processes (checkpointer, autovacuum workers, …) have no role: they are hidden the
+/// same way but are not sessions. `backend_xmin` and `backend_xid` stay visible for every row.
+pub const HIDDEN_SESSION_SQL: &str =
+    "(a.query = '<insufficient privilege>' AND a.datid IS NOT NULL AND a.usesysid IS NOT NULL)";
+
 /// One bind value and its declared type.
 pub type Param<'a> = (&'a (dyn ToSql + Sync), Type);
 

@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use towow_db::admin::local::InitOptions;
+use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::ConnConfig;
 
 use crate::common::start_cluster;
@@ -96,6 +96,10 @@ pub fn majors() -> Vec<u32> {
 }
 
 fn start(major: u32, tag: &str, extra: &[&str]) -> PgServer {
+    start_cluster_of(major, tag, extra).1
+}
+
+fn start_cluster_of(major: u32, tag: &str, extra: &[&str]) -> (LocalCluster, PgServer) {
     let bindir = available().remove(&major).unwrap_or_else(|| panic!("PostgreSQL {major} is not installed"));
     let mut conf: Vec<String> = vec![
         "max_connections = 60".into(),
@@ -105,7 +109,7 @@ fn start(major: u32, tag: &str, extra: &[&str]) -> PgServer {
         "pg_stat_statements.track_planning = on".into(),
     ];
     conf.extend(extra.iter().map(|s| s.to_string()));
-    let (_, mut base) = start_cluster(
+    let (cluster, mut base) = start_cluster(
         &format!("pg{major}{tag}"),
         InitOptions {
             unsafe_fast: true,
@@ -115,7 +119,32 @@ fn start(major: u32, tag: &str, extra: &[&str]) -> PgServer {
         },
     );
     base.dbname = Some("postgres".into());
-    PgServer { major, bindir, base }
+    (cluster, PgServer { major, bindir, base })
+}
+
+/// A cluster of `major` for one test alone (nothing else connects to it), with `extra`
+/// configuration lines; stopped when dropped (and deleted at exit like the others).
+pub struct Dedicated {
+    pub srv: PgServer,
+    pub cluster: LocalCluster,
+}
+
+impl Dedicated {
+    pub fn start(major: u32, tag: &str, extra: &[&str]) -> Dedicated {
+        let (cluster, srv) = start_cluster_of(major, tag, extra);
+        Dedicated { srv, cluster }
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.cluster.dir.join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Dedicated {
+    fn drop(&mut self) {
+        let _ = self.cluster.stop();
+    }
 }
 
 static SERVERS: OnceLock<Mutex<HashMap<(u32, &'static str), &'static PgServer>>> = OnceLock::new();

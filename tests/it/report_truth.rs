@@ -5,15 +5,20 @@
 //! runs on every tested PostgreSQL major.
 
 use serde_json::Value;
-use towow_db::connect::Db;
+use towow_db::connect::{ConnConfig, Db};
 
 use crate::common::*;
-use crate::pg_versions::{PgServer, majors, server};
-use crate::reports::{report, table};
+use crate::pg_versions::{Dedicated, PgServer, majors, server};
+use crate::reports::{burn_xids, code, json, report, table};
+
+async fn scalar_f64(db: &Db, sql: &str) -> f64 {
+    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
 
 fn find<'a>(list: &'a Value, key: &str, value: &str) -> Option<&'a Value> {
     list.as_array().unwrap().iter().find(|x| x[key] == value)
 }
+
 // ---------------------------------------------------------------------------------------------
 // indexes
 
@@ -294,5 +299,180 @@ async fn bloat_case(srv: &PgServer) {
 async fn bloat_matches_a_rewrite_or_says_why_not_on_every_version() {
     for m in majors() {
         bloat_case(server(m)).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// vacuum-report: anti-wraparound vacuums with autovacuum off, against autovacuum itself
+
+async fn wraparound_case(d: &Dedicated) {
+    let srv = &d.srv;
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "wrap").await;
+    let db = connect(&cfg).await;
+    exec(
+        &db,
+        "CREATE TABLE wrap (id int) WITH (autovacuum_enabled = off, autovacuum_freeze_max_age = 100000);
+         CREATE TABLE dead_off (id int) WITH (autovacuum_enabled = off);
+         INSERT INTO wrap SELECT generate_series(1, 100);
+         INSERT INTO dead_off SELECT generate_series(1, 1000);",
+    )
+    .await;
+    wait_until(&db, "SELECT sum(n_tup_ins) = 1100 FROM pg_stat_user_tables").await;
+    exec(&db, "ANALYZE dead_off").await;
+    exec(&db, "DELETE FROM dead_off WHERE id <= 300").await;
+    wait_until(&db, "SELECT n_dead_tup = 300 FROM pg_stat_user_tables WHERE relname = 'dead_off'").await;
+    // Hold autovacuum off `wrap` while the report reads it (an anti-wraparound vacuum waits for
+    // the lock instead of skipping the table), then let it go.
+    let lock = db.dedicated().await.unwrap();
+    lock.batch_execute("BEGIN; LOCK TABLE wrap IN SHARE UPDATE EXCLUSIVE MODE").await.unwrap();
+    burn_xids(&db, 101_000).await;
+
+    let j = report(&cfg, &["vacuum-report"]);
+    let w = table(&j, "public", "wrap");
+    assert_eq!(w["vacuum_due_reasons"], serde_json::json!(["wraparound"]), "{v}: {w}");
+    assert_eq!(
+        (
+            w["autovacuum_enabled"].as_bool(),
+            w["autovacuum_will_vacuum"].as_bool(),
+            w["anti_wraparound"].as_bool()
+        ),
+        (Some(false), Some(true), Some(true)),
+        "{v}: {w}"
+    );
+    let o = table(&j, "public", "dead_off");
+    assert_eq!(
+        (o["vacuum_due"].as_bool(), o["autovacuum_will_vacuum"].as_bool()),
+        (Some(true), Some(false)),
+        "{v}: {o}"
+    );
+    // 4. Only dead_off is "due, and autovacuum will not vacuum it".
+    let out = run_url(&cfg, &["vacuum-report", "--check"]);
+    assert!(stdout(&out).contains("due_autovacuum_off=1 "), "{v}: {}", stdout(&out));
+
+    // Ground truth: autovacuum vacuums `wrap` (and says why in its log), never `dead_off`.
+    lock.batch_execute("COMMIT").await.unwrap();
+    wait_until_within(
+        &db,
+        "SELECT autovacuum_count > 0 FROM pg_stat_user_tables WHERE relname = 'wrap'",
+        std::time::Duration::from_secs(60),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(
+        scalar_i64(&db, "SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = 'dead_off'").await,
+        0,
+        "{v}"
+    );
+    let log = d.log();
+    let line = format!("{}.public.wrap", cfg.dbname.clone().unwrap());
+    assert!(
+        log.lines().any(|l| l.contains("to prevent wraparound") && l.contains(&line)),
+        "{v}: no anti-wraparound vacuum of {line} in the server log"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// activity / health as a role without pg_read_all_stats
+
+/// Run towow-db as `cfg` until the count `sessions` (as `db` sees it) was the same before and
+/// after the run; returns the output and that count.
+async fn steady(db: &Db, sessions: &str, cfg: &ConnConfig, args: &[&str]) -> (std::process::Output, i64) {
+    for _ in 0..20 {
+        let before = scalar_i64(db, sessions).await;
+        let o = run_url(cfg, args);
+        if scalar_i64(db, sessions).await == before {
+            return (o, before);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("sessions kept coming and going: {sessions}");
+}
+
+async fn hidden_sessions_case(d: &Dedicated) {
+    let srv = &d.srv;
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "hidden").await;
+    let db = connect(&cfg).await;
+    let dbname = cfg.dbname.clone().unwrap();
+    exec(
+        &db,
+        &format!(
+            "CREATE ROLE lim_{m} LOGIN PASSWORD 'pw'; CREATE ROLE other_{m} LOGIN PASSWORD 'pw';
+             GRANT CONNECT ON DATABASE {dbname} TO lim_{m}, other_{m}",
+            m = srv.major
+        ),
+    )
+    .await;
+    let as_role = |name: &str| {
+        let mut c: ConnConfig = cfg.clone();
+        c.user = Some(format!("{name}_{}", srv.major));
+        c.password = Some("pw".into());
+        c
+    };
+    let (lim, other) = (as_role("lim"), as_role("other"));
+    let odb = connect(&other).await;
+    let idle = odb.dedicated().await.unwrap();
+    idle.batch_execute("BEGIN; SELECT txid_current()").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let t = ["--threshold", "idle_in_transaction_s=1", "--threshold", "long_running_s=none"];
+
+    // The superuser sees the idle transaction: WARNING.
+    let mut su = vec!["activity", "--check"];
+    su.extend(t);
+    assert_eq!(code(&run_url(&cfg, &su)), 1, "{v}");
+
+    // The limited role: sessions of other roles are hidden, counted, and make the checks UNKNOWN.
+    // Counted are client backends of other roles (the idle one, this test's own pools), not the
+    // server's background processes. The backend of a towow-db run that just ended may linger
+    // a moment: a run counts when the number of such sessions was the same before and after it.
+    let others = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename <> 'lim_{}'",
+        srv.major
+    );
+    let (o, expected) = steady(&db, &others, &lim, &["activity", "--format", "json"]).await;
+    assert_ok(&o);
+    assert_eq!(json(&o)["hidden_sessions"], expected, "{v}: {}", stdout(&o));
+    let mut check = vec!["activity", "--check"];
+    check.extend(t);
+    let o = run_url(&lim, &check);
+    assert_eq!(code(&o), 3, "{v}: hidden sessions are never OK: {}", stdout(&o));
+    assert!(stdout(&o).contains("pg_read_all_stats"), "{v}: {}", stdout(&o));
+
+    let (o, expected) =
+        steady(&db, &others, &lim, &["health", "--format", "json", "--threshold", "idle_in_transaction_s=1"])
+            .await;
+    assert_ok(&o);
+    let h = json(&o);
+    assert_eq!(h["hidden_sessions"], expected, "{v}: background processes are not sessions: {h}");
+    let chk = |name: &str| find(&h["checks"], "name", name).cloned().unwrap();
+    assert_eq!(chk("idle_in_transaction_s")["status"], "unknown", "{v}: {h}");
+    let max = scalar_f64(&db, "SELECT current_setting('max_connections')::float8").await;
+    let conns = chk("connections_pct")["value"].as_f64().unwrap();
+    assert!(
+        (conns - 100.0 * (expected + 1) as f64 / max).abs() < 1e-9,
+        "{v}: hidden sessions are connections too: {conns}"
+    );
+    // The xmin horizon is not hidden: every session's backend_xid is visible to any role.
+    let age = scalar_i64(
+        &db,
+        "SELECT max(age(backend_xid))::int8 FROM pg_stat_activity WHERE backend_xid IS NOT NULL",
+    )
+    .await;
+    let horizon = chk("xmin_horizon_age");
+    assert!(horizon["value"].as_i64().unwrap() >= age, "{v}: {horizon}");
+    assert_ne!(horizon["status"], "unknown", "{v}: {horizon}");
+    idle.batch_execute("COMMIT").await.unwrap();
+}
+
+/// On a cluster of each major that nothing else uses (so that the sessions are known) and whose
+/// autovacuum wakes every second (so that it acts while the test watches).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autovacuum_and_hidden_sessions_as_the_server_sees_them_on_every_version() {
+    for m in majors() {
+        let d =
+            Dedicated::start(m, "autovacuum", &["autovacuum_naptime = 1", "log_autovacuum_min_duration = 0"]);
+        hidden_sessions_case(&d).await;
+        wraparound_case(&d).await;
     }
 }

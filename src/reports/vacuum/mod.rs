@@ -23,7 +23,7 @@ use tokio_postgres::types::Type;
 
 use super::{Filter, ServerInfo, query};
 use crate::connect::{ConnectOptions, Db};
-use crate::output::check::{Check, Status, Threshold, Thresholds};
+use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
 /// 2^31: the distance at which transaction IDs (and MultiXact IDs) wrap around.
@@ -93,8 +93,7 @@ ORDER BY age(datfrozenxid) DESC, datname";
 /// sessions whose details this role may not see.
 const XMIN_HOLDERS_SQL: &str = "
 WITH hidden AS (
-  SELECT count(*)::int8 AS n FROM pg_stat_activity
-  WHERE query = '<insufficient privilege>' AND pid <> pg_backend_pid()
+  SELECT count(*)::int8 AS n FROM pg_stat_activity a WHERE {hidden} AND a.pid <> pg_backend_pid()
 ), h AS (
   SELECT 'session'::text AS kind, a.pid::text AS id, a.usename::text AS owner, a.datname::text AS database,
          coalesce(a.state, a.backend_type)::text AS state, coalesce(a.xact_start, a.backend_start) AS since,
@@ -146,6 +145,13 @@ pub struct TableRow {
     pub insert_threshold: Option<f64>,
     pub analyze_threshold: Option<f64>,
     pub vacuum_due: bool,
+    /// Autovacuum will vacuum it: due for a reason autovacuum acts on here, that is an
+    /// anti-wraparound vacuum (run whatever `autovacuum` and `autovacuum_enabled` say), or dead
+    /// tuples / inserts of a relation (the table, or its TOAST table) with autovacuum enabled.
+    pub autovacuum_will_vacuum: bool,
+    /// Due for an anti-wraparound vacuum (`wraparound` or `toast_wraparound`): aggressive
+    /// (freezes every unfrozen page), never skipped for a lock, no ANALYZE.
+    pub anti_wraparound: bool,
     /// Why: `dead_tuples`, `inserts`, `wraparound`, `toast_dead_tuples`, `toast_inserts`, `toast_wraparound`.
     pub vacuum_due_reasons: Vec<&'static str>,
     pub analyze_due: bool,
@@ -342,6 +348,15 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
                 }
             }
         }
+        // Anti-wraparound vacuums ignore `autovacuum_enabled` and the `autovacuum` setting
+        // (relation_needs_vacanalyze: `force_vacuum`); the other reasons need autovacuum on for
+        // the relation that is due (a TOAST table's own switch, else its table's).
+        let toast_enabled = tt.as_ref().is_some_and(|t| t.enabled);
+        let will_vacuum = reasons.iter().any(|r| match *r {
+            "wraparound" | "toast_wraparound" => true,
+            "dead_tuples" | "inserts" => ht.enabled,
+            _ => toast_enabled,
+        });
         let xid_age = heap.xid_age.max(toast.as_ref().and_then(|t| t.xid_age));
         let mxid_age = heap.mxid_age.max(toast.as_ref().and_then(|t| t.mxid_age));
         let freeze_max_age =
@@ -410,6 +425,8 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
             insert_threshold: ht.insert_threshold,
             analyze_threshold: ht.analyze_threshold,
             vacuum_due: !reasons.is_empty(),
+            autovacuum_will_vacuum: will_vacuum,
+            anti_wraparound: reasons.iter().any(|r| r.ends_with("wraparound")),
             vacuum_due_reasons: reasons,
             analyze_due: ht.analyze_due && !partitioned,
             dead_over_threshold: n_dead as f64 - ht.vacuum_threshold,
@@ -470,7 +487,13 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
         })
         .collect();
 
-    let hrows = query(&client, "who holds back the xmin horizon", XMIN_HOLDERS_SQL, &[]).await?;
+    let hrows = query(
+        &client,
+        "who holds back the xmin horizon",
+        &XMIN_HOLDERS_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL),
+        &[],
+    )
+    .await?;
     let hidden_sessions = hrows.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0);
     let holders = hrows
         .iter()

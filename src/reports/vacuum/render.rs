@@ -7,7 +7,7 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
     (
         "due_autovacuum_off",
         Threshold::above(Some(0.0), None),
-        "tables due for vacuum whose autovacuum is off",
+        "tables due for vacuum that autovacuum will not vacuum (off for them, not due for wraparound)",
     ),
     ("due_tables", Threshold::above(None, None), "tables due for vacuum or analyze"),
     (
@@ -218,7 +218,7 @@ impl Report for VacuumReport {
         }
         if self.xmin_horizon.hidden_sessions > 0 {
             n.push(format!(
-                "{} session(s) of other roles are not visible to this role, so their xmin is not shown: grant pg_read_all_stats",
+                "{} session(s) of other roles are not visible to this role: their xmin ages are listed, their queries and states are not (grant pg_read_all_stats)",
                 self.xmin_horizon.hidden_sessions
             ));
         }
@@ -226,7 +226,7 @@ impl Report for VacuumReport {
     }
 
     fn checks(&self, t: &Thresholds) -> Vec<Check> {
-        let due_off = self.tables.iter().filter(|x| x.vacuum_due && !x.autovacuum_enabled).count();
+        let due_off = self.tables.iter().filter(|x| x.vacuum_due && !x.autovacuum_will_vacuum).count();
         let due = self.tables.iter().filter(|x| x.vacuum_due || x.analyze_due).count();
         let max = |f: &dyn Fn(&TableRow) -> Option<f64>| {
             self.tables.iter().filter_map(f).fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))))
@@ -249,25 +249,19 @@ impl Report for VacuumReport {
         .chain(self.databases.iter().map(|d| d.xid_pct_to_wraparound.max(d.mxid_pct_to_wraparound)))
         .fold(0.0, f64::max);
         let oldest = self.xmin_horizon.holders.iter().filter_map(|h| h.xmin_age).max().unwrap_or(0);
-        let mut horizon = Check::measured(
+        // Every session's backend_xmin is visible to any role: hidden sessions do not make it unknown.
+        let horizon = Check::measured(
             "xmin_horizon_age",
             oldest as f64,
             t.get("xmin_horizon_age"),
             format!("{} holder(s) of the xmin horizon", self.xmin_horizon.holders.len()),
         );
-        if horizon.status == Status::Ok && self.xmin_horizon.hidden_sessions > 0 {
-            horizon.status = Status::Unknown;
-            horizon.message = format!(
-                "{} session(s) of other roles not visible: grant pg_read_all_stats to see their xmin",
-                self.xmin_horizon.hidden_sessions
-            );
-        }
         vec![
             Check::measured(
                 "due_autovacuum_off",
                 due_off as f64,
                 t.get("due_autovacuum_off"),
-                "tables due for vacuum that autovacuum will not vacuum (autovacuum off for them)",
+                "tables due for vacuum that autovacuum will not vacuum (autovacuum off for them; anti-wraparound vacuums run anyway)",
             ),
             Check::measured(
                 "due_tables",
