@@ -265,7 +265,8 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l form
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l due -d 'Only tables due for vacuum or analyze'
-complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l bloat -d 'Add the statistics-based bloat estimate (marked unavailable where statistics are missing)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l bloat -d 'Add the bloat estimate, heap and TOAST (marked unavailable, with the reason, where the statistics are missing or stale)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l exact -d 'Read each table\'s size from its files (pg_table_size) instead of estimating it from relpages (the pages counted by the last VACUUM/ANALYZE); slower on large catalogs'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l execute -d 'Run VACUUM (ANALYZE) on the tables due for vacuum (ANALYZE on those due only for analyze), one by one, outside a transaction. Asks first unless --yes'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l full -d 'With --execute: VACUUM (FULL, ANALYZE) instead (rewrites the table under an exclusive lock)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
@@ -277,7 +278,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s h -l
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l sort -d 'Order by' -r -f -a "total\t'Total time (execution + planning)'
 mean\t'Mean time per call'
 calls\t'Number of calls'
-io\t'Block I/O time'
+io\t'Block I/O time (data blocks read and written; temp files not included)'
 temp\t'Temporary blocks read and written'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l limit -d 'How many statements to show' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l min-calls -d 'Only statements called at least N times' -r
@@ -372,6 +373,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l pool-timeo
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l exact -d 'Read each index\'s size from its file (pg_relation_size) instead of estimating it from relpages (the pages counted by the last VACUUM/ANALYZE/CREATE INDEX); slower on large catalogs'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'

@@ -273,7 +273,7 @@ pub enum Command {
     /// Tables due for VACUUM/ANALYZE (autovacuum's own math), XID/MultiXact age, xmin horizon holders.
     #[command(
         name = "vacuum-report",
-        after_help = "Examples:\n  towow-db vacuum-report\n  towow-db vacuum-report --min-dead-tuples 1000     # the runbook's own view\n  towow-db vacuum-report --due --schema public --format json\n  towow-db vacuum-report --bloat --table agent_profiles\n  towow-db vacuum-report --check                    # exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n  towow-db vacuum-report --execute --yes            # VACUUM (ANALYZE) the due tables, one by one"
+        after_help = "Examples:\n  towow-db vacuum-report\n  towow-db vacuum-report --min-dead-tuples 1000     # the runbook's own view\n  towow-db vacuum-report --due --schema public --format json\n  towow-db vacuum-report --bloat --table agent_profiles\n  towow-db vacuum-report --exact                    # sizes from the files, not relpages\n  towow-db vacuum-report --check                    # exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n  towow-db vacuum-report --execute --yes            # VACUUM (ANALYZE) the due tables, one by one"
     )]
     VacuumReport(VacuumReportArgs),
 
@@ -304,7 +304,7 @@ pub enum Command {
 
     /// Index usage: unused, duplicate and invalid indexes, tables with many sequential scans.
     #[command(
-        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check"
+        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --exact --format json       # index sizes from the files, not relpages\n  towow-db indexes --check"
     )]
     Indexes(IndexesArgs),
 
@@ -837,9 +837,15 @@ pub struct VacuumReportArgs {
     #[arg(long)]
     pub due: bool,
 
-    /// Add the statistics-based bloat estimate (marked unavailable where statistics are missing).
+    /// Add the bloat estimate, heap and TOAST (marked unavailable, with the reason, where the
+    /// statistics are missing or stale).
     #[arg(long)]
     pub bloat: bool,
+
+    /// Read each table's size from its files (pg_table_size) instead of estimating it from
+    /// relpages (the pages counted by the last VACUUM/ANALYZE); slower on large catalogs.
+    #[arg(long)]
+    pub exact: bool,
 
     /// Run VACUUM (ANALYZE) on the tables due for vacuum (ANALYZE on those due only for analyze),
     /// one by one, outside a transaction. Asks first unless --yes.
@@ -947,6 +953,11 @@ pub struct IndexesArgs {
     /// …and at least this many live rows are listed as sequentially scanned.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(0..))]
     pub min_rows: i64,
+
+    /// Read each index's size from its file (pg_relation_size) instead of estimating it from
+    /// relpages (the pages counted by the last VACUUM/ANALYZE/CREATE INDEX); slower on large catalogs.
+    #[arg(long)]
+    pub exact: bool,
 
     #[command(flatten)]
     pub report: ReportArgs,

@@ -13,6 +13,7 @@ pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
         min_dead_tuples: a.min_dead_tuples,
         due_only: a.due,
         bloat: a.bloat,
+        exact: a.exact,
     };
     let db = match ctx.connect_report().await {
         Ok(db) => db,

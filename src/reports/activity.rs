@@ -5,6 +5,7 @@
 
 use anyhow::Result;
 use serde::Serialize;
+use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::query;
@@ -91,8 +92,12 @@ pub struct ActivityReport {
 
 pub async fn report(db: &crate::connect::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
     let client = db.get().await?;
+    super::read_only(&client, read(&client, opts)).await
+}
+
+async fn read(client: &Client, opts: &ActivityOptions) -> Result<ActivityReport> {
     let sql = ACTIVITY_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL);
-    let rows = query(&client, "pg_stat_activity", &sql, &[(&opts.all_backends, Type::BOOL)]).await?;
+    let rows = query(client, "pg_stat_activity", &sql, &[(&opts.all_backends, Type::BOOL)]).await?;
     let mut counts = Counts::default();
     let mut hidden = 0;
     let mut sessions = Vec::new();

@@ -26,6 +26,7 @@
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tokio_postgres::Client;
 
 use super::query;
 use crate::output::check::{Check, Status, Threshold, Thresholds, combine};
@@ -210,8 +211,12 @@ pub struct HealthReport {
 
 pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthReport> {
     let client = db.get().await?;
+    super::read_only(&client, read(&client, t)).await
+}
+
+async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
     let sql = HEALTH_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL);
-    let rows = query(&client, "the health metrics", &sql, &[]).await?;
+    let rows = query(client, "the health metrics", &sql, &[]).await?;
     let r = &rows[0];
     let hidden: i64 = r.get(11);
     // pg_stat_replication shows its lags only to pg_read_all_stats (superusers included).

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::{Filter, query};
@@ -19,14 +20,17 @@ use crate::output::cells::bytes;
 use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
-/// `{last}` is `s.last_idx_scan` on 16+, NULL before.
+/// `{last}` is `pg_stat_get_lastscan` on 16+, NULL before; `{size}` the exact size or the
+/// estimate from `relpages`. The statistics are read with the `pg_stat_get_*` functions that
+/// `pg_stat_all_indexes` is made of.
 const INDEXES_SQL: &str = "
 WITH x AS (
   SELECT n.nspname::text AS schema, t.relname::text AS tbl, c.relname::text AS idx,
          c.relkind = 'I' AS partitioned,
-         coalesce(pg_relation_size(c.oid), 0)::int8 AS bytes,
-         coalesce(s.idx_scan, 0)::int8 AS idx_scan, coalesce(s.idx_tup_read, 0)::int8 AS tup_read,
-         coalesce(s.idx_tup_fetch, 0)::int8 AS tup_fetch, {last} AS last_scan,
+         {size}::int8 AS bytes,
+         coalesce(pg_stat_get_numscans(c.oid), 0)::int8 AS idx_scan,
+         coalesce(pg_stat_get_tuples_returned(c.oid), 0)::int8 AS tup_read,
+         coalesce(pg_stat_get_tuples_fetched(c.oid), 0)::int8 AS tup_fetch, {last} AS last_scan,
          i.indisunique AS uniq, i.indisprimary AS prim, i.indisvalid AS valid, i.indisready AS ready,
          k.conindid IS NOT NULL AS constraint_backed,
          am.amname::text AS method, i.indnkeyatts::int4 AS nkey,
@@ -40,7 +44,6 @@ WITH x AS (
   JOIN pg_class t ON t.oid = i.indrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace
   JOIN pg_am am ON am.oid = c.relam
-  LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = c.oid
   -- pg_constraint has no index on conindid: one hashed pass, not a scan per index.
   LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE conindid <> 0) k ON k.conindid = c.oid
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
@@ -87,6 +90,8 @@ pub struct IndexOptions {
     pub unused_min_bytes: i64,
     pub min_seq_scans: i64,
     pub min_rows: i64,
+    /// Index sizes from the files (`pg_relation_size`) instead of `relpages`.
+    pub exact: bool,
 }
 
 impl Default for IndexOptions {
@@ -96,6 +101,7 @@ impl Default for IndexOptions {
             unused_min_bytes: 1 << 20,
             min_seq_scans: 100,
             min_rows: 10_000,
+            exact: false,
         }
     }
 }
@@ -105,6 +111,8 @@ pub struct IndexRow {
     pub schema: String,
     pub table: String,
     pub index: String,
+    /// `relpages × block_size` (as of the last VACUUM/ANALYZE/CREATE INDEX), or with `--exact`
+    /// the file's size now (`pg_relation_size`, main fork).
     pub bytes: i64,
     pub idx_scan: i64,
     pub idx_tup_read: i64,
@@ -187,6 +195,8 @@ pub struct SeqScanTable {
 pub struct IndexesReport {
     /// Scan counts start here (this database's statistics reset).
     pub stats_reset: Option<DateTime<Utc>>,
+    /// `bytes` read from the files (`--exact`), else `relpages × block_size`.
+    pub exact_sizes: bool,
     pub indexes: Vec<IndexRow>,
     pub unused: Vec<String>,
     pub duplicates: Vec<Duplicate>,
@@ -315,17 +325,33 @@ fn serves(i: &IndexRow, fk: &ForeignKey) -> bool {
 
 pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<IndexesReport> {
     let client = db.get().await?;
+    super::read_only(&client, read(&client, opts)).await
+}
+
+async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
     let version: i32 =
-        query(&client, "the server version", "SELECT current_setting('server_version_num')::int4", &[])
+        query(client, "the server version", "SELECT current_setting('server_version_num')::int4", &[])
             .await?[0]
             .get(0);
     let sql = INDEXES_SQL
-        .replace("{last}", if version >= 160000 { "s.last_idx_scan" } else { "NULL::timestamptz" });
+        .replace(
+            "{last}",
+            if version >= 160000 { "pg_stat_get_lastscan(c.oid)" } else { "NULL::timestamptz" },
+        )
+        .replace(
+            "{size}",
+            // pg_relation_size opens the index: a relation cache entry each in a fresh backend.
+            if opts.exact {
+                "coalesce(pg_relation_size(c.oid), 0)"
+            } else {
+                "(c.relpages::int8 * current_setting('block_size')::int8)"
+            },
+        );
     let (schemas, tables) = (opts.filter.schemas_param(), opts.filter.tables_param());
     let filter: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
-    let rows = query(&client, "the index statistics", &sql, &filter).await?;
+    let rows = query(client, "the index statistics", &sql, &filter).await?;
     let mut fks: HashMap<(String, String), Vec<ForeignKey>> = HashMap::new();
-    for r in query(&client, "the foreign keys", FOREIGN_KEYS_SQL, &filter).await? {
+    for r in query(client, "the foreign keys", FOREIGN_KEYS_SQL, &filter).await? {
         let (name, columns): (String, Vec<i16>) = (r.get(2), r.get(3));
         let (pschema, ptable, on_delete): (String, String, String) = (r.get(4), r.get(5), r.get(6));
         let colnames: Vec<String> = r.get::<_, Option<Vec<String>>>(7).unwrap_or_default();
@@ -409,7 +435,7 @@ pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<Inde
         indexes.push(row);
     }
     let seq_scan_tables = query(
-        &client,
+        client,
         "the tables' sequential scans",
         SEQ_SCANS_SQL,
         &[
@@ -438,6 +464,7 @@ pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<Inde
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
         stats_reset,
+        exact_sizes: opts.exact,
         unused: indexes.iter().filter(|i| i.unused).map(name).collect(),
         invalid: indexes.iter().filter(|i| !i.valid).map(name).collect(),
         duplicates: duplicates(&indexes),

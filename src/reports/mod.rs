@@ -48,6 +48,25 @@ pub async fn query(client: &Client, what: &str, sql: &str, params: &[Param<'_>])
         .map_err(|e| anyhow::Error::new(e).context(format!("reading {what}")))
 }
 
+/// Run a report's queries (`body`, on `client`) in one read-only transaction with JIT off:
+/// catalog queries over thousands of relations cross `jit_above_cost`, and compiling them costs
+/// more than running them (0.3 s of LLVM emission for a 0.7 s query at 10,000 tables).
+/// `SET LOCAL` ends with the transaction, so nothing leaks to the next user of a pooled (or
+/// PgBouncer) connection, and the transaction keeps every query on one server connection.
+pub async fn read_only<T>(client: &Client, body: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    client
+        .batch_execute("BEGIN READ ONLY; SET LOCAL jit = off")
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("starting the report's read-only transaction"))?;
+    let r = body.await;
+    let end = client.batch_execute(if r.is_ok() { "COMMIT" } else { "ROLLBACK" }).await;
+    match (r, end) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Ok(_), Err(e)) => Err(anyhow::Error::new(e).context("ending the report's read-only transaction")),
+        (Err(e), _) => Err(e),
+    }
+}
+
 /// The SQLSTATE of the first database error in `e`'s chain.
 pub fn sqlstate(e: &anyhow::Error) -> Option<String> {
     e.chain()

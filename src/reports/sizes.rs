@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 use serde::Serialize;
+use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::{Filter, query};
@@ -67,9 +68,13 @@ pub struct SizesReport {
 
 pub async fn report(db: &crate::connect::Db, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
     let client = db.get().await?;
+    super::read_only(&client, read(&client, filter, limit)).await
+}
+
+async fn read(client: &Client, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
     let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
     let rows = query(
-        &client,
+        client,
         "the relation sizes",
         SIZES_SQL,
         &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)],

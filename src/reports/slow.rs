@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::{ServerInfo, query, sqlstate};
@@ -316,12 +317,16 @@ ORDER BY top.{order} DESC NULLS LAST, top.queryid",
 /// Read the report.
 pub async fn report(db: &crate::connect::Db, opts: &SlowOptions) -> Result<SlowReport> {
     let client = db.get().await?;
-    let info = ServerInfo::read(&client, SETTINGS).await?;
-    let ext = detect(&client, &info.database).await?;
+    super::read_only(&client, read(&client, opts)).await
+}
+
+async fn read(client: &Client, opts: &SlowOptions) -> Result<SlowReport> {
+    let info = ServerInfo::read(client, SETTINGS).await?;
+    let ext = detect(client, &info.database).await?;
     let (sql, toplevel_only) = statements_sql(&ext, opts.sort);
     let limit = opts.limit.max(0);
     let rows = query(
-        &client,
+        client,
         "pg_stat_statements",
         &sql,
         &[(&opts.min_calls, Type::INT8), (&opts.min_mean_ms, Type::FLOAT8), (&limit, Type::INT8)],
@@ -382,7 +387,7 @@ pub async fn report(db: &crate::connect::Db, opts: &SlowOptions) -> Result<SlowR
             "SELECT dealloc::int8, stats_reset FROM {}.pg_stat_statements_info",
             quote_ident(&ext.schema)
         );
-        let rows = query(&client, "pg_stat_statements_info", &sql, &[])
+        let rows = query(client, "pg_stat_statements_info", &sql, &[])
             .await
             .map_err(|e| with_remedy(e, Some(&ext), &info.user))?;
         if let Some(r) = rows.first() {

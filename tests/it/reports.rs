@@ -129,7 +129,16 @@ async fn vacuum_case(srv: &PgServer) {
     // The insert rule exists from 13 on.
     let ins = |x: f64| if srv.major >= 13 { serde_json::json!(x) } else { Value::Null };
     assert_eq!(t["insert_threshold"], ins(1200.0), "{v}: 1000 + 0.2 * 1000: {t}");
-    assert!(t["size_bytes"].as_i64().unwrap() > 100_000, "{v}: size in bytes, TOAST included: {t}");
+    // Sizes: estimated from relpages (heap + TOAST) unless --exact reads the files.
+    assert_eq!(j["exact_sizes"], false, "{v}");
+    let pages = scalar_i64(
+        &db,
+        r#"SELECT ((c.relpages + coalesce(t.relpages, 0)) * 8192)::int8 FROM pg_class c
+           LEFT JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.oid = '"Tenant 1".dead_off'::regclass"#,
+    )
+    .await;
+    assert_eq!(t["size_bytes"], pages, "{v}: {t}");
+    assert!(pages > 100_000, "{v}: analyzed, so relpages is set: {t}");
     // Per-table reloptions change the threshold; a per-table freeze_max_age may only lower the global.
     let c = table(&j, "public", "custom");
     assert_eq!(c["vacuum_threshold"], 20.0, "{v}: {c}");
@@ -166,7 +175,15 @@ async fn vacuum_case(srv: &PgServer) {
     assert_eq!(d["vacuum_due_reasons"], serde_json::json!(["toast_dead_tuples"]), "{v}: {d}");
     assert_eq!(d["n_dead_tup"], 12, "{v}: {d}");
     assert!(d["toast_n_dead_tup"].as_i64().unwrap() > 50, "{v}: {d}");
-    assert!(d["size_bytes"].as_i64().unwrap() > 20 * 10000 / 2, "{v}: TOAST in the size: {d}");
+    let exact = report(&cfg, &["vacuum-report", "--exact", "--table", "docs_toast"]);
+    assert_eq!(exact["exact_sizes"], true, "{v}");
+    let x = table(&exact, "public", "docs_toast");
+    assert_eq!(
+        x["size_bytes"],
+        scalar_i64(&db, "SELECT pg_table_size('public.docs_toast')").await,
+        "{v}: --exact reads the files, TOAST included: {x}"
+    );
+    assert!(x["size_bytes"].as_i64().unwrap() > 20 * 10000 / 2, "{v}: {x}");
     assert!(
         j["databases"].as_array().unwrap().iter().any(|d| d["database"] == cfg.dbname.clone().unwrap()),
         "{v}"
@@ -599,6 +616,18 @@ async fn activity_health_case(srv: &PgServer) {
     );
     assert!(!unused.contains("public.docs_bad"), "{v}: invalid is reported as invalid, not unused");
     assert!(report(&cfg, &["indexes"])["unused"].as_array().unwrap().is_empty(), "{v}: all under 1MB");
+    // Index sizes: relpages (set by CREATE INDEX) unless --exact reads the files.
+    let size = |j: &Value| {
+        j["indexes"].as_array().unwrap().iter().find(|i| i["index"] == "docs_a_b").unwrap()["bytes"].clone()
+    };
+    let truth = scalar_i64(&db, "SELECT pg_relation_size('docs_a_b')").await;
+    assert_eq!(
+        size(&ij),
+        scalar_i64(&db, "SELECT relpages::int8 * 8192 FROM pg_class WHERE relname = 'docs_a_b'").await,
+        "{v}"
+    );
+    let ex = report(&cfg, &["indexes", "--exact", "--unused-min-size", "0"]);
+    assert_eq!((size(&ex), ex["exact_sizes"].as_bool()), (serde_json::json!(truth), Some(true)), "{v}");
     let o = run_url(&cfg, &["indexes", "--check"]);
     assert_eq!(code(&o), 1, "{v}: invalid and duplicate indexes: {}", stdout(&o));
     let q = report(&cfg, &["indexes", "--min-seq-scans", "0", "--min-rows", "0", "--table", "docs"]);
@@ -676,4 +705,43 @@ async fn reports_survive_tables_dropped_while_they_run() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let churned = churn.await.unwrap();
     assert!(churned > 8, "the churn loop ran ({churned} create/drop rounds)");
+}
+
+/// The reports read in a read-only transaction with JIT off (their catalog queries cross
+/// `jit_above_cost` on large catalogs, and compiling costs more than running them): on a
+/// database where every other query is JIT-compiled, theirs are not, as pg_stat_statements says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_queries_are_never_jit_compiled() {
+    // jit_functions is in pg_stat_statements from 1.10 (PostgreSQL 15) on.
+    for m in majors().into_iter().filter(|m| *m >= 15) {
+        let v = format!("PostgreSQL {m}");
+        let cfg = fresh_db_on(&server(m).base, "jit").await;
+        let db = connect(&cfg).await;
+        if !scalar_bool(&db, "SELECT pg_jit_available()").await {
+            eprintln!("{v}: no JIT in this build, nothing to check");
+            continue;
+        }
+        let name = cfg.dbname.clone().unwrap();
+        exec(
+            &db,
+            &format!("CREATE EXTENSION pg_stat_statements; ALTER DATABASE {name} SET jit_above_cost = 0"),
+        )
+        .await;
+        // A new session gets the database's setting: a plain catalog query is compiled.
+        let fresh = connect(&cfg).await;
+        exec(&fresh, "SELECT pg_stat_statements_reset()").await;
+        exec(&fresh, "SELECT count(*) FROM pg_class WHERE relpages >= 0").await;
+        for args in [&["vacuum-report", "--bloat"][..], &["sizes"], &["indexes"], &["health"], &["activity"]]
+        {
+            report(&cfg, args);
+        }
+        let sql = "SELECT coalesce(string_agg(left(query, 60), ' | '), '') FROM pg_stat_statements \
+                   WHERE jit_functions > 0 AND query NOT LIKE '%relpages >= $1%' AND query NOT LIKE '%pg_stat_statements%'";
+        let compiled: String = fresh.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0);
+        assert!(
+            scalar_bool(&fresh, "SELECT bool_or(jit_functions > 0) FROM pg_stat_statements WHERE query LIKE '%relpages >= $1%'").await,
+            "{v}: the control query must be JIT-compiled"
+        );
+        assert_eq!(compiled, "", "{v}: report queries were JIT-compiled");
+    }
 }

@@ -17,32 +17,42 @@
 
 use serde::Serialize;
 
-/// Per table: columns, columns with statistics readable by this role, all readable, the
-/// average tuple data width, any NULLs; the heap's and the TOAST table's main fork size now and
-/// the TOAST table's live and dead chunks (cumulative statistics).
+/// Per table: columns, columns with statistics visible to this role, whether the role may read
+/// them all, the average tuple data width, any NULLs, row-level security hiding `pg_stats`; the
+/// heap's and the TOAST table's main fork size now and the TOAST table's live and dead chunks
+/// (cumulative statistics). Privileges are checked per column only where statistics are missing
+/// and the table-level privilege is not there (a check per column costs a catalog lookup each).
 pub(super) const BLOAT_SQL: &str = "
-SELECT n.nspname::text, c.relname::text,
-       count(*)::int8 AS natts,
-       count(s.attname)::int8 AS nstats,
-       coalesce(bool_and(coalesce(has_column_privilege(c.oid, a.attnum, 'SELECT'), false)), false) AS readable,
-       coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
-       coalesce(bool_or(s.null_frac > 0), false) AS has_nulls,
-       pg_relation_size(c.oid)::int8 AS heap_bytes,
-       CASE WHEN c.reltoastrelid <> 0 THEN pg_relation_size(c.reltoastrelid) END::int8 AS toast_bytes,
-       CASE WHEN c.reltoastrelid <> 0 THEN pg_stat_get_live_tuples(c.reltoastrelid) END::int8 AS toast_live,
-       CASE WHEN c.reltoastrelid <> 0 THEN pg_stat_get_dead_tuples(c.reltoastrelid) END::int8 AS toast_dead
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname
-                     AND NOT s.inherited
-WHERE c.relkind IN ('r', 'm')
-  AND c.relpersistence <> 't'
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname !~ '^pg_toast'
-  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
-  AND ($2::text[] IS NULL OR c.relname = ANY($2))
-GROUP BY c.oid, c.relname, c.reltoastrelid, n.nspname";
+SELECT b.schema, b.name, b.natts, b.nstats,
+       coalesce(b.nstats = b.natts OR has_table_privilege(b.oid, 'SELECT')
+                OR (SELECT bool_and(coalesce(has_column_privilege(b.oid, a.attnum, 'SELECT'), false))
+                      FROM pg_attribute a
+                     WHERE a.attrelid = b.oid AND a.attnum > 0 AND NOT a.attisdropped), false),
+       b.data_width, b.has_nulls,
+       pg_relation_size(b.oid)::int8,
+       CASE WHEN b.toast <> 0 THEN pg_relation_size(b.toast) END::int8,
+       CASE WHEN b.toast <> 0 THEN pg_stat_get_live_tuples(b.toast) END::int8,
+       CASE WHEN b.toast <> 0 THEN pg_stat_get_dead_tuples(b.toast) END::int8,
+       coalesce(b.nstats < b.natts AND b.rls AND row_security_active(b.oid), false)
+FROM (
+  SELECT c.oid, c.reltoastrelid AS toast, c.relrowsecurity AS rls, n.nspname::text AS schema, c.relname::text AS name,
+         count(*)::int8 AS natts,
+         count(s.attname)::int8 AS nstats,
+         coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
+         coalesce(bool_or(s.null_frac > 0), false) AS has_nulls
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname
+                       AND NOT s.inherited
+  WHERE c.relkind IN ('r', 'm')
+    AND c.relpersistence <> 't'
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname !~ '^pg_toast'
+    AND ($1::text[] IS NULL OR n.nspname = ANY($1))
+    AND ($2::text[] IS NULL OR c.relname = ANY($2))
+  GROUP BY c.oid, c.relname, c.reltoastrelid, c.relrowsecurity, n.nspname
+) b";
 
 /// Statistics older than this share of the rows (changed, or live count moved) make the heap
 /// estimate unavailable. It is autovacuum's default `autovacuum_analyze_scale_factor`.
@@ -158,6 +168,8 @@ pub struct BloatInputs {
     pub toast_bytes: Option<i64>,
     pub toast_live: Option<i64>,
     pub toast_dead: Option<i64>,
+    /// Row-level security hides this table's `pg_stats` rows from the role.
+    pub hidden_by_rls: bool,
 }
 
 impl BloatInputs {
@@ -172,6 +184,7 @@ impl BloatInputs {
             toast_bytes: r.get(8),
             toast_live: r.get(9),
             toast_dead: r.get(10),
+            hidden_by_rls: r.get(11),
         }
     }
 }

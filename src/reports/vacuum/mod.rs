@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::{Filter, ServerInfo, query};
@@ -46,19 +47,22 @@ const SETTINGS: &[&str] = &[
     "block_size",
 ];
 
-/// The per-table rows. `{ins}`, `{tins}`, `{frozen}`, `{tfrozen}` are replaced by version
-/// dependent column expressions (fixed strings, never user input); filters are bind values.
-/// XID columns of relations without storage hold 0, and `age(0)` is INT_MAX: only normal IDs
-/// (>= 3 for XIDs, >= 1 for MultiXacts) are aged.
+/// The per-table rows. `{ins}`, `{tins}`, `{frozen}`, `{tfrozen}` and `{size}` are replaced by
+/// version dependent column expressions (fixed strings, never user input); filters are bind
+/// values. XID columns of relations without storage hold 0, and `age(0)` is INT_MAX: only normal
+/// IDs (>= 3 for XIDs, >= 1 for MultiXacts) are aged. The statistics are read with the
+/// `pg_stat_get_*` functions `pg_stat_all_tables` is made of, without the view's index-scan
+/// aggregate over `pg_index`.
 const TABLES_SQL: &str = "
 SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relispartition,
        c.reltuples::float8, c.relpages::int8, {frozen}::int8,
-       coalesce(pg_table_size(c.oid), 0)::int8,
-       coalesce(s.n_live_tup, 0)::int8, coalesce(s.n_dead_tup, 0)::int8,
-       coalesce(s.n_mod_since_analyze, 0)::int8, {ins}::int8,
-       s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
-       coalesce(s.vacuum_count, 0)::int8, coalesce(s.autovacuum_count, 0)::int8,
-       coalesce(s.analyze_count, 0)::int8, coalesce(s.autoanalyze_count, 0)::int8,
+       {size}::int8,
+       coalesce(pg_stat_get_live_tuples(c.oid), 0)::int8, coalesce(pg_stat_get_dead_tuples(c.oid), 0)::int8,
+       coalesce(pg_stat_get_mod_since_analyze(c.oid), 0)::int8, {ins}::int8,
+       pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid),
+       pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid),
+       coalesce(pg_stat_get_vacuum_count(c.oid), 0)::int8, coalesce(pg_stat_get_autovacuum_count(c.oid), 0)::int8,
+       coalesce(pg_stat_get_analyze_count(c.oid), 0)::int8, coalesce(pg_stat_get_autoanalyze_count(c.oid), 0)::int8,
        CASE WHEN c.relfrozenxid::text::int8 >= 3 THEN age(c.relfrozenxid) END::int8,
        CASE WHEN c.relminmxid::text::int8 >= 1 THEN mxid_age(c.relminmxid) END::int8,
        (SELECT json_object_agg(o.option_name, o.option_value) FROM pg_options_to_table(c.reloptions) o),
@@ -72,7 +76,6 @@ SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relispartition,
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
-LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
 LEFT JOIN pg_stat_progress_vacuum p
        ON p.relid = c.oid AND p.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
 WHERE c.relkind IN ('r', 'm', 'p')
@@ -126,7 +129,8 @@ pub struct TableRow {
     /// `table`, `materialized_view` or `partitioned`.
     pub kind: &'static str,
     pub is_partition: bool,
-    /// Heap + TOAST + free space and visibility maps (`pg_table_size`), without indexes.
+    /// Heap + TOAST, without indexes: `(relpages + TOAST relpages) × block_size` (as of the last
+    /// VACUUM/ANALYZE), or with `--exact` the files' size now (`pg_table_size`, maps included).
     pub size_bytes: i64,
     /// `pg_class.reltuples`: -1 when never vacuumed or analyzed (14+).
     pub reltuples: f64,
@@ -233,6 +237,8 @@ pub struct Executed {
 pub struct VacuumReport {
     pub server_version_num: i32,
     pub database: String,
+    /// `size_bytes` read from the files (`--exact`), else estimated from `relpages`.
+    pub exact_sizes: bool,
     pub settings: AvSettings,
     pub tables: Vec<TableRow>,
     pub databases: Vec<DatabaseAge>,
@@ -248,21 +254,31 @@ pub struct VacuumOptions {
     pub min_dead_tuples: Option<i64>,
     pub due_only: bool,
     pub bloat: bool,
+    /// Read every table's size from its files (`pg_table_size`) instead of `relpages`.
+    pub exact: bool,
 }
 
 fn pct(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| 100.0 * a / b)
 }
 
-fn tables_sql(version: i32) -> String {
+/// The size of a table (heap and TOAST): exact (`pg_table_size` stats every file and opens every
+/// relation, a relation cache entry each in a fresh backend) or from `relpages` (the pages
+/// counted by the last VACUUM, ANALYZE or CREATE INDEX: what autovacuum works from).
+const SIZE_EXACT: &str = "coalesce(pg_table_size(c.oid), 0)";
+const SIZE_ESTIMATE: &str =
+    "((c.relpages::int8 + coalesce(t.relpages, 0)) * current_setting('block_size')::int8)";
+
+fn tables_sql(version: i32, exact: bool) -> String {
     let (ins, tins) = if version >= 130000 {
-        ("s.n_ins_since_vacuum", "pg_stat_get_ins_since_vacuum(t.oid)")
+        ("pg_stat_get_ins_since_vacuum(c.oid)", "pg_stat_get_ins_since_vacuum(t.oid)")
     } else {
         ("NULL", "NULL")
     };
     let (frozen, tfrozen) =
         if version >= 180000 { ("c.relallfrozen", "t.relallfrozen") } else { ("NULL", "NULL") };
     TABLES_SQL
+        .replace("{size}", if exact { SIZE_EXACT } else { SIZE_ESTIMATE })
         .replace("{ins}", ins)
         .replace("{tins}", tins)
         .replace("{frozen}", frozen)
@@ -272,15 +288,20 @@ fn tables_sql(version: i32) -> String {
 /// Read the report: settings, tables, databases, xmin horizon (and bloat inputs with `--bloat`).
 pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
     let client = db.get().await?;
-    let info = ServerInfo::read(&client, SETTINGS).await?;
+    super::read_only(&client, read(&client, opts)).await
+}
+
+async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
+    let info = ServerInfo::read(client, SETTINGS).await?;
     let g = AvSettings::from_server(&info);
     let schemas = opts.filter.schemas_param();
     let tables = opts.filter.tables_param();
     let params: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
     let rows =
-        query(&client, "the tables' vacuum statistics", &tables_sql(info.version_num), &params).await?;
+        query(client, "the tables' vacuum statistics", &tables_sql(info.version_num, opts.exact), &params)
+            .await?;
     let bloat_inputs: HashMap<(String, String), BloatInputs> = if opts.bloat {
-        query(&client, "the column statistics for the bloat estimate", BLOAT_SQL, &params)
+        query(client, "the column statistics for the bloat estimate", BLOAT_SQL, &params)
             .await?
             .iter()
             .map(|r| ((r.get(0), r.get(1)), BloatInputs::from_row(r)))
@@ -469,7 +490,7 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
         out.push(row);
     }
 
-    let databases = query(&client, "the databases' transaction ID ages", DATABASES_SQL, &[])
+    let databases = query(client, "the databases' transaction ID ages", DATABASES_SQL, &[])
         .await?
         .iter()
         .map(|r| {
@@ -488,7 +509,7 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
         .collect();
 
     let hrows = query(
-        &client,
+        client,
         "who holds back the xmin horizon",
         &XMIN_HOLDERS_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL),
         &[],
@@ -514,6 +535,7 @@ pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
     Ok(VacuumReport {
         server_version_num: info.version_num,
         database: info.database,
+        exact_sizes: opts.exact,
         settings: g,
         tables: out,
         databases,
