@@ -176,6 +176,8 @@ mod tests {
             ("activity.rs", include_str!("activity.rs")),
             ("sizes.rs", include_str!("sizes.rs")),
             ("indexes.rs", include_str!("indexes.rs")),
+            ("indexes/duplicates.rs", include_str!("indexes/duplicates.rs")),
+            ("indexes/foreign_keys.rs", include_str!("indexes/foreign_keys.rs")),
         ];
         let forbidden: Vec<String> =
             ["query", "query_one", "query_opt", "query_raw", "prepare", "prepare_typed", "execute"]

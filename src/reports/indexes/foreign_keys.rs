@@ -1,0 +1,117 @@
+//! Which indexes serve a foreign key's lookups: without one, deleting or re-keying a referenced
+//! row scans the referencing table.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use tokio_postgres::Client;
+
+use super::IndexRow;
+use crate::reports::{Param, query};
+
+/// The foreign keys of the tables in scope: the referencing columns, the referenced table and
+/// what a DELETE / UPDATE of a referenced row does.
+const FOREIGN_KEYS_SQL: &str = "
+SELECT n.nspname::text, t.relname::text, f.conname::text, f.conkey::int2[],
+       pn.nspname::text, p.relname::text, f.confdeltype::text,
+       (SELECT array_agg(a.attname::text ORDER BY k.ord)
+          FROM unnest(f.conkey) WITH ORDINALITY k(att, ord)
+          JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.att)
+FROM pg_constraint f
+JOIN pg_class t ON t.oid = f.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_class p ON p.oid = f.confrelid
+JOIN pg_namespace pn ON pn.oid = p.relnamespace
+WHERE f.contype = 'f'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
+  AND ($2::text[] IS NULL OR t.relname = ANY($2))";
+
+/// A foreign key of a table in scope.
+#[derive(Debug, Clone)]
+pub(super) struct ForeignKey {
+    columns: Vec<i16>,
+    /// `name (columns) → schema.table, ON DELETE action`.
+    describe: String,
+}
+
+fn fk_action(code: &str) -> &'static str {
+    match code {
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        "r" => "RESTRICT",
+        _ => "NO ACTION",
+    }
+}
+
+/// Whether a valid, non-partial index can serve a foreign key's lookups (`WHERE fk_cols = $1`):
+/// its leading key columns are exactly the foreign key's columns, in any order (btree), or the
+/// one column (hash).
+fn serves(i: &IndexRow, fk: &ForeignKey) -> bool {
+    let n = fk.columns.len();
+    let usable = i.valid
+        && i.key.pred.is_none()
+        && (i.key.method == "btree" || (i.key.method == "hash" && n == 1))
+        && i.key.keys.len() >= n;
+    if !usable {
+        return false;
+    }
+    let mut lead: Vec<i16> = i.key.keys[..n].iter().map(|k| k.0).collect();
+    let mut want = fk.columns.clone();
+    lead.sort_unstable();
+    want.sort_unstable();
+    lead == want && !want.contains(&0)
+}
+
+/// The foreign keys of the tables in scope, by (schema, table).
+pub(super) async fn by_table(
+    client: &Client,
+    filter: &[Param<'_>],
+) -> Result<HashMap<(String, String), Vec<ForeignKey>>> {
+    let mut fks: HashMap<(String, String), Vec<ForeignKey>> = HashMap::new();
+    for r in query(client, "the foreign keys", FOREIGN_KEYS_SQL, filter).await? {
+        let (name, columns): (String, Vec<i16>) = (r.get(2), r.get(3));
+        let (pschema, ptable, on_delete): (String, String, String) = (r.get(4), r.get(5), r.get(6));
+        let colnames: Vec<String> = r.get::<_, Option<Vec<String>>>(7).unwrap_or_default();
+        let describe = format!(
+            "{name} ({}) → {pschema}.{ptable}, ON DELETE {}",
+            colnames.join(", "),
+            fk_action(&on_delete)
+        );
+        fks.entry((r.get(0), r.get(1))).or_default().push(ForeignKey { columns, describe });
+    }
+    Ok(fks)
+}
+
+/// The descriptions of the foreign keys (of its table) that `i` serves.
+pub(super) fn served(i: &IndexRow, fks: &[ForeignKey]) -> Vec<String> {
+    fks.iter().filter(|fk| serves(i, fk)).map(|fk| fk.describe.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_index as idx;
+    use super::*;
+
+    #[test]
+    fn a_foreign_key_is_served_by_its_columns_leading_in_any_order() {
+        let fk = ForeignKey { columns: vec![2, 3], describe: "fk".into() };
+        assert!(serves(&idx("i", &[3, 2, 5], false, false), &fk));
+        assert!(!serves(&idx("i", &[2, 5, 3], false, false), &fk));
+        assert!(!serves(&idx("i", &[2], false, false), &fk));
+        let mut partial = idx("p", &[2, 3], false, false);
+        partial.key.pred = Some("(x > 0)".into());
+        assert!(!serves(&partial, &fk), "a partial index cannot serve the lookup");
+        let mut invalid = idx("v", &[2, 3], false, false);
+        invalid.valid = false;
+        assert!(!serves(&invalid, &fk));
+        let one = ForeignKey { columns: vec![4], describe: "fk".into() };
+        let mut hash = idx("h", &[4], false, false);
+        hash.key.method = "hash".into();
+        assert!(serves(&hash, &one));
+        let mut gin = idx("g", &[4], false, false);
+        gin.key.method = "gin".into();
+        assert!(!serves(&gin, &one));
+    }
+}
