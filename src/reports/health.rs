@@ -37,18 +37,27 @@ use crate::output::report::{Report, Section};
 const HEALTH_SQL: &str = "
 WITH seq AS (
   SELECT n.nspname || '.' || c.relname AS name, s.seqincrement AS inc, s.seqmin::numeric AS mn,
-         CASE WHEN s.seqincrement > 0 THEN least(s.seqmax::numeric, CASE a.atttypid WHEN 21 THEN 32767 WHEN 23 THEN 2147483647 ELSE s.seqmax END)
+         CASE WHEN s.seqincrement > 0 THEN least(s.seqmax::numeric, CASE own.typ WHEN 21 THEN 32767 WHEN 23 THEN 2147483647 ELSE s.seqmax END)
               ELSE s.seqmax::numeric END AS mx,
-         CASE WHEN s.seqincrement < 0 THEN greatest(s.seqmin::numeric, CASE a.atttypid WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 ELSE s.seqmin END)
+         CASE WHEN s.seqincrement < 0 THEN greatest(s.seqmin::numeric, CASE own.typ WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 ELSE s.seqmin END)
               ELSE s.seqmin::numeric END AS mn_eff,
-         has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
-         CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid) END AS last
+         p.readable,
+         CASE WHEN p.readable THEN pg_sequence_last_value(c.oid) END AS last
   FROM pg_sequence s
   JOIN pg_class c ON c.oid = s.seqrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
-        AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
-  LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+  -- Once per sequence (OFFSET 0 keeps the planner from inlining it twice).
+  CROSS JOIN LATERAL (SELECT has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable OFFSET 0) p
+  -- The owning column's type, looked up per sequence (pg_depend's depender index), not by
+  -- joining every column dependency of every table.
+  LEFT JOIN LATERAL (
+    SELECT a.atttypid AS typ
+    FROM pg_depend d
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid AND d.objsubid = 0
+      AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+    LIMIT 1
+  ) own ON true
 ), seq_pct AS (
   SELECT name, readable,
          CASE WHEN last IS NULL THEN 0

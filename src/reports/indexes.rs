@@ -25,9 +25,11 @@ use crate::output::report::{Report, Section};
 
 /// `{last}` is `pg_stat_get_lastscan` on 16+, NULL before; `{size}` the exact size or the
 /// estimate from `relpages`. The statistics are read with the `pg_stat_get_*` functions that
-/// `pg_stat_all_indexes` is made of.
+/// `pg_stat_all_indexes` is made of. Expressions and predicates are compared as their node trees
+/// (no deparsing); the rows are sorted by the client. MATERIALIZED: computed once, not inlined
+/// into the join with the one-row statistics reset (which made the planner run it slower).
 const INDEXES_SQL: &str = "
-WITH x AS (
+WITH x AS MATERIALIZED (
   SELECT n.nspname::text AS schema, t.relname::text AS tbl, c.relname::text AS idx,
          c.relkind = 'I' AS partitioned,
          {size}::int8 AS bytes,
@@ -39,7 +41,7 @@ WITH x AS (
          am.amname::text AS method, i.indnkeyatts::int4 AS nkey,
          i.indkey::text AS indkey, i.indclass::text AS indclass, i.indcollation::text AS indcoll,
          i.indoption::text AS indopt,
-         pg_get_expr(i.indexprs, i.indrelid) AS exprs, pg_get_expr(i.indpred, i.indrelid) AS pred,
+         i.indexprs::text AS exprs, i.indpred::text AS pred,
          coalesce(pg_get_indexdef(c.oid), '') AS def,
          t.reltuples::float8 AS table_rows
   FROM pg_index i
@@ -56,8 +58,7 @@ WITH x AS (
 )
 SELECT d.reset, x.*
 FROM (SELECT (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) AS reset) d
-LEFT JOIN x ON true
-ORDER BY x.schema, x.tbl, x.idx";
+LEFT JOIN x ON true";
 
 const SEQ_SCANS_SQL: &str = "
 SELECT s.schemaname::text, s.relname::text, s.seq_scan::int8, s.seq_tup_read::int8,
@@ -154,6 +155,21 @@ pub struct IndexesReport {
     pub seq_scan_tables: Vec<SeqScanTable>,
 }
 
+/// A node tree's text without its `:location` fields (where in the CREATE INDEX text an
+/// expression was written), so that the same expression compares equal however it was typed.
+fn without_locations(tree: &str) -> String {
+    let mut out = Vec::new();
+    let mut words = tree.split_whitespace();
+    while let Some(w) = words.next() {
+        if w == ":location" {
+            words.next();
+        } else {
+            out.push(w);
+        }
+    }
+    out.join(" ")
+}
+
 fn numbers<T: std::str::FromStr + Default>(s: &str) -> Vec<T> {
     s.split_whitespace().map(|w| w.parse().unwrap_or_default()).collect()
 }
@@ -184,8 +200,18 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         );
     let (schemas, tables) = (opts.filter.schemas_param(), opts.filter.tables_param());
     let filter: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
-    let rows = query(client, "the index statistics", &sql, &filter).await?;
-    let fks = foreign_keys::by_table(client, &filter).await?;
+    let seq_params: [super::Param; 4] = [
+        (&schemas, Type::TEXT_ARRAY),
+        (&tables, Type::TEXT_ARRAY),
+        (&opts.min_seq_scans, Type::INT8),
+        (&opts.min_rows, Type::INT8),
+    ];
+    // The three sections do not depend on each other: pipelined, one round trip.
+    let (rows, fks, seq_rows) = futures_util::try_join!(
+        query(client, "the index statistics", &sql, &filter),
+        foreign_keys::by_table(client, &filter),
+        query(client, "the tables' sequential scans", SEQ_SCANS_SQL, &seq_params),
+    )?;
     let stats_reset: Option<DateTime<Utc>> = rows[0].get(0);
     let mut indexes = Vec::new();
     for r in rows.iter().filter(|r| r.get::<_, Option<String>>(1).is_some()) {
@@ -237,8 +263,8 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
                 method: r.get(15),
                 keys,
                 include: cols.get(nkey..).map(<[i16]>::to_vec).unwrap_or_default(),
-                exprs: r.get(21),
-                pred: r.get(22),
+                exprs: r.get::<_, Option<String>>(21).map(|e| without_locations(&e)),
+                pred: r.get::<_, Option<String>>(22).map(|e| without_locations(&e)),
             },
         };
         if let Some(list) = fks.get(&(row.schema.clone(), row.table.clone())) {
@@ -257,33 +283,23 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         }
         indexes.push(row);
     }
-    let seq_scan_tables = query(
-        client,
-        "the tables' sequential scans",
-        SEQ_SCANS_SQL,
-        &[
-            (&schemas, Type::TEXT_ARRAY),
-            (&tables, Type::TEXT_ARRAY),
-            (&opts.min_seq_scans, Type::INT8),
-            (&opts.min_rows, Type::INT8),
-        ],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        let (seq, idx): (i64, i64) = (r.get(2), r.get(4));
-        SeqScanTable {
-            schema: r.get(0),
-            table: r.get(1),
-            seq_scan: seq,
-            seq_tup_read: r.get(3),
-            idx_scan: idx,
-            n_live_tup: r.get(5),
-            bytes: r.get(6),
-            seq_scan_pct: 100.0 * seq as f64 / (seq + idx).max(1) as f64,
-        }
-    })
-    .collect();
+    let seq_scan_tables = seq_rows
+        .iter()
+        .map(|r| {
+            let (seq, idx): (i64, i64) = (r.get(2), r.get(4));
+            SeqScanTable {
+                schema: r.get(0),
+                table: r.get(1),
+                seq_scan: seq,
+                seq_tup_read: r.get(3),
+                idx_scan: idx,
+                n_live_tup: r.get(5),
+                bytes: r.get(6),
+                seq_scan_pct: 100.0 * seq as f64 / (seq + idx).max(1) as f64,
+            }
+        })
+        .collect();
+    indexes.sort_by(|a, b| (&a.schema, &a.table, &a.index).cmp(&(&b.schema, &b.table, &b.index)));
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
         stats_reset,
@@ -483,5 +499,19 @@ fn test_index(name: &str, cols: &[i16], unique: bool, cons: bool) -> IndexRow {
             exprs: None,
             pred: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_locations;
+
+    #[test]
+    fn node_trees_compare_without_where_they_were_typed() {
+        let a = "({FUNCEXPR :funcid 870 :args ({VAR :varno 1 :varattno 3 :location 27}) :location 21})";
+        let b = "({FUNCEXPR :funcid 870 :args ({VAR :varno 1 :varattno 3 :location 35}) :location 29})";
+        assert_eq!(without_locations(a), without_locations(b));
+        assert!(!without_locations(a).contains("location"));
+        assert_ne!(without_locations(a), without_locations(&a.replace(":varattno 3", ":varattno 4")));
     }
 }

@@ -48,7 +48,8 @@ SELECT n.nspname::text, e.extversion::text,
           JOIN pg_class c ON c.oid = att.attrelid
          WHERE c.relnamespace = n.oid AND c.relname = 'pg_stat_statements'
            AND att.attnum > 0 AND NOT att.attisdropped),
-       EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'pg_stat_statements_info')
+       EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'pg_stat_statements_info'),
+       current_database()::text
 FROM (SELECT 1) one
 LEFT JOIN pg_extension e ON e.extname = 'pg_stat_statements'
 LEFT JOIN pg_namespace n ON n.oid = e.extnamespace";
@@ -210,9 +211,10 @@ fn with_remedy(e: anyhow::Error, ext: Option<&Extension>, user: &str) -> anyhow:
 
 /// Find the extension: its schema, version and columns. Errors (with the remedy) when it is not
 /// created in this database or not installed on the server.
-pub async fn detect(client: &tokio_postgres::Client, database: &str) -> Result<Extension> {
+pub async fn detect(client: &tokio_postgres::Client) -> Result<Extension> {
     let rows = query(client, "the pg_stat_statements extension", DETECT_SQL, &[]).await?;
     let r = &rows[0];
+    let database: String = r.get(5);
     let schema: Option<String> = r.get(0);
     let default_version: Option<String> = r.get(2);
     let Some(schema) = schema else {
@@ -321,18 +323,31 @@ pub async fn report(db: &crate::connect::Db, opts: &SlowOptions) -> Result<SlowR
 }
 
 async fn read(client: &Client, opts: &SlowOptions) -> Result<SlowReport> {
-    let info = ServerInfo::read(client, SETTINGS).await?;
-    let ext = detect(client, &info.database).await?;
+    // Independent queries are pipelined (sent together, one round trip).
+    let (info, ext) = futures_util::try_join!(ServerInfo::read(client, SETTINGS), detect(client))?;
     let (sql, toplevel_only) = statements_sql(&ext, opts.sort);
     let limit = opts.limit.max(0);
-    let rows = query(
-        client,
-        "pg_stat_statements",
-        &sql,
-        &[(&opts.min_calls, Type::INT8), (&opts.min_mean_ms, Type::FLOAT8), (&limit, Type::INT8)],
+    let info_sql = format!(
+        "SELECT dealloc::int8, stats_reset FROM {}.pg_stat_statements_info",
+        quote_ident(&ext.schema)
+    );
+    let (rows, info_rows) = futures_util::future::join(
+        query(
+            client,
+            "pg_stat_statements",
+            &sql,
+            &[(&opts.min_calls, Type::INT8), (&opts.min_mean_ms, Type::FLOAT8), (&limit, Type::INT8)],
+        ),
+        async {
+            match ext.has_info_view {
+                true => query(client, "pg_stat_statements_info", &info_sql, &[]).await.map(Some),
+                false => Ok(None),
+            }
+        },
     )
-    .await
-    .map_err(|e| with_remedy(e, Some(&ext), &info.user))?;
+    .await;
+    let rows = rows.map_err(|e| with_remedy(e, Some(&ext), &info.user))?;
+    let info_rows = info_rows.map_err(|e| with_remedy(e, Some(&ext), &info.user))?;
     let first = &rows[0];
     let totals = Totals {
         statements: first.get(0),
@@ -382,18 +397,9 @@ async fn read(client: &Client, opts: &SlowOptions) -> Result<SlowReport> {
             })
         })
         .collect();
-    if ext.has_info_view {
-        let sql = format!(
-            "SELECT dealloc::int8, stats_reset FROM {}.pg_stat_statements_info",
-            quote_ident(&ext.schema)
-        );
-        let rows = query(client, "pg_stat_statements_info", &sql, &[])
-            .await
-            .map_err(|e| with_remedy(e, Some(&ext), &info.user))?;
-        if let Some(r) = rows.first() {
-            window.evicted_entries = r.get(0);
-            window.stats_reset = r.get(1);
-        }
+    if let Some(r) = info_rows.as_ref().and_then(|rows| rows.first()) {
+        window.evicted_entries = r.get(0);
+        window.stats_reset = r.get(1);
     }
     let warnings = warnings(&info, &ext, &totals, &window, toplevel_only);
     Ok(SlowReport {
@@ -469,7 +475,7 @@ fn warnings(
 pub async fn reset(db: &crate::connect::Db) -> Result<()> {
     let client = db.get().await?;
     let info = ServerInfo::read(&client, &[]).await?;
-    let ext = detect(&client, &info.database).await?;
+    let ext = detect(&client).await?;
     let sql = format!(
         "SELECT {}.pg_stat_statements_reset(0, (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()), 0)",
         quote_ident(&ext.schema)

@@ -297,18 +297,26 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
     let schemas = opts.filter.schemas_param();
     let tables = opts.filter.tables_param();
     let params: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
-    let rows =
-        query(client, "the tables' vacuum statistics", &tables_sql(info.version_num, opts.exact), &params)
-            .await?;
-    let bloat_inputs: HashMap<(String, String), BloatInputs> = if opts.bloat {
-        query(client, "the column statistics for the bloat estimate", BLOAT_SQL, &params)
-            .await?
-            .iter()
-            .map(|r| ((r.get(0), r.get(1)), BloatInputs::from_row(r)))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    // The sections do not depend on each other: pipelined, one round trip.
+    let (tables_sql, xmin_sql) = (
+        tables_sql(info.version_num, opts.exact),
+        XMIN_HOLDERS_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL),
+    );
+    let (rows, bloat_rows, database_rows, hrows) = futures_util::try_join!(
+        query(client, "the tables' vacuum statistics", &tables_sql, &params),
+        async {
+            match opts.bloat {
+                true => {
+                    query(client, "the column statistics for the bloat estimate", BLOAT_SQL, &params).await
+                }
+                false => Ok(Vec::new()),
+            }
+        },
+        query(client, "the databases' transaction ID ages", DATABASES_SQL, &[]),
+        query(client, "who holds back the xmin horizon", &xmin_sql, &[]),
+    )?;
+    let bloat_inputs: HashMap<(String, String), BloatInputs> =
+        bloat_rows.iter().map(|r| ((r.get(0), r.get(1)), BloatInputs::from_row(r))).collect();
 
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -490,8 +498,7 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         out.push(row);
     }
 
-    let databases = query(client, "the databases' transaction ID ages", DATABASES_SQL, &[])
-        .await?
+    let databases = database_rows
         .iter()
         .map(|r| {
             let xid: i64 = r.get(1);
@@ -508,13 +515,6 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         })
         .collect();
 
-    let hrows = query(
-        client,
-        "who holds back the xmin horizon",
-        &XMIN_HOLDERS_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL),
-        &[],
-    )
-    .await?;
     let hidden_sessions = hrows.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0);
     let holders = hrows
         .iter()
