@@ -60,14 +60,21 @@ SELECT d.reset, x.*
 FROM (SELECT (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) AS reset) d
 LEFT JOIN x ON true";
 
+/// The `pg_stat_user_tables` columns of the tables over the thresholds, read with the functions
+/// the view is made of: the view sums every table's index scans first (a quarter of a second at
+/// 10,000 tables), here only those of the tables kept.
 const SEQ_SCANS_SQL: &str = "
-SELECT s.schemaname::text, s.relname::text, s.seq_scan::int8, s.seq_tup_read::int8,
-       coalesce(s.idx_scan, 0)::int8, s.n_live_tup::int8, coalesce(pg_relation_size(s.relid), 0)::int8
-FROM pg_stat_user_tables s
-WHERE s.seq_scan >= $3 AND s.n_live_tup >= $4
-  AND ($1::text[] IS NULL OR s.schemaname = ANY($1))
-  AND ($2::text[] IS NULL OR s.relname = ANY($2))
-ORDER BY s.seq_tup_read DESC, s.schemaname, s.relname";
+SELECT n.nspname::text, c.relname::text, pg_stat_get_numscans(c.oid)::int8, pg_stat_get_tuples_returned(c.oid)::int8,
+       (SELECT coalesce(sum(pg_stat_get_numscans(i.indexrelid)), 0) FROM pg_index i WHERE i.indrelid = c.oid)::int8,
+       pg_stat_get_live_tuples(c.oid)::int8, coalesce(pg_relation_size(c.oid), 0)::int8
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+  AND pg_stat_get_numscans(c.oid) >= $3 AND pg_stat_get_live_tuples(c.oid) >= $4
+  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
+  AND ($2::text[] IS NULL OR c.relname = ANY($2))
+ORDER BY 4 DESC, 1, 2";
 
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -267,7 +274,7 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
                 pred: r.get::<_, Option<String>>(22).map(|e| without_locations(&e)),
             },
         };
-        if let Some(list) = fks.get(&(row.schema.clone(), row.table.clone())) {
+        if let Some(list) = fks.get(&row.schema).and_then(|t| t.get(&row.table)) {
             row.foreign_keys = foreign_keys::served(&row, list);
             row.supports_fk = !row.foreign_keys.is_empty();
         }
@@ -299,7 +306,8 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
             }
         })
         .collect();
-    indexes.sort_by(|a, b| (&a.schema, &a.table, &a.index).cmp(&(&b.schema, &b.table, &b.index)));
+    // (schema, table, index) is unique: an unstable sort gives one order.
+    indexes.sort_unstable_by(|a, b| (&a.schema, &a.table, &a.index).cmp(&(&b.schema, &b.table, &b.index)));
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
         stats_reset,

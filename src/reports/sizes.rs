@@ -14,29 +14,26 @@ use crate::output::cells::bytes;
 use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
+/// One row per table. Each file is statted once: the heap's forks, the TOAST table with its
+/// index, the indexes; together they are `pg_total_relation_size`.
 const SIZES_SQL: &str = "
-WITH t AS (
-  SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind, c.oid::int8 AS oid,
-         (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1) AS parent,
-         coalesce(pg_relation_size(c.oid), 0)::int8 AS heap,
-         coalesce(pg_total_relation_size(c.reltoastrelid), 0)::int8 AS toast,
-         coalesce(pg_indexes_size(c.oid), 0)::int8 AS idx,
-         -- heap + TOAST + maps; + indexes = pg_total_relation_size (summed below, so the
-         -- indexes are measured once)
-         coalesce(pg_table_size(c.oid), 0)::int8 AS total,
-         c.reltuples::float8 AS reltuples
-  FROM pg_class c
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'm', 'p')
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-    AND c.relpersistence <> 't'
-    AND ($1::text[] IS NULL OR n.nspname = ANY($1))
-    AND ($2::text[] IS NULL OR c.relname = ANY($2))
-)
-SELECT t.schema, t.name, t.kind, t.oid, t.parent, t.heap, t.toast, t.idx, t.total, t.reltuples,
-       d.bytes, d.name
-FROM (SELECT pg_database_size(current_database())::int8 AS bytes, current_database()::text AS name) d
-LEFT JOIN t ON true";
+SELECT n.nspname::text, c.relname::text, c.relkind::text, c.oid::int8,
+       (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1),
+       coalesce(pg_relation_size(c.oid, 'main'), 0)::int8,
+       coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)::int8,
+       coalesce(pg_indexes_size(c.oid), 0)::int8,
+       coalesce(pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
+                + pg_relation_size(c.oid, 'init'), 0)::int8,
+       c.reltuples::float8
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'm', 'p')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+  AND c.relpersistence <> 't'
+  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
+  AND ($2::text[] IS NULL OR c.relname = ANY($2))";
+
+const DATABASE_SQL: &str = "SELECT pg_database_size(current_database())::int8, current_database()::text";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TableSize {
@@ -73,19 +70,16 @@ pub async fn report(db: &crate::connect::Db, filter: &Filter, limit: Option<usiz
 
 async fn read(client: &Client, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
     let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
-    let rows = query(
-        client,
-        "the relation sizes",
-        SIZES_SQL,
-        &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)],
-    )
-    .await?;
-    let database_bytes: i64 = rows[0].get(10);
-    let database: String = rows[0].get(11);
+    let filter: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
+    let (rows, db_rows) = futures_util::try_join!(
+        query(client, "the relation sizes", SIZES_SQL, &filter),
+        query(client, "the database size", DATABASE_SQL, &[]),
+    )?;
+    let (database_bytes, database): (i64, String) = (db_rows[0].get(0), db_rows[0].get(1));
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut parent_of: HashMap<i64, i64> = HashMap::new();
     let mut out: Vec<(i64, TableSize)> = Vec::new();
-    for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(3).is_some()) {
+    for r in &rows {
         let oid: i64 = r.get(3);
         let (schema, table): (String, String) = (r.get(0), r.get(1));
         names.insert(oid, format!("{schema}.{table}"));
@@ -106,7 +100,10 @@ async fn read(client: &Client, filter: &Filter, limit: Option<usize>) -> Result<
                 table_bytes: r.get(5),
                 toast_bytes: r.get(6),
                 indexes_bytes: r.get(7),
-                total_bytes: r.get::<_, i64>(8) + r.get::<_, i64>(7),
+                total_bytes: r.get::<_, i64>(5)
+                    + r.get::<_, i64>(6)
+                    + r.get::<_, i64>(7)
+                    + r.get::<_, i64>(8),
                 partitions_total_bytes: None,
                 reltuples: r.get(9),
                 parent: None,

@@ -573,6 +573,17 @@ async fn activity_health_case(srv: &PgServer) {
         t("events_a")["total_bytes"].as_i64().unwrap() + t("events_b")["total_bytes"].as_i64().unwrap();
     assert_eq!(t("events")["partitions_total_bytes"].as_i64().unwrap(), parts, "{v}: {sj}");
     assert_eq!(t("events_a")["parent"], "public.events", "{v}");
+    // Exact, against PostgreSQL's own size functions.
+    let d = t("docs");
+    let truth = |sql: &'static str| scalar_i64(&db, sql);
+    assert_eq!(d["total_bytes"], truth("SELECT pg_total_relation_size('docs')").await, "{v}: {d}");
+    assert_eq!(d["table_bytes"], truth("SELECT pg_relation_size('docs')").await, "{v}: {d}");
+    assert_eq!(d["indexes_bytes"], truth("SELECT pg_indexes_size('docs')").await, "{v}: {d}");
+    assert_eq!(
+        d["toast_bytes"],
+        truth("SELECT pg_total_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'docs'").await,
+        "{v}: {d}"
+    );
     assert!(sj["database_bytes"].as_i64().unwrap() > parts, "{v}");
     assert_eq!(sj["tables"][0]["table"], "events", "{v}: largest first: {sj}");
     let one = report(&cfg, &["sizes", "--limit", "1"]);

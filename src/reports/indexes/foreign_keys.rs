@@ -64,12 +64,12 @@ fn serves(i: &IndexRow, fk: &ForeignKey) -> bool {
     lead == want && !want.contains(&0)
 }
 
-/// The foreign keys of the tables in scope, by (schema, table).
-pub(super) async fn by_table(
-    client: &Client,
-    filter: &[Param<'_>],
-) -> Result<HashMap<(String, String), Vec<ForeignKey>>> {
-    let mut fks: HashMap<(String, String), Vec<ForeignKey>> = HashMap::new();
+/// The foreign keys of the tables in scope, by schema and table (looked up by `&str`, without
+/// building a key per index).
+pub(super) type ByTable = HashMap<String, HashMap<String, Vec<ForeignKey>>>;
+
+pub(super) async fn by_table(client: &Client, filter: &[Param<'_>]) -> Result<ByTable> {
+    let mut fks = ByTable::new();
     for r in query(client, "the foreign keys", FOREIGN_KEYS_SQL, filter).await? {
         let (name, columns): (String, Vec<i16>) = (r.get(2), r.get(3));
         let (pschema, ptable, on_delete): (String, String, String) = (r.get(4), r.get(5), r.get(6));
@@ -79,7 +79,7 @@ pub(super) async fn by_table(
             colnames.join(", "),
             fk_action(&on_delete)
         );
-        fks.entry((r.get(0), r.get(1))).or_default().push(ForeignKey { columns, describe });
+        fks.entry(r.get(0)).or_default().entry(r.get(1)).or_default().push(ForeignKey { columns, describe });
     }
     Ok(fks)
 }
