@@ -1,35 +1,38 @@
-//! Benchmark (not a test): every report on a database with 10,000 tables (each with a primary
-//! key index and a TOAST table, in 10 schemas) and 5,000 distinct top-level statements in
-//! pg_stat_statements, against the ToWow runbook's own naive queries (section 6.4) measured in
-//! the same run on the same connection pool.
+//! Benchmark (not a test): every report, end to end through the binary (`--format json`:
+//! process start, connection, queries, JSON), next to its server floor measured in the same run:
+//! the cheapest query that reads the same catalog data, run through psql (a process, a
+//! connection, a fresh backend, as every towow-db run gets). The catalog is shaped like real ones and grows through
+//! the sizes asked for, so that the growth of each report shows:
+//!
+//! - 10 schemas; tables with a `serial` or identity primary key (a sequence each), a secondary
+//!   index on `owner_id`, a TOAST table (`body text`); a third with a partial index, a fifth with
+//!   an expression index, a quarter with a composite index (which makes `owner_id`'s a prefix
+//!   duplicate), a tenth with an `ON DELETE CASCADE` foreign key; one in fifty a partitioned table
+//!   (4 partitions, a partitioned index);
+//! - 200 tables with 1,000 rows (some TOASTed), 30% of them deleted, analyzed;
+//! - 5,000 distinct top-level statements in `pg_stat_statements`.
 //!
 //! ```sh
-//! cargo bench --bench reports                              # 10,000 tables, 5,000 statements
-//! BENCH_TABLES=2000 BENCH_STATEMENTS=1000 cargo bench --bench reports   # quicker
+//! cargo bench --bench reports                                  # 1k, 10k and 50k tables (~25 min)
+//! BENCH_TABLES=1000,10000 cargo bench --bench reports          # quicker
+//! BENCH_BASELINE_BIN=/path/to/older/towow-db cargo bench --bench reports   # before / after
 //! ```
 //!
+//! The baseline binary runs up to `BENCH_BASELINE_MAX_TABLES` (10,000) tables: an older
+//! `indexes` compared every index with every other one and takes minutes beyond.
+//!
+//! Each figure is the median of `BENCH_RUNS` (5) rounds; a round runs the floor, the report (and
+//! the baseline binary) one after the other, so that load on a shared machine hits them alike.
 //! It starts its own throwaway cluster (towow-db's `local` module, fsync off) under /tmp and
-//! deletes it at the end. Times are the best and the median of 5 runs, in milliseconds.
+//! deletes it at the end.
 
-use std::future::Future;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use towow_db::admin::local::{InitOptions, LocalCluster};
-use towow_db::connect::{ConnectOptions, Db};
-use towow_db::output::check::Thresholds;
-use towow_db::reports::{Filter, activity, health, indexes, sizes, slow, vacuum};
-
-const RUNS: usize = 5;
-
-/// Best and median, ms.
-type Timing = (f64, f64);
-
-/// A report's timing and, where the runbook has one, its naive query's.
-type Measured = (&'static str, Timing, Option<Baseline>);
-type Baseline = (&'static str, Timing);
+use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 
 struct Cleanup(LocalCluster);
 
@@ -39,187 +42,333 @@ impl Drop for Cleanup {
     }
 }
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
 
-/// Best and median of `RUNS` runs, in ms.
-async fn time<F, Fut, T>(mut f: F) -> Result<Timing>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T>>,
-{
-    let mut v = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        f().await?;
-        v.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
+fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    Ok((v[0], v[RUNS / 2]))
+    v[v.len() / 2]
 }
 
-async fn naive(db: &Db, sql: &'static str) -> Result<usize> {
-    Ok(db.get().await?.simple_query(sql).await?.len())
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// User + system CPU seconds of the children waited for so far.
+fn children_cpu() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    s(u.ru_utime) + s(u.ru_stime)
+}
+
+/// One run of a process: wall ms and its CPU ms.
+fn timed(c: &mut Command) -> Result<(f64, f64)> {
+    let cpu = children_cpu();
+    let t = Instant::now();
+    let o = c.output()?;
+    let wall = t.elapsed().as_secs_f64() * 1000.0;
+    anyhow::ensure!(o.status.success(), "{c:?}: {}", String::from_utf8_lossy(&o.stderr));
+    Ok((wall, (children_cpu() - cpu) * 1000.0))
+}
+
+/// One run of towow-db `bin` with `args` (the URL, password included, in its environment, never
+/// on a command line).
+fn run_bin(bin: &str, url: &str, args: &[&str]) -> Result<(f64, f64)> {
+    timed(Command::new(bin).env("DATABASE_URL", url).args(["--format", "json"]).args(args))
+}
+
+/// One run of a floor query through psql, as the issue measured them (a process, a connection,
+/// a fresh backend, the rows printed), with JIT off as the reports run: wall ms.
+fn run_floor(psql: &std::path::Path, cfg: &ConnConfig, sql: &str) -> Result<f64> {
+    let mut c = Command::new(psql);
+    c.args([
+        "-X",
+        "-A",
+        "-t",
+        "-q",
+        "-o",
+        "/dev/null",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        "SET jit = off",
+        "-c",
+        sql,
+    ])
+    .env("PGHOST", cfg.host())
+    .env("PGPORT", cfg.port().to_string())
+    .env("PGUSER", cfg.user_or_default())
+    .env("PGPASSWORD", cfg.password.clone().unwrap_or_default())
+    .env("PGDATABASE", cfg.dbname.clone().unwrap_or_default());
+    Ok(timed(&mut c)?.0)
 }
 
 fn main() -> Result<()> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(run())
 }
 
+/// The tables in user schemas, as the reports select them.
+const USER: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'";
+
+/// (report arguments, what its floor reads, the floor query).
+fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
+    let tables = format!(
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 'p') AND {USER}"
+    );
+    let stat_tables = "SELECT s.*, c.reltuples, c.relpages, c.relfrozenxid, c.relminmxid, c.reloptions{x} \
+         FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid";
+    vec![
+        (&["vacuum-report"], "pg_stat_user_tables ⋈ pg_class", stat_tables.replace("{x}", "")),
+        (
+            &["vacuum-report", "--exact"],
+            "… + pg_table_size",
+            stat_tables.replace("{x}", ", pg_table_size(c.oid)"),
+        ),
+        (
+            &["vacuum-report", "--bloat"],
+            "… + pg_stats widths, heap and TOAST sizes",
+            stat_tables.replace(
+                "{x}",
+                ", pg_relation_size(c.oid), pg_relation_size(nullif(c.reltoastrelid, 0)), w.w",
+            ) + " LEFT JOIN (SELECT schemaname, tablename, sum(avg_width) AS w FROM pg_stats GROUP BY 1, 2) w \
+                  ON w.schemaname = s.schemaname AND w.tablename = s.relname",
+        ),
+        (
+            &["slow-query"],
+            "pg_stat_statements top 10",
+            "SELECT queryid, calls, total_exec_time, query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10"
+                .into(),
+        ),
+        (
+            &["health"],
+            "pg_sequences + pg_database_size",
+            "SELECT (SELECT count(last_value) FROM pg_sequences), pg_database_size(current_database())".into(),
+        ),
+        (&["activity"], "pg_stat_activity", "SELECT * FROM pg_stat_activity".into()),
+        (
+            &["sizes"],
+            "pg_total_relation_size of each + db size",
+            // A row per table, as the report needs (a sum would let parallel workers compute the
+            // sizes; for rows PostgreSQL computes them in the leader).
+            format!(
+                "SELECT pg_database_size(current_database()) UNION ALL SELECT pg_total_relation_size(c.oid) {tables}"
+            ),
+        ),
+        (
+            &["indexes"],
+            "pg_get_indexdef + scans of each",
+            format!(
+                "SELECT pg_get_indexdef(i.indexrelid), pg_stat_get_numscans(i.indexrelid) FROM pg_index i \
+                 JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}"
+            ),
+        ),
+        (
+            &["indexes", "--exact"],
+            "… + pg_relation_size of each",
+            format!(
+                "SELECT pg_get_indexdef(i.indexrelid), pg_stat_get_numscans(i.indexrelid), pg_relation_size(i.indexrelid) \
+                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}"
+            ),
+        ),
+    ]
+}
+
 async fn run() -> Result<()> {
-    let tables = env_usize("BENCH_TABLES", 10_000);
-    let statements = env_usize("BENCH_STATEMENTS", 5_000);
+    let sizes: Vec<usize> = env_or("BENCH_TABLES", "1000,10000,50000")
+        .split(',')
+        .map(|s| s.trim().parse().context("BENCH_TABLES: comma-separated table counts"))
+        .collect::<Result<_>>()?;
+    let statements: usize = env_or("BENCH_STATEMENTS", "5000").parse()?;
+    let runs: usize = env_or("BENCH_RUNS", "5").parse()?;
+    let baseline = std::env::var("BENCH_BASELINE_BIN").ok();
+    let baseline_max: usize = env_or("BENCH_BASELINE_MAX_TABLES", "10000").parse()?;
+    let bin = env!("CARGO_BIN_EXE_towow-db");
+
     let dir = PathBuf::from(format!("/tmp/towow-bench-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
     let _cleanup = Cleanup(cluster.clone());
-    let started = Instant::now();
     cluster.start(&InitOptions {
         unsafe_fast: true,
         extra_conf: vec![
             format!("pg_stat_statements.max = {}", (statements * 2).max(5000)),
             "max_locks_per_transaction = 1024".into(),
-            "autovacuum_naptime = '1d'".into(),
+            "autovacuum = off".into(),
         ],
         ..InitOptions::default()
     })?;
     let mut cfg = cluster.conn_config()?;
-    let version = cluster.state()?.version;
+    let state = cluster.state()?;
+    let (version, psql) = (state.version, state.bindir.join("psql"));
     cfg.dbname = Some("postgres".into());
-    let admin = Db::connect(cfg.clone(), ConnectOptions::default()).await?;
-    admin.get().await?.batch_execute("CREATE DATABASE bench").await?;
-    cfg.dbname = Some("bench".into());
-    let db = Db::connect(cfg.clone(), ConnectOptions { pool_size: 2, ..ConnectOptions::default() }).await?;
-    let c = db.get().await?;
-    c.batch_execute("CREATE EXTENSION pg_stat_statements").await?;
-    let per_schema = tables.div_ceil(10);
-    c.batch_execute(&format!(
-        "DO $$ BEGIN
-           FOR s IN 0..9 LOOP EXECUTE format('CREATE SCHEMA s%s', s); END LOOP;
-           FOR i IN 0..{} LOOP
-             EXECUTE format('CREATE TABLE s%s.t%s (id int PRIMARY KEY, n int, v text)', i % 10, i / 10);
-             IF i % 500 = 499 THEN COMMIT; END IF;
-           END LOOP;
-         END $$",
-        tables - 1
-    ))
-    .await
-    .context("creating the tables")?;
-    // Rows, dead rows and statistics in the first 200 tables.
-    c.batch_execute(
-        "DO $$ BEGIN
-           FOR i IN 0..199 LOOP
-             EXECUTE format('INSERT INTO s%s.t%s SELECT g, g %% 10, repeat(''x'', 50) FROM generate_series(1, 1000) g', i % 10, i / 10);
-             EXECUTE format('DELETE FROM s%s.t%s WHERE id <= 300', i % 10, i / 10);
-             EXECUTE format('ANALYZE s%s.t%s', i % 10, i / 10);
-           END LOOP;
-         END $$",
-    )
-    .await?;
-    c.batch_execute("SELECT pg_stat_statements_reset()").await?;
-    for i in 0..statements {
-        let (s, t) = (i % 10, (i / 10) % per_schema);
-        c.simple_query(&format!("SELECT count(*) FROM s{s}.t{t} WHERE n = 1 AND id > {i}")).await?;
-    }
-    drop(c);
-    let setup = started.elapsed();
-    let relations: i64 = db.get().await?.query_typed_one("SELECT count(*) FROM pg_class", &[]).await?.get(0);
-    println!(
-        "towow-db report benchmark: {version}; {tables} tables in 10 schemas ({relations} relations in pg_class), \
-         {statements} distinct statements; set up in {:.0} s; best / median of {RUNS} runs",
-        setup.as_secs_f64()
-    );
-
-    let t_health = Thresholds::new(health::CHECKS);
-    let (vac_opts, bloat_opts) =
-        (vacuum::VacuumOptions::default(), vacuum::VacuumOptions { bloat: true, ..Default::default() });
-    let (slow_opts, act_opts, idx_opts, all) = (
-        slow::SlowOptions::default(),
-        activity::ActivityOptions::default(),
-        indexes::IndexOptions::default(),
-        Filter::default(),
-    );
-    let mut rows: Vec<Measured> = Vec::new();
-
-    let base_vac = time(|| naive(&db, RUNBOOK_VACUUM)).await?;
-    rows.push((
-        "vacuum-report",
-        time(|| vacuum::report(&db, &vac_opts)).await?,
-        Some(("runbook 6.4.3 (n_dead_tup > 1000)", base_vac)),
-    ));
-    rows.push(("vacuum-report --bloat", time(|| vacuum::report(&db, &bloat_opts)).await?, None));
-    let base_slow = time(|| naive(&db, RUNBOOK_SLOW)).await?;
-    rows.push((
-        "slow-query",
-        time(|| slow::report(&db, &slow_opts)).await?,
-        Some(("runbook 6.4.2 slow queries (columns fixed for 13+)", base_slow)),
-    ));
-    rows.push(("health", time(|| health::report(&db, &t_health)).await?, None));
-    let base_act = time(|| naive(&db, RUNBOOK_ACTIVITY)).await?;
-    rows.push((
-        "activity",
-        time(|| activity::report(&db, &act_opts)).await?,
-        Some(("runbook 6.4.2 active connections", base_act)),
-    ));
-    let base_sizes = time(|| naive(&db, RUNBOOK_SIZES)).await?;
-    rows.push((
-        "sizes",
-        time(|| sizes::report(&db, &all, None)).await?,
-        Some(("runbook 6.4.2 table sizes", base_sizes)),
-    ));
-    let base_idx = time(|| naive(&db, RUNBOOK_INDEXES)).await?;
-    rows.push((
-        "indexes",
-        time(|| indexes::report(&db, &idx_opts)).await?,
-        Some(("runbook 6.4.2 index usage", base_idx)),
-    ));
-
-    println!(
-        "\n{:<24} {:>10} {:>10}   {:<52} {:>10} {:>7}",
-        "report (in-process)", "best ms", "median ms", "baseline", "median ms", "ratio"
-    );
-    for (name, (best, med), base) in &rows {
-        match base {
-            Some((bname, (_, bmed))) => println!(
-                "{name:<24} {best:>10.1} {med:>10.1}   {bname:<52} {bmed:>10.1} {:>6.1}x",
-                med / bmed.max(0.001)
-            ),
-            None => println!("{name:<24} {best:>10.1} {med:>10.1}"),
-        }
-    }
-
-    // End to end through the binary (process start, connection, query, JSON on stdout).
-    let bin = env!("CARGO_BIN_EXE_towow-db");
-    let url = cfg.url_with_password();
-    println!("\n{:<24} {:>10} {:>10}", "towow-db … --format json", "best ms", "median ms");
-    for args in [
-        &["vacuum-report"][..],
-        &["vacuum-report", "--bloat"],
-        &["slow-query"],
-        &["health"],
-        &["activity"],
-        &["sizes"],
-        &["indexes"],
-    ] {
-        let (best, med) = time(|| async {
-            let o = Command::new(bin).args(["--url", &url, "--format", "json"]).args(args).output()?;
-            anyhow::ensure!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-            Ok(o.stdout.len())
-        })
+    Db::connect(cfg.clone(), ConnectOptions::default())
+        .await?
+        .get()
+        .await?
+        .batch_execute("CREATE DATABASE bench")
         .await?;
-        println!("{:<24} {best:>10.1} {med:>10.1}", args.join(" "));
+    cfg.dbname = Some("bench".into());
+    let db = Db::connect(cfg.clone(), ConnectOptions { pool_size: 1, ..ConnectOptions::default() }).await?;
+    db.get().await?.batch_execute("CREATE EXTENSION pg_stat_statements").await?;
+    let url = cfg.url_with_password();
+    println!(
+        "towow-db report benchmark: {version}, 2 cores shared; sizes {sizes:?}, {statements} statements, \
+         median of {runs} rounds; wall ms end to end (`--format json`), client CPU ms, the floor's wall ms through psql"
+    );
+
+    let mut built = 0;
+    for &n in &sizes {
+        let t = Instant::now();
+        grow(&db, built, n).await?;
+        if built == 0 {
+            fill(&db, statements).await?;
+        }
+        built = n;
+        let c = db.get().await?;
+        let count = |sql: String| {
+            let c = &c;
+            async move { c.query_typed_one(&sql, &[]).await.map(|r| r.get::<_, i64>(0)) }
+        };
+        let (tables, relations, indexes, sequences) = (
+            count(format!("SELECT count(*) {}", format_args!("FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND {USER}"))).await?,
+            count("SELECT count(*) FROM pg_class".into()).await?,
+            count(format!("SELECT count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}")).await?,
+            count("SELECT count(*) FROM pg_sequence".into()).await?,
+        );
+        drop(c);
+        println!(
+            "\n{tables} tables ({relations} relations in pg_class, {indexes} indexes, {sequences} sequences; built in {:.0} s); load before: {}",
+            t.elapsed().as_secs_f64(),
+            load()
+        );
+        println!(
+            "{:<26} {:>9} {:>8} {:>9}  {:<42} {:>6}{}",
+            "report",
+            "wall ms",
+            "CPU ms",
+            "floor ms",
+            "floor: what it reads",
+            "ratio",
+            if baseline.is_some() { "   baseline ms" } else { "" }
+        );
+        for (args, what, floor) in cases() {
+            let (mut wall, mut cpu, mut fl, mut base) = (vec![], vec![], vec![], vec![]);
+            for _ in 0..runs {
+                fl.push(run_floor(&psql, &cfg, &floor)?);
+                let (w, c) = run_bin(bin, &url, args)?;
+                wall.push(w);
+                cpu.push(c);
+                // The baseline may lack a flag (e.g. --exact): then it has no figure here.
+                if let Some(b) = baseline.as_ref().filter(|_| n <= baseline_max)
+                    && let Ok((w, _)) = run_bin(b, &url, args)
+                {
+                    base.push(w);
+                }
+            }
+            let (w, f) = (median(wall), median(fl));
+            println!(
+                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<42} {:>5.2}x{}",
+                args.join(" "),
+                median(cpu),
+                w / f,
+                if base.is_empty() { String::new() } else { format!("   {:>11.0}", median(base)) }
+            );
+        }
+        println!("load after: {}", load());
     }
     Ok(())
 }
 
-/// The runbook's queries (ToWow document, section 6.4), as written there except the
-/// pg_stat_statements column names, which PostgreSQL 13 renamed.
-const RUNBOOK_VACUUM: &str = "SELECT schemaname, relname, n_dead_tup, last_autovacuum FROM pg_stat_user_tables \
-     WHERE n_dead_tup > 1000 ORDER BY n_dead_tup DESC";
-const RUNBOOK_SLOW: &str = "SELECT query, calls, mean_exec_time, total_exec_time FROM pg_stat_statements \
-     ORDER BY mean_exec_time DESC LIMIT 10";
-const RUNBOOK_ACTIVITY: &str = "SELECT * FROM pg_stat_activity WHERE state = 'active'";
-const RUNBOOK_SIZES: &str = "SELECT relname, pg_size_pretty(pg_relation_size(relid)) FROM pg_stat_user_tables \
-     ORDER BY pg_relation_size(relid) DESC";
-const RUNBOOK_INDEXES: &str =
-    "SELECT indexrelname, idx_scan, idx_tup_read FROM pg_stat_user_indexes ORDER BY idx_scan";
+/// Grow the catalog from `from` to `to` tables (see the module documentation for the shape).
+async fn grow(db: &Db, from: usize, to: usize) -> Result<()> {
+    let sql = SHAPE.replace("{from}", &from.to_string()).replace("{to}", &to.to_string());
+    db.get().await?.batch_execute(&sql).await.context("creating the tables")
+}
+
+/// Rows, dead rows, TOAST and statistics in 200 tables; `statements` distinct statements.
+async fn fill(db: &Db, statements: usize) -> Result<()> {
+    let c = db.get().await?;
+    c.batch_execute(FILL).await.context("filling the tables")?;
+    c.batch_execute("SELECT pg_stat_statements_reset()").await?;
+    let names: Vec<String> = c
+        .simple_query(
+            "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables WHERE relname ~ '^t[0-9]+$' ORDER BY relid LIMIT 1000",
+        )
+        .await?
+        .iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    let shapes = [
+        "SELECT count(*) FROM {t} WHERE owner_id = 1",
+        "SELECT id, status FROM {t} WHERE id = 7",
+        "SELECT max(created_at) FROM {t} WHERE status <> 'done'",
+        "UPDATE {t} SET status = 'done' WHERE id = -1",
+        "SELECT count(*) FROM {t} WHERE lower(status) = 'new' AND owner_id > 3",
+    ];
+    for i in 0..statements {
+        let sql = shapes[(i / names.len()) % shapes.len()].replace("{t}", &names[i % names.len()]);
+        c.simple_query(&sql).await?;
+    }
+    Ok(())
+}
+
+const SHAPE: &str = "
+DO $$
+DECLARE
+  i int := {from};
+  s text; t text;
+BEGIN
+  FOR k IN 0..9 LOOP EXECUTE format('CREATE SCHEMA IF NOT EXISTS s%s', k); END LOOP;
+  WHILE i < {to} LOOP
+    s := 's' || (i % 10);
+    IF i % 50 = 25 AND i + 5 <= {to} THEN
+      t := format('%I.p%s', s, i);
+      EXECUTE format('CREATE TABLE %s (id bigint GENERATED BY DEFAULT AS IDENTITY, owner_id bigint,
+                        status text NOT NULL DEFAULT ''new'', body text, created_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at)', t);
+      EXECUTE format('CREATE INDEX ON %s (owner_id)', t);
+      FOR q IN 0..3 LOOP
+        EXECUTE format('CREATE TABLE %I.p%s_q%s PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', s, i, q, t,
+                       make_date(2024, 1 + 3 * q, 1), make_date(2024 + (q + 1) / 4, 1 + (3 * (q + 1)) % 12, 1));
+      END LOOP;
+      i := i + 5;
+    ELSE
+      t := format('%I.t%s', s, i);
+      EXECUTE format('CREATE TABLE %s (id %s PRIMARY KEY, owner_id bigint%s, status text NOT NULL DEFAULT ''new'',
+                        body text, created_at timestamptz NOT NULL DEFAULT now())',
+                     t, CASE WHEN i % 2 = 0 THEN 'serial' ELSE 'bigint GENERATED BY DEFAULT AS IDENTITY' END,
+                     CASE WHEN i % 10 = 1 THEN format(' REFERENCES %I.t%s (id) ON DELETE CASCADE', 's' || ((i - 1) % 10), i - 1)
+                          ELSE '' END);
+      EXECUTE format('CREATE INDEX ON %s (owner_id)', t);
+      IF i % 3 = 0 THEN EXECUTE format('CREATE INDEX ON %s (created_at) WHERE status <> ''done''', t); END IF;
+      IF i % 5 = 2 THEN EXECUTE format('CREATE INDEX ON %s (lower(status))', t); END IF;
+      IF i % 4 = 1 THEN EXECUTE format('CREATE INDEX ON %s (owner_id, created_at)', t); END IF;
+      i := i + 1;
+    END IF;
+    IF i % 250 < 5 THEN COMMIT; END IF;
+  END LOOP;
+END $$";
+
+/// The first 200 plain tables: 1,000 rows (`owner_id`s that exist in a referenced table; every tenth with a 3 kB incompressible body, stored
+/// in TOAST), 30% deleted, analyzed.
+const FILL: &str = "
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT format('%I.%I', schemaname, relname) AS t FROM pg_stat_user_tables
+           WHERE relname ~ '^t[0-9]+$' ORDER BY relid LIMIT 200 LOOP
+    EXECUTE format('INSERT INTO %s (owner_id, status, body)
+                    SELECT 10 * (g %% 50) + 5, CASE WHEN g %% 3 = 0 THEN ''done'' ELSE ''new'' END,
+                           CASE WHEN g %% 10 = 0 THEN (SELECT string_agg(md5(g::text || k), '''') FROM generate_series(1, 100) k) END
+                    FROM generate_series(1, 1000) g', r.t);
+    EXECUTE format('DELETE FROM %s WHERE id %% 10 < 3', r.t);
+    EXECUTE format('ANALYZE %s', r.t);
+  END LOOP;
+END $$";
