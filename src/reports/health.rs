@@ -225,7 +225,9 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
 
 async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
     let sql = HEALTH_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL);
-    let rows = query(client, "the health metrics", &sql, &[]).await?;
+    // Pipelined: one round trip for both.
+    let (rows, archiver) =
+        futures_util::try_join!(query(client, "the health metrics", &sql, &[]), archiver_check(client, t))?;
     let r = &rows[0];
     let hidden: i64 = r.get(11);
     // pg_stat_replication shows its lags only to pg_read_all_stats (superusers included).
@@ -382,7 +384,7 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         "pg_database_size",
     ));
 
-    checks.push(archiver_check(&client, t).await?);
+    checks.push(archiver);
 
     Ok(HealthReport {
         database: r.get(23),

@@ -372,7 +372,7 @@ impl Report for IndexesReport {
                 })
                 .collect(),
             empty: "no indexes",
-            wide: &["table", "tuples read", "unique", "constraint", "definition"],
+            wide: &["table", "tuples read", "unique", "constraint", "definition", "supports FK"],
             ..Default::default()
         }];
         s.push(Section {

@@ -560,7 +560,17 @@ impl Report for SlowReport {
                 })
                 .collect(),
             empty: "no statements match",
-            wide: &["queryid", "user", "stddev ms", "max ms", "io ms", "temp blks", "wal bytes", "jit ms"],
+            wide: &[
+                "queryid",
+                "user",
+                "stddev ms",
+                "max ms",
+                "io ms",
+                "temp blks",
+                "wal bytes",
+                "jit ms",
+                "temp io ms",
+            ],
             ..Default::default()
         }]
     }
