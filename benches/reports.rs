@@ -16,6 +16,7 @@
 //! cargo bench --bench reports                                  # 1k, 10k and 50k tables (~25 min)
 //! BENCH_TABLES=1000,10000 cargo bench --bench reports          # quicker
 //! BENCH_BASELINE_BIN=/path/to/older/towow-db cargo bench --bench reports   # before / after
+//! BENCH_TABLES=10000 BENCH_ONLY="indexes,sizes" cargo bench --bench reports   # some reports
 //! ```
 //!
 //! The baseline binary runs up to `BENCH_BASELINE_MAX_TABLES` (10,000) tables: an older
@@ -120,6 +121,12 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
     let tables = format!(
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 'p') AND {USER}"
     );
+    let indexes = format!(
+        "SELECT i.*, {{x}}, pg_get_indexdef(i.indexrelid), pg_stat_get_numscans(i.indexrelid), \
+         pg_stat_get_tuples_returned(i.indexrelid), pg_stat_get_tuples_fetched(i.indexrelid) \
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}"
+    );
     let stat_tables = "SELECT s.*, c.reltuples, c.relpages, c.relfrozenxid, c.relminmxid, c.reloptions{x} \
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid";
     vec![
@@ -159,22 +166,8 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
                 "SELECT pg_database_size(current_database()) UNION ALL SELECT pg_total_relation_size(c.oid) {tables}"
             ),
         ),
-        (
-            &["indexes"],
-            "pg_get_indexdef + scans of each",
-            format!(
-                "SELECT pg_get_indexdef(i.indexrelid), pg_stat_get_numscans(i.indexrelid) FROM pg_index i \
-                 JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}"
-            ),
-        ),
-        (
-            &["indexes", "--exact"],
-            "… + pg_relation_size of each",
-            format!(
-                "SELECT pg_get_indexdef(i.indexrelid), pg_stat_get_numscans(i.indexrelid), pg_relation_size(i.indexrelid) \
-                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}"
-            ),
-        ),
+        (&["indexes"], "pg_index, pg_get_indexdef, scan counts", indexes.replace("{x}", "c.relpages")),
+        (&["indexes", "--exact"], "… + pg_relation_size of each", indexes.replace("{x}", "pg_relation_size(c.oid)")),
     ]
 }
 
@@ -255,7 +248,11 @@ async fn run() -> Result<()> {
             "ratio",
             if baseline.is_some() { "   baseline ms" } else { "" }
         );
+        let only = std::env::var("BENCH_ONLY").unwrap_or_default();
         for (args, what, floor) in cases() {
+            if !only.is_empty() && !only.split(',').any(|o| o.trim() == args.join(" ")) {
+                continue;
+            }
             let (mut wall, mut cpu, mut fl, mut base) = (vec![], vec![], vec![], vec![]);
             for _ in 0..runs {
                 fl.push(run_floor(&psql, &cfg, &floor)?);

@@ -92,7 +92,7 @@ pub struct ActivityReport {
 
 pub async fn report(db: &crate::connect::Db, opts: &ActivityOptions) -> Result<ActivityReport> {
     let client = db.get().await?;
-    super::read_only(&client, read(&client, opts)).await
+    super::read_only(&client, || read(&client, opts)).await
 }
 
 async fn read(client: &Client, opts: &ActivityOptions) -> Result<ActivityReport> {

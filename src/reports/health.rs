@@ -220,7 +220,7 @@ pub struct HealthReport {
 
 pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthReport> {
     let client = db.get().await?;
-    super::read_only(&client, read(&client, t)).await
+    super::read_only(&client, || read(&client, t)).await
 }
 
 async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {

@@ -12,8 +12,8 @@ mod foreign_keys;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tokio_postgres::Client;
 use tokio_postgres::types::Type;
+use tokio_postgres::{Client, Row};
 
 pub use duplicates::Duplicate;
 use duplicates::{IndexKey, duplicates};
@@ -25,40 +25,35 @@ use crate::output::report::{Report, Section};
 
 /// `{last}` is `pg_stat_get_lastscan` on 16+, NULL before; `{size}` the exact size or the
 /// estimate from `relpages`. The statistics are read with the `pg_stat_get_*` functions that
-/// `pg_stat_all_indexes` is made of. Expressions and predicates are compared as their node trees
-/// (no deparsing); the rows are sorted by the client. MATERIALIZED: computed once, not inlined
-/// into the join with the one-row statistics reset (which made the planner run it slower).
+/// `pg_stat_all_indexes` is made of; the key columns' arrays come as arrays (binary), the
+/// expressions and predicates as node trees (compared without deparsing); the rows are sorted
+/// by the client.
 const INDEXES_SQL: &str = "
-WITH x AS MATERIALIZED (
-  SELECT n.nspname::text AS schema, t.relname::text AS tbl, c.relname::text AS idx,
-         c.relkind = 'I' AS partitioned,
-         {size}::int8 AS bytes,
-         coalesce(pg_stat_get_numscans(c.oid), 0)::int8 AS idx_scan,
-         coalesce(pg_stat_get_tuples_returned(c.oid), 0)::int8 AS tup_read,
-         coalesce(pg_stat_get_tuples_fetched(c.oid), 0)::int8 AS tup_fetch, {last} AS last_scan,
-         i.indisunique AS uniq, i.indisprimary AS prim, i.indisvalid AS valid, i.indisready AS ready,
-         k.conindid IS NOT NULL AS constraint_backed,
-         am.amname::text AS method, i.indnkeyatts::int4 AS nkey,
-         i.indkey::text AS indkey, i.indclass::text AS indclass, i.indcollation::text AS indcoll,
-         i.indoption::text AS indopt,
-         i.indexprs::text AS exprs, i.indpred::text AS pred,
-         coalesce(pg_get_indexdef(c.oid), '') AS def,
-         t.reltuples::float8 AS table_rows
-  FROM pg_index i
-  JOIN pg_class c ON c.oid = i.indexrelid
-  JOIN pg_class t ON t.oid = i.indrelid
-  JOIN pg_namespace n ON n.oid = t.relnamespace
-  JOIN pg_am am ON am.oid = c.relam
-  -- pg_constraint has no index on conindid: one hashed pass, not a scan per index.
-  LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE conindid <> 0) k ON k.conindid = c.oid
-  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-    AND t.relpersistence <> 't'
-    AND ($1::text[] IS NULL OR n.nspname = ANY($1))
-    AND ($2::text[] IS NULL OR t.relname = ANY($2))
-)
-SELECT d.reset, x.*
-FROM (SELECT (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) AS reset) d
-LEFT JOIN x ON true";
+SELECT n.nspname::text, t.relname::text, c.relname::text, c.relkind = 'I',
+       {size}::int8,
+       coalesce(pg_stat_get_numscans(c.oid), 0)::int8,
+       coalesce(pg_stat_get_tuples_returned(c.oid), 0)::int8,
+       coalesce(pg_stat_get_tuples_fetched(c.oid), 0)::int8, {last},
+       i.indisunique, i.indisprimary, i.indisvalid,
+       k.conindid IS NOT NULL,
+       am.amname::text, i.indnkeyatts::int4,
+       i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[],
+       i.indexprs::text, i.indpred::text,
+       coalesce(pg_get_indexdef(c.oid), ''),
+       t.reltuples::float8
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_class t ON t.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_am am ON am.oid = c.relam
+-- pg_constraint has no index on conindid: one hashed pass, not a scan per index.
+LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE conindid <> 0) k ON k.conindid = c.oid
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+  AND t.relpersistence <> 't'
+  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
+  AND ($2::text[] IS NULL OR t.relname = ANY($2))";
+
+const STATS_RESET_SQL: &str = "SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()";
 
 /// The `pg_stat_user_tables` columns of the tables over the thresholds, read with the functions
 /// the view is made of: the view sums every table's index scans first (a quarter of a second at
@@ -177,13 +172,65 @@ fn without_locations(tree: &str) -> String {
     out.join(" ")
 }
 
-fn numbers<T: std::str::FromStr + Default>(s: &str) -> Vec<T> {
-    s.split_whitespace().map(|w| w.parse().unwrap_or_default()).collect()
+/// One row of `INDEXES_SQL` as an index (the foreign keys are added once they are read).
+fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
+    let nkey = r.get::<_, i32>(14).max(0) as usize;
+    let cols: Vec<i16> = r.get(15);
+    let (classes, colls, opts_): (Vec<u32>, Vec<u32>, Vec<i16>) = (r.get(16), r.get(17), r.get(18));
+    let keys = (0..nkey.min(cols.len()))
+        .map(|i| {
+            (
+                cols[i],
+                classes.get(i).copied().unwrap_or_default(),
+                colls.get(i).copied().unwrap_or_default(),
+                opts_.get(i).copied().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let partitioned: bool = r.get(3);
+    let (unique, constraint_backed, valid): (bool, bool, bool) = (r.get(9), r.get(12), r.get(11));
+    let bytes: i64 = r.get(4);
+    let idx_scan: i64 = r.get(5);
+    let method: String = r.get(13);
+    IndexRow {
+        schema: r.get(0),
+        table: r.get(1),
+        index: r.get(2),
+        bytes,
+        idx_scan,
+        idx_tup_read: r.get(6),
+        idx_tup_fetch: r.get(7),
+        last_idx_scan: r.get(8),
+        unique,
+        primary: r.get(10),
+        constraint_backed,
+        valid,
+        partitioned,
+        method: method.clone(),
+        definition: r.get(21),
+        unused: idx_scan == 0
+            && !unique
+            && !constraint_backed
+            && !partitioned
+            && valid
+            && bytes >= unused_min_bytes,
+        supports_fk: false,
+        foreign_keys: Vec::new(),
+        advice: None,
+        table_rows: r.get(22),
+        key: IndexKey {
+            method,
+            keys,
+            include: cols.get(nkey..).map(<[i16]>::to_vec).unwrap_or_default(),
+            exprs: r.get::<_, Option<String>>(19).map(|e| without_locations(&e)),
+            pred: r.get::<_, Option<String>>(20).map(|e| without_locations(&e)),
+        },
+    }
 }
 
 pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<IndexesReport> {
     let client = db.get().await?;
-    super::read_only(&client, read(&client, opts)).await
+    super::read_only(&client, || read(&client, opts)).await
 }
 
 async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
@@ -213,69 +260,23 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         (&opts.min_seq_scans, Type::INT8),
         (&opts.min_rows, Type::INT8),
     ];
-    // The three sections do not depend on each other: pipelined, one round trip.
-    let (rows, fks, seq_rows) = futures_util::try_join!(
-        query(client, "the index statistics", &sql, &filter),
+    // The sections do not depend on each other: pipelined, one round trip. Index rows are read
+    // as they arrive, while the server computes the next ones.
+    let mut indexes = Vec::new();
+    let unused_min = opts.unused_min_bytes;
+    let ((), fks, seq_rows, reset) = futures_util::try_join!(
+        super::query_each(client, "the index statistics", &sql, &filter, |r| {
+            indexes.push(index_row(&r, unused_min));
+            Ok(())
+        }),
         foreign_keys::by_table(client, &filter),
         query(client, "the tables' sequential scans", SEQ_SCANS_SQL, &seq_params),
+        query(client, "the statistics reset", STATS_RESET_SQL, &[]),
     )?;
-    let stats_reset: Option<DateTime<Utc>> = rows[0].get(0);
-    let mut indexes = Vec::new();
-    for r in rows.iter().filter(|r| r.get::<_, Option<String>>(1).is_some()) {
-        let nkey = r.get::<_, i32>(16).max(0) as usize;
-        let cols: Vec<i16> = numbers(r.get(17));
-        let (classes, colls, opts_): (Vec<u32>, Vec<u32>, Vec<i16>) =
-            (numbers(r.get(18)), numbers(r.get(19)), numbers(r.get(20)));
-        let keys = (0..nkey.min(cols.len()))
-            .map(|i| {
-                (
-                    cols[i],
-                    classes.get(i).copied().unwrap_or_default(),
-                    colls.get(i).copied().unwrap_or_default(),
-                    opts_.get(i).copied().unwrap_or_default(),
-                )
-            })
-            .collect();
-        let partitioned: bool = r.get(4);
-        let (unique, constraint_backed, valid): (bool, bool, bool) = (r.get(10), r.get(14), r.get(12));
-        let bytes: i64 = r.get(5);
-        let idx_scan: i64 = r.get(6);
-        let mut row = IndexRow {
-            schema: r.get(1),
-            table: r.get(2),
-            index: r.get(3),
-            bytes,
-            idx_scan,
-            idx_tup_read: r.get(7),
-            idx_tup_fetch: r.get(8),
-            last_idx_scan: r.get(9),
-            unique,
-            primary: r.get(11),
-            constraint_backed,
-            valid,
-            partitioned,
-            method: r.get(15),
-            definition: r.get(23),
-            unused: idx_scan == 0
-                && !unique
-                && !constraint_backed
-                && !partitioned
-                && valid
-                && bytes >= opts.unused_min_bytes,
-            supports_fk: false,
-            foreign_keys: Vec::new(),
-            advice: None,
-            table_rows: r.get(24),
-            key: IndexKey {
-                method: r.get(15),
-                keys,
-                include: cols.get(nkey..).map(<[i16]>::to_vec).unwrap_or_default(),
-                exprs: r.get::<_, Option<String>>(21).map(|e| without_locations(&e)),
-                pred: r.get::<_, Option<String>>(22).map(|e| without_locations(&e)),
-            },
-        };
+    let stats_reset: Option<DateTime<Utc>> = reset.first().and_then(|r| r.get(0));
+    for row in &mut indexes {
         if let Some(list) = fks.get(&row.schema).and_then(|t| t.get(&row.table)) {
-            row.foreign_keys = foreign_keys::served(&row, list);
+            row.foreign_keys = foreign_keys::served(row, list);
             row.supports_fk = !row.foreign_keys.is_empty();
         }
         if row.unused && row.supports_fk {
@@ -288,7 +289,6 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
                 row.table_rows.max(0.0)
             ));
         }
-        indexes.push(row);
     }
     let seq_scan_tables = seq_rows
         .iter()

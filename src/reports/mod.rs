@@ -54,7 +54,34 @@ pub async fn query(client: &Client, what: &str, sql: &str, params: &[Param<'_>])
 /// `SET LOCAL` ends with the transaction, so nothing leaks to the next user of a pooled (or
 /// PgBouncer) connection, and the transaction keeps every query on one server connection.
 /// BEGIN is pipelined with the body's first query (sent before it, in the same round trip).
-pub async fn read_only<T>(client: &Client, body: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+///
+/// A relation dropped between a query's catalog snapshot and a function that opens it
+/// (`pg_get_indexdef`, `pg_indexes_size`, …) fails the query with "could not open relation"
+/// (XX000) or "relation does not exist" (42P01): the report is read again, up to
+/// [`READ_ATTEMPTS`] times (it only reads, and the next snapshot no longer has the relation).
+pub async fn read_only<T, F, Fut>(client: &Client, mut body: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut attempt = 1;
+    loop {
+        match read_only_once(client, body()).await {
+            Err(e)
+                if attempt < READ_ATTEMPTS && matches!(sqlstate(&e).as_deref(), Some("XX000" | "42P01")) =>
+            {
+                tracing::debug!("a relation went away while the report read it ({e:#}); reading again");
+                attempt += 1;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// How many times a report is read when relations vanish under it.
+pub const READ_ATTEMPTS: u32 = 3;
+
+async fn read_only_once<T>(client: &Client, body: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     let (begun, r) =
         futures_util::future::join(client.batch_execute("BEGIN READ ONLY; SET LOCAL jit = off"), body).await;
     if let Err(e) = begun {
@@ -69,6 +96,27 @@ pub async fn read_only<T>(client: &Client, body: impl std::future::Future<Output
         (Ok(_), Err(e)) => Err(anyhow::Error::new(e).context("ending the report's read-only transaction")),
         (Err(e), _) => Err(e),
     }
+}
+
+/// Like [`query`], but hands each row to `each` as it arrives, so that the client's work on the
+/// first rows overlaps the server's on the next ones (still the unnamed statement).
+pub async fn query_each(
+    client: &Client,
+    what: &str,
+    sql: &str,
+    params: &[Param<'_>],
+    mut each: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    use futures_util::TryStreamExt;
+    tracing::trace!(section = what, "report query, streamed");
+    let context = |e: tokio_postgres::Error| anyhow::Error::new(e).context(format!("reading {what}"));
+    let rows =
+        client.query_typed_raw(sql, params.iter().map(|(v, t)| (*v, t.clone()))).await.map_err(context)?;
+    let mut rows = std::pin::pin!(rows);
+    while let Some(row) = rows.try_next().await.map_err(context)? {
+        each(row)?;
+    }
+    Ok(())
 }
 
 /// The SQLSTATE of the first database error in `e`'s chain.

@@ -65,7 +65,7 @@ pub struct SizesReport {
 
 pub async fn report(db: &crate::connect::Db, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
     let client = db.get().await?;
-    super::read_only(&client, read(&client, filter, limit)).await
+    super::read_only(&client, || read(&client, filter, limit)).await
 }
 
 async fn read(client: &Client, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {

@@ -319,7 +319,7 @@ ORDER BY top.{order} DESC NULLS LAST, top.queryid",
 /// Read the report.
 pub async fn report(db: &crate::connect::Db, opts: &SlowOptions) -> Result<SlowReport> {
     let client = db.get().await?;
-    super::read_only(&client, read(&client, opts)).await
+    super::read_only(&client, || read(&client, opts)).await
 }
 
 async fn read(client: &Client, opts: &SlowOptions) -> Result<SlowReport> {

@@ -288,7 +288,7 @@ fn tables_sql(version: i32, exact: bool) -> String {
 /// Read the report: settings, tables, databases, xmin horizon (and bloat inputs with `--bloat`).
 pub async fn report(db: &Db, opts: &VacuumOptions) -> Result<VacuumReport> {
     let client = db.get().await?;
-    super::read_only(&client, read(&client, opts)).await
+    super::read_only(&client, || read(&client, opts)).await
 }
 
 async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
