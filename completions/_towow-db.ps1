@@ -51,6 +51,8 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('activity', 'activity', [CompletionResultType]::ParameterValue, 'Current sessions: state, wait event, query age, blocking pids, client, application')
             [CompletionResult]::new('sizes', 'sizes', [CompletionResultType]::ParameterValue, 'Database, table, index and TOAST sizes, largest first')
             [CompletionResult]::new('indexes', 'indexes', [CompletionResultType]::ParameterValue, 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans')
+            [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Delete rows older than a cut-off in short transactions; drop partitions wholly older')
+            [CompletionResult]::new('partitions', 'partitions', [CompletionResultType]::ParameterValue, 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions')
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Manage the local PostgreSQL cluster used when no connection is configured')
@@ -496,6 +498,102 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'towow-db;retention' {
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The table: SCHEMA.TABLE, or TABLE on the search_path; ordinary or partitioned')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'Its timestamp or date column (checked first)')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years)')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, '…or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz)')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Rows per batch; each batch is one short transaction')
+            [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Pause between batches (e.g. 100ms): room for the application and for replicas to catch up')
+            [CompletionResult]::new('--archive', '--archive', [CompletionResultType]::ParameterName, 'Dump each partition with pg_dump (custom format) into this folder before dropping it')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum (# starts a comment); each rule runs in turn')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Start no batch after this long (a time box for cron); running again continues')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--direct-url', '--direct-url', [CompletionResultType]::ParameterName, 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'statement_timeout for the session (`0` = none). Default depends on the command')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'lock_timeout for the session (`0` = none). Default 30s')
+            [CompletionResult]::new('--pool-size', '--pool-size', [CompletionResultType]::ParameterName, 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)')
+            [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
+            [CompletionResult]::new('--no-vacuum', '--no-vacuum', [CompletionResultType]::ParameterName, 'Do not VACUUM (ANALYZE) the tables deleted from afterwards')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count exactly what would go (rows, bytes, oldest, newest) and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'towow-db;partitions' {
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Only this schema (repeatable)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Only tables with this name (repeatable; combine with --schema for one schema''s table)')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Override a check''s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--direct-url', '--direct-url', [CompletionResultType]::ParameterName, 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'statement_timeout for the session (`0` = none). Default depends on the command')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'lock_timeout for the session (`0` = none). Default 30s')
+            [CompletionResult]::new('--pool-size', '--pool-size', [CompletionResultType]::ParameterName, 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)')
+            [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('ensure', 'ensure', [CompletionResultType]::ParameterValue, 'Create the next range partitions (timestamp or date key) so that --ahead of them start after now; interval and names inferred from the existing ones, with the parent''s indexes')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'towow-db;partitions;ensure' {
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The partitioned table (SCHEMA.TABLE or TABLE on the search_path); repeatable')
+            [CompletionResult]::new('--ahead', '--ahead', [CompletionResultType]::ParameterName, 'How many partitions must start after now (the current period''s comes on top)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'The period of a partition [default: inferred from the latest partition]')
+            [CompletionResult]::new('--name-pattern', '--name-pattern', [CompletionResultType]::ParameterName, 'How to name them: strftime fields of the lower bound, e.g. ''messages_%Y_%m'' [default: inferred]')
+            [CompletionResult]::new('--time-zone', '--time-zone', [CompletionResultType]::ParameterName, 'The time zone the bounds are midnights of [default: the session''s, usually the server''s]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string')
+            [CompletionResult]::new('--direct-url', '--direct-url', [CompletionResultType]::ParameterName, 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'statement_timeout for the session (`0` = none). Default depends on the command')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'lock_timeout for the session (`0` = none). Default 30s')
+            [CompletionResult]::new('--pool-size', '--pool-size', [CompletionResultType]::ParameterName, 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)')
+            [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be created and create nothing')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'towow-db;partitions;help' {
+            [CompletionResult]::new('ensure', 'ensure', [CompletionResultType]::ParameterValue, 'Create the next range partitions (timestamp or date key) so that --ahead of them start after now; interval and names inferred from the existing ones, with the parent''s indexes')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'towow-db;partitions;help;ensure' {
+            break
+        }
+        'towow-db;partitions;help;help' {
             break
         }
         'towow-db;roles' {
@@ -969,6 +1067,8 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('activity', 'activity', [CompletionResultType]::ParameterValue, 'Current sessions: state, wait event, query age, blocking pids, client, application')
             [CompletionResult]::new('sizes', 'sizes', [CompletionResultType]::ParameterValue, 'Database, table, index and TOAST sizes, largest first')
             [CompletionResult]::new('indexes', 'indexes', [CompletionResultType]::ParameterValue, 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans')
+            [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Delete rows older than a cut-off in short transactions; drop partitions wholly older')
+            [CompletionResult]::new('partitions', 'partitions', [CompletionResultType]::ParameterValue, 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions')
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Manage the local PostgreSQL cluster used when no connection is configured')
@@ -1028,6 +1128,16 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;help;indexes' {
+            break
+        }
+        'towow-db;help;retention' {
+            break
+        }
+        'towow-db;help;partitions' {
+            [CompletionResult]::new('ensure', 'ensure', [CompletionResultType]::ParameterValue, 'Create the next range partitions (timestamp or date key) so that --ahead of them start after now; interval and names inferred from the existing ones, with the parent''s indexes')
+            break
+        }
+        'towow-db;help;partitions;ensure' {
             break
         }
         'towow-db;help;roles' {

@@ -48,6 +48,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand activity 'Current sessions: state, wait event, query age, blocking pids, client, application'
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand indexes 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+            cand retention 'Delete rows older than a cut-off in short transactions; drop partitions wholly older'
+            cand partitions 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions'
             cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
             cand backup 'Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune'
             cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
@@ -470,6 +472,96 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;retention'= {
+            cand --table 'The table: SCHEMA.TABLE, or TABLE on the search_path; ordinary or partitioned'
+            cand --column 'Its timestamp or date column (checked first)'
+            cand --older-than 'Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years)'
+            cand --before '…or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz)'
+            cand --batch-size 'Rows per batch; each batch is one short transaction'
+            cand --pause 'Pause between batches (e.g. 100ms): room for the application and for replicas to catch up'
+            cand --archive 'Dump each partition with pg_dump (custom format) into this folder before dropping it'
+            cand --config 'Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum (# starts a comment); each rule runs in turn'
+            cand --max-duration 'Start no batch after this long (a time box for cron); running again continues'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --no-vacuum 'Do not VACUUM (ANALYZE) the tables deleted from afterwards'
+            cand --dry-run 'Count exactly what would go (rows, bytes, oldest, newest) and change nothing'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;partitions'= {
+            cand --schema 'Only this schema (repeatable)'
+            cand --table 'Only tables with this name (repeatable; combine with --schema for one schema''s table)'
+            cand --threshold 'Override a check''s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --check 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand ensure 'Create the next range partitions (timestamp or date key) so that --ahead of them start after now; interval and names inferred from the existing ones, with the parent''s indexes'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;partitions;ensure'= {
+            cand --table 'The partitioned table (SCHEMA.TABLE or TABLE on the search_path); repeatable'
+            cand --ahead 'How many partitions must start after now (the current period''s comes on top)'
+            cand --interval 'The period of a partition [default: inferred from the latest partition]'
+            cand --name-pattern 'How to name them: strftime fields of the lower bound, e.g. ''messages_%Y_%m'' [default: inferred]'
+            cand --time-zone 'The time zone the bounds are midnights of [default: the session''s, usually the server''s]'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --dry-run 'Show what would be created and create nothing'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;partitions;help'= {
+            cand ensure 'Create the next range partitions (timestamp or date key) so that --ahead of them start after now; interval and names inferred from the existing ones, with the parent''s indexes'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'towow-db;partitions;help;ensure'= {
+        }
+        &'towow-db;partitions;help;help'= {
         }
         &'towow-db;roles'= {
             cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string'
@@ -907,6 +999,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand activity 'Current sessions: state, wait event, query age, blocking pids, client, application'
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand indexes 'Index usage: unused, duplicate and invalid indexes, tables with many sequential scans'
+            cand retention 'Delete rows older than a cut-off in short transactions; drop partitions wholly older'
+            cand partitions 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions'
             cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
             cand backup 'Backups you can prove: create (pg_dump), list, verify (restore drills), restore, prune'
             cand local 'Manage the local PostgreSQL cluster used when no connection is configured'
@@ -950,6 +1044,13 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;sizes'= {
         }
         &'towow-db;help;indexes'= {
+        }
+        &'towow-db;help;retention'= {
+        }
+        &'towow-db;help;partitions'= {
+            cand ensure 'Create the next range partitions (timestamp or date key) so that --ahead of them start after now; interval and names inferred from the existing ones, with the parent''s indexes'
+        }
+        &'towow-db;help;partitions;ensure'= {
         }
         &'towow-db;help;roles'= {
             cand create 'Create (or update) the roles and grant them their privileges; idempotent. Passwords come from TOWOW_APP_PASSWORD / TOWOW_MIGRATE_PASSWORD / TOWOW_READONLY_PASSWORD or a prompt'

@@ -308,6 +308,21 @@ pub enum Command {
     )]
     Indexes(IndexesArgs),
 
+    // Maintenance: fix what the reports find (their argument types are in the maintenance
+    // section below).
+    /// Delete rows older than a cut-off in short transactions; drop partitions wholly older.
+    #[command(
+        after_help = "Examples:\n  towow-db retention --table system_metrics --column recorded_at --older-than 30d --dry-run\n  towow-db retention --table public.task_history --column timestamp --older-than 30d --yes\n  towow-db retention --table messages --column created_at --older-than 1y --archive /srv/archive --yes\n  towow-db retention --config /etc/towow-db/retention.conf --max-duration 30m --yes\n\nA rule file holds one rule per line, written as the flags above (# starts a comment):\n  --table system_metrics --column recorded_at --older-than 30d\n  --table messages --column created_at --older-than 1y --archive /srv/archive --batch-size 20000\nSee docs/maintenance.md."
+    )]
+    Retention(RetentionArgs),
+
+    /// Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail;
+    /// `ensure` creates the next range partitions.
+    #[command(
+        after_help = "Examples:\n  towow-db partitions\n  towow-db partitions --table messages --format json\n  towow-db partitions --check                      # WARNING with fewer than 2 future partitions, CRITICAL with none\n  towow-db partitions --check --threshold future_partitions=3:1\n  towow-db partitions ensure --table messages --ahead 3\n  towow-db partitions ensure --table public.messages --ahead 6 --dry-run"
+    )]
+    Partitions(PartitionsArgs),
+
     // Administration and the shell.
     /// Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only).
     #[command(
@@ -796,6 +811,126 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+// =============================================================================================
+// Maintenance (issue 11): retention, partitions, index rebuilds.
+// =============================================================================================
+
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    #[command(flatten)]
+    pub rule: RetentionRuleArgs,
+
+    /// Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum
+    /// (# starts a comment); each rule runs in turn.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["table", "column", "older_than", "before"])]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Count exactly what would go (rows, bytes, oldest, newest) and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Start no batch after this long (a time box for cron); running again continues.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_duration: Option<Duration>,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// One retention rule: the flags of `retention`, and of each line of its rule file.
+#[derive(Debug, Clone, Args)]
+pub struct RetentionRuleArgs {
+    /// The table: SCHEMA.TABLE, or TABLE on the search_path; ordinary or partitioned.
+    #[arg(long, value_name = "TABLE")]
+    pub table: Option<String>,
+
+    /// Its timestamp or date column (checked first).
+    #[arg(long, value_name = "COLUMN")]
+    pub column: Option<String>,
+
+    /// Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years).
+    #[arg(long, value_name = "AGE", value_parser = crate::maintenance::retention::parse_age)]
+    pub older_than: Option<String>,
+
+    /// …or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz).
+    #[arg(long, value_name = "TIME", conflicts_with = "older_than")]
+    pub before: Option<String>,
+
+    /// Rows per batch; each batch is one short transaction.
+    #[arg(long, value_name = "N", default_value = "10000", value_parser = parse_positive_count)]
+    pub batch_size: u64,
+
+    /// Pause between batches (e.g. 100ms): room for the application and for replicas to catch up.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    pub pause: Duration,
+
+    /// Dump each partition with pg_dump (custom format) into this folder before dropping it.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<std::path::PathBuf>,
+
+    /// Do not VACUUM (ANALYZE) the tables deleted from afterwards.
+    #[arg(long)]
+    pub no_vacuum: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct PartitionsArgs {
+    #[command(subcommand)]
+    pub action: Option<PartitionsAction>,
+
+    #[command(flatten)]
+    pub filter: crate::reports::Filter,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartitionsAction {
+    /// Create the next range partitions (timestamp or date key) so that --ahead of them start
+    /// after now; interval and names inferred from the existing ones, with the parent's indexes.
+    #[command(
+        after_help = "Examples:\n  towow-db partitions ensure --table messages --ahead 3\n  towow-db partitions ensure --table messages --table public.events --ahead 6 --dry-run\n  towow-db partitions ensure --table logs --interval day --name-pattern 'logs_%Y%m%d' --ahead 14\n  towow-db partitions ensure --table messages --time-zone Asia/Shanghai   # bounds made at midnight there"
+    )]
+    Ensure(PartitionsEnsureArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PartitionsEnsureArgs {
+    /// The partitioned table (SCHEMA.TABLE or TABLE on the search_path); repeatable.
+    #[arg(long = "table", value_name = "TABLE", required = true)]
+    pub tables: Vec<String>,
+
+    /// How many partitions must start after now (the current period's comes on top).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub ahead: u32,
+
+    /// The period of a partition [default: inferred from the latest partition].
+    #[arg(long, value_enum)]
+    pub interval: Option<crate::maintenance::bounds::Interval>,
+
+    /// How to name them: strftime fields of the lower bound, e.g. 'messages_%Y_%m' [default: inferred].
+    #[arg(long, value_name = "PATTERN")]
+    pub name_pattern: Option<String>,
+
+    /// The time zone the bounds are midnights of [default: the session's, usually the server's].
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
+
+    /// Show what would be created and create nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A line of a retention rule file, parsed with the same flags.
+#[derive(Debug, Parser)]
+#[command(name = "rule", no_binary_name = true, disable_help_flag = true, disable_version_flag = true)]
+pub struct RetentionRuleLine {
+    #[command(flatten)]
+    pub rule: RetentionRuleArgs,
 }
 
 // =============================================================================================

@@ -20,6 +20,8 @@ pub mod indexes;
 pub mod init;
 pub mod local;
 pub mod migrate;
+pub mod partitions;
+pub mod retention;
 pub mod roles;
 pub mod seed;
 pub mod shell;
@@ -216,5 +218,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Activity(a) => activity::run(ctx, a).await,
         Command::Sizes(a) => sizes::run(ctx, a).await,
         Command::Indexes(a) => indexes::run(ctx, a).await,
+        Command::Retention(a) => retention::run(ctx, a).await,
+        Command::Partitions(a) => partitions::run(ctx, a).await,
     }
 }

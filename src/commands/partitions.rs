@@ -1,0 +1,33 @@
+//! `partitions`: the report (with `--check`), or `ensure`: create the next range partitions.
+
+use anyhow::Result;
+
+use crate::cli::{PartitionsAction, PartitionsArgs};
+use crate::commands::Ctx;
+use crate::maintenance::partitions::{self, ensure};
+
+pub async fn run(ctx: &Ctx, a: PartitionsArgs) -> Result<u8> {
+    match a.action {
+        None => {
+            let t = ctx.report_thresholds(partitions::CHECKS, &a.report)?;
+            let r =
+                async { partitions::read(&*ctx.connect_report().await?.get().await?, &a.filter, None).await }
+                    .await;
+            ctx.finish_report(r, &a.report, &t)
+        }
+        Some(PartitionsAction::Ensure(e)) => {
+            let opts = ensure::EnsureOptions {
+                tables: e.tables,
+                ahead: e.ahead,
+                interval: e.interval,
+                name_pattern: e.name_pattern,
+                time_zone: e.time_zone,
+                dry_run: e.dry_run,
+                lock_timeout: ctx.global.lock_timeout.unwrap_or(crate::maintenance::LOCK_TIMEOUT),
+            };
+            let db = ctx.connect(None).await?;
+            let r = ensure::ensure(&*db.dedicated().await?, &opts).await?;
+            ctx.out.report(&r, None)
+        }
+    }
+}
