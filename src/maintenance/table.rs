@@ -189,6 +189,21 @@ pub async fn batch_key(client: &Client, oid: i64) -> Result<Option<Vec<(String, 
     })
 }
 
+/// A valid btree index without predicate whose first column is `$2`.
+const TIME_INDEX_SQL: &str = "
+SELECT EXISTS (
+  SELECT 1 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+  WHERE i.indrelid = $1::int8::oid AND i.indisvalid AND i.indpred IS NULL AND am.amname = 'btree'
+    AND a.attname = $2)";
+
+/// Whether a btree index of the table starts with `column` (so a walk in its order is cheap).
+pub async fn has_index_on(client: &Client, oid: i64, column: &str) -> Result<bool> {
+    Ok(query(client, "the table's indexes", TIME_INDEX_SQL, &[(&oid, Type::INT8), (&column, Type::TEXT)])
+        .await?[0]
+        .get(0))
+}
+
 /// One table of a partition tree (the root included).
 #[derive(Debug, Clone)]
 pub struct Node {

@@ -66,7 +66,8 @@ async fn task_history_keeps_exactly_the_rows_after_the_cutoff() {
     assert_eq!(r["rows"], 12_500, "{j:#}");
     // 12.5 batches of 1000, the last one finding the end.
     assert_eq!(r["batches"], 13, "{j:#}");
-    assert_eq!(r["deleted"][0]["by"], "key (id)");
+    // idx_task_history_timestamp: the walk goes by time, oldest first.
+    assert_eq!(r["deleted"][0]["by"], "time (timestamp)");
     assert_eq!(r["complete"], true);
     assert!(r["cutoff"].as_str().unwrap().starts_with("2026-01-01 00:00:00"), "{j:#}");
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 12_500);
@@ -95,6 +96,59 @@ async fn task_history_keeps_exactly_the_rows_after_the_cutoff() {
     );
     assert_ok(&o);
     assert_eq!(json(&o)["rows"], 0);
+}
+
+#[tokio::test]
+async fn without_a_time_index_the_walk_goes_by_key_in_windows() {
+    let cfg = fresh_db("ret_bykey").await;
+    let db = connect(&cfg).await;
+    // task_history without its time index: by primary key, the old rows in one block of ids.
+    task_history(&db, 25_000).await;
+    exec(&db, "DROP INDEX idx_task_history_timestamp; DROP INDEX idx_task_history_user_timestamp").await;
+    let o = tasks_before_2026(&cfg, &["--batch-size", "1000", "--format", "json"]);
+    assert_ok(&o);
+    let j = json(&o);
+    assert_eq!(j["rules"][0]["deleted"][0]["by"], "key (id)", "{j:#}");
+    assert_eq!(j["rows"], 12_500, "{j:#}");
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history WHERE id <= 12500").await, 12_500);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 12_500);
+    // system_metrics without its time index: random UUID keys, one row in twenty old, so a batch
+    // of 100 often finds fewer in its window of 1000 rows and stops at the window's end.
+    exec(&db, COZYCHAT_SYSTEM_METRICS).await;
+    exec(&db, "DROP INDEX idx_system_metrics_recorded_at").await;
+    exec(
+        &db,
+        "INSERT INTO system_metrics (metric_type, metrics, recorded_at) \
+         SELECT 'cpu', '{}', CASE WHEN g % 20 = 0 THEN timestamp '2025-06-01' ELSE timestamp '2026-06-01' END + g * interval '1 second' \
+         FROM generate_series(1, 20000) g",
+    )
+    .await;
+    let o = retention(
+        &cfg,
+        &[
+            "--table",
+            "system_metrics",
+            "--column",
+            "recorded_at",
+            "--before",
+            "2026-01-01",
+            "--batch-size",
+            "100",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_ok(&o);
+    let j = json(&o);
+    assert_eq!(j["rules"][0]["deleted"][0]["by"], "key (id)", "{j:#}");
+    assert_eq!(j["rows"], 1_000, "{j:#}");
+    assert!(j["rules"][0]["batches"].as_i64().unwrap() >= 20, "{j:#}");
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM system_metrics").await, 19_000);
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM system_metrics WHERE recorded_at < '2026-01-01'").await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -369,8 +423,9 @@ async fn partitions_left_half_done_are_finished_by_the_next_run() {
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM messages WHERE created_at < '2024-03-01'").await, 0);
 }
 
-/// The rows of `task_history` a run deleted, in whole batches: the old rows are deleted in key
-/// order, so what is gone is the first `deleted` of them, a multiple of the batch size.
+/// The rows of `task_history` a run deleted, in whole batches: the old rows are deleted oldest
+/// first (by time), so what is gone is the oldest `deleted` of them (the highest ids, see
+/// [`task_history`]), a multiple of the batch size.
 async fn assert_whole_batches(db: &Db, old_before: i64, batch: i64) -> i64 {
     let old_now = scalar_i64(db, "SELECT count(*) FROM task_history WHERE timestamp < '2026-01-01'").await;
     let deleted = old_before - old_now;
@@ -380,11 +435,11 @@ async fn assert_whole_batches(db: &Db, old_before: i64, batch: i64) -> i64 {
         scalar_i64(db, "SELECT count(*) FROM task_history WHERE timestamp >= '2026-01-01'").await,
         old_before
     );
-    // The deleted old rows are the first ones by key.
+    // The deleted old rows are the oldest ones.
     if old_now > 0 {
         assert_eq!(
-            scalar_i64(db, "SELECT min(id)::int8 FROM task_history WHERE timestamp < '2026-01-01'").await,
-            old_before + deleted + 1
+            scalar_i64(db, "SELECT max(id)::int8 FROM task_history WHERE timestamp < '2026-01-01'").await,
+            2 * old_before - deleted
         );
     }
     deleted
@@ -591,4 +646,43 @@ async fn bad_input_is_refused_and_changes_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("archive folder"), "{}", stderr(&o));
     assert_eq!(count().await, 1_000);
+}
+
+#[tokio::test]
+async fn rows_updated_during_a_batch_are_judged_on_their_new_version() {
+    let cfg = fresh_db("ret_moved").await;
+    let db = connect(&cfg).await;
+    task_history(&db, 2_000).await;
+    // The application updates two old rows in an open transaction: one stays old, one becomes new.
+    let app = db.dedicated().await.unwrap();
+    app.batch_execute(
+        "BEGIN; UPDATE task_history SET status = 'retried' WHERE id = 1500; \
+         UPDATE task_history SET timestamp = '2026-06-01' WHERE id = 1600",
+    )
+    .await
+    .unwrap();
+    let child = cmd()
+        .args(["--url", &cfg.url_with_password(), "--lock-timeout", "10s", "retention"])
+        .args(TASKS_BEFORE_2026)
+        .args(["--format", "json", "--no-vacuum"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The batch has selected both (old in its snapshot) and waits for their row locks.
+    wait_until(&db, "SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'towow-db' AND wait_event_type = 'Lock'").await;
+    app.batch_execute("COMMIT").await.unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_ok(&o);
+    let j = json(&o);
+    assert_eq!(j["rows"], 999, "{j:#}");
+    assert!(
+        !scalar_bool(&db, "SELECT EXISTS (SELECT 1 FROM task_history WHERE id = 1500)").await,
+        "the still-old row stayed"
+    );
+    assert!(
+        scalar_bool(&db, "SELECT EXISTS (SELECT 1 FROM task_history WHERE id = 1600)").await,
+        "the now-new row went"
+    );
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 1_001);
 }

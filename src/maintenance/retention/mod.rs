@@ -104,8 +104,10 @@ pub struct Part {
     /// The partitioned table it belongs (or belonged) to.
     pub parent: Option<Table>,
     pub action: Action,
-    /// The key to batch by (None: by ctid), for [`Action::Delete`].
+    /// The key to walk by (None: by ctid), for [`Action::Delete`]: the time column alone when
+    /// an index starts with it (`by_time`), else the primary key.
     pub key: Option<Vec<(String, String)>>,
+    pub by_time: bool,
     /// The planner's estimate of the rows that go.
     pub estimate: Option<i64>,
     /// A removed partition's size (table, indexes, TOAST).
@@ -276,7 +278,12 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
             p.estimate = r.get(1);
         }
         if p.action == Action::Delete {
-            p.key = table::batch_key(client, p.table.oid).await?;
+            p.by_time = table::has_index_on(client, p.table.oid, &plan.column.name).await?;
+            p.key = if p.by_time {
+                Some(vec![(plan.column.name.clone(), plan.column.base.clone())])
+            } else {
+                table::batch_key(client, p.table.oid).await?
+            };
             p.estimate = Some(explain_rows(client, &p.table, &plan.column, cutoff).await?);
         }
     }
@@ -284,7 +291,7 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
 }
 
 fn part(table: Table, parent: Option<Table>, action: Action) -> Part {
-    Part { table, parent, action, key: None, estimate: None, bytes: 0, archive: None }
+    Part { table, parent, action, key: None, by_time: false, estimate: None, bytes: 0, archive: None }
 }
 
 /// The planner's estimate of the rows older than the cut-off in `t`.

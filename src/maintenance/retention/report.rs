@@ -170,10 +170,7 @@ pub struct Deleted {
     /// `key (col, …)` or `ctid`.
     pub by: String,
     pub rows: u64,
-    pub bytes: i64,
     pub batches: u64,
-    /// Rows changed by someone else between a batch's selection and its delete (left).
-    pub skipped: u64,
     /// Lock timeouts and deadlocks retried.
     pub retries: u32,
     /// Time inside the batches' transactions.
@@ -197,9 +194,7 @@ impl Deleted {
             table: t.name.clone(),
             by,
             rows: 0,
-            bytes: 0,
             batches: 0,
-            skipped: 0,
             retries: 0,
             seconds: 0.0,
             max_batch_ms: 0.0,
@@ -209,9 +204,7 @@ impl Deleted {
 
     pub fn add(&mut self, b: &Batch) {
         self.rows += b.deleted;
-        self.bytes += b.bytes;
         self.batches += 1;
-        self.skipped += b.skipped;
         self.retries += b.retries;
         self.seconds += b.elapsed.as_secs_f64();
         self.max_batch_ms = self.max_batch_ms.max(b.elapsed.as_secs_f64() * 1000.0);
@@ -317,7 +310,7 @@ impl Report for RunReport {
                     format!("{}.{}", d.schema, d.table),
                     format!("deleted by {}{}", d.by, if d.complete { "" } else { " (stopped)" }),
                     d.rows.to_string(),
-                    bytes(d.bytes),
+                    "-".into(),
                     d.batches.to_string(),
                     secs(Some(d.seconds)),
                     if d.seconds > 0.0 { format!("{:.0}", d.rows as f64 / d.seconds) } else { "-".into() },
@@ -338,14 +331,6 @@ impl Report for RunReport {
         let mut n = Vec::new();
         for r in &self.rules {
             n.extend(r.notes.iter().cloned());
-            let skipped: u64 = r.deleted.iter().map(|d| d.skipped).sum();
-            if skipped > 0 {
-                n.push(format!(
-                    "{}: {} changed by other sessions during the run and were left; the next run deletes them if they are still old",
-                    r.table,
-                    plural(skipped as i64, "row", "rows")
-                ));
-            }
             let failed: Vec<String> = r
                 .vacuumed
                 .iter()
