@@ -69,6 +69,7 @@ async fn task_history_keeps_exactly_the_rows_after_the_cutoff() {
     // idx_task_history_timestamp: the walk goes by time, oldest first.
     assert_eq!(r["deleted"][0]["by"], "time (timestamp)");
     assert_eq!(r["complete"], true);
+    assert!(!stderr(&o).contains("ETA"), "a progress bar without a terminal: {}", stderr(&o));
     assert!(r["cutoff"].as_str().unwrap().starts_with("2026-01-01 00:00:00"), "{j:#}");
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 12_500);
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history WHERE timestamp < '2026-01-01'").await, 0);
@@ -685,4 +686,34 @@ async fn rows_updated_during_a_batch_are_judged_on_their_new_version() {
         "the now-new row went"
     );
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 1_001);
+}
+
+#[tokio::test]
+async fn on_a_terminal_it_asks_and_shows_progress() {
+    let cfg = fresh_db("ret_tty").await;
+    let db = connect(&cfg).await;
+    task_history(&db, 40_000).await;
+    let url = cfg.url_with_password();
+    let name = cfg.dbname.clone().unwrap();
+    let args = [&TASKS_BEFORE_2026[..6], &["--batch-size", "1000", "--pause", "100ms"]].concat();
+    let mut with_retention = vec!["retention"];
+    with_retention.extend(args);
+    // A wrong answer: nothing deleted.
+    let (code, screen) = crate::terminal::on_terminal(&url, &with_retention, "towow\n");
+    assert_eq!(code, Some(1), "{screen}");
+    assert!(
+        screen.contains(&format!("Type \"{name}\" to confirm")) && screen.contains("not confirmed"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("delete the rows of public.task_history with timestamp < 2026-01-01"),
+        "{screen}"
+    );
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 40_000);
+    // The database's name: it runs, with a progress bar.
+    let (code, screen) = crate::terminal::on_terminal(&url, &with_retention, &format!("{name}\n"));
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("ETA"), "no progress bar on the terminal:\n{screen}");
+    assert!(screen.contains("task_history"), "{screen}");
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 20_000);
 }
