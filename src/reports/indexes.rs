@@ -99,6 +99,8 @@ pub struct IndexRow {
     pub method: String,
     pub definition: String,
     pub unused: bool,
+    /// A btree's estimated bloat (see `index_bloat`); null without statistics or for other methods.
+    pub bloat: Option<super::index_bloat::IndexBloat>,
     #[serde(skip)]
     key: IndexKey,
 }
@@ -268,6 +270,7 @@ pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<Inde
                 && !partitioned
                 && valid
                 && bytes >= opts.unused_min_bytes,
+            bloat: None,
             key: IndexKey {
                 method: r.get(15),
                 keys,
@@ -304,6 +307,10 @@ pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<Inde
         }
     })
     .collect();
+    let bloat = super::index_bloat::estimates(&client, &opts.filter).await?;
+    for i in &mut indexes {
+        i.bloat = bloat.get(&(i.schema.clone(), i.index.clone())).copied();
+    }
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
         stats_reset,
@@ -344,6 +351,7 @@ impl Report for IndexesReport {
                 "constraint",
                 "valid",
                 "unused",
+                "bloat",
                 "definition",
             ],
             rows: self
@@ -360,6 +368,9 @@ impl Report for IndexesReport {
                         crate::output::cells::yes(i.constraint_backed),
                         if i.valid { "yes".into() } else { "NO (INVALID)".into() },
                         if i.unused { "UNUSED".into() } else { String::new() },
+                        i.bloat
+                            .map(|b| format!("{:.0}% ({})", b.pct, bytes(b.bytes)))
+                            .unwrap_or_else(|| "-".into()),
                         crate::output::cells::one_line(&i.definition, 80),
                     ]
                 })
@@ -486,6 +497,7 @@ mod tests {
             method: "btree".into(),
             definition: String::new(),
             unused: false,
+            bloat: None,
             key: IndexKey {
                 method: "btree".into(),
                 keys: cols.iter().map(|c| (c.to_string(), "1978".into(), "0".into(), "0".into())).collect(),

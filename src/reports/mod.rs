@@ -18,6 +18,7 @@ use tokio_postgres::{Client, Row};
 
 pub mod activity;
 pub mod health;
+pub mod index_bloat;
 pub mod indexes;
 pub mod sizes;
 pub mod slow;
@@ -149,6 +150,7 @@ mod tests {
             ("activity.rs", include_str!("activity.rs")),
             ("sizes.rs", include_str!("sizes.rs")),
             ("indexes.rs", include_str!("indexes.rs")),
+            ("index_bloat.rs", include_str!("index_bloat.rs")),
         ];
         let forbidden: Vec<String> =
             ["query", "query_one", "query_opt", "query_raw", "prepare", "prepare_typed", "execute"]
