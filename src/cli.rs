@@ -302,9 +302,9 @@ pub enum Command {
     )]
     Sizes(SizesArgs),
 
-    /// Index usage: unused, duplicate and invalid indexes, tables with many sequential scans.
+    /// Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them.
     #[command(
-        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check"
+        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check\n  towow-db indexes --rebuild --dry-run                # what is invalid or estimated bloated\n  towow-db indexes --rebuild --bloat-threshold 40 --yes   # REINDEX INDEX CONCURRENTLY, one at a time"
     )]
     Indexes(IndexesArgs),
 
@@ -925,6 +925,38 @@ pub struct PartitionsEnsureArgs {
     pub dry_run: bool,
 }
 
+/// `indexes --rebuild` (maintenance, issue 11).
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Rebuild the invalid indexes and the btree indexes estimated bloated past --bloat-threshold,
+    /// one at a time with REINDEX INDEX CONCURRENTLY; drop leftovers of failed rebuilds. Asks.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// With --rebuild: the estimated bloat (%) from which a valid btree index is rebuilt.
+    #[arg(long, value_name = "PCT", default_value = "30", value_parser = parse_pct, requires = "rebuild")]
+    pub bloat_threshold: f64,
+
+    /// With --rebuild: bloated indexes smaller than this are left alone.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MB", requires = "rebuild")]
+    pub rebuild_min_size: i64,
+
+    /// With --rebuild: list what would be rebuilt or dropped, change nothing.
+    #[arg(long, requires = "rebuild")]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// A percentage: `30`, `30%`, `12.5`.
+pub fn parse_pct(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').trim().parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a percentage (0 to 100, e.g. 30 or 30%)")),
+    }
+}
+
 /// A line of a retention rule file, parsed with the same flags.
 #[derive(Debug, Parser)]
 #[command(name = "rule", no_binary_name = true, disable_help_flag = true, disable_version_flag = true)]
@@ -1082,6 +1114,9 @@ pub struct IndexesArgs {
     /// …and at least this many live rows are listed as sequentially scanned.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(0..))]
     pub min_rows: i64,
+
+    #[command(flatten)]
+    pub rebuild: RebuildArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,

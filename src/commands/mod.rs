@@ -157,6 +157,20 @@ pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Err
     }
 }
 
+/// The maintenance commands' connection: the session's `lock_timeout` is the long one of the
+/// steps that block nobody (see `maintenance::SESSION_LOCK_TIMEOUT`); their statements that do
+/// block set the short one themselves. A pool of at least two (a second connection watches).
+impl Ctx {
+    pub async fn connect_maintenance(&self) -> Result<Db> {
+        let cfg = self.target().await?;
+        let mut opts = self.connect_options(None)?;
+        opts.lock_timeout = Some(crate::maintenance::SESSION_LOCK_TIMEOUT);
+        opts.pool_size = opts.pool_size.max(2);
+        let hint = local_hint(&cfg);
+        Db::connect(cfg, opts).await.map_err(hint)
+    }
+}
+
 /// The report commands' shared glue.
 impl Ctx {
     /// Connect for a report: `statement_timeout` 30 s unless `--statement-timeout` says otherwise.

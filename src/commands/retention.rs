@@ -4,8 +4,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use crate::cli::{RetentionArgs, RetentionRuleArgs, RetentionRuleLine};
-use crate::commands::{Ctx, local_hint};
-use crate::connect::Db;
+use crate::commands::Ctx;
 use crate::error::Usage;
 use crate::maintenance::retention::report::Stop;
 use crate::maintenance::retention::{self, Action, Age, Interrupt, Rule, RunOptions};
@@ -16,13 +15,7 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
         Some(path) => rule_file(path)?,
         None => vec![rule(a.rule.clone(), "")?],
     };
-    let cfg = ctx.target().await?;
-    let mut opts = ctx.connect_options(None)?;
-    // The session's lock_timeout is for the steps that block nobody; batches set a short one.
-    opts.lock_timeout = Some(retention::SESSION_LOCK_TIMEOUT);
-    opts.pool_size = opts.pool_size.max(2);
-    let hint = local_hint(&cfg);
-    let db = Db::connect(cfg, opts).await.map_err(hint)?;
+    let db = ctx.connect_maintenance().await?;
     let mut plans = Vec::with_capacity(rules.len());
     {
         let client = db.get().await?;

@@ -18,6 +18,7 @@ use tokio_postgres::Client;
 
 pub mod bounds;
 pub mod partitions;
+pub mod reindex;
 pub mod retention;
 pub mod table;
 
@@ -25,6 +26,12 @@ pub mod table;
 /// row locks, a DETACH without CONCURRENTLY): short, so that the application's statements queued
 /// behind a waiting one wait at most this long. `--lock-timeout` overrides it.
 pub const LOCK_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The session `lock_timeout` of the maintenance commands' connections: for the steps that wait
+/// without blocking the application (`DETACH … CONCURRENTLY` and `REINDEX … CONCURRENTLY`
+/// waiting for the transactions that use the table, VACUUM). Statements that block it set the
+/// short [`LOCK_TIMEOUT`] in their own transaction.
+pub const SESSION_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How many times a statement that hit `lock_timeout` (or a deadlock) is tried again, after a
 /// pause that doubles from one second.

@@ -15,6 +15,7 @@ mod migrate;
 mod partitions;
 mod pg_versions;
 mod pgbouncer;
+mod rebuild;
 mod reports;
 mod retention;
 mod roles;

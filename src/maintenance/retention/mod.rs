@@ -34,11 +34,6 @@ use crate::maintenance::bounds::{self, Bound};
 use crate::maintenance::table::{self, Table, TimeColumn};
 use crate::reports::query;
 
-/// The session `lock_timeout` of the retention connection: for the steps that wait without
-/// blocking the application (`DETACH … CONCURRENTLY` waiting for its transactions, VACUUM).
-/// Batches and blocking DDL set the short one ([`super::LOCK_TIMEOUT`]) in their transaction.
-pub const SESSION_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
-
 /// Where the cut-off comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Age {
