@@ -22,10 +22,6 @@ fn partitions(cfg: &ConnConfig, args: &[&str]) -> Output {
     run_url(cfg, &all)
 }
 
-async fn text(db: &Db, sql: &str) -> String {
-    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
-}
-
 /// AstrBot's `messages` with the partitions of the two months before this one and of this one
 /// (named `messages_YYYY_MM` as in the document), and a default partition when asked.
 async fn messages_up_to_this_month(db: &Db, default: bool) {
@@ -68,7 +64,7 @@ async fn ensure_creates_the_next_months_where_inserts_then_land() {
         (c["interval"].as_str(), c["future_partitions"].as_i64(), c["uncovered_rows"].as_str()),
         (Some("month"), Some(0), Some("default"))
     );
-    let next_month = text(&db, "SELECT to_char(date_trunc('month', localtimestamp) + interval '1 month', 'YYYY-MM-DD\"T\"HH24:MI:SS')").await;
+    let next_month = scalar_text(&db, "SELECT to_char(date_trunc('month', localtimestamp) + interval '1 month', 'YYYY-MM-DD\"T\"HH24:MI:SS')").await;
     assert_eq!(c["next_uncovered"], next_month.as_str(), "{c:#}");
     assert!(c["days_left"].as_f64().unwrap() <= 31.0);
 
@@ -107,8 +103,7 @@ async fn ensure_creates_the_next_months_where_inserts_then_land() {
     assert_eq!(j["tables"][0]["name_pattern"], "messages_%Y_%m");
     for (i, name) in expected.iter().enumerate() {
         // A row dated in the middle of each new month lands in its partition, not the default.
-        let landed = text(
-            &db,
+        let landed = scalar_text(&db,
             &format!(
                 "INSERT INTO messages (tenant_id, created_at) VALUES (md5('x')::uuid, date_trunc('month', now()) + interval '{} month' + interval '14 days') \
                  RETURNING tableoid::regclass::text",
@@ -198,10 +193,13 @@ async fn daily_date_partitions_named_like_pg_partman() {
     assert_eq!(j["tables"][0]["interval"], "day");
     let names: Vec<&str> =
         j["tables"][0]["created"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    let want = text(&db, "SELECT 'logs_p' || to_char(current_date + 1, 'YYYYMMDD') || ',logs_p' || to_char(current_date + 2, 'YYYYMMDD')").await;
+    let want = scalar_text(&db, "SELECT 'logs_p' || to_char(current_date + 1, 'YYYYMMDD') || ',logs_p' || to_char(current_date + 2, 'YYYYMMDD')").await;
     assert_eq!(names.join(","), want);
-    let landed =
-        text(&db, "INSERT INTO logs VALUES (current_date + 2, 'x') RETURNING tableoid::regclass::text").await;
+    let landed = scalar_text(
+        &db,
+        "INSERT INTO logs VALUES (current_date + 2, 'x') RETURNING tableoid::regclass::text",
+    )
+    .await;
     assert_eq!(landed, names[1]);
 }
 
@@ -234,8 +232,7 @@ async fn bounds_made_in_another_time_zone() {
         ],
     );
     assert_ok(&o);
-    let bound = text(
-        &db,
+    let bound = scalar_text(&db,
         "SELECT set_config('TimeZone', 'Asia/Shanghai', false) || pg_get_expr(c.relpartbound, c.oid) FROM pg_class c WHERE relname = 'messages_2026_02'",
     )
     .await;
@@ -337,7 +334,7 @@ async fn maintenance_case(major: u32) {
     let o =
         run_url(&cfg, &["partitions", "ensure", "--table", "messages", "--ahead", "2", "--format", "json"]);
     assert_ok(&o);
-    let landed = text(&db, "INSERT INTO messages (tenant_id, created_at) VALUES (md5('x')::uuid, now() + interval '1 month') RETURNING tableoid::regclass::text").await;
+    let landed = scalar_text(&db, "INSERT INTO messages (tenant_id, created_at) VALUES (md5('x')::uuid, now() + interval '1 month') RETURNING tableoid::regclass::text").await;
     assert_eq!(landed, format!("messages_{}", chrono_month(1)), "PostgreSQL {major}");
     let o = run_url(&cfg, &["partitions", "--check"]);
     assert_eq!(o.status.code(), Some(0), "PostgreSQL {major}: {}", stdout(&o));

@@ -10,7 +10,7 @@ use towow_db::connect::{ConnConfig, Db};
 
 use crate::common::*;
 use crate::pg_versions::{majors, server};
-use crate::seed_schemas::AIECS_TASK_HISTORY;
+use crate::seed_schemas::task_history_rows;
 
 fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
@@ -19,16 +19,7 @@ fn json(o: &Output) -> Value {
 
 /// `task_history` with `n` rows, every one a task of its own (high-cardinality keys).
 async fn tasks(db: &Db, n: i64) {
-    exec(db, AIECS_TASK_HISTORY).await;
-    exec(
-        db,
-        &format!(
-            "INSERT INTO task_history (user_id, task_id, step, result, timestamp, status) \
-             SELECT 'user_' || (g % 7), 'task_' || g, g % 5, '{{}}', timestamp '2026-01-01' + g * interval '1 second', 'done' \
-             FROM generate_series(1, {n}) g"
-        ),
-    )
-    .await;
+    task_history_rows(db, n, "timestamp '2026-01-01' + g * interval '1 second'").await;
     exec(db, "VACUUM ANALYZE task_history").await;
 }
 
@@ -111,6 +102,12 @@ async fn the_btree_bloat_estimate_agrees_with_pgstatindex() {
     assert!(json(&o)["indexes"][0]["bloat"].is_null(), "{}", stdout(&o));
 }
 
+/// `indexes --rebuild --yes` on `task_history` with this `--bloat-threshold`, in JSON.
+fn rebuild_tasks(cfg: &ConnConfig, threshold: &str) -> Output {
+    let args = ["indexes", "--rebuild", "--bloat-threshold", threshold, "--table", "task_history", "--yes"];
+    run_url(cfg, &[&args[..], &["--format", "json"]].concat())
+}
+
 /// An invalid unique index on `task_id`: its CREATE INDEX CONCURRENTLY met a duplicate.
 async fn invalid_unique_index(db: &Db) {
     exec(db, "INSERT INTO task_history (user_id, task_id, step, result, timestamp) VALUES ('u', 'task_7', 1, '{}', now())").await;
@@ -140,20 +137,7 @@ async fn invalid_made_valid(cfg: &ConnConfig) {
     invalid_unique_index(&db).await;
     exec(&db, "DELETE FROM task_history WHERE id = (SELECT max(id) FROM task_history)").await;
     // A threshold no index reaches: the invalid one only.
-    let o = run_url(
-        cfg,
-        &[
-            "indexes",
-            "--rebuild",
-            "--bloat-threshold",
-            "100",
-            "--table",
-            "task_history",
-            "--yes",
-            "--format",
-            "json",
-        ],
-    );
+    let o = rebuild_tasks(cfg, "100");
     assert_ok(&o);
     let j = json(&o);
     let rebuilt = j["indexes"].as_array().unwrap();
@@ -232,20 +216,7 @@ async fn bloated_indexes_are_rebuilt_and_the_others_left_alone() {
     let est = estimates(&cfg);
     let over: Vec<&String> = est.iter().filter(|(_, p)| **p >= 30.0).map(|(i, _)| i).collect();
     assert!(over.contains(&&"task_history_pkey".to_string()), "{est:?}");
-    let o = run_url(
-        &cfg,
-        &[
-            "indexes",
-            "--rebuild",
-            "--bloat-threshold",
-            "30%",
-            "--table",
-            "task_history",
-            "--yes",
-            "--format",
-            "json",
-        ],
-    );
+    let o = rebuild_tasks(&cfg, "30%");
     assert_ok(&o);
     let j = json(&o);
     let rebuilt: Vec<&str> =

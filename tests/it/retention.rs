@@ -38,20 +38,12 @@ fn tasks_before_2026(cfg: &ConnConfig, more: &[&str]) -> Output {
 /// the 24 hours before the cut-off `2026-01-01` (so its exact side is known): rows 1..=n/2 are
 /// newer, the rest older.
 async fn task_history(db: &Db, n: i64) {
-    exec(db, AIECS_TASK_HISTORY).await;
-    exec(
-        db,
-        &format!(
-            "INSERT INTO task_history (user_id, task_id, step, result, timestamp, status) \
-             SELECT 'user_' || (g % 7), 'task_' || g, g % 5, jsonb_build_object('step', g), \
-                    CASE WHEN g <= {half} THEN timestamp '2026-06-01' - g * interval '1 minute' \
-                         ELSE timestamp '2025-12-31' - g * interval '1 minute' END, \
-                    'completed' \
-             FROM generate_series(1, {n}) g",
-            half = n / 2
-        ),
-    )
-    .await;
+    let half = n / 2;
+    let timestamp = format!(
+        "CASE WHEN g <= {half} THEN timestamp '2026-06-01' - g * interval '1 minute' \
+              ELSE timestamp '2025-12-31' - g * interval '1 minute' END"
+    );
+    task_history_rows(db, n, &timestamp).await;
 }
 
 #[tokio::test]
@@ -179,14 +171,7 @@ async fn system_metrics_with_uuid_keys_dry_run_then_older_than() {
     assert_eq!(r["rows"], old, "{j:#}");
     let bytes = scalar_i64(&db, "SELECT sum(pg_column_size(s.*))::int8 FROM system_metrics s WHERE recorded_at < localtimestamp - interval '30 days'").await;
     assert_eq!(r["bytes"], bytes, "{j:#}");
-    let oldest: String = db
-        .get()
-        .await
-        .unwrap()
-        .query_typed_one("SELECT min(recorded_at)::text FROM system_metrics", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let oldest = scalar_text(&db, "SELECT min(recorded_at)::text FROM system_metrics").await;
     assert_eq!(r["oldest"], oldest.as_str());
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM system_metrics").await, 957, "the dry run deleted");
     // The real run, without VACUUM.
@@ -216,6 +201,12 @@ async fn system_metrics_with_uuid_keys_dry_run_then_older_than() {
     );
 }
 
+/// `retention` of AstrBot's `messages` before `before`, with `more` flags.
+fn messages_before(cfg: &ConnConfig, before: &str, more: &[&str]) -> Output {
+    let rule = ["--table", "messages", "--column", "created_at", "--before", before];
+    retention(cfg, &[&rule[..], more].concat())
+}
+
 /// AstrBot's months of 2024 with a default partition holding late and early rows.
 async fn astrbot_2024(db: &Db, default: bool) {
     let months: Vec<String> = (1..=12).map(|m| format!("2024-{m:02}-01")).collect();
@@ -236,20 +227,7 @@ async fn astrbot_messages_drop_whole_months_and_delete_the_straddling_one() {
     astrbot_2024(&db, true).await;
     let total = scalar_i64(&db, "SELECT count(*) FROM messages").await;
     let keep = scalar_i64(&db, "SELECT count(*) FROM messages WHERE created_at >= '2024-06-15'").await;
-    let dry = retention(
-        &cfg,
-        &[
-            "--table",
-            "messages",
-            "--column",
-            "created_at",
-            "--before",
-            "2024-06-15",
-            "--dry-run",
-            "--format",
-            "json",
-        ],
-    );
+    let dry = messages_before(&cfg, "2024-06-15", &["--dry-run", "--format", "json"]);
     assert_ok(&dry);
     let d = json(&dry);
     assert_eq!(d["rules"][0]["rows"], total - keep, "{d:#}");
@@ -271,22 +249,7 @@ async fn astrbot_messages_drop_whole_months_and_delete_the_straddling_one() {
     assert!(actions.contains(&("public.messages_default".into(), "delete in batches".into())), "{actions:?}");
     assert_eq!(actions.len(), 7, "{actions:?}");
 
-    let o = retention(
-        &cfg,
-        &[
-            "--table",
-            "messages",
-            "--column",
-            "created_at",
-            "--before",
-            "2024-06-15",
-            "--batch-size",
-            "20",
-            "--yes",
-            "--format",
-            "json",
-        ],
-    );
+    let o = messages_before(&cfg, "2024-06-15", &["--batch-size", "20", "--yes", "--format", "json"]);
     assert_ok(&o);
     let j = json(&o);
     assert_eq!(j["partitions_dropped"], 5, "{j:#}");
@@ -387,20 +350,7 @@ async fn partitions_left_half_done_are_finished_by_the_next_run() {
     // A table that is no partition and carries no marker is never touched.
     exec(&db, "CREATE TABLE messages_2023_12 (LIKE messages)").await;
 
-    let o = retention(
-        &cfg,
-        &[
-            "--table",
-            "messages",
-            "--column",
-            "created_at",
-            "--before",
-            "2024-03-01",
-            "--yes",
-            "--format",
-            "json",
-        ],
-    );
+    let o = messages_before(&cfg, "2024-03-01", &["--yes", "--format", "json"]);
     assert_ok(&o);
     let j = json(&o);
     let done: Vec<(String, String)> = j["rules"][0]["dropped"]
@@ -545,6 +495,18 @@ async fn a_server_restart_stops_the_run_and_loses_nothing() {
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 20_000);
 }
 
+/// [`TASKS_BEFORE_2026`] in the background with this `--lock-timeout`, JSON out, no VACUUM.
+fn tasks_run_waiting(cfg: &ConnConfig, lock_timeout: &str) -> std::process::Child {
+    cmd()
+        .args(["--url", &cfg.url_with_password(), "--lock-timeout", lock_timeout, "retention"])
+        .args(TASKS_BEFORE_2026)
+        .args(["--format", "json", "--no-vacuum"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_locked_table_makes_batches_wait_and_retry_not_fail() {
     let cfg = fresh_db("ret_lock").await;
@@ -553,14 +515,7 @@ async fn a_locked_table_makes_batches_wait_and_retry_not_fail() {
     // The application holds a row lock on an old row in an open transaction.
     let holder = db.dedicated().await.unwrap();
     holder.batch_execute("BEGIN; SELECT * FROM task_history WHERE id = 1500 FOR UPDATE").await.unwrap();
-    let child = cmd()
-        .args(["--url", &cfg.url_with_password(), "--lock-timeout", "200ms", "retention"])
-        .args(TASKS_BEFORE_2026)
-        .args(["--format", "json", "--no-vacuum"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = tasks_run_waiting(&cfg, "200ms");
     // The batch waits 200 ms for the row, gives up, tries again after a pause of 1 s, 2 s, …;
     // the row lock goes after 1.5 s.
     let started = Instant::now();
@@ -662,14 +617,7 @@ async fn rows_updated_during_a_batch_are_judged_on_their_new_version() {
     )
     .await
     .unwrap();
-    let child = cmd()
-        .args(["--url", &cfg.url_with_password(), "--lock-timeout", "10s", "retention"])
-        .args(TASKS_BEFORE_2026)
-        .args(["--format", "json", "--no-vacuum"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = tasks_run_waiting(&cfg, "10s");
     // The batch has selected both (old in its snapshot) and waits for their row locks.
     wait_until(&db, "SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'towow-db' AND wait_event_type = 'Lock'").await;
     app.batch_execute("COMMIT").await.unwrap();

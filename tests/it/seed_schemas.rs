@@ -33,6 +33,21 @@ CREATE INDEX IF NOT EXISTS idx_task_history_user_task ON task_history (user_id, 
 CREATE INDEX IF NOT EXISTS idx_task_history_user_timestamp ON task_history (user_id, timestamp DESC);
 ";
 
+/// AIECS's `task_history` with `n` rows, row `g` (its id) dated by the SQL expression `timestamp`
+/// of `g`: seven users, a task each, steps 0 to 4.
+pub async fn task_history_rows(db: &Db, n: i64, timestamp: &str) {
+    exec(db, AIECS_TASK_HISTORY).await;
+    exec(
+        db,
+        &format!(
+            "INSERT INTO task_history (user_id, task_id, step, result, timestamp, status) \
+             SELECT 'user_' || (g % 7), 'task_' || g, g % 5, jsonb_build_object('step', g), {timestamp}, 'completed' \
+             FROM generate_series(1, {n}) g"
+        ),
+    )
+    .await;
+}
+
 /// CozyChat: `system_metrics`, UUID primary key (no order to walk by time), `TIMESTAMP` column.
 pub const COZYCHAT_SYSTEM_METRICS: &str = "
 CREATE TABLE system_metrics (
