@@ -346,3 +346,48 @@ async fn retention_and_ensure_on_every_version() {
         maintenance_case(m).await;
     }
 }
+
+#[tokio::test]
+async fn maintenance_works_through_transaction_pooling() {
+    // PgBouncer in transaction mode: every statement an unnamed one, every batch a transaction.
+    let cfg = fresh_db("part_bouncer").await;
+    let db = connect(&cfg).await;
+    messages_up_to_this_month(&db, false).await;
+    exec(&db, "CREATE TABLE messages_2020_01 PARTITION OF messages FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')").await;
+    fill_messages(&db, "2020-01-01", "2020-02-01", "1 hour").await;
+    exec(&db, "INSERT INTO messages (tenant_id, created_at) SELECT md5(g::text)::uuid, now() - g * interval '1 minute' FROM generate_series(1, 500) g").await;
+    let b = start_pgbouncer(&cfg, "transaction");
+    let o = run_url(
+        &b.cfg,
+        &[
+            "retention",
+            "--table",
+            "messages",
+            "--column",
+            "created_at",
+            "--older-than",
+            "1y",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_ok(&o);
+    assert_eq!(json(&o)["partitions_dropped"], 1, "{}", stdout(&o));
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM messages").await, 500);
+    let o =
+        run_url(&b.cfg, &["partitions", "ensure", "--table", "messages", "--ahead", "2", "--format", "json"]);
+    assert_ok(&o);
+    assert_eq!(json(&o)["tables"][0]["created"].as_array().unwrap().len(), 2);
+    let o = run_url(&b.cfg, &["partitions", "--check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // A failed CREATE INDEX CONCURRENTLY, rebuilt through the pooler.
+    exec(&db, "CREATE TABLE t (x int); INSERT INTO t VALUES (1), (1)").await;
+    assert!(
+        db.get().await.unwrap().batch_execute("CREATE UNIQUE INDEX CONCURRENTLY t_x ON t (x)").await.is_err()
+    );
+    exec(&db, "DELETE FROM t WHERE ctid = (SELECT max(ctid) FROM t)").await;
+    let o = run_url(&b.cfg, &["indexes", "--rebuild", "--table", "t", "--yes", "--format", "json"]);
+    assert_ok(&o);
+    assert!(scalar_bool(&db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_x'::regclass").await);
+}

@@ -665,3 +665,76 @@ async fn on_a_terminal_it_asks_and_shows_progress() {
     assert!(screen.contains("task_history"), "{screen}");
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 20_000);
 }
+
+#[tokio::test]
+async fn quoted_names_date_columns_and_ties_at_one_timestamp() {
+    let cfg = fresh_db("ret_names").await;
+    let db = connect(&cfg).await;
+    // A schema, a table and a date column that all need quoting; no key, no index: by ctid.
+    exec(
+        &db,
+        "CREATE SCHEMA \"Ops\"; CREATE TABLE \"Ops\".\"Daily Log\" (\"Day\" date NOT NULL, note text);
+         INSERT INTO \"Ops\".\"Daily Log\" SELECT d, 'n' FROM generate_series(date '2025-12-01', date '2026-01-31', '1 day') d",
+    )
+    .await;
+    let o = retention(
+        &cfg,
+        &[
+            "--table",
+            "\"Ops\".\"Daily Log\"",
+            "--column",
+            "Day",
+            "--before",
+            "2026-01-15 12:00",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_ok(&o);
+    let j = json(&o);
+    // A date's cut-off is a day: 2026-01-15 itself stays.
+    assert_eq!(j["rules"][0]["cutoff"], "2026-01-15", "{j:#}");
+    assert_eq!(j["rules"][0]["deleted"][0]["by"], "ctid", "{j:#}");
+    assert_eq!(j["rows"], 45, "{j:#}");
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM \"Ops\".\"Daily Log\" WHERE \"Day\" >= '2026-01-15'").await,
+        17
+    );
+    // 2,500 rows at one timestamp, more than a batch: they go together, and the walk ends.
+    exec(&db, COZYCHAT_SYSTEM_METRICS).await;
+    exec(
+        &db,
+        "INSERT INTO system_metrics (metric_type, metrics, recorded_at)
+           SELECT 'cpu', '{}', timestamp '2025-03-01' FROM generate_series(1, 2500);
+         INSERT INTO system_metrics (metric_type, metrics, recorded_at)
+           SELECT 'cpu', '{}', timestamp '2025-03-02' + g * interval '1 minute' FROM generate_series(1, 1500) g;
+         INSERT INTO system_metrics (metric_type, metrics, recorded_at)
+           SELECT 'cpu', '{}', timestamp '2026-03-01' FROM generate_series(1, 100);
+         ANALYZE system_metrics",
+    )
+    .await;
+    let o = retention(
+        &cfg,
+        &[
+            "--table",
+            "system_metrics",
+            "--column",
+            "recorded_at",
+            "--before",
+            "2026-01-01",
+            "--batch-size",
+            "1000",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_ok(&o);
+    let j = json(&o);
+    assert_eq!(j["rules"][0]["deleted"][0]["by"], "time (recorded_at)", "{j:#}");
+    assert_eq!(j["rows"], 4_000, "{j:#}");
+    // The first batch takes the 2,500 tied rows at once; then 1,000 and 500.
+    assert_eq!(j["rules"][0]["batches"], 3, "{j:#}");
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM system_metrics").await, 100);
+}
