@@ -161,7 +161,7 @@ async fn ensure_refuses_over_rows_in_the_default_partition() {
     let e = stderr(&o);
     assert!(
         e.contains("default partition public.messages_default holds rows")
-            && e.contains("1 rows for messages_"),
+            && e.contains("1 row for messages_"),
         "{e}"
     );
     assert!(e.contains("Nothing was created"), "{e}");

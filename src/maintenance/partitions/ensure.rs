@@ -273,7 +273,8 @@ async fn plan(client: &Client, name: &str, opts: &EnsureOptions) -> Result<(Part
             .filter(|r| r.get::<_, i64>(1) > 0)
             .map(|r| {
                 let p = &created[(r.get::<_, i64>(0) - 1) as usize];
-                format!("{} rows for {} ({} to {})", r.get::<_, i64>(1), p.name, p.from, p.to)
+                let n = crate::output::cells::plural(r.get::<_, i64>(1), "row", "rows");
+                format!("{n} for {} ({} to {})", p.name, p.from, p.to)
             })
             .collect();
         if !conflicts.is_empty() {
