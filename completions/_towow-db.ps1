@@ -492,6 +492,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
+            [CompletionResult]::new('--bloat', '--bloat', [CompletionResultType]::ParameterName, 'Add the statistics-based bloat estimate of btree indexes (no estimate where statistics are missing)')
             [CompletionResult]::new('--rebuild', '--rebuild', [CompletionResultType]::ParameterName, 'Rebuild the invalid indexes and the btree indexes estimated bloated past --bloat-threshold, one at a time with REINDEX INDEX CONCURRENTLY; drop leftovers of failed rebuilds. Asks')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --rebuild: list what would be rebuilt or dropped, change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')

@@ -1629,7 +1629,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__indexes)
-            opts="-y -v -q -h --schema --table --unused-min-size --min-seq-scans --min-rows --rebuild --bloat-threshold --rebuild-min-size --dry-run --yes --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --schema --table --unused-min-size --min-seq-scans --min-rows --bloat --rebuild --bloat-threshold --rebuild-min-size --dry-run --yes --check --threshold --database-url --url --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -466,6 +466,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --bloat 'Add the statistics-based bloat estimate of btree indexes (no estimate where statistics are missing)'
             cand --rebuild 'Rebuild the invalid indexes and the btree indexes estimated bloated past --bloat-threshold, one at a time with REINDEX INDEX CONCURRENTLY; drop leftovers of failed rebuilds. Asks'
             cand --dry-run 'With --rebuild: list what would be rebuilt or dropped, change nothing'
             cand -y 'Do not ask; proceed (needed when there is no terminal)'

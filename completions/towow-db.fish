@@ -376,6 +376,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l pool-timeo
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l bloat -d 'Add the statistics-based bloat estimate of btree indexes (no estimate where statistics are missing)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l rebuild -d 'Rebuild the invalid indexes and the btree indexes estimated bloated past --bloat-threshold, one at a time with REINDEX INDEX CONCURRENTLY; drop leftovers of failed rebuilds. Asks'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l dry-run -d 'With --rebuild: list what would be rebuilt or dropped, change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'

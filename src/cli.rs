@@ -304,7 +304,7 @@ pub enum Command {
 
     /// Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them.
     #[command(
-        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check\n  towow-db indexes --rebuild --dry-run                # what is invalid or estimated bloated\n  towow-db indexes --rebuild --bloat-threshold 40 --yes   # REINDEX INDEX CONCURRENTLY, one at a time"
+        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check\n  towow-db indexes --bloat --table task_history\n  towow-db indexes --rebuild --dry-run                # what is invalid or estimated bloated\n  towow-db indexes --rebuild --bloat-threshold 40 --yes   # REINDEX INDEX CONCURRENTLY, one at a time"
     )]
     Indexes(IndexesArgs),
 
@@ -1114,6 +1114,10 @@ pub struct IndexesArgs {
     /// …and at least this many live rows are listed as sequentially scanned.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(0..))]
     pub min_rows: i64,
+
+    /// Add the statistics-based bloat estimate of btree indexes (no estimate where statistics are missing).
+    #[arg(long)]
+    pub bloat: bool,
 
     #[command(flatten)]
     pub rebuild: RebuildArgs,

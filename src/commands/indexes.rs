@@ -18,6 +18,7 @@ pub async fn run(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
         unused_min_bytes: a.unused_min_size,
         min_seq_scans: a.min_seq_scans,
         min_rows: a.min_rows,
+        bloat: a.bloat,
     };
     let r = async { indexes::report(&ctx.connect_report().await?, &opts).await }.await;
     ctx.finish_report(r, &a.report, &t)

@@ -108,7 +108,8 @@ WHERE k.contype = 'x'";
 
 /// What needs doing: the leftovers to drop, the indexes to rebuild, and those skipped. Reads only.
 pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
-    let r = report(db, &IndexOptions { filter: opts.filter.clone(), ..IndexOptions::default() }).await?;
+    let r = report(db, &IndexOptions { filter: opts.filter.clone(), bloat: true, ..IndexOptions::default() })
+        .await?;
     let client = db.get().await?;
     let busy = query(&client, "indexes being built", BUSY_SQL, &[]).await?;
     let busy: Vec<(String, String, String)> = busy.iter().map(|b| (b.get(0), b.get(1), b.get(2))).collect();

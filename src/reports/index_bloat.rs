@@ -7,7 +7,8 @@
 //! plus a 4-byte line pointer; a page holds `block_size − 24 − 16` bytes, times the fillfactor;
 //! plus the metapage.
 //!
-//! Checked against `pgstatindex` (pgstattuple) in the tests. It is an estimate: btree
+//! Indexes under [`MIN_PAGES`] get none. Checked against `pgstatindex` (pgstattuple) in the
+//! tests. It is an estimate: btree
 //! deduplication (13+) packs repeated keys tighter than the model, so an index of many duplicates
 //! looks less bloated than it is; an index whose table was never analyzed has no estimate.
 
@@ -18,7 +19,10 @@ use serde::Serialize;
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
+use super::indexes::IndexRow;
 use super::{Filter, query};
+use crate::output::cells::bytes;
+use crate::output::report::Section;
 
 /// Every btree index with storage (schema and table filters as the reports'), with its pages,
 /// rows, fillfactor and, per column, the statistics' null fraction and average width (null
@@ -40,7 +44,7 @@ LEFT JOIN pg_attribute ia ON i.indkey[k.pos - 1] = 0 AND ia.attrelid = ci.oid AN
 LEFT JOIN pg_stats s ON s.schemaname = n.nspname
   AND s.tablename = CASE WHEN ta.attname IS NULL THEN ci.relname ELSE ct.relname END
   AND s.attname = coalesce(ta.attname, ia.attname)
-WHERE am.amname = 'btree' AND ci.relkind = 'i'
+WHERE am.amname = 'btree' AND ci.relkind = 'i' AND ci.relpages >= $3
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
   AND ($1::text[] IS NULL OR n.nspname = ANY ($1))
   AND ($2::text[] IS NULL OR ct.relname = ANY ($2))
@@ -94,6 +98,9 @@ pub fn estimate(i: &Inputs) -> Option<IndexBloat> {
     })
 }
 
+/// Indexes smaller than this many pages (64 kB) get no estimate: a few pages say nothing.
+pub const MIN_PAGES: i64 = 8;
+
 /// The estimate of every btree index `filter` selects, by (schema, index name).
 pub async fn estimates(client: &Client, filter: &Filter) -> Result<HashMap<(String, String), IndexBloat>> {
     let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
@@ -101,7 +108,7 @@ pub async fn estimates(client: &Client, filter: &Filter) -> Result<HashMap<(Stri
         client,
         "the indexes' statistics",
         INPUTS_SQL,
-        &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)],
+        &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY), (&MIN_PAGES, Type::INT8)],
     )
     .await?;
     let mut out = HashMap::new();
@@ -120,6 +127,42 @@ pub async fn estimates(client: &Client, filter: &Filter) -> Result<HashMap<(Stri
         }
     }
     Ok(out)
+}
+
+/// Set the estimate of each of `indexes` (those `filter` selected).
+pub async fn fill(client: &Client, filter: &Filter, indexes: &mut [IndexRow]) -> Result<()> {
+    let bloat = estimates(client, filter).await?;
+    for i in indexes {
+        i.bloat = bloat.get(&(i.schema.clone(), i.index.clone())).copied();
+    }
+    Ok(())
+}
+
+/// The `--bloat` table: the indexes with an estimate, most bloated (in bytes) first.
+pub fn section(indexes: &[IndexRow]) -> Option<Section> {
+    let mut with: Vec<(&IndexRow, IndexBloat)> = indexes.iter().filter_map(|i| Some((i, i.bloat?))).collect();
+    if with.is_empty() {
+        return None;
+    }
+    with.sort_by_key(|(i, b)| (std::cmp::Reverse(b.bytes), i.schema.clone(), i.index.clone()));
+    Some(Section {
+        title: "Estimated btree bloat (from the statistics; rebuild with indexes --rebuild)".into(),
+        headers: vec!["index", "table", "size", "bloat %", "bloat", "fresh build"],
+        rows: with
+            .iter()
+            .map(|(i, b)| {
+                vec![
+                    format!("{}.{}", i.schema, i.index),
+                    i.table.clone(),
+                    bytes(i.bytes),
+                    format!("{:.0}", b.pct),
+                    bytes(b.bytes),
+                    bytes(b.expected_bytes),
+                ]
+            })
+            .collect(),
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ pub struct IndexOptions {
     pub unused_min_bytes: i64,
     pub min_seq_scans: i64,
     pub min_rows: i64,
+    /// Add each btree's estimated bloat (`index_bloat`).
+    pub bloat: bool,
 }
 
 impl Default for IndexOptions {
@@ -75,6 +77,7 @@ impl Default for IndexOptions {
             unused_min_bytes: 1 << 20,
             min_seq_scans: 100,
             min_rows: 10_000,
+            bloat: false,
         }
     }
 }
@@ -99,7 +102,8 @@ pub struct IndexRow {
     pub method: String,
     pub definition: String,
     pub unused: bool,
-    /// A btree's estimated bloat (see `index_bloat`); null without statistics or for other methods.
+    /// With `--bloat`, a btree's estimated bloat (see `index_bloat`); null without it, without
+    /// statistics, for a small index or another method.
     pub bloat: Option<super::index_bloat::IndexBloat>,
     #[serde(skip)]
     key: IndexKey,
@@ -307,9 +311,8 @@ pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<Inde
         }
     })
     .collect();
-    let bloat = super::index_bloat::estimates(&client, &opts.filter).await?;
-    for i in &mut indexes {
-        i.bloat = bloat.get(&(i.schema.clone(), i.index.clone())).copied();
+    if opts.bloat {
+        super::index_bloat::fill(&client, &opts.filter, &mut indexes).await?;
     }
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
@@ -351,7 +354,6 @@ impl Report for IndexesReport {
                 "constraint",
                 "valid",
                 "unused",
-                "bloat",
                 "definition",
             ],
             rows: self
@@ -368,9 +370,6 @@ impl Report for IndexesReport {
                         crate::output::cells::yes(i.constraint_backed),
                         if i.valid { "yes".into() } else { "NO (INVALID)".into() },
                         if i.unused { "UNUSED".into() } else { String::new() },
-                        i.bloat
-                            .map(|b| format!("{:.0}% ({})", b.pct, bytes(b.bytes)))
-                            .unwrap_or_else(|| "-".into()),
                         crate::output::cells::one_line(&i.definition, 80),
                     ]
                 })
@@ -379,6 +378,7 @@ impl Report for IndexesReport {
             wide: &["table", "tuples read", "unique", "constraint", "definition"],
             ..Default::default()
         }];
+        s.extend(super::index_bloat::section(&self.indexes));
         s.push(Section {
             title: "Duplicate indexes (drop candidates)".into(),
             headers: vec!["index", "table", "duplicate of", "kind", "size"],

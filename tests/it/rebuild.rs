@@ -25,7 +25,7 @@ async fn tasks(db: &Db, n: i64) {
 
 /// The estimated bloat (%) of each index of `task_history`, from `indexes --format json`.
 fn estimates(cfg: &ConnConfig) -> BTreeMap<String, f64> {
-    let o = run_url(cfg, &["indexes", "--table", "task_history", "--format", "json"]);
+    let o = run_url(cfg, &["indexes", "--bloat", "--table", "task_history", "--format", "json"]);
     assert_ok(&o);
     json(&o)["indexes"]
         .as_array()
@@ -96,10 +96,15 @@ async fn the_btree_bloat_estimate_agrees_with_pgstatindex() {
     assert_close(&db, &sparse, "after deleting 70%").await;
     assert!(sparse["task_history_pkey"] > 50.0, "{sparse:?}");
     // Never analyzed: no estimate, not a guess.
-    exec(&db, "CREATE TABLE fresh (id int PRIMARY KEY); INSERT INTO fresh SELECT generate_series(1, 1000)")
+    exec(&db, "CREATE TABLE fresh (id int PRIMARY KEY); INSERT INTO fresh SELECT generate_series(1, 100000)")
         .await;
-    let o = run_url(&cfg, &["indexes", "--table", "fresh", "--format", "json"]);
+    let o = run_url(&cfg, &["indexes", "--bloat", "--table", "fresh", "--format", "json"]);
     assert!(json(&o)["indexes"][0]["bloat"].is_null(), "{}", stdout(&o));
+    // Without --bloat, none is computed; with it, a table of them, most bloated first.
+    let o = run_url(&cfg, &["indexes", "--table", "task_history", "--format", "json"]);
+    assert!(json(&o)["indexes"].as_array().unwrap().iter().all(|i| i["bloat"].is_null()));
+    let o = run_url(&cfg, &["indexes", "--bloat", "--table", "task_history"]);
+    assert!(stdout(&o).contains("Estimated btree bloat"), "{}", stdout(&o));
 }
 
 /// `indexes --rebuild --yes` on `task_history` with this `--bloat-threshold`, in JSON.
