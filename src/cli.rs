@@ -302,6 +302,13 @@ pub enum Command {
     )]
     Sizes(SizesArgs),
 
+    /// Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep,
+    /// the archiver; on a standby, its WAL receiver and replay.
+    #[command(
+        after_help = "Examples:\n  towow-db replication                                   # on the primary or on a standby\n  towow-db replication --check --threshold replication_lag_bytes=16MB:256MB\n  towow-db replication --format json | jq '.slots[] | {slot_name, retained_wal_bytes}'"
+    )]
+    Replication(ReplicationArgs),
+
     /// Index usage: unused, duplicate and invalid indexes, tables with many sequential scans.
     #[command(
         after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --check"
@@ -896,6 +903,12 @@ pub struct SlowQueryArgs {
 
 #[derive(Debug, Args)]
 pub struct HealthArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplicationArgs {
     #[command(flatten)]
     pub report: ReportArgs,
 }

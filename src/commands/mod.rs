@@ -11,6 +11,7 @@ use crate::output::check::{Threshold, Thresholds};
 use crate::output::report::Report;
 use crate::output::{Columns, Out};
 use crate::reports::REPORT_STATEMENT_TIMEOUT;
+use crate::reports::replication::ServerRole;
 
 pub mod activity;
 pub mod backup;
@@ -20,6 +21,7 @@ pub mod indexes;
 pub mod init;
 pub mod local;
 pub mod migrate;
+pub mod replication;
 pub mod roles;
 pub mod seed;
 pub mod shell;
@@ -158,8 +160,13 @@ pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Err
 /// The report commands' shared glue.
 impl Ctx {
     /// Connect for a report: `statement_timeout` 30 s unless `--statement-timeout` says otherwise.
+    /// On a standby, says once that its statistics are its own.
     pub async fn connect_report(&self) -> Result<Db> {
-        self.connect(Some(REPORT_STATEMENT_TIMEOUT)).await
+        let db = self.connect(Some(REPORT_STATEMENT_TIMEOUT)).await?;
+        if let Some(n) = standby_note(&db).await.1 {
+            self.out.note(n);
+        }
+        Ok(db)
     }
 
     /// The command's checks with their defaults and the `--threshold` overrides. A bad override
@@ -197,6 +204,22 @@ impl Ctx {
     }
 }
 
+/// Whether `db` is a standby, and the note to give then (see `ServerRole::standby_note`);
+/// unknown (not said) when the question cannot be asked.
+async fn standby_note(db: &Db) -> (Option<bool>, Option<String>) {
+    let role = match db.get().await {
+        Ok(client) => ServerRole::read(&client).await,
+        Err(e) => Err(e),
+    };
+    match role {
+        Ok(r) => (Some(r.standby), r.standby_note()),
+        Err(e) => {
+            tracing::debug!("cannot tell whether the server is a standby: {e:#}");
+            (None, None)
+        }
+    }
+}
+
 /// Run one parsed command. Returns the process exit status.
 pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
     match command {
@@ -216,5 +239,6 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Activity(a) => activity::run(ctx, a).await,
         Command::Sizes(a) => sizes::run(ctx, a).await,
         Command::Indexes(a) => indexes::run(ctx, a).await,
+        Command::Replication(a) => replication::run(ctx, a).await,
     }
 }

@@ -1,0 +1,13 @@
+//! `replication`: standbys, slots, the archiver; on a standby, its receiver and replay.
+
+use anyhow::Result;
+
+use crate::cli::ReplicationArgs;
+use crate::commands::Ctx;
+use crate::reports::replication;
+
+pub async fn run(ctx: &Ctx, a: ReplicationArgs) -> Result<u8> {
+    let t = ctx.report_thresholds(replication::CHECKS, &a.report)?;
+    let r = async { replication::read(&*ctx.connect_report().await?.get().await?).await }.await;
+    ctx.finish_report(r, &a.report, &t)
+}
