@@ -8,6 +8,6 @@ use crate::reports::health;
 
 pub async fn run(ctx: &Ctx, a: HealthArgs) -> Result<u8> {
     let t = ctx.report_thresholds(&health::all_checks(), &a.report)?;
-    let r = async { health::report(&ctx.connect_report().await?, &t).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let t = &t;
+    ctx.run_report(&a.report, t, |db| async move { health::report(&db, t).await }).await
 }

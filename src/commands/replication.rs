@@ -8,6 +8,5 @@ use crate::reports::replication;
 
 pub async fn run(ctx: &Ctx, a: ReplicationArgs) -> Result<u8> {
     let t = ctx.report_thresholds(replication::CHECKS, &a.report)?;
-    let r = async { replication::read(&*ctx.connect_report().await?.get().await?).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    ctx.run_report(&a.report, &t, |db| async move { replication::read(&*db.get().await?).await }).await
 }
