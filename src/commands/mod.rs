@@ -224,12 +224,7 @@ impl Ctx {
 
     /// [`Ctx::connect`], for a command that writes.
     pub async fn connect_write(&self, what: &str, default_statement_timeout: Option<Duration>) -> Result<Db> {
-        let cfg = self.write_target(what).await?;
-        let hint = local_hint(&cfg);
-        Db::connect(cfg, self.connect_options(default_statement_timeout)?)
-            .await
-            .map_err(hint)
-            .map_err(writes(what))
+        self.open_for_writes(self.write_target(what).await?, what, default_statement_timeout).await
     }
 
     /// [`Ctx::connect_session`], for a command that writes.
@@ -238,12 +233,17 @@ impl Ctx {
         what: &str,
         default_statement_timeout: Option<Duration>,
     ) -> Result<Db> {
-        let cfg = self.write_session_target(what).await?;
+        self.open_for_writes(self.write_session_target(what).await?, what, default_statement_timeout).await
+    }
+
+    async fn open_for_writes(
+        &self,
+        cfg: ConnConfig,
+        what: &str,
+        statement_timeout: Option<Duration>,
+    ) -> Result<Db> {
         let hint = local_hint(&cfg);
-        Db::connect(cfg, self.connect_options(default_statement_timeout)?)
-            .await
-            .map_err(hint)
-            .map_err(writes(what))
+        Db::connect(cfg, self.connect_options(statement_timeout)?).await.map_err(hint).map_err(writes(what))
     }
 }
 

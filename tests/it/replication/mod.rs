@@ -60,9 +60,15 @@ fn replica_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// Start the cluster whose data directory `dir/data` holds (a replica): `local.json` as its
-/// primary's, on a free port.
-fn start_copy(primary: &LocalCluster, dir: &Path) -> (LocalCluster, ConnConfig) {
+/// Start the cluster whose data directory `dir/data` holds (a replica) with `extra` settings:
+/// `local.json` as its primary's, on a free port; its settings point at the primary's database.
+fn start_copy(
+    primary: &LocalCluster,
+    primary_cfg: &ConnConfig,
+    dir: &Path,
+    extra: &[&str],
+) -> (LocalCluster, ConnConfig) {
+    append_conf(dir, extra);
     let mut st: LocalState = primary.state().unwrap();
     st.port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let p = dir.join("local.json");
@@ -70,12 +76,13 @@ fn start_copy(primary: &LocalCluster, dir: &Path) -> (LocalCluster, ConnConfig) 
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     let replica = LocalCluster::new(dir);
     replica.start(&InitOptions::default()).unwrap_or_else(|e| panic!("start the replica: {e:#}"));
-    let cfg = replica.conn_config().unwrap();
+    let mut cfg = replica.conn_config().unwrap();
+    cfg.dbname = primary_cfg.dbname.clone();
     (replica, cfg)
 }
 
 /// A streaming replica of `primary` made with `pg_basebackup -R -X stream`, with `extra`
-/// settings, started. `dbname` is the database its settings point at.
+/// settings, started.
 pub fn basebackup_replica(
     primary: &LocalCluster,
     primary_cfg: &ConnConfig,
@@ -94,10 +101,7 @@ pub fn basebackup_replica(
     let name = format!("cluster_name = '{tag}'");
     let mut lines = vec![name.as_str()];
     lines.extend_from_slice(extra);
-    append_conf(&dir, &lines);
-    let (replica, mut cfg) = start_copy(primary, &dir);
-    cfg.dbname = primary_cfg.dbname.clone();
-    (replica, cfg)
+    start_copy(primary, primary_cfg, &dir, &lines)
 }
 
 /// A streaming replica of `primary` from a copy of its data directory (the primary is stopped
@@ -129,10 +133,7 @@ pub fn copied_replica(
     );
     let mut lines = vec![conninfo.as_str()];
     lines.extend_from_slice(extra);
-    append_conf(&dir, &lines);
-    let (replica, mut cfg) = start_copy(primary, &dir);
-    cfg.dbname = primary_cfg.dbname.clone();
-    (replica, cfg)
+    start_copy(primary, primary_cfg, &dir, &lines)
 }
 
 fn append_conf(dir: &Path, lines: &[&str]) {
