@@ -77,9 +77,21 @@ fn every_report_runs_on_the_standby(scfg: &ConnConfig) {
         assert_eq!(e.matches("this server is a standby (in recovery)").count(), 1, "{args:?}: {e}");
         assert!(e.contains("run against the primary (this standby streams from 127.0.0.1:"), "{args:?}: {e}");
     }
-    for args in [&["migrate", "status"][..], &["migrate", "verify"]] {
-        assert_ok(&run_url(scfg, args));
-    }
+    assert_ok(&run_url(scfg, &["migrate", "status"]));
+    // A standby cannot have verify's shadow database: it is built on the local cluster.
+    let local = scratch_dir("standby-shadow");
+    reap_on_exit(&local);
+    let o = cmd()
+        .env("TOWOW_LOCAL_DIR", &local)
+        .args(["--url", &scfg.url_with_password(), "migrate", "verify"])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert!(
+        stdout(&o).contains("OK: ") && stdout(&o).contains("built on the local towow-db cluster"),
+        "{}",
+        stdout(&o)
+    );
     // The standby's own (empty) vacuum figures, said to be so.
     let o = run_url(scfg, &["vacuum-report", "--format", "json", "--table", "t"]);
     assert_ok(&o);
@@ -93,6 +105,7 @@ fn writes_are_refused_on_the_standby(scfg: &ConnConfig) {
     for (args, what) in [
         (&["migrate"][..], "`migrate` writes"),
         (&["migrate", "down", "--yes"], "`migrate down` writes"),
+        (&["migrate", "baseline", "--yes"], "`migrate baseline` writes"),
         (&["init"], "`init` writes"),
         (&["seed"], "`seed` writes"),
         (&["mock-agents"], "`mock-agents` writes"),
