@@ -14,6 +14,6 @@ pub async fn run(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
         min_seq_scans: a.min_seq_scans,
         min_rows: a.min_rows,
     };
-    let r = async { indexes::report(&ctx.connect_report().await?, &opts).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let opts = &opts;
+    ctx.run_report(&a.report, &t, |db| async move { indexes::report(&db, opts).await }).await
 }

@@ -14,6 +14,7 @@ mod local;
 mod migrate;
 mod pg_versions;
 mod pgbouncer;
+mod replication;
 mod reports;
 mod roles;
 mod schema;
