@@ -158,16 +158,28 @@ pub struct Cli {
 /// `--help`. `Debug` redacts the URLs' passwords.
 #[derive(Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string.
-    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL", help_heading = CONNECTION)]
-    pub url: Option<String>,
+    /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string;
+    /// several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The
+    /// report commands take it more than once: one database each.
+    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL", action = clap::ArgAction::Append, help_heading = CONNECTION)]
+    pub url: Vec<String>,
+
+    /// Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated
+    /// or repeated; several for the report commands only.
+    #[arg(long, global = true, value_name = "NAMES", value_delimiter = ',', action = clap::ArgAction::Append, help_heading = CONNECTION)]
+    pub targets: Vec<String>,
+
+    /// Report commands: every database of the targets file, concurrently, in one table.
+    #[arg(long, global = true, help_heading = CONNECTION)]
+    pub all_targets: bool,
 
     /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
     /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
     #[arg(long, global = true, value_name = "URL", help_heading = CONNECTION)]
     pub direct_url: Option<String>,
 
-    /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`.
+    /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`,
+    /// `2m`: until the server starts, or a host of the wanted kind accepts (a failover).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub wait: Option<Duration>,
 
@@ -217,8 +229,11 @@ const OUTPUT: &str = "Output (any command)";
 impl std::fmt::Debug for GlobalArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let redact = |u: &Option<String>| u.as_deref().map(crate::redact::redact_url);
+        let urls: Vec<String> = self.url.iter().map(|u| crate::redact::redact_url(u)).collect();
         f.debug_struct("GlobalArgs")
-            .field("url", &redact(&self.url))
+            .field("url", &urls)
+            .field("targets", &self.targets)
+            .field("all_targets", &self.all_targets)
             .field("direct_url", &redact(&self.direct_url))
             .field("format", &self.format)
             .field("verbose", &self.verbose)
@@ -301,6 +316,13 @@ pub enum Command {
         after_help = "Examples:\n  towow-db sizes\n  towow-db sizes --limit 10 --schema public\n  towow-db sizes --format json\n  towow-db sizes --check --threshold database_size_bytes=50GB:80GB"
     )]
     Sizes(SizesArgs),
+
+    /// Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep,
+    /// the archiver; on a standby, its WAL receiver and replay.
+    #[command(
+        after_help = "Examples:\n  towow-db replication                                   # on the primary or on a standby\n  towow-db replication --check --threshold replication_lag_bytes=16MB:256MB\n  towow-db replication --format json | jq '.slots[] | {slot_name, retained_wal_bytes}'\n  towow-db --all-targets replication --check             # every database of towow-db.toml"
+    )]
+    Replication(ReplicationArgs),
 
     /// Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them.
     #[command(
@@ -1063,6 +1085,12 @@ pub struct SlowQueryArgs {
 
 #[derive(Debug, Args)]
 pub struct HealthArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplicationArgs {
     #[command(flatten)]
     pub report: ReportArgs,
 }

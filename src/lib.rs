@@ -102,7 +102,7 @@ mod architecture {
 
     /// Inside `connect/`, the order of its files: each may use the ones before it.
     const CONNECT_ORDER: &[&str] =
-        &["env", "url", "pgpass", "resolve", "tls", "setup", "pool", "pooler", "blocking"];
+        &["env", "url", "pgpass", "resolve", "targets", "tls", "setup", "pool", "pooler", "blocking"];
 
     fn layer(m: &str) -> Option<u8> {
         LAYERS.iter().find(|(n, _)| *n == m).map(|(_, l)| *l)

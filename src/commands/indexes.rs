@@ -20,8 +20,8 @@ pub async fn run(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
         min_rows: a.min_rows,
         bloat: a.bloat,
     };
-    let r = async { indexes::report(&ctx.connect_report().await?, &opts).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let opts = &opts;
+    ctx.run_report(&a.report, &t, |db| async move { indexes::report(&db, opts).await }).await
 }
 
 async fn rebuild(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
@@ -31,7 +31,7 @@ async fn rebuild(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
         min_bytes: a.rebuild.rebuild_min_size,
         progress: !ctx.out.quiet,
     };
-    let db = ctx.connect_maintenance().await?;
+    let db = ctx.connect_maintenance("indexes --rebuild").await?;
     let plan = reindex::plan(&db, &opts).await?;
     if a.rebuild.dry_run || (plan.indexes.is_empty() && plan.leftovers.is_empty()) {
         return ctx.out.report(&plan, None);

@@ -10,10 +10,11 @@ pub async fn run(ctx: &Ctx, a: PartitionsArgs) -> Result<u8> {
     match a.action {
         None => {
             let t = ctx.report_thresholds(partitions::CHECKS, &a.report)?;
-            let r =
-                async { partitions::read(&*ctx.connect_report().await?.get().await?, &a.filter, None).await }
-                    .await;
-            ctx.finish_report(r, &a.report, &t)
+            let filter = &a.filter;
+            ctx.run_report(&a.report, &t, |db| async move {
+                partitions::read(&*db.get().await?, filter, None).await
+            })
+            .await
         }
         Some(PartitionsAction::Ensure(e)) => {
             let opts = ensure::EnsureOptions {
@@ -25,7 +26,7 @@ pub async fn run(ctx: &Ctx, a: PartitionsArgs) -> Result<u8> {
                 dry_run: e.dry_run,
                 lock_timeout: ctx.global.lock_timeout.unwrap_or(crate::maintenance::LOCK_TIMEOUT),
             };
-            let db = ctx.connect(None).await?;
+            let db = ctx.connect_write("partitions ensure", None).await?;
             let r = ensure::ensure(&*db.dedicated().await?, &opts).await?;
             ctx.out.report(&r, None)
         }

@@ -15,7 +15,7 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
         Some(path) => rule_file(path)?,
         None => vec![rule(a.rule.clone(), "")?],
     };
-    let db = ctx.connect_maintenance().await?;
+    let db = ctx.connect_maintenance("retention").await?;
     let mut plans = Vec::with_capacity(rules.len());
     {
         let client = db.get().await?;

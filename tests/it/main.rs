@@ -16,6 +16,7 @@ mod partitions;
 mod pg_versions;
 mod pgbouncer;
 mod rebuild;
+mod replication;
 mod reports;
 mod retention;
 mod roles;

@@ -1,0 +1,12 @@
+//! `replication`: standbys, slots, the archiver; on a standby, its receiver and replay.
+
+use anyhow::Result;
+
+use crate::cli::ReplicationArgs;
+use crate::commands::Ctx;
+use crate::reports::replication;
+
+pub async fn run(ctx: &Ctx, a: ReplicationArgs) -> Result<u8> {
+    let t = ctx.report_thresholds(replication::CHECKS, &a.report)?;
+    ctx.run_report(&a.report, &t, |db| async move { replication::read(&*db.get().await?).await }).await
+}
