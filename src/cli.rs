@@ -158,16 +158,28 @@ pub struct Cli {
 /// `--help`. `Debug` redacts the URLs' passwords.
 #[derive(Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string.
-    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL", help_heading = CONNECTION)]
-    pub url: Option<String>,
+    /// Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string;
+    /// several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The
+    /// report commands take it more than once: one database each.
+    #[arg(long, global = true, visible_alias = "database-url", value_name = "URL", action = clap::ArgAction::Append, help_heading = CONNECTION)]
+    pub url: Vec<String>,
+
+    /// Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated
+    /// or repeated; several for the report commands only.
+    #[arg(long, global = true, value_name = "NAMES", value_delimiter = ',', action = clap::ArgAction::Append, help_heading = CONNECTION)]
+    pub targets: Vec<String>,
+
+    /// Report commands: every database of the targets file, concurrently, in one table.
+    #[arg(long, global = true, help_heading = CONNECTION)]
+    pub all_targets: bool,
 
     /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
     /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
     #[arg(long, global = true, value_name = "URL", help_heading = CONNECTION)]
     pub direct_url: Option<String>,
 
-    /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`.
+    /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`,
+    /// `2m`: until the server starts, or a host of the wanted kind accepts (a failover).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub wait: Option<Duration>,
 
@@ -217,8 +229,11 @@ const OUTPUT: &str = "Output (any command)";
 impl std::fmt::Debug for GlobalArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let redact = |u: &Option<String>| u.as_deref().map(crate::redact::redact_url);
+        let urls: Vec<String> = self.url.iter().map(|u| crate::redact::redact_url(u)).collect();
         f.debug_struct("GlobalArgs")
-            .field("url", &redact(&self.url))
+            .field("url", &urls)
+            .field("targets", &self.targets)
+            .field("all_targets", &self.all_targets)
             .field("direct_url", &redact(&self.direct_url))
             .field("format", &self.format)
             .field("verbose", &self.verbose)
@@ -302,11 +317,33 @@ pub enum Command {
     )]
     Sizes(SizesArgs),
 
-    /// Index usage: unused, duplicate and invalid indexes, tables with many sequential scans.
+    /// Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep,
+    /// the archiver; on a standby, its WAL receiver and replay.
     #[command(
-        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --exact --format json       # index sizes from the files, not relpages\n  towow-db indexes --check"
+        after_help = "Examples:\n  towow-db replication                                   # on the primary or on a standby\n  towow-db replication --check --threshold replication_lag_bytes=16MB:256MB\n  towow-db replication --format json | jq '.slots[] | {slot_name, retained_wal_bytes}'\n  towow-db --all-targets replication --check             # every database of towow-db.toml"
+    )]
+    Replication(ReplicationArgs),
+
+    /// Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them.
+    #[command(
+        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --exact --format json       # index sizes from the files, not relpages\n  towow-db indexes --check\n  towow-db indexes --bloat --table task_history\n  towow-db indexes --rebuild --dry-run                # what is invalid or estimated bloated\n  towow-db indexes --rebuild --bloat-threshold 40 --yes   # REINDEX INDEX CONCURRENTLY, one at a time"
     )]
     Indexes(IndexesArgs),
+
+    // Maintenance: fix what the reports find (their argument types are in the maintenance
+    // section below).
+    /// Delete rows older than a cut-off in short transactions; drop partitions wholly older.
+    #[command(
+        after_help = "Examples:\n  towow-db retention --table system_metrics --column recorded_at --older-than 30d --dry-run\n  towow-db retention --table public.task_history --column timestamp --older-than 30d --yes\n  towow-db retention --table messages --column created_at --older-than 1y --archive /srv/archive --yes\n  towow-db retention --config /etc/towow-db/retention.conf --max-duration 30m --yes\n\nA rule file holds one rule per line, written as the flags above (# starts a comment):\n  --table system_metrics --column recorded_at --older-than 30d\n  --table messages --column created_at --older-than 1y --archive /srv/archive --batch-size 20000\nSee docs/maintenance.md."
+    )]
+    Retention(RetentionArgs),
+
+    /// Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail;
+    /// `ensure` creates the next range partitions.
+    #[command(
+        after_help = "Examples:\n  towow-db partitions\n  towow-db partitions --table messages --format json\n  towow-db partitions --check                      # WARNING with fewer than 2 future partitions, CRITICAL with none\n  towow-db partitions --check --threshold future_partitions=3:1\n  towow-db partitions ensure --table messages --ahead 3\n  towow-db partitions ensure --table public.messages --ahead 6 --dry-run"
+    )]
+    Partitions(PartitionsArgs),
 
     // Administration and the shell.
     /// Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only).
@@ -799,6 +836,158 @@ pub struct CompletionsArgs {
 }
 
 // =============================================================================================
+// Maintenance (issue 11): retention, partitions, index rebuilds.
+// =============================================================================================
+
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    #[command(flatten)]
+    pub rule: RetentionRuleArgs,
+
+    /// Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum
+    /// (# starts a comment); each rule runs in turn.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["table", "column", "older_than", "before"])]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Count exactly what would go (rows, bytes, oldest, newest) and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Start no batch after this long (a time box for cron); running again continues.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_duration: Option<Duration>,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// One retention rule: the flags of `retention`, and of each line of its rule file.
+#[derive(Debug, Clone, Args)]
+pub struct RetentionRuleArgs {
+    /// The table: SCHEMA.TABLE, or TABLE on the search_path; ordinary or partitioned.
+    #[arg(long, value_name = "TABLE")]
+    pub table: Option<String>,
+
+    /// Its timestamp or date column (checked first).
+    #[arg(long, value_name = "COLUMN")]
+    pub column: Option<String>,
+
+    /// Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years).
+    #[arg(long, value_name = "AGE", value_parser = crate::maintenance::retention::parse_age)]
+    pub older_than: Option<String>,
+
+    /// …or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz).
+    #[arg(long, value_name = "TIME", conflicts_with = "older_than")]
+    pub before: Option<String>,
+
+    /// Rows per batch; each batch is one short transaction.
+    #[arg(long, value_name = "N", default_value = "10000", value_parser = parse_positive_count)]
+    pub batch_size: u64,
+
+    /// Pause between batches (e.g. 100ms): room for the application and for replicas to catch up.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    pub pause: Duration,
+
+    /// Dump each partition with pg_dump (custom format) into this folder before dropping it.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<std::path::PathBuf>,
+
+    /// Do not VACUUM (ANALYZE) the tables deleted from afterwards.
+    #[arg(long)]
+    pub no_vacuum: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct PartitionsArgs {
+    #[command(subcommand)]
+    pub action: Option<PartitionsAction>,
+
+    #[command(flatten)]
+    pub filter: crate::reports::Filter,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartitionsAction {
+    /// Create the next range partitions (timestamp or date key) so that --ahead of them start
+    /// after now; interval and names inferred from the existing ones, with the parent's indexes.
+    #[command(
+        after_help = "Examples:\n  towow-db partitions ensure --table messages --ahead 3\n  towow-db partitions ensure --table messages --table public.events --ahead 6 --dry-run\n  towow-db partitions ensure --table logs --interval day --name-pattern 'logs_%Y%m%d' --ahead 14\n  towow-db partitions ensure --table messages --time-zone Asia/Shanghai   # bounds made at midnight there"
+    )]
+    Ensure(PartitionsEnsureArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PartitionsEnsureArgs {
+    /// The partitioned table (SCHEMA.TABLE or TABLE on the search_path); repeatable.
+    #[arg(long = "table", value_name = "TABLE", required = true)]
+    pub tables: Vec<String>,
+
+    /// How many partitions must start after now (the current period's comes on top).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub ahead: u32,
+
+    /// The period of a partition [default: inferred from the latest partition].
+    #[arg(long, value_enum)]
+    pub interval: Option<crate::maintenance::bounds::Interval>,
+
+    /// How to name them: strftime fields of the lower bound, e.g. 'messages_%Y_%m' [default: inferred].
+    #[arg(long, value_name = "PATTERN")]
+    pub name_pattern: Option<String>,
+
+    /// The time zone the bounds are midnights of [default: the session's, usually the server's].
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
+
+    /// Show what would be created and create nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `indexes --rebuild` (maintenance, issue 11).
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Rebuild the invalid indexes and the btree indexes estimated bloated past --bloat-threshold,
+    /// one at a time with REINDEX INDEX CONCURRENTLY; drop leftovers of failed rebuilds. Asks.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// With --rebuild: the estimated bloat (%) from which a valid btree index is rebuilt.
+    #[arg(long, value_name = "PCT", default_value = "30", value_parser = parse_pct, requires = "rebuild")]
+    pub bloat_threshold: f64,
+
+    /// With --rebuild: bloated indexes smaller than this are left alone.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MB", requires = "rebuild")]
+    pub rebuild_min_size: i64,
+
+    /// With --rebuild: list what would be rebuilt or dropped, change nothing.
+    #[arg(long, requires = "rebuild")]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// A percentage: `30`, `30%`, `12.5`.
+pub fn parse_pct(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').trim().parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a percentage (0 to 100, e.g. 30 or 30%)")),
+    }
+}
+
+/// A line of a retention rule file, parsed with the same flags.
+#[derive(Debug, Parser)]
+#[command(name = "rule", no_binary_name = true, disable_help_flag = true, disable_version_flag = true)]
+pub struct RetentionRuleLine {
+    #[command(flatten)]
+    pub rule: RetentionRuleArgs,
+}
+
+// =============================================================================================
 // DBA runbook reports (issue 4): vacuum-report, slow-query, health, activity, sizes, indexes.
 // =============================================================================================
 
@@ -907,6 +1096,12 @@ pub struct HealthArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReplicationArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct ActivityArgs {
     /// Include background processes (autovacuum workers, walsenders, …), not only client sessions.
     #[arg(long)]
@@ -958,6 +1153,12 @@ pub struct IndexesArgs {
     /// relpages (the pages counted by the last VACUUM/ANALYZE/CREATE INDEX); slower on large catalogs.
     #[arg(long)]
     pub exact: bool,
+    /// Add the statistics-based bloat estimate of btree indexes (no estimate where statistics are missing).
+    #[arg(long)]
+    pub bloat: bool,
+
+    #[command(flatten)]
+    pub rebuild: RebuildArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod admin;
 pub mod connect;
 pub mod data;
+pub mod maintenance;
 pub mod migrate;
 pub mod reports;
 // Bottom: rendering and helpers every layer uses.
@@ -94,13 +95,14 @@ mod architecture {
         ("data", 5),
         ("reports", 5),
         ("admin", 5),
-        ("cli", 6),
-        ("commands", 7),
+        ("maintenance", 6),
+        ("cli", 7),
+        ("commands", 8),
     ];
 
     /// Inside `connect/`, the order of its files: each may use the ones before it.
     const CONNECT_ORDER: &[&str] =
-        &["env", "url", "pgpass", "resolve", "tls", "setup", "pool", "pooler", "blocking"];
+        &["env", "url", "pgpass", "resolve", "targets", "tls", "setup", "pool", "pooler", "blocking"];
 
     fn layer(m: &str) -> Option<u8> {
         LAYERS.iter().find(|(n, _)| *n == m).map(|(_, l)| *l)

@@ -13,6 +13,6 @@ pub async fn run(ctx: &Ctx, a: ActivityArgs) -> Result<u8> {
         running_only: a.running,
         min_duration_s: a.longer_than.map(|d| d.as_secs_f64()),
     };
-    let r = async { activity::report(&ctx.connect_report().await?, &opts).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let opts = &opts;
+    ctx.run_report(&a.report, &t, |db| async move { activity::report(&db, opts).await }).await
 }

@@ -118,13 +118,20 @@ fn list(ctx: &Ctx, a: BackupDirArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// `--into`'s server, written to (a scratch database, a restore): its primary.
+fn into_target(ctx: &Ctx, url: &str, what: &str) -> Result<crate::connect::ConnConfig> {
+    let mut cfg = match crate::connect::resolve(Some(url), &ctx.env)? {
+        Resolved::Conn(c) => *c,
+        Resolved::Local => bail!("--into needs a connection URL"),
+    };
+    cfg.for_writes(what)?;
+    Ok(cfg)
+}
+
 /// The server of the scratch database: `--into`, else the managed local cluster.
 async fn drill_server(ctx: &Ctx, into: Option<&str>) -> Result<Db> {
     let cfg = match into {
-        Some(url) => match crate::connect::resolve(Some(url), &ctx.env)? {
-            Resolved::Conn(c) => *c,
-            Resolved::Local => bail!("--into needs a connection URL"),
-        },
+        Some(url) => into_target(ctx, url, "backup verify --into")?,
         None => {
             // Its maintenance database: the scratch database is created beside `towow`.
             let mut c = LocalCluster::default_cluster().ensure_ready(&InitOptions::default()).await?.0;
@@ -132,7 +139,9 @@ async fn drill_server(ctx: &Ctx, into: Option<&str>) -> Result<Db> {
             c
         }
     };
-    Db::connect(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?).await
+    Db::connect(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?)
+        .await
+        .map_err(crate::commands::writes("backup verify --into"))
 }
 
 async fn verify(ctx: &Ctx, a: BackupVerifyArgs) -> Result<u8> {
@@ -197,10 +206,7 @@ fn render_drill(ctx: &Ctx, r: &verify::DrillReport, check: bool) -> Result<()> {
 async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
     let d = dir(&a.dir);
     let entry = store::resolve(&d, Some(&a.name))?;
-    let cfg = match crate::connect::resolve(Some(&a.into), &ctx.env)? {
-        Resolved::Conn(c) => *c,
-        Resolved::Local => bail!("--into needs a connection URL"),
-    };
+    let cfg = into_target(ctx, &a.into, "backup restore")?;
     let target = Db::new(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?)?;
     let jobs = jobs(&a.jobs);
     let plan = restore::plan(&entry, &target, jobs as usize).await?;

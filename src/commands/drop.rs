@@ -20,7 +20,7 @@ pub struct DropReport {
 }
 
 pub async fn run(ctx: &Ctx, a: DropArgs) -> Result<u8> {
-    let db = ctx.connect(None).await?;
+    let db = ctx.connect_write("drop", None).await?;
     let report = drop_confirmed(ctx, &db, a.confirm.yes).await?;
     if ctx.out.is_json() {
         ctx.out.json(&report)?;

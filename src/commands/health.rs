@@ -7,7 +7,7 @@ use crate::commands::Ctx;
 use crate::reports::health;
 
 pub async fn run(ctx: &Ctx, a: HealthArgs) -> Result<u8> {
-    let t = ctx.report_thresholds(health::CHECKS, &a.report)?;
-    let r = async { health::report(&ctx.connect_report().await?, &t).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let t = ctx.report_thresholds(&health::all_checks(), &a.report)?;
+    let t = &t;
+    ctx.run_report(&a.report, t, |db| async move { health::report(&db, t).await }).await
 }

@@ -47,19 +47,22 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
         ..LoadPlan::default()
     };
     data::check_counts(plan.mock_agents.as_ref(), None)?;
-    let cfg = ctx.session_target().await?;
+    let cfg = ctx.write_session_target("init").await?;
     let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
     let created_database = if a.no_create_database {
         false
     } else {
-        ensure_database(&cfg, &opts).await.map_err(crate::commands::local_hint(&cfg))?
+        ensure_database(&cfg, &opts)
+            .await
+            .map_err(crate::commands::local_hint(&cfg))
+            .map_err(crate::commands::writes("init"))?
     };
     if created_database {
         ctx.out.note(format!("created database \"{}\"", cfg.dbname_or_default()));
     }
     let hint = crate::commands::local_hint(&cfg);
     let name = cfg.dbname_or_default();
-    let db = Db::connect(cfg, opts).await.map_err(hint).map_err(|e| {
+    let db = Db::connect(cfg, opts).await.map_err(hint).map_err(crate::commands::writes("init")).map_err(|e| {
         if a.no_create_database && has_sqlstate(&e, &SqlState::INVALID_CATALOG_NAME) {
             anyhow::anyhow!(
                 "database \"{name}\" does not exist, and --no-create-database says not to create it: create it (CREATE DATABASE \"{name}\") or run init without --no-create-database"

@@ -4,13 +4,21 @@ use anyhow::Result;
 
 use futures_util::future::LocalBoxFuture;
 
+use serde::Serialize;
+
 use crate::admin::local::{InitOptions, LocalCluster, Readiness};
-use crate::cli::{MigrateAction, MigrateArgs, MigrateBaselineArgs, MigrateDownArgs, MigrateUpArgs};
+use crate::cli::{
+    MigrateAction, MigrateArgs, MigrateBaselineArgs, MigrateDownArgs, MigrateUpArgs, ReportArgs,
+};
 use crate::commands::Ctx;
 use crate::connect::Db;
 use crate::migrate::diff::Difference;
 use crate::migrate::shadow::{self, ShadowServer};
-use crate::migrate::{self, BaselinePlan, BaselineReport, DownReport, Phase, UpReport};
+use crate::migrate::{
+    self, BaselinePlan, BaselineReport, DownReport, HistoryCheck, Phase, UpReport, VerifyReport,
+};
+use crate::output::check::{Check, Thresholds};
+use crate::output::report::{Report, Section};
 
 /// Migrations may build indexes on large tables: no statement timeout unless asked for.
 pub const MIGRATE_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
@@ -40,7 +48,7 @@ async fn local_shadow_server(ctx: &Ctx) -> Result<ShadowServer> {
 }
 
 async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
-    let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session_write("migrate", MIGRATE_STATEMENT_TIMEOUT).await?;
     let report = migrate::up(&db, a.target, a.dry_run, a.lock.lock_wait).await?;
     render_up(ctx, &report)?;
     Ok(0)
@@ -81,42 +89,26 @@ pub fn render_up(ctx: &Ctx, r: &UpReport) -> Result<()> {
 }
 
 async fn status(ctx: &Ctx) -> Result<u8> {
-    let db = ctx.connect(None).await?;
-    let client = db.get().await?;
     // The history checks of `verify`, without the shadow database (status stays read-only and
     // cheap; `verify` compares the tables).
-    let r = migrate::check_history(&client).await?;
-    if ctx.out.is_json() {
-        ctx.out.json(&serde_json::json!({
-            "migrations": r.migrations,
-            "problems": r.problems,
-            "unmanaged_tables": r.unmanaged_tables,
-        }))?;
-    } else {
-        ctx.out.table(
-            &["version", "name", "state", "applied on", "transaction", "down script"],
-            r.migrations.iter().map(|m| {
-                vec![
-                    m.version.to_string(),
-                    m.name.clone(),
-                    m.state.as_str().to_string(),
-                    m.applied_on.clone().unwrap_or_default(),
-                    if m.no_transaction { "no".into() } else { "yes".to_string() },
-                    if m.has_down { "yes".into() } else { "no".to_string() },
-                ]
-            }),
-        )?;
-        for p in &r.problems {
-            ctx.out.note(format!("warning: {p}"));
-        }
+    let read = |db: Db| async move { Ok(Status(migrate::check_history(&*db.get().await?).await?)) };
+    if ctx.is_fleet() {
+        return ctx.run_report(&ReportArgs::default(), &Thresholds::new(&[]), read).await;
     }
-    Ok(0)
+    let r = read(ctx.connect(None).await?).await?;
+    ctx.out.report(&r, None)
 }
 
 async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
-    let db = ctx.connect_session(None).await?;
     let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
-    let r = migrate::verify(&db, fail_on_pending, Some(&fallback)).await?;
+    let fallback = &fallback;
+    if ctx.is_fleet() {
+        let read =
+            |db: Db| async move { Ok(Verify(migrate::verify(&db, fail_on_pending, Some(fallback)).await?)) };
+        return ctx.run_report(&ReportArgs::default(), &Thresholds::new(&[]), read).await;
+    }
+    let db = ctx.connect_session(None).await?;
+    let r = migrate::verify(&db, fail_on_pending, Some(fallback)).await?;
     if ctx.out.is_json() {
         ctx.out.json(&r)?;
     } else if ctx.out.quiet {
@@ -133,36 +125,126 @@ async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
             ctx.out.line(format!("MISMATCH {p}"))?;
         }
         differences_table(ctx, &r.drift)?;
-        for d in &r.info {
-            ctx.out.note(format!(
-                "info: {} {}: {} (not made by the migrations; kept, not drift)",
-                d.object, d.aspect, d.found
-            ));
+        for n in info_notes(&r) {
+            ctx.out.note(n);
         }
-        let shadow = r
-            .shadow
-            .as_ref()
-            .map(|s| format!(" (expected schema built on {}, {} ms)", s.built_on, s.millis))
-            .unwrap_or_default();
-        if !r.drift.is_empty() {
-            ctx.out.line(format!(
-                "DRIFT: {} difference(s) between the ToWow tables and what the applied migrations make{shadow}",
-                r.drift.len()
-            ))?;
-        }
-        if r.ok {
-            let applied = r.migrations.iter().filter(|m| m.state == migrate::State::Applied).count();
-            ctx.out.line(format!(
-                "OK: {applied} applied migration(s) match the shipped files and the ToWow tables match them{}{shadow}",
-                if r.pending.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({} pending)", r.pending.len())
-                }
-            ))?;
+        if let Some(summary) = summary(&r) {
+            ctx.out.line(summary)?;
         }
     }
     Ok(if r.ok { 0 } else { 1 })
+}
+
+/// Extra objects on the ToWow tables: kept, not drift.
+fn info_notes(r: &VerifyReport) -> Vec<String> {
+    r.info
+        .iter()
+        .map(|d| {
+            format!(
+                "info: {} {}: {} (not made by the migrations; kept, not drift)",
+                d.object, d.aspect, d.found
+            )
+        })
+        .collect()
+}
+
+/// `verify`'s last line: `DRIFT: …` or `OK: …` (none when only the history mismatches).
+fn summary(r: &VerifyReport) -> Option<String> {
+    let shadow = r
+        .shadow
+        .as_ref()
+        .map(|s| format!(" (expected schema built on {}, {} ms)", s.built_on, s.millis))
+        .unwrap_or_default();
+    if !r.drift.is_empty() {
+        return Some(format!(
+            "DRIFT: {} difference(s) between the ToWow tables and what the applied migrations make{shadow}",
+            r.drift.len()
+        ));
+    }
+    r.ok.then(|| {
+        let applied = r.migrations.iter().filter(|m| m.state == migrate::State::Applied).count();
+        format!(
+            "OK: {applied} applied migration(s) match the shipped files and the ToWow tables match them{}{shadow}",
+            if r.pending.is_empty() { String::new() } else { format!(" ({} pending)", r.pending.len()) }
+        )
+    })
+}
+
+/// `migrate status` as a report: the migrations table; the problems as warnings.
+struct Status(HistoryCheck);
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let r = &self.0;
+        serde_json::json!({ "migrations": r.migrations, "problems": r.problems, "unmanaged_tables": r.unmanaged_tables })
+            .serialize(s)
+    }
+}
+
+impl Report for Status {
+    fn sections(&self) -> Vec<Section> {
+        vec![Section {
+            headers: vec!["version", "name", "state", "applied on", "transaction", "down script"],
+            rows: self
+                .0
+                .migrations
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.version.to_string(),
+                        m.name.clone(),
+                        m.state.as_str().to_string(),
+                        m.applied_on.clone().unwrap_or_default(),
+                        if m.no_transaction { "no".into() } else { "yes".to_string() },
+                        if m.has_down { "yes".into() } else { "no".to_string() },
+                    ]
+                })
+                .collect(),
+            empty: "no migrations",
+            ..Default::default()
+        }]
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.0.problems.iter().map(|p| format!("warning: {p}")).collect()
+    }
+
+    fn checks(&self, _: &Thresholds) -> Vec<Check> {
+        Vec::new()
+    }
+}
+
+/// `migrate verify` over several databases: one row per finding, the last line's words.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Verify(VerifyReport);
+
+impl Report for Verify {
+    fn sections(&self) -> Vec<Section> {
+        let r = &self.0;
+        let mut rows: Vec<Vec<String>> =
+            r.problems.iter().map(|p| vec!["MISMATCH".to_string(), p.clone()]).collect();
+        rows.extend(r.drift.iter().map(|d| {
+            let (e, f) = first_differing_line(&d.expected, &d.found);
+            vec!["DRIFT".to_string(), format!("{} ({}): expected {e}, found {f}", d.object, d.aspect)]
+        }));
+        if let Some(s) = summary(r).filter(|_| r.ok) {
+            rows.push(vec!["OK".into(), s.trim_start_matches("OK: ").to_string()]);
+        }
+        vec![Section { headers: vec!["result", "detail"], rows, ..Default::default() }]
+    }
+
+    fn notes(&self) -> Vec<String> {
+        info_notes(&self.0)
+    }
+
+    fn checks(&self, _: &Thresholds) -> Vec<Check> {
+        Vec::new()
+    }
+
+    fn failed(&self) -> bool {
+        !self.0.ok
+    }
 }
 
 /// Differences as a table: object, what differs, expected, found. A long definition (a function
@@ -195,7 +277,7 @@ fn first_differing_line(expected: &str, found: &str) -> (String, String) {
 }
 
 async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
-    let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session_write("migrate baseline", MIGRATE_STATEMENT_TIMEOUT).await?;
     let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
     let expected = shadow::expected_for(&db, None, Some(&fallback)).await?;
     // What would change, checked and shown before anything is asked or changed.
@@ -272,7 +354,7 @@ fn render_baseline(ctx: &Ctx, r: &BaselineReport) -> Result<()> {
 }
 
 async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
-    let db = ctx.connect_session(MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session_write("migrate down", MIGRATE_STATEMENT_TIMEOUT).await?;
     // What a person confirmed on the terminal must be what is rolled back (checked again under
     // the lock); with --yes, the plan is made under the lock, as asked (`--steps`/`--target`).
     let mut confirmed: Option<Vec<i32>> = None;

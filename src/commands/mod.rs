@@ -1,16 +1,21 @@
 //! Command glue: read flags, call one core function, render its result. No SQL here.
 
+use std::future::Future;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use futures_util::StreamExt;
 
 use crate::admin::local::{InitOptions, LocalCluster, Readiness};
 use crate::cli::{Command, GlobalArgs, ReportArgs};
 use crate::connect::{ConnConfig, ConnectOptions, Db, Env, Resolved, Source};
+use crate::error::Usage;
 use crate::output::check::{Threshold, Thresholds};
+use crate::output::fleet::FleetEntry;
 use crate::output::report::Report;
 use crate::output::{Columns, Out};
 use crate::reports::REPORT_STATEMENT_TIMEOUT;
+use crate::reports::replication::ServerRole;
 
 pub mod activity;
 pub mod backup;
@@ -20,6 +25,9 @@ pub mod indexes;
 pub mod init;
 pub mod local;
 pub mod migrate;
+pub mod partitions;
+pub mod replication;
+pub mod retention;
 pub mod roles;
 pub mod seed;
 pub mod shell;
@@ -44,9 +52,72 @@ impl Ctx {
         Ctx { global, env, out }
     }
 
+    /// Whether the flags name several databases (`--url` repeated, `--targets`, or
+    /// `--all-targets`): the report commands then run on each.
+    pub fn is_fleet(&self) -> bool {
+        self.global.all_targets || self.global.url.len() + self.global.targets.len() > 1
+    }
+
+    /// The connection settings of a target of the targets file.
+    fn named_target(&self, name: &str) -> Result<ConnConfig> {
+        let file = crate::connect::targets::file(&self.env)?;
+        let defs = crate::connect::targets::load(&file)?;
+        let def = defs.iter().find(|d| d.name == name).ok_or_else(|| {
+            let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+            Usage(format!(
+                "--targets {name}: {} names no such target (it has: {})",
+                file.display(),
+                names.join(", ")
+            ))
+        })?;
+        crate::connect::targets::resolve(def, &self.env)
+    }
+
+    /// Every database the flags name, in order: the `--url`s, then the `--targets` (or every
+    /// target of the file with `--all-targets`). Each has a name for the `target` column.
+    pub fn targets(&self) -> Result<Vec<(String, ConnConfig)>> {
+        let mut out: Vec<(String, ConnConfig)> = Vec::new();
+        for url in &self.global.url {
+            let Resolved::Conn(c) = crate::connect::resolve(Some(url), &self.env)? else {
+                unreachable!("a URL always resolves to a connection")
+            };
+            let host =
+                if c.hosts.len() > 1 { c.hosts.join(",") } else { format!("{}:{}", c.host(), c.port()) };
+            out.push((format!("{host}/{}", c.dbname_or_default()), *c));
+        }
+        let names: Vec<String> = if self.global.all_targets {
+            let file = crate::connect::targets::file(&self.env)?;
+            crate::connect::targets::load(&file)?.into_iter().map(|d| d.name).collect()
+        } else {
+            self.global.targets.clone()
+        };
+        for name in names {
+            let cfg = self.named_target(&name)?;
+            out.push((name, cfg));
+        }
+        // The same database twice gets a second name, so that rows can be told apart.
+        for i in 1..out.len() {
+            if out[..i].iter().any(|(n, _)| *n == out[i].0) {
+                out[i].0 = format!("{} #{}", out[i].0, i + 1);
+            }
+        }
+        Ok(out)
+    }
+
     /// The connection target; with nothing configured, the local cluster (started if needed).
+    /// Only the report commands take several databases.
     pub async fn target(&self) -> Result<ConnConfig> {
-        match crate::connect::resolve(self.global.url.as_deref(), &self.env)? {
+        if self.is_fleet() {
+            return Err(Usage(
+                "this command works on one database at a time: give one --url or --targets name (the report commands health, vacuum-report, slow-query, activity, sizes, indexes, replication and migrate status|verify take several)".into(),
+            )
+            .into());
+        }
+        let resolved = match self.global.targets.first() {
+            Some(name) => Resolved::Conn(Box::new(self.named_target(name)?)),
+            None => crate::connect::resolve(self.global.url.first().map(String::as_str), &self.env)?,
+        };
+        match resolved {
             Resolved::Conn(c) => {
                 tracing::debug!("connecting to {c} (from {})", c.source);
                 Ok(*c)
@@ -135,6 +206,58 @@ impl Ctx {
     }
 }
 
+/// The commands that write (`what`: the command, for messages): they run on a primary. Unless
+/// the connection string says otherwise they ask for `read-write`, so that a standby is refused
+/// (or, among several hosts, passed over) before anything starts.
+impl Ctx {
+    /// [`Ctx::target`], for a command that writes.
+    pub async fn write_target(&self, what: &str) -> Result<ConnConfig> {
+        let mut cfg = self.target().await?;
+        cfg.for_writes(what)?;
+        Ok(cfg)
+    }
+
+    /// [`Ctx::session_target`], for a command that writes.
+    pub async fn write_session_target(&self, what: &str) -> Result<ConnConfig> {
+        let mut cfg = self.session_target().await?;
+        cfg.for_writes(what)?;
+        Ok(cfg)
+    }
+
+    /// [`Ctx::connect`], for a command that writes.
+    pub async fn connect_write(&self, what: &str, default_statement_timeout: Option<Duration>) -> Result<Db> {
+        self.open_for_writes(self.write_target(what).await?, what, default_statement_timeout).await
+    }
+
+    /// [`Ctx::connect_session`], for a command that writes.
+    pub async fn connect_session_write(
+        &self,
+        what: &str,
+        default_statement_timeout: Option<Duration>,
+    ) -> Result<Db> {
+        self.open_for_writes(self.write_session_target(what).await?, what, default_statement_timeout).await
+    }
+
+    async fn open_for_writes(
+        &self,
+        cfg: ConnConfig,
+        what: &str,
+        statement_timeout: Option<Duration>,
+    ) -> Result<Db> {
+        let hint = local_hint(&cfg);
+        Db::connect(cfg, self.connect_options(statement_timeout)?).await.map_err(hint).map_err(writes(what))
+    }
+}
+
+/// A refusal for want of a primary says which command wanted one.
+pub fn writes(what: &str) -> impl FnOnce(anyhow::Error) -> anyhow::Error + use<> {
+    let what = what.to_string();
+    move |e| match crate::connect::pool::is_wrong_kind(&e) {
+        true => e.context(format!("`{what}` writes, so it runs on the primary only")),
+        false => e,
+    }
+}
+
 /// A refused connection to the managed local cluster's port while that cluster is stopped (a
 /// `DATABASE_URL` from `local url`, after `local stop`): say so, and how to start it.
 pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Error + use<> {
@@ -155,11 +278,75 @@ pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Err
     }
 }
 
+/// The maintenance commands' connection: the session's `lock_timeout` is the long one of the
+/// steps that block nobody (see `maintenance::SESSION_LOCK_TIMEOUT`); their statements that do
+/// block set the short one themselves. A pool of at least two (a second connection watches).
+/// They write, so they run on the primary (`what`: the command, for messages).
+impl Ctx {
+    pub async fn connect_maintenance(&self, what: &str) -> Result<Db> {
+        let cfg = self.write_target(what).await?;
+        let mut opts = self.connect_options(None)?;
+        opts.lock_timeout = Some(crate::maintenance::SESSION_LOCK_TIMEOUT);
+        opts.pool_size = opts.pool_size.max(2);
+        let hint = local_hint(&cfg);
+        Db::connect(cfg, opts).await.map_err(hint).map_err(writes(what))
+    }
+}
+
 /// The report commands' shared glue.
 impl Ctx {
     /// Connect for a report: `statement_timeout` 30 s unless `--statement-timeout` says otherwise.
+    /// On a standby, says once that its statistics are its own.
     pub async fn connect_report(&self) -> Result<Db> {
-        self.connect(Some(REPORT_STATEMENT_TIMEOUT)).await
+        let db = self.connect(Some(REPORT_STATEMENT_TIMEOUT)).await?;
+        if let Some(n) = standby_note(&db).await.1 {
+            self.out.note(n);
+        }
+        Ok(db)
+    }
+
+    /// Run a report: `read` on the one target (rendered as always), or on each target the flags
+    /// name, concurrently (at most [`FLEET_CONCURRENCY`] at a time), in one table per kind of
+    /// section with a `target` column (see `output::fleet`).
+    pub async fn run_report<R, F, Fut>(&self, args: &ReportArgs, t: &Thresholds, read: F) -> Result<u8>
+    where
+        R: Report,
+        F: Fn(Db) -> Fut,
+        Fut: Future<Output = Result<R>>,
+    {
+        if !self.is_fleet() {
+            let r = async { read(self.connect_report().await?).await }.await;
+            return self.finish_report(r, args, t);
+        }
+        let targets = self.targets()?;
+        let opts = self.connect_options(Some(REPORT_STATEMENT_TIMEOUT))?;
+        let read = &read;
+        let entries: Vec<FleetEntry<R>> = futures_util::stream::iter(targets)
+            .map(|(name, cfg)| {
+                let opts = opts.clone();
+                async move {
+                    let url = cfg.redacted_url();
+                    let mut role = (None, None);
+                    let result = async {
+                        let db = Db::connect(cfg, opts).await?;
+                        role = standby_note(&db).await;
+                        read(db).await
+                    }
+                    .await
+                    .map_err(|e| crate::error::render(&e));
+                    FleetEntry {
+                        target: name,
+                        url,
+                        result,
+                        standby: role.0,
+                        notes: role.1.into_iter().collect(),
+                    }
+                }
+            })
+            .buffered(FLEET_CONCURRENCY)
+            .collect()
+            .await;
+        self.out.fleet_report(&entries, args.check.then_some(t))
     }
 
     /// The command's checks with their defaults and the `--threshold` overrides. A bad override
@@ -197,6 +384,26 @@ impl Ctx {
     }
 }
 
+/// How many targets a report command reads at once.
+pub const FLEET_CONCURRENCY: usize = 8;
+
+/// Whether `db` is a standby, and the note to give then (see `ServerRole::standby_note`);
+/// unknown (not said) when the question cannot be asked.
+async fn standby_note(db: &Db) -> (Option<bool>, Option<String>) {
+    let role = match db.get().await {
+        // In the reports' read-only transaction without JIT, like every report query.
+        Ok(client) => crate::reports::read_only(&client, || ServerRole::read(&client)).await,
+        Err(e) => Err(e),
+    };
+    match role {
+        Ok(r) => (Some(r.standby), r.standby_note()),
+        Err(e) => {
+            tracing::debug!("cannot tell whether the server is a standby: {e:#}");
+            (None, None)
+        }
+    }
+}
+
 /// Run one parsed command. Returns the process exit status.
 pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
     match command {
@@ -216,5 +423,8 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Activity(a) => activity::run(ctx, a).await,
         Command::Sizes(a) => sizes::run(ctx, a).await,
         Command::Indexes(a) => indexes::run(ctx, a).await,
+        Command::Retention(a) => retention::run(ctx, a).await,
+        Command::Partitions(a) => partitions::run(ctx, a).await,
+        Command::Replication(a) => replication::run(ctx, a).await,
     }
 }

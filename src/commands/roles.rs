@@ -34,7 +34,7 @@ async fn create(ctx: &Ctx, a: RolesCreateArgs) -> Result<u8> {
     for (name, _) in &wanted {
         roles::validate_name(name)?;
     }
-    let db = ctx.connect(None).await?;
+    let db = ctx.connect_write("roles create", None).await?;
     let names: Vec<String> = wanted.iter().map(|(n, _)| n.clone()).collect();
     let exists = roles::existing(&**db.get().await?, &names).await?;
     let mut specs = Vec::new();

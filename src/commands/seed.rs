@@ -29,7 +29,7 @@ pub async fn seed(ctx: &Ctx, a: SeedArgs) -> Result<u8> {
         replace: a.replace,
     };
     data::check_counts(None, plan.generate.as_ref())?;
-    let db = ctx.connect(LOAD_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_write("seed", LOAD_STATEMENT_TIMEOUT).await?;
     if a.replace {
         plan.replace = confirm_replace(ctx, &db, Replaceable::GeneratedDemands, a.confirm.yes).await?;
     }
@@ -48,7 +48,7 @@ pub async fn mock_agents(ctx: &Ctx, a: MockAgentsArgs) -> Result<u8> {
         ..LoadPlan::default()
     };
     data::check_counts(plan.mock_agents.as_ref(), None)?;
-    let db = ctx.connect(LOAD_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_write("mock-agents", LOAD_STATEMENT_TIMEOUT).await?;
     if a.replace {
         plan.replace = confirm_replace(ctx, &db, Replaceable::MockAgents, a.confirm.yes).await?;
     }

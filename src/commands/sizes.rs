@@ -8,7 +8,6 @@ use crate::reports::sizes;
 
 pub async fn run(ctx: &Ctx, a: SizesArgs) -> Result<u8> {
     let t = ctx.report_thresholds(sizes::CHECKS, &a.report)?;
-    let filter = a.filter;
-    let r = async { sizes::report(&ctx.connect_report().await?, &filter, a.limit).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let (filter, limit) = (&a.filter, a.limit);
+    ctx.run_report(&a.report, &t, |db| async move { sizes::report(&db, filter, limit).await }).await
 }

@@ -15,12 +15,13 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
             running_only: true,
             min_duration_s: Some(a.longer_than.as_secs_f64()),
         };
-        let r = async { activity::report(&ctx.connect_report().await?, &opts).await }.await;
-        return ctx.finish_report(r, &a.report, &t);
+        let opts = &opts;
+        return ctx.run_report(&a.report, &t, |db| async move { activity::report(&db, opts).await }).await;
     }
     let t = ctx.report_thresholds(slow::CHECKS, &a.report)?;
     if a.reset {
-        let db = ctx.connect_report().await?;
+        let db =
+            ctx.connect_write("slow-query --reset", Some(crate::reports::REPORT_STATEMENT_TIMEOUT)).await?;
         let name = db.cfg.dbname_or_default();
         crate::output::confirm::confirm_typed(
             &format!("clear the pg_stat_statements statistics of database \"{name}\""),
@@ -37,6 +38,6 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
         min_calls: a.min_calls,
         min_mean_ms: a.min_mean_ms,
     };
-    let r = async { slow::report(&ctx.connect_report().await?, &opts).await }.await;
-    ctx.finish_report(r, &a.report, &t)
+    let opts = &opts;
+    ctx.run_report(&a.report, &t, |db| async move { slow::report(&db, opts).await }).await
 }

@@ -2,6 +2,7 @@
 //! with exponential backoff under `--wait`, and connection errors turned into one-line messages that
 //! name host, port, database and user (never the password) and say what to check.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
@@ -15,17 +16,21 @@ use tokio_postgres::error::SqlState;
 const FOREVER: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 pub use crate::connect::setup::ConnectOptions;
-use crate::connect::setup::{Opener, connect_timeout, is_deadline, pg_config};
+use crate::connect::setup::{Opener, Selection, WrongKind, connect_timeout, is_deadline, pg_config, wanted};
 use crate::connect::tls::Connector;
 use crate::connect::url::ConnConfig;
 
 /// A pool plus the settings it was built from.
 pub struct Db {
     pub pool: Pool,
+    /// The settings; after [`Db::connect`], with several hosts, only the host it connected to
+    /// (so that messages name it, and derived connections and child programs go there too).
     pub cfg: ConnConfig,
     pub opts: ConnectOptions,
     /// TLS settings, for cancel requests.
     connector: Connector,
+    /// Which host the opener chose, and servers of the wrong kind it found.
+    selection: Arc<Selection>,
 }
 
 impl std::fmt::Debug for Db {
@@ -38,9 +43,16 @@ impl Db {
     /// Build the pool and take one connection (retrying under `opts.wait`), so that an unreachable
     /// server or a wrong password fails here with a clear message.
     pub async fn connect(cfg: ConnConfig, opts: ConnectOptions) -> Result<Db> {
-        let db = Db::new(cfg, opts)?;
+        let mut db = Db::new(cfg, opts)?;
         let client = db.first_connection().await?;
         drop(client);
+        if db.cfg.hosts.len() > 1
+            && let Some((host, port)) = db.selection.chosen_host()
+        {
+            tracing::debug!("connected to {host}:{port} of {}", db.cfg.describe());
+            db.cfg.hosts = vec![host];
+            db.cfg.ports = vec![port];
+        }
         Ok(db)
     }
 
@@ -50,10 +62,12 @@ impl Db {
             anyhow::Error::new(ConnectError {
                 message: format!("cannot connect to {}: {e:#}", cfg.describe()),
                 sqlstate: None,
+                wrong_kind: false,
             })
         })?;
         tracing::debug!("TLS: {}", connector.plan());
         let opener = Opener::new(connector.clone(), &cfg, &opts);
+        let selection = opener.selection();
         let mgr = Manager::from_connect(
             pg_config(&cfg, &opts),
             opener,
@@ -66,7 +80,7 @@ impl Db {
             .build()
             .map_err(|e| anyhow!("cannot build the connection pool: {e}"))?;
         tracing::debug!("connection pool ready for {cfg} (from {})", cfg.source);
-        Ok(Db { pool, cfg, opts, connector })
+        Ok(Db { pool, cfg, opts, connector, selection })
     }
 
     async fn first_connection(&self) -> Result<Object> {
@@ -89,7 +103,9 @@ impl Db {
                     return Ok(c);
                 }
                 Err(e) => {
-                    let retry = is_transient(&e);
+                    // Servers of the wrong kind (a standby where writes are wanted): a failover
+                    // may change that, so `--wait` waits for it.
+                    let retry = is_transient(&e) || self.selection.wrong_kind().is_some();
                     match deadline {
                         Some(d) if retry && Instant::now() + delay < d => {
                             let why = self.connect_error(&e);
@@ -118,7 +134,10 @@ impl Db {
     }
 
     fn connect_error(&self, e: &PoolError) -> anyhow::Error {
-        connect_error(e, &self.cfg, connect_timeout(&self.cfg, &self.opts))
+        match self.selection.wrong_kind() {
+            Some(w) if matches!(e, PoolError::Backend(_)) => wrong_kind_error(&w, &self.cfg),
+            _ => connect_error(e, &self.cfg, connect_timeout(&self.cfg, &self.opts)),
+        }
     }
 
     /// Ask the server to cancel what `token`'s connection is running (a lock wait, a COPY),
@@ -187,6 +206,8 @@ pub fn is_transient(e: &PoolError) -> bool {
 pub struct ConnectError {
     pub message: String,
     pub sqlstate: Option<SqlState>,
+    /// Servers were reached, none of the kind `target_session_attrs` asks for.
+    pub wrong_kind: bool,
 }
 
 impl std::fmt::Display for ConnectError {
@@ -307,7 +328,41 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig, deadline: Duration) -> any
     } else {
         format!("cannot connect to {target}: {what} — {hint}")
     };
-    anyhow::Error::new(ConnectError { message, sqlstate })
+    anyhow::Error::new(ConnectError { message, sqlstate, wrong_kind: false })
+}
+
+/// No server of the wanted kind: each host and what it was (a standby, a primary, or why it
+/// could not be reached), and what to do.
+pub fn wrong_kind_error(w: &WrongKind, cfg: &ConnConfig) -> anyhow::Error {
+    let want = format!("{} (target_session_attrs={})", wanted(w.want), w.want.as_str());
+    let message = match w.hosts.as_slice() {
+        [(_, what)] => format!("cannot connect to {}: the server {what}, not {want}", cfg.describe()),
+        hosts => {
+            let each: Vec<String> = hosts
+                .iter()
+                .map(|(h, what)| match what.starts_with("is a ") {
+                    true => format!("{h} {what}"),
+                    false => format!("{h}: {what}"),
+                })
+                .collect();
+            format!("cannot connect to {}: none is {want}: {}", cfg.describe(), each.join("; "))
+        }
+    };
+    let hint = if w.want == crate::connect::url::TargetSessionAttrs::Standby {
+        "list a standby among the hosts, or use target_session_attrs=prefer-standby"
+    } else {
+        "point the URL at the primary, or list every node (postgresql://host1,host2/db) so that towow-db finds it; --wait 30s waits through a failover"
+    };
+    anyhow::Error::new(ConnectError {
+        message: format!("{message} — {hint}"),
+        sqlstate: None,
+        wrong_kind: true,
+    })
+}
+
+/// Whether `e` is "no server of the wanted kind" (see [`wrong_kind_error`]).
+pub fn is_wrong_kind(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<ConnectError>().is_some_and(|c| c.wrong_kind))
 }
 
 /// Does `e` (anywhere in its chain) carry this SQLSTATE?

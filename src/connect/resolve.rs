@@ -8,7 +8,8 @@ use anyhow::{Context, Result, bail};
 
 use super::env::Env;
 use super::url::{
-    ChannelBinding, ConnConfig, DEFAULT_PORT, Source, SslMode, parse_connect_timeout, parse_port, parse_ports,
+    ChannelBinding, ConnConfig, DEFAULT_PORT, LoadBalanceHosts, Source, SslMode, TargetSessionAttrs,
+    parse_connect_timeout, parse_port, parse_ports,
 };
 
 /// What the resolution found: a connection, or "use the managed local cluster".
@@ -89,7 +90,7 @@ pub fn resolve_direct(flag_url: Option<&str>, env: &Env) -> Result<Option<ConnCo
 }
 
 /// Fill what a URL left out from libpq's variables, as libpq does.
-fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
+pub(super) fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
     if cfg.hosts.is_empty() {
         cfg.hosts = vec![env.get("PGHOST").unwrap_or("localhost").to_string()];
     }
@@ -114,6 +115,7 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
             | Source::DotEnv(_)
             | Source::DirectFlag
             | Source::DirectDatabaseUrl
+            | Source::Target(_)
     ) && cfg.sslmode != SslMode::Prefer;
     if !url_has_sslmode && let Some(m) = env.get("PGSSLMODE") {
         cfg.sslmode = SslMode::parse(m).context("PGSSLMODE")?;
@@ -136,6 +138,16 @@ fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()> {
         && let Some(t) = env.get("PGCONNECT_TIMEOUT")
     {
         cfg.connect_timeout = parse_connect_timeout(t).context("PGCONNECT_TIMEOUT")?;
+    }
+    if cfg.target_session_attrs.is_none()
+        && let Some(t) = env.get("PGTARGETSESSIONATTRS")
+    {
+        cfg.target_session_attrs = Some(TargetSessionAttrs::parse(t).context("PGTARGETSESSIONATTRS")?);
+    }
+    if cfg.load_balance_hosts == LoadBalanceHosts::Disable
+        && let Some(v) = env.get("PGLOADBALANCEHOSTS")
+    {
+        cfg.load_balance_hosts = LoadBalanceHosts::parse(v).context("PGLOADBALANCEHOSTS")?;
     }
     Ok(())
 }
@@ -162,5 +174,28 @@ mod tests {
         let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
         assert_eq!(c.redacted_url(), "postgresql://towow:***@localhost:5432/prod");
         assert!(matches!(resolve(None, &Env::default()).unwrap(), Resolved::Local));
+    }
+
+    #[test]
+    fn multi_host_variables() {
+        let env = Env::from_pairs([
+            ("PGHOST", "h1,h2"),
+            ("PGTARGETSESSIONATTRS", "primary"),
+            ("PGLOADBALANCEHOSTS", "random"),
+        ]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.hosts, vec!["h1", "h2"]);
+        assert_eq!(c.target_session_attrs, Some(TargetSessionAttrs::Primary));
+        assert_eq!(c.load_balance_hosts, LoadBalanceHosts::Random);
+        // The URL's own setting wins over the variable.
+        let Resolved::Conn(c) =
+            resolve(Some("postgresql://u@a,b/d?target_session_attrs=standby"), &env).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(c.target_session_attrs, Some(TargetSessionAttrs::Standby));
+        let bad = Env::from_pairs([("PGHOST", "h"), ("PGTARGETSESSIONATTRS", "master")]);
+        let e = format!("{:#}", resolve(None, &bad).unwrap_err());
+        assert!(e.contains("PGTARGETSESSIONATTRS") && e.contains("read-write"), "{e}");
     }
 }

@@ -7,10 +7,16 @@
 //! connection and never answers (a black-holing firewall, a frozen postmaster, another service)
 //! would hang the set-up for ever. libpq waits for ever too when `connect_timeout` is unset;
 //! towow-db waits [`DEFAULT_CONNECT_TIMEOUT`].
+//!
+//! Several hosts are tried as libpq tries them: in order (or shuffled, `load_balance_hosts=random`),
+//! each checked against `target_session_attrs` once connected (`pg_is_in_recovery()`,
+//! `transaction_read_only`); a server of the wrong kind is closed and the next host tried. The
+//! host that matched is tried first for the pool's next connections, so that one command talks
+//! to one server.
 
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use deadpool_postgres::Connect;
@@ -19,7 +25,9 @@ use tokio::task::JoinHandle;
 use tokio_postgres::{Client, Config, Error};
 
 use crate::connect::tls::Connector;
-use crate::connect::url::{ChannelBinding, ConnConfig, DEFAULT_PORT, SslMode};
+use crate::connect::url::{
+    ChannelBinding, ConnConfig, DEFAULT_PORT, LoadBalanceHosts, SslMode, TargetSessionAttrs,
+};
 
 /// The set-up deadline per host address when neither `connect_timeout` nor `PGCONNECT_TIMEOUT`
 /// says: long enough for a TLS handshake and SCRAM's 4096 iterations over a slow link, short
@@ -138,19 +146,128 @@ struct Host {
     bare: Option<Config>,
 }
 
+impl Host {
+    /// `host:port`, or the socket directory.
+    fn label(&self) -> String {
+        match self.name.starts_with('/') {
+            true => self.name.clone(),
+            false => format!("{}:{}", self.name, self.port),
+        }
+    }
+}
+
+/// What a connected server is, as `target_session_attrs` judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerKind {
+    /// `pg_is_in_recovery()`: a standby.
+    pub in_recovery: bool,
+    /// `transaction_read_only`: a standby, or `default_transaction_read_only` on.
+    pub read_only: bool,
+}
+
+impl ServerKind {
+    /// Whether a server of this kind is what `want` asks for (`prefer-standby`: a standby; the
+    /// fallback to any server is the caller's).
+    pub fn matches(self, want: TargetSessionAttrs) -> bool {
+        match want {
+            TargetSessionAttrs::Any => true,
+            TargetSessionAttrs::ReadWrite => !self.read_only,
+            TargetSessionAttrs::ReadOnly => self.read_only,
+            TargetSessionAttrs::Primary => !self.in_recovery,
+            TargetSessionAttrs::Standby | TargetSessionAttrs::PreferStandby => self.in_recovery,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match (self.in_recovery, self.read_only) {
+            (true, _) => "is a standby (in recovery)",
+            (false, true) => "is a primary with default_transaction_read_only on",
+            (false, false) => "is a primary (accepts writes)",
+        }
+    }
+}
+
+/// The server kind `want` asks for, in words.
+pub fn wanted(want: TargetSessionAttrs) -> &'static str {
+    match want {
+        TargetSessionAttrs::Any => "any server",
+        TargetSessionAttrs::ReadWrite => "a server that accepts writes",
+        TargetSessionAttrs::ReadOnly => "a read-only server",
+        TargetSessionAttrs::Primary => "a primary",
+        TargetSessionAttrs::Standby | TargetSessionAttrs::PreferStandby => "a standby",
+    }
+}
+
+/// Both in one round trip, with the simple protocol (works through PgBouncer).
+const SERVER_KIND_SQL: &str =
+    "SELECT pg_catalog.pg_is_in_recovery(), pg_catalog.current_setting('transaction_read_only')";
+
+async fn server_kind(client: &Client) -> Result<ServerKind, Error> {
+    let rows = client.simple_query(SERVER_KIND_SQL).await?;
+    let row = rows.iter().find_map(|m| match m {
+        tokio_postgres::SimpleQueryMessage::Row(r) => Some((r.get(0) == Some("t"), r.get(1) == Some("on"))),
+        _ => None,
+    });
+    let (in_recovery, read_only) = row.unwrap_or((false, false));
+    Ok(ServerKind { in_recovery, read_only })
+}
+
+/// Servers reached but of the wrong kind for `target_session_attrs`, on the last attempt that
+/// found no server of the wanted kind: each host and what it was (or why it failed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongKind {
+    pub want: TargetSessionAttrs,
+    pub hosts: Vec<(String, String)>,
+}
+
+/// What the opener learnt, shared with the pool (`pool::Db`).
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// The hosts (name, port) in the order the opener tries them.
+    hosts: Vec<(String, u16)>,
+    /// The index in `hosts` of the last good connection's host (tried first next time).
+    chosen: AtomicUsize,
+    /// Set by an attempt that reached servers but none of the wanted kind.
+    wrong_kind: Mutex<Option<WrongKind>>,
+}
+
+impl Selection {
+    fn chosen(&self) -> usize {
+        self.chosen.load(Ordering::Relaxed)
+    }
+
+    /// The host (name, port) of the last good connection.
+    pub fn chosen_host(&self) -> Option<(String, u16)> {
+        self.hosts.get(self.chosen()).cloned()
+    }
+
+    /// The servers of the wrong kind that the last attempt reached, if that is why it failed.
+    pub fn wrong_kind(&self) -> Option<WrongKind> {
+        self.wrong_kind.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set_wrong_kind(&self, w: Option<WrongKind>) {
+        *self.wrong_kind.lock().unwrap_or_else(|e| e.into_inner()) = w;
+    }
+}
+
 /// Opens the pool's connections: each host (each address of a host name) in turn, each under
-/// the set-up deadline.
+/// the set-up deadline, until one is of the kind `target_session_attrs` asks for.
 pub struct Opener {
     connector: Connector,
+    /// In the order to try them (shuffled once with `load_balance_hosts=random`).
     hosts: Vec<Host>,
+    want: TargetSessionAttrs,
+    random: bool,
     deadline: Duration,
     options_refused: Arc<AtomicBool>,
+    selection: Arc<Selection>,
 }
 
 impl Opener {
     pub fn new(connector: Connector, cfg: &ConnConfig, opts: &ConnectOptions) -> Opener {
         let names = if cfg.hosts.is_empty() { vec!["localhost".to_string()] } else { cfg.hosts.clone() };
-        let hosts = names
+        let mut hosts: Vec<Host> = names
             .iter()
             .enumerate()
             .map(|(i, name)| {
@@ -167,7 +284,28 @@ impl Opener {
                 Host { name: name.clone(), port, full, bare }
             })
             .collect();
-        Opener { connector, hosts, deadline: connect_timeout(cfg, opts), options_refused: Arc::default() }
+        let random = cfg.load_balance_hosts == LoadBalanceHosts::Random;
+        if random {
+            use rand::seq::SliceRandom;
+            hosts.shuffle(&mut rand::rng());
+        }
+        Opener {
+            connector,
+            want: cfg.target_session_attrs.unwrap_or_default(),
+            random,
+            deadline: connect_timeout(cfg, opts),
+            options_refused: Arc::default(),
+            selection: Arc::new(Selection {
+                hosts: hosts.iter().map(|h| (h.name.clone(), h.port)).collect(),
+                ..Selection::default()
+            }),
+            hosts,
+        }
+    }
+
+    /// What the opener learns as it connects (the host chosen, servers of the wrong kind).
+    pub fn selection(&self) -> Arc<Selection> {
+        self.selection.clone()
     }
 
     /// One attempt under the deadline. A passed deadline is tokio-postgres's timeout error
@@ -207,7 +345,7 @@ impl Opener {
             return self.attempt(&h.full, h.bare.as_ref()).await;
         }
         let lookup = tokio::time::timeout(self.deadline, tokio::net::lookup_host((h.name.as_str(), h.port)));
-        let addrs: Vec<IpAddr> = match lookup.await {
+        let mut addrs: Vec<IpAddr> = match lookup.await {
             Err(_) => return Err(Error::__private_api_timeout()),
             Ok(Ok(a)) => a.map(|a| a.ip()).collect(),
             // tokio-postgres looks the name up again and reports the failure in its words.
@@ -215,6 +353,10 @@ impl Opener {
         };
         if addrs.is_empty() {
             return self.attempt(&h.full, h.bare.as_ref()).await;
+        }
+        if self.random {
+            use rand::seq::SliceRandom;
+            addrs.shuffle(&mut rand::rng());
         }
         let mut last = None;
         for ip in addrs {
@@ -234,22 +376,94 @@ impl Opener {
         }
         Err(last.expect("at least one address"))
     }
+
+    /// The kind of server `client` is connected to, under the set-up deadline.
+    async fn kind(&self, client: &Client) -> Result<ServerKind, Error> {
+        match tokio::time::timeout(self.deadline, server_kind(client)).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::__private_api_timeout()),
+        }
+    }
+
+    /// The hosts in the order to try them now: the last one chosen first.
+    fn order(&self) -> Vec<usize> {
+        let first = self.selection.chosen().min(self.hosts.len() - 1);
+        std::iter::once(first).chain((0..self.hosts.len()).filter(|&i| i != first)).collect()
+    }
+
+    async fn connect_any(&self) -> Result<(Client, JoinHandle<()>), Error> {
+        let mut last = None;
+        let mut seen: Vec<(String, String)> = Vec::new();
+        // prefer-standby: the first other server, used when no standby accepts.
+        let mut fallback = None;
+        for i in self.order() {
+            let h = &self.hosts[i];
+            let (client, task) = match self.connect_host(h).await {
+                Ok(c) => c,
+                Err(e) => {
+                    seen.push((h.label(), short_error(&e, self.deadline)));
+                    last = Some(e);
+                    continue;
+                }
+            };
+            if self.want == TargetSessionAttrs::Any {
+                self.selection.chosen.store(i, Ordering::Relaxed);
+                return Ok((client, task));
+            }
+            let kind = match self.kind(&client).await {
+                Ok(k) => k,
+                Err(e) => {
+                    seen.push((h.label(), short_error(&e, self.deadline)));
+                    last = Some(e);
+                    continue;
+                }
+            };
+            if kind.matches(self.want) {
+                self.selection.chosen.store(i, Ordering::Relaxed);
+                self.selection.set_wrong_kind(None);
+                return Ok((client, task));
+            }
+            tracing::debug!(
+                "{} {}: not {}, trying the next host",
+                h.label(),
+                kind.describe(),
+                wanted(self.want)
+            );
+            seen.push((h.label(), kind.describe().to_string()));
+            if self.want == TargetSessionAttrs::PreferStandby && fallback.is_none() {
+                fallback = Some((i, client, task));
+            }
+        }
+        if let Some((i, client, task)) = fallback {
+            self.selection.chosen.store(i, Ordering::Relaxed);
+            self.selection.set_wrong_kind(None);
+            return Ok((client, task));
+        }
+        let reached = seen.iter().any(|(_, what)| what.starts_with("is a "));
+        self.selection.set_wrong_kind(reached.then_some(WrongKind { want: self.want, hosts: seen }));
+        // Every server reached was of the wrong kind: the error is the selection's; this one only
+        // fails the attempt.
+        Err(last.unwrap_or_else(Error::__private_api_timeout))
+    }
 }
 
 impl Connect for Opener {
     /// The pool's configuration is ignored: each host has its own (see [`Opener::new`]).
     fn connect(&self, _: &Config) -> BoxFuture<'_, Result<(Client, JoinHandle<()>), Error>> {
-        Box::pin(async move {
-            let mut last = None;
-            for h in &self.hosts {
-                match self.connect_host(h).await {
-                    Ok(c) => return Ok(c),
-                    Err(e) => last = Some(e),
-                }
-            }
-            Err(last.expect("at least one host"))
-        })
+        Box::pin(self.connect_any())
     }
+}
+
+/// A failed host's error in a few words, for the list of hosts tried.
+fn short_error(e: &Error, deadline: Duration) -> String {
+    if is_deadline(e) {
+        return format!("no answer within {} s", deadline.as_secs());
+    }
+    let text = match e.as_db_error() {
+        Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
+        None => crate::error::error_chain(e),
+    };
+    crate::redact::redact_url(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Whether a failed connection is a pooler refusing the `options` startup parameter.
@@ -296,6 +510,49 @@ mod tests {
         let c = ConnConfig::parse("host=h keepalives=0 connect_timeout=0", Source::Flag).unwrap();
         assert!(!pg_config(&c, &opts).get_keepalives());
         assert_eq!(connect_timeout(&c, &opts), DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    #[test]
+    fn server_kinds_match_libpq() {
+        use TargetSessionAttrs::*;
+        let primary = ServerKind { in_recovery: false, read_only: false };
+        let read_only_primary = ServerKind { in_recovery: false, read_only: true };
+        let standby = ServerKind { in_recovery: true, read_only: true };
+        let table = [
+            (Any, [true, true, true]),
+            (ReadWrite, [true, false, false]),
+            (ReadOnly, [false, true, true]),
+            (Primary, [true, true, false]),
+            (Standby, [false, false, true]),
+            (PreferStandby, [false, false, true]),
+        ];
+        for (want, [p, rop, s]) in table {
+            assert_eq!(
+                [primary.matches(want), read_only_primary.matches(want), standby.matches(want)],
+                [p, rop, s],
+                "{want:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn random_load_balancing_shuffles_and_the_chosen_host_goes_first() {
+        let c =
+            ConnConfig::parse("postgresql://u@a:1,b:2,c:3,d:4,e:5/d?load_balance_hosts=random", Source::Flag)
+                .unwrap();
+        let orders: std::collections::HashSet<Vec<String>> = (0..40)
+            .map(|_| {
+                let o = Opener::new(Connector::new(&c).unwrap(), &c, &ConnectOptions::default());
+                o.order().into_iter().map(|i| o.hosts[i].label()).collect()
+            })
+            .collect();
+        assert!(orders.len() > 1, "40 openers, one order: {orders:?}");
+        let c = ConnConfig::parse("postgresql://u@a:1,b:2,c:3/d", Source::Flag).unwrap();
+        let o = Opener::new(Connector::new(&c).unwrap(), &c, &ConnectOptions::default());
+        assert_eq!(o.order(), vec![0, 1, 2]);
+        o.selection.chosen.store(2, Ordering::Relaxed);
+        assert_eq!(o.order(), vec![2, 0, 1]);
+        assert_eq!(o.selection.chosen_host(), Some(("c".to_string(), 3)));
     }
 
     #[test]

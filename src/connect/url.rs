@@ -82,6 +82,79 @@ impl ChannelBinding {
     }
 }
 
+/// libpq's `target_session_attrs`: which kind of server a connection must reach. With several
+/// hosts, each is tried in turn until one matches (`prefer-standby`: a standby, else any).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetSessionAttrs {
+    #[default]
+    Any,
+    /// Accepts writes: not in recovery, `default_transaction_read_only` off.
+    ReadWrite,
+    /// Does not accept writes: a standby, or `default_transaction_read_only` on.
+    ReadOnly,
+    /// Not in recovery.
+    Primary,
+    /// In recovery (a hot standby).
+    Standby,
+    /// A standby when one accepts, else any server.
+    PreferStandby,
+}
+
+impl TargetSessionAttrs {
+    pub fn parse(s: &str) -> Result<TargetSessionAttrs> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "any" => TargetSessionAttrs::Any,
+            "read-write" => TargetSessionAttrs::ReadWrite,
+            "read-only" => TargetSessionAttrs::ReadOnly,
+            "primary" => TargetSessionAttrs::Primary,
+            "standby" => TargetSessionAttrs::Standby,
+            "prefer-standby" => TargetSessionAttrs::PreferStandby,
+            other => bail!(
+                "unknown target_session_attrs `{other}`: use one of any, read-write, read-only, primary, standby, prefer-standby"
+            ),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetSessionAttrs::Any => "any",
+            TargetSessionAttrs::ReadWrite => "read-write",
+            TargetSessionAttrs::ReadOnly => "read-only",
+            TargetSessionAttrs::Primary => "primary",
+            TargetSessionAttrs::Standby => "standby",
+            TargetSessionAttrs::PreferStandby => "prefer-standby",
+        }
+    }
+}
+
+/// libpq's `load_balance_hosts`: try the hosts in the order given, or in a random order (spreads
+/// the connections of many clients over the standbys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadBalanceHosts {
+    #[default]
+    Disable,
+    Random,
+}
+
+impl LoadBalanceHosts {
+    pub fn parse(s: &str) -> Result<LoadBalanceHosts> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "disable" => LoadBalanceHosts::Disable,
+            "random" => LoadBalanceHosts::Random,
+            other => bail!("unknown load_balance_hosts `{other}`: use disable or random"),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadBalanceHosts::Disable => "disable",
+            LoadBalanceHosts::Random => "random",
+        }
+    }
+}
+
 /// Where the settings came from, shown with `-v` and in error messages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +170,8 @@ pub enum Source {
     DirectFlag,
     /// `DIRECT_DATABASE_URL` (environment or `.env`).
     DirectDatabaseUrl,
+    /// A named target of the targets file (`--targets NAME`).
+    Target(String),
 }
 
 impl fmt::Display for Source {
@@ -111,6 +186,7 @@ impl fmt::Display for Source {
             Source::Given => f.write_str("settings given by the caller"),
             Source::DirectFlag => f.write_str("--direct-url"),
             Source::DirectDatabaseUrl => f.write_str("DIRECT_DATABASE_URL"),
+            Source::Target(name) => write!(f, "target `{name}` of the targets file"),
         }
     }
 }
@@ -145,6 +221,9 @@ pub struct ConnConfig {
     /// Per host, libpq's semantics (at least 2 s); `None`: towow-db's default.
     pub connect_timeout: Option<Duration>,
     pub keepalives: Keepalives,
+    /// `None`: not said (libpq's `any`); the commands that write ask for `read-write` then.
+    pub target_session_attrs: Option<TargetSessionAttrs>,
+    pub load_balance_hosts: LoadBalanceHosts,
     pub application_name: String,
     pub source: Source,
 }
@@ -204,6 +283,8 @@ impl ConnConfig {
             channel_binding: ChannelBinding::default(),
             connect_timeout: None,
             keepalives: Keepalives::default(),
+            target_session_attrs: None,
+            load_balance_hosts: LoadBalanceHosts::default(),
             application_name: APPLICATION_NAME.to_string(),
             source,
         }
@@ -234,6 +315,28 @@ impl ConnConfig {
                 anyhow!("invalid connection string (key=value form): {e}")
             }
         })
+    }
+
+    /// For a command that writes (`what`): it needs a server that accepts writes. When the
+    /// connection string does not say (or says `any`), ask for `read-write`, so that a standby
+    /// is refused, naming it, before anything starts (and, among several hosts, the primary is
+    /// found); `read-write` and `primary` stay; asking for a standby is a usage error.
+    pub fn for_writes(&mut self, what: &str) -> Result<()> {
+        match self.target_session_attrs {
+            None | Some(TargetSessionAttrs::Any) => {
+                self.target_session_attrs = Some(TargetSessionAttrs::ReadWrite)
+            }
+            Some(TargetSessionAttrs::ReadWrite | TargetSessionAttrs::Primary) => {}
+            Some(other) => {
+                return Err(crate::error::Usage(format!(
+                    "`{what}` writes, so it runs on the primary, but target_session_attrs={} asks for a {}: use read-write or primary, or leave it out",
+                    other.as_str(),
+                    if other == TargetSessionAttrs::ReadOnly { "read-only server" } else { "standby" }
+                ))
+                .into());
+            }
+        }
+        Ok(())
     }
 
     pub fn host(&self) -> &str {
@@ -332,6 +435,12 @@ impl ConnConfig {
         if let Some(c) = k.count {
             params.push(format!("keepalives_count={c}"));
         }
+        if let Some(t) = self.target_session_attrs {
+            params.push(format!("target_session_attrs={}", t.as_str()));
+        }
+        if self.load_balance_hosts != LoadBalanceHosts::Disable {
+            params.push(format!("load_balance_hosts={}", self.load_balance_hosts.as_str()));
+        }
         if !params.is_empty() {
             s.push('?');
             s.push_str(&params.join("&"));
@@ -387,14 +496,12 @@ impl ConnConfig {
                     self.application_name = value.to_string()
                 }
             }
+            "target_session_attrs" => self.target_session_attrs = Some(TargetSessionAttrs::parse(value)?),
+            "load_balance_hosts" => self.load_balance_hosts = LoadBalanceHosts::parse(value)?,
             // Accepted and ignored, as harmless for this tool.
-            "options"
-            | "target_session_attrs"
-            | "gssencmode"
-            | "client_encoding"
-            | "prepared_statement_cache_size" => {}
+            "options" | "gssencmode" | "client_encoding" | "prepared_statement_cache_size" => {}
             other => bail!(
-                "unknown connection parameter `{}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, keepalives, keepalives_idle, keepalives_interval, keepalives_count, application_name)",
+                "unknown connection parameter `{}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, keepalives, keepalives_idle, keepalives_interval, keepalives_count, target_session_attrs, load_balance_hosts, application_name)",
                 shown_key(other)
             ),
         }
@@ -721,6 +828,49 @@ mod tests {
         assert_eq!(c.channel_binding, ChannelBinding::Require);
         assert_eq!(p(&c.url_with_password()), c);
         assert!(ConnConfig::parse("postgresql://u@h/d?channel_binding=maybe", Source::Flag).is_err());
+    }
+
+    #[test]
+    fn multi_host_parameters() {
+        let c =
+            p("postgresql://u@h1:5432,h2:5433/d?target_session_attrs=read-write&load_balance_hosts=random");
+        assert_eq!(c.hosts, vec!["h1", "h2"]);
+        assert_eq!(c.target_session_attrs, Some(TargetSessionAttrs::ReadWrite));
+        assert_eq!(c.load_balance_hosts, LoadBalanceHosts::Random);
+        assert_eq!(p(&c.url_with_password()), c);
+        assert!(c.redacted_url().contains("h1:5432,h2:5433"), "{}", c.redacted_url());
+        for (v, t) in [
+            ("any", TargetSessionAttrs::Any),
+            ("read-only", TargetSessionAttrs::ReadOnly),
+            ("primary", TargetSessionAttrs::Primary),
+            ("standby", TargetSessionAttrs::Standby),
+            ("prefer-standby", TargetSessionAttrs::PreferStandby),
+        ] {
+            let c = p(&format!("host=h1,h2 target_session_attrs={v}"));
+            assert_eq!(c.target_session_attrs, Some(t));
+        }
+        assert_eq!(p("postgresql://u@h/d").target_session_attrs, None);
+        let e = format!(
+            "{:#}",
+            ConnConfig::parse("postgresql://u:secret@h/d?target_session_attrs=master", Source::Flag)
+                .unwrap_err()
+        );
+        assert!(e.contains("read-write") && !e.contains("secret"), "{e}");
+        assert!(ConnConfig::parse("postgresql://u@h/d?load_balance_hosts=yes", Source::Flag).is_err());
+    }
+
+    #[test]
+    fn writes_ask_for_a_primary() {
+        let mut c = p("postgresql://u@h1,h2/d");
+        c.for_writes("migrate").unwrap();
+        assert_eq!(c.target_session_attrs, Some(TargetSessionAttrs::ReadWrite));
+        let mut c = p("postgresql://u@h1,h2/d?target_session_attrs=primary");
+        c.for_writes("migrate").unwrap();
+        assert_eq!(c.target_session_attrs, Some(TargetSessionAttrs::Primary));
+        let mut c = p("postgresql://u@h1,h2/d?target_session_attrs=standby");
+        let e = c.for_writes("seed").unwrap_err();
+        assert!(e.to_string().contains("`seed` writes") && e.to_string().contains("standby"), "{e}");
+        assert_eq!(crate::error::exit_code(&e), 2);
     }
 
     #[test]

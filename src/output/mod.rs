@@ -4,6 +4,7 @@
 pub mod cells;
 pub mod check;
 pub mod confirm;
+pub mod fleet;
 pub mod logging;
 pub mod report;
 pub mod table;

@@ -61,6 +61,10 @@ pub trait Report: Serialize {
     fn checks_are_the_report(&self) -> bool {
         false
     }
+    /// What it found is a failure (exit 1 without `--check`), as `migrate verify`'s mismatches.
+    fn failed(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -9,14 +9,17 @@
 //! | xid_age_pct_of_freeze_max | > 100 %             | (wraparound: autovacuum is behind)        |
 //! | xid_pct_to_wraparound     | > 50 / > 75 %       |                                           |
 //! | oldest_transaction_s      | > 3600 / > 86400 s  |                                           |
-//! | replication_lag_s         | > 10 / > 60 s       | replica lag > 10 s                        |
 //! | long_running_s            | > 300 / > 3600 s    | slow queries                              |
 //! | idle_in_transaction_s     | > 60 / > 600 s      |                                           |
 //! | cache_hit_pct             | < 99 / < 90 %       |                                           |
 //! | invalid_indexes           | > 0                 |                                           |
 //! | sequence_used_pct         | > 80 / > 95 %       |                                           |
 //! | database_size_bytes       | none (set your own) | disk usage > 80% (not visible from SQL)   |
-//! | wal_archive_failing_s     | > 0 / > 3600 s      | WAL archive (PITR): the archiver failing  |
+//!
+//! Then the checks of `replication` (see `replication::CHECKS`): `replication_lag_s` (the
+//! document's "replica lag > 10 s"), `replication_lag_bytes`, `replicas_not_streaming`,
+//! `replay_paused`, `inactive_slots`, `slot_retained_wal_bytes`, `slots_wal_at_risk` and
+//! `wal_archive_failing_s` (the WAL archive of point-in-time recovery).
 //!
 //! The "transaction age" of the document is taken as the age of the oldest xmin horizon holder:
 //! that is what stops VACUUM; the age of `datfrozenxid` routinely reaches hundreds of millions on
@@ -78,15 +81,11 @@ SELECT
   current_setting('autovacuum_freeze_max_age')::float8,
   greatest((SELECT max(greatest(age(backend_xmin), age(backend_xid))) FROM act),
            (SELECT max(age(transaction)) FROM pg_prepared_xacts),
-           (SELECT max(greatest(age(xmin), age(catalog_xmin))) FROM pg_replication_slots))::int8,
+           (SELECT max(age(xmin)) FROM pg_replication_slots))::int8,
   (SELECT max(extract(epoch FROM now() - xact_start)) FROM act WHERE backend_type = 'client backend')::float8,
   (SELECT max(extract(epoch FROM now() - query_start)) FROM act WHERE state = 'active' AND backend_type = 'client backend')::float8,
   (SELECT max(extract(epoch FROM now() - state_change)) FROM act WHERE state LIKE 'idle in transaction%')::float8,
   (SELECT count(*) FROM act WHERE hidden_session)::int8,
-  pg_is_in_recovery(),
-  (SELECT count(*) FROM pg_stat_replication)::int8,
-  (SELECT max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag))) FROM pg_stat_replication)::float8,
-  CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8,
   (SELECT 100.0 * blks_hit / nullif(blks_hit + blks_read, 0) FROM pg_stat_database WHERE datname = current_database())::float8,
   (SELECT count(*) FROM pg_index WHERE NOT indisvalid)::int8,
   (SELECT string_agg(c.relname::text, ', ' ORDER BY c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid),
@@ -95,8 +94,7 @@ SELECT
   (SELECT count(*) FROM seq_pct WHERE NOT readable)::int8,
   pg_database_size(current_database())::int8,
   current_database()::text,
-  current_setting('server_version_num')::int4,
-  pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')";
+  current_setting('server_version_num')::int4";
 
 pub const CHECKS: &[(&str, Threshold, &str)] = &[
     ("connections_pct", Threshold::above(Some(80.0), Some(95.0)), "connections as % of max_connections"),
@@ -121,11 +119,6 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
         Threshold::above(Some(3600.0), Some(86400.0)),
         "oldest open transaction, seconds",
     ),
-    (
-        "replication_lag_s",
-        Threshold::above(Some(10.0), Some(60.0)),
-        "largest replica lag (or this standby's replay delay), seconds",
-    ),
     ("long_running_s", Threshold::above(Some(300.0), Some(3600.0)), "longest running statement, seconds"),
     (
         "idle_in_transaction_s",
@@ -140,70 +133,11 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
         "most used sequence, % of its (or its column's) range",
     ),
     ("database_size_bytes", Threshold::above(None, None), "size of this database, bytes"),
-    (
-        "wal_archive_failing_s",
-        Threshold::above(Some(0.0), Some(3600.0)),
-        "while the WAL archiver fails: seconds since it last archived a segment (0 when it works)",
-    ),
 ];
 
-/// The WAL archiver (point-in-time recovery, e.g. pgBackRest's archive-push): its setting and
-/// `pg_stat_archiver`, readable by every role.
-const ARCHIVER_SQL: &str = "
-SELECT current_setting('archive_mode'), pg_is_in_recovery(),
-       archived_count, last_archived_wal, last_archived_time,
-       failed_count, last_failed_wal, last_failed_time,
-       last_failed_time IS NOT NULL AND (last_archived_time IS NULL OR last_failed_time > last_archived_time),
-       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8
-FROM pg_stat_archiver";
-
-/// The `wal_archive_failing_s` check: not applicable when nothing is archived here (archive_mode
-/// off, or a standby with `on`), else 0 while the archiver works and, while its last attempt
-/// failed, the seconds since it last archived a segment.
-async fn archiver_check(client: &tokio_postgres::Client, t: &Thresholds) -> Result<Check> {
-    let rows = query(client, "the WAL archiver", ARCHIVER_SQL, &[]).await?;
-    let r = &rows[0];
-    let th = t.get("wal_archive_failing_s");
-    let (mode, standby): (String, bool) = (r.get(0), r.get(1));
-    if mode == "off" {
-        return Ok(Check::not_applicable(
-            "wal_archive_failing_s",
-            Some(th),
-            "archive_mode is off: no WAL archive, no point-in-time recovery (see docs/backups.md)",
-        ));
-    }
-    if standby && mode != "always" {
-        return Ok(Check::not_applicable(
-            "wal_archive_failing_s",
-            Some(th),
-            "standby with archive_mode=on: the primary archives",
-        ));
-    }
-    let at = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
-    let (archived, last_wal, last_at): (i64, Option<String>, Option<DateTime<Utc>>) =
-        (r.get(2), r.get(3), r.get(4));
-    let (failed, failed_wal, failed_at): (i64, Option<String>, Option<DateTime<Utc>>) =
-        (r.get(5), r.get(6), r.get(7));
-    let failing: bool = r.get(8);
-    let last = format!(
-        "{archived} archived, the last {} at {}",
-        last_wal.unwrap_or_else(|| "-".into()),
-        at(last_at)
-    );
-    Ok(if failing {
-        Check::measured(
-            "wal_archive_failing_s",
-            r.get::<_, Option<f64>>(9).unwrap_or(0.0).max(0.0),
-            th,
-            format!(
-                "failing: {failed} failure(s), the last on {} at {}; {last}",
-                failed_wal.unwrap_or_else(|| "-".into()),
-                at(failed_at)
-            ),
-        )
-    } else {
-        Check::measured("wal_archive_failing_s", 0.0, th, format!("{last}; {failed} failure(s) before"))
-    })
+/// `health`'s checks and `replication`'s, which it runs too.
+pub fn all_checks() -> Vec<(&'static str, Threshold, &'static str)> {
+    [CHECKS, super::replication::CHECKS].concat()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,12 +160,12 @@ pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthRep
 async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
     let sql = HEALTH_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL);
     // Pipelined: one round trip for both.
-    let (rows, archiver) =
-        futures_util::try_join!(query(client, "the health metrics", &sql, &[]), archiver_check(client, t))?;
+    let (rows, replication) = futures_util::try_join!(
+        query(client, "the health metrics", &sql, &[]),
+        super::replication::read(client)
+    )?;
     let r = &rows[0];
     let hidden: i64 = r.get(11);
-    // pg_stat_replication shows its lags only to pg_read_all_stats (superusers included).
-    let sees_replicas: bool = r.get(25);
     let mut checks = Vec::new();
 
     let (conns, max): (i64, i64) = (r.get(0), r.get(1));
@@ -280,44 +214,6 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         t.get("oldest_transaction_s"),
         "oldest open transaction",
     );
-    let (in_recovery, replicas): (bool, i64) = (r.get(12), r.get(13));
-    checks.push(if in_recovery {
-        match r.get::<_, Option<f64>>(15) {
-            Some(lag) => Check::measured(
-                "replication_lag_s",
-                lag,
-                t.get("replication_lag_s"),
-                "standby: time since the last replayed transaction (grows on an idle primary too)",
-            ),
-            None => Check::unknown(
-                "replication_lag_s",
-                Some(t.get("replication_lag_s")),
-                "standby has replayed nothing yet",
-            ),
-        }
-    } else if replicas == 0 {
-        Check::not_applicable("replication_lag_s", Some(t.get("replication_lag_s")), "no replicas connected")
-    } else {
-        match r.get::<_, Option<f64>>(14) {
-            Some(lag) => Check::measured(
-                "replication_lag_s",
-                lag,
-                t.get("replication_lag_s"),
-                format!("{replicas} replica(s)"),
-            ),
-            None if !sees_replicas => Check::unknown(
-                "replication_lag_s",
-                Some(t.get("replication_lag_s")),
-                "replica details not visible: grant pg_read_all_stats",
-            ),
-            None => Check::measured(
-                "replication_lag_s",
-                0.0,
-                t.get("replication_lag_s"),
-                format!("{replicas} replica(s), caught up"),
-            ),
-        }
-    });
     let mut long = Check::measured(
         "long_running_s",
         r.get::<_, Option<f64>>(9).unwrap_or(0.0),
@@ -344,26 +240,26 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
     checks.push(oldest);
     checks.push(long);
     checks.push(idle);
-    checks.push(match r.get::<_, Option<f64>>(16) {
+    checks.push(match r.get::<_, Option<f64>>(12) {
         Some(p) => {
             Check::measured("cache_hit_pct", p, t.get("cache_hit_pct"), "blocks found in shared buffers")
         }
         None => Check::not_applicable("cache_hit_pct", Some(t.get("cache_hit_pct")), "no blocks read yet"),
     });
-    let invalid: i64 = r.get(17);
+    let invalid: i64 = r.get(13);
     checks.push(Check::measured(
         "invalid_indexes",
         invalid as f64,
         t.get("invalid_indexes"),
-        r.get::<_, Option<String>>(18).map(|n| format!("invalid: {n}")).unwrap_or_else(|| "none".into()),
+        r.get::<_, Option<String>>(14).map(|n| format!("invalid: {n}")).unwrap_or_else(|| "none".into()),
     ));
-    let unreadable: i64 = r.get(21);
-    let mut seq = match r.get::<_, Option<f64>>(19) {
+    let unreadable: i64 = r.get(17);
+    let mut seq = match r.get::<_, Option<f64>>(15) {
         Some(p) => Check::measured(
             "sequence_used_pct",
             p,
             t.get("sequence_used_pct"),
-            format!("most used: {}", r.get::<_, Option<String>>(20).unwrap_or_default()),
+            format!("most used: {}", r.get::<_, Option<String>>(16).unwrap_or_default()),
         ),
         None => {
             Check::measured("sequence_used_pct", 0.0, t.get("sequence_used_pct"), "no readable sequences")
@@ -379,16 +275,16 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
     checks.push(seq);
     checks.push(Check::measured(
         "database_size_bytes",
-        r.get::<_, i64>(22) as f64,
+        r.get::<_, i64>(18) as f64,
         t.get("database_size_bytes"),
         "pg_database_size",
     ));
 
-    checks.push(archiver);
+    checks.extend(replication.checks(t));
 
     Ok(HealthReport {
-        database: r.get(23),
-        server_version_num: r.get(24),
+        database: r.get(19),
+        server_version_num: r.get(20),
         stats_reset,
         hidden_sessions: hidden,
         status: combine(&checks),

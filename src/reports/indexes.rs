@@ -80,6 +80,8 @@ pub struct IndexOptions {
     pub min_rows: i64,
     /// Index sizes from the files (`pg_relation_size`) instead of `relpages`.
     pub exact: bool,
+    /// Add each btree's estimated bloat (`index_bloat`).
+    pub bloat: bool,
 }
 
 impl Default for IndexOptions {
@@ -90,6 +92,7 @@ impl Default for IndexOptions {
             min_seq_scans: 100,
             min_rows: 10_000,
             exact: false,
+            bloat: false,
         }
     }
 }
@@ -127,6 +130,9 @@ pub struct IndexRow {
     /// `pg_class.reltuples` of the table (the rows a parent delete would scan without it).
     #[serde(skip)]
     table_rows: f64,
+    /// With `--bloat`, a btree's estimated bloat (see `index_bloat`); null without it, without
+    /// statistics, for a small index or another method.
+    pub bloat: Option<super::index_bloat::IndexBloat>,
     #[serde(skip)]
     key: IndexKey,
 }
@@ -218,6 +224,7 @@ fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
         foreign_keys: Vec::new(),
         advice: None,
         table_rows: r.get(22),
+        bloat: None,
         key: IndexKey {
             method,
             keys,
@@ -308,6 +315,9 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         .collect();
     // (schema, table, index) is unique: an unstable sort gives one order.
     indexes.sort_unstable_by(|a, b| (&a.schema, &a.table, &a.index).cmp(&(&b.schema, &b.table, &b.index)));
+    if opts.bloat {
+        super::index_bloat::fill(client, &opts.filter, &mut indexes).await?;
+    }
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
         stats_reset,
@@ -375,6 +385,7 @@ impl Report for IndexesReport {
             wide: &["table", "tuples read", "unique", "constraint", "definition", "supports FK"],
             ..Default::default()
         }];
+        s.extend(super::index_bloat::section(&self.indexes));
         s.push(Section {
             title: "Duplicate indexes (drop candidates)".into(),
             headers: vec!["index", "table", "duplicate of", "kind", "size"],
@@ -500,6 +511,7 @@ fn test_index(name: &str, cols: &[i16], unique: bool, cons: bool) -> IndexRow {
         foreign_keys: vec![],
         advice: None,
         table_rows: 0.0,
+        bloat: None,
         key: IndexKey {
             method: "btree".into(),
             keys: cols.iter().map(|c| (*c, 1978, 0, 0)).collect(),

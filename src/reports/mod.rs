@@ -1,5 +1,5 @@
-//! The DBA runbook reports (issue 4): `vacuum-report`, `slow-query`, `health`, `activity`, `sizes`
-//! and `indexes`.
+//! The DBA runbook reports (issue 4): `vacuum-report`, `slow-query`, `health`, `activity`, `sizes`,
+//! `indexes` and `replication`.
 //!
 //! Every report is data first: a core function reads the server (read-only, one round trip per
 //! section, never a query per table) and returns a typed, `Serialize` value that implements
@@ -18,7 +18,9 @@ use tokio_postgres::{Client, Row};
 
 pub mod activity;
 pub mod health;
+pub mod index_bloat;
 pub mod indexes;
+pub mod replication;
 pub mod sizes;
 pub mod slow;
 pub mod vacuum;
@@ -230,6 +232,10 @@ mod tests {
             ("indexes.rs", include_str!("indexes.rs")),
             ("indexes/duplicates.rs", include_str!("indexes/duplicates.rs")),
             ("indexes/foreign_keys.rs", include_str!("indexes/foreign_keys.rs")),
+            ("index_bloat.rs", include_str!("index_bloat.rs")),
+            ("replication/mod.rs", include_str!("replication/mod.rs")),
+            ("replication/archiver.rs", include_str!("replication/archiver.rs")),
+            ("replication/render.rs", include_str!("replication/render.rs")),
         ];
         let forbidden: Vec<String> =
             ["query", "query_one", "query_opt", "query_raw", "prepare", "prepare_typed", "execute"]

@@ -205,6 +205,10 @@ pub async fn scalar_bool(db: &Db, sql: &str) -> bool {
     db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
 }
 
+pub async fn scalar_text(db: &Db, sql: &str) -> String {
+    db.get().await.unwrap().query_typed_one(sql, &[]).await.unwrap().get(0)
+}
+
 /// Run SQL (one or more statements) on a pooled connection; panics on error.
 pub async fn exec(db: &Db, sql: &str) {
     db.get().await.unwrap().batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e:?}"));

@@ -742,8 +742,16 @@ async fn report_queries_are_never_jit_compiled() {
         let fresh = connect(&cfg).await;
         exec(&fresh, "SELECT pg_stat_statements_reset()").await;
         exec(&fresh, "SELECT count(*) FROM pg_class WHERE relpages >= 0").await;
-        for args in [&["vacuum-report", "--bloat"][..], &["sizes"], &["indexes"], &["health"], &["activity"]]
-        {
+        for args in [
+            &["vacuum-report", "--bloat"][..],
+            &["sizes"],
+            &["indexes", "--bloat"],
+            &["health"],
+            &["activity"],
+            &["replication"],
+            &["partitions"],
+            &["slow-query"],
+        ] {
             report(&cfg, args);
         }
         let sql = "SELECT coalesce(string_agg(left(query, 60), ' | '), '') FROM pg_stat_statements \

@@ -8,7 +8,7 @@ use crate::common::*;
 
 /// Run towow-db on a pseudo-terminal, typing `input`; returns (exit status, everything the
 /// terminal showed).
-fn on_terminal(url: &str, args: &[&str], input: &str) -> (Option<i32>, String) {
+pub fn on_terminal(url: &str, args: &[&str], input: &str) -> (Option<i32>, String) {
     let mut line = format!("{BIN} --url '{url}'");
     for a in args {
         line.push_str(&format!(" '{a}'"));

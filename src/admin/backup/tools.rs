@@ -116,6 +116,13 @@ impl ChildConn {
         if let Some(t) = cfg.connect_timeout {
             vars.push(("PGCONNECT_TIMEOUT", t.as_secs().max(1).to_string().into()));
         }
+        // Several hosts: the child finds the same kind of server (libpq knows every value from
+        // 14 on, `read-write` long before).
+        if let Some(t) = cfg.target_session_attrs
+            && (client_major >= 14 || matches!(t.as_str(), "any" | "read-write"))
+        {
+            vars.push(("PGTARGETSESSIONATTRS", t.as_str().into()));
+        }
         let passfile = match &cfg.password {
             Some(pw) => Some(memory_passfile(pw)?),
             None => None,

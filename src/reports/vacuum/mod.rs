@@ -91,33 +91,38 @@ SELECT datname::text, age(datfrozenxid)::int8, mxid_age(datminmxid)::int8, datal
 FROM pg_database
 ORDER BY age(datfrozenxid) DESC, datname";
 
-/// Who holds back the xmin horizon: sessions (also autovacuum workers and walsenders), standbys
-/// with hot_standby_feedback, replication slots, prepared transactions. Plus the number of
-/// sessions whose details this role may not see.
+/// Who holds back the xmin horizon: sessions (also autovacuum workers), standbys with
+/// hot_standby_feedback (once each: their WAL sender's session is not listed again), replication
+/// slots, prepared transactions; and what each holds back: every table, or (a logical slot's
+/// `catalog_xmin`) the system catalogs only. Plus the number of sessions whose details this role
+/// may not see.
 const XMIN_HOLDERS_SQL: &str = "
 WITH hidden AS (
   SELECT count(*)::int8 AS n FROM pg_stat_activity a WHERE {hidden} AND a.pid <> pg_backend_pid()
 ), h AS (
   SELECT 'session'::text AS kind, a.pid::text AS id, a.usename::text AS owner, a.datname::text AS database,
          coalesce(a.state, a.backend_type)::text AS state, coalesce(a.xact_start, a.backend_start) AS since,
-         greatest(age(a.backend_xmin), age(a.backend_xid))::int8 AS xmin_age, left(a.query, 200) AS detail
+         greatest(age(a.backend_xmin), age(a.backend_xid))::int8 AS xmin_age, left(a.query, 200) AS detail,
+         'all_tables'::text AS holds_back
   FROM pg_stat_activity a
   WHERE (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL) AND a.pid <> pg_backend_pid()
+    AND a.backend_type IS DISTINCT FROM 'walsender'
   UNION ALL
   SELECT 'standby', r.application_name::text, r.usename::text, NULL, r.state::text, r.backend_start,
-         age(r.backend_xmin)::int8, r.client_addr::text
+         age(r.backend_xmin)::int8, r.client_addr::text, 'all_tables'
   FROM pg_stat_replication r WHERE r.backend_xmin IS NOT NULL
   UNION ALL
   SELECT 'replication_slot', s.slot_name::text, s.plugin::text, s.database::text,
          CASE WHEN s.active THEN 'active' ELSE 'inactive' END, NULL,
-         greatest(age(s.xmin), age(s.catalog_xmin))::int8, s.slot_type::text
+         coalesce(age(s.xmin), age(s.catalog_xmin))::int8, s.slot_type::text,
+         CASE WHEN s.xmin IS NOT NULL THEN 'all_tables' ELSE 'catalogs_only' END
   FROM pg_replication_slots s WHERE s.xmin IS NOT NULL OR s.catalog_xmin IS NOT NULL
   UNION ALL
   SELECT 'prepared_transaction', x.gid, x.owner::text, x.database::text, 'prepared', x.prepared,
-         age(x.transaction)::int8, NULL
+         age(x.transaction)::int8, NULL, 'all_tables'
   FROM pg_prepared_xacts x
 )
-SELECT hidden.n, h.kind, h.id, h.owner, h.database, h.state, h.since, h.xmin_age, h.detail
+SELECT hidden.n, h.kind, h.id, h.owner, h.database, h.state, h.since, h.xmin_age, h.detail, h.holds_back
 FROM hidden LEFT JOIN h ON true
 ORDER BY h.xmin_age DESC NULLS LAST";
 
@@ -214,6 +219,9 @@ pub struct XminHolder {
     pub since: Option<DateTime<Utc>>,
     pub xmin_age: Option<i64>,
     pub detail: Option<String>,
+    /// `all_tables`, or `catalogs_only` for a logical slot's `catalog_xmin` (VACUUM still
+    /// removes user tables' dead rows; only the system catalogs' are kept).
+    pub holds_back: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -528,6 +536,7 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
                 since: r.get(6),
                 xmin_age: r.get(7),
                 detail: r.get(8),
+                holds_back: r.get::<_, Option<String>>(9).unwrap_or_default(),
             })
         })
         .collect();

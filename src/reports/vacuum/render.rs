@@ -164,7 +164,17 @@ impl Report for VacuumReport {
         });
         s.push(Section {
             title: "Who holds back the xmin horizon (vacuum cannot remove rows deleted after it)".into(),
-            headers: vec!["kind", "id", "owner", "database", "state", "since", "xmin age", "detail"],
+            headers: vec![
+                "kind",
+                "id",
+                "owner",
+                "database",
+                "state",
+                "since",
+                "xmin age",
+                "holds back",
+                "detail",
+            ],
             rows: self
                 .xmin_horizon
                 .holders
@@ -178,6 +188,7 @@ impl Report for VacuumReport {
                         opt(&h.state),
                         ts(&h.since),
                         opt(&h.xmin_age),
+                        h.holds_back.replace('_', " "),
                         crate::output::cells::one_line(h.detail.as_deref().unwrap_or(""), 60),
                     ]
                 })
@@ -248,7 +259,15 @@ impl Report for VacuumReport {
         .into_iter()
         .chain(self.databases.iter().map(|d| d.xid_pct_to_wraparound.max(d.mxid_pct_to_wraparound)))
         .fold(0.0, f64::max);
-        let oldest = self.xmin_horizon.holders.iter().filter_map(|h| h.xmin_age).max().unwrap_or(0);
+        // The user tables' horizon: a logical slot's catalog_xmin holds back the catalogs only.
+        let oldest = self
+            .xmin_horizon
+            .holders
+            .iter()
+            .filter(|h| h.holds_back == "all_tables")
+            .filter_map(|h| h.xmin_age)
+            .max()
+            .unwrap_or(0);
         // Every session's backend_xmin is visible to any role: hidden sessions do not make it unknown.
         let horizon = Check::measured(
             "xmin_horizon_age",

@@ -1,0 +1,417 @@
+//! `indexes --rebuild`: rebuild the invalid indexes and the btree indexes whose estimated bloat
+//! is above a threshold, one at a time, with `REINDEX INDEX CONCURRENTLY` (12+: the application
+//! keeps reading and writing), showing the phase from `pg_stat_progress_create_index`.
+//!
+//! A concurrent rebuild that fails (a unique index with duplicates, a cancel, a lock timeout)
+//! leaves its new copy behind as an invalid index named `<index>_ccnew` (or, failing at the very
+//! end, the old one as `<index>_ccold`): maintained on every write, used by no query. Such
+//! leftovers (invalid, with those names) are dropped with `DROP INDEX CONCURRENTLY` first, and
+//! after each failed rebuild, and said so. An invalid index whose table has an index build in
+//! progress right now is left alone: it may be that build's.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde::Serialize;
+use tokio_postgres::Client;
+use tokio_postgres::types::Type;
+
+use crate::connect::Db;
+use crate::error::PgContext;
+use crate::output::cells::bytes;
+use crate::output::check::{Check, Thresholds};
+use crate::output::report::{Report, Section};
+use crate::reports::indexes::{IndexOptions, IndexRow, report};
+use crate::reports::{Filter, query};
+use crate::sql::qualified;
+
+#[derive(Debug, Clone)]
+pub struct RebuildOptions {
+    pub filter: Filter,
+    /// Rebuild valid btree indexes whose estimated bloat is at least this, in %.
+    pub bloat_pct: f64,
+    /// …and at least this large.
+    pub min_bytes: i64,
+    /// On a terminal, not under `--quiet`: a progress bar.
+    pub progress: bool,
+}
+
+/// Why an index is rebuilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Invalid,
+    Bloat,
+}
+
+/// An index to rebuild, or one rebuilt.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rebuild {
+    pub schema: String,
+    pub table: String,
+    pub index: String,
+    pub reason: Reason,
+    /// The estimated bloat, for `bloat`.
+    pub bloat_pct: Option<f64>,
+    pub bytes_before: i64,
+    /// After the rebuild (null when not done).
+    pub bytes_after: Option<i64>,
+    pub valid_after: Option<bool>,
+    pub millis: Option<u64>,
+    pub error: Option<String>,
+}
+
+/// A leftover of a failed concurrent rebuild.
+#[derive(Debug, Clone, Serialize)]
+pub struct Leftover {
+    pub schema: String,
+    pub table: String,
+    pub index: String,
+    pub bytes: i64,
+    pub dropped: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RebuildReport {
+    pub dry_run: bool,
+    pub bloat_threshold_pct: f64,
+    pub leftovers: Vec<Leftover>,
+    pub indexes: Vec<Rebuild>,
+    /// Indexes that need it and are not rebuilt, and why.
+    pub skipped: Vec<String>,
+}
+
+impl RebuildReport {
+    /// Whether every rebuild and every drop went through.
+    pub fn ok(&self) -> bool {
+        self.indexes.iter().all(|r| r.error.is_none()) && self.leftovers.iter().all(|l| l.error.is_none())
+    }
+}
+
+/// Whether `name` is a leftover of REINDEX CONCURRENTLY (`…_ccnew`, `…_ccnew1`, `…_ccold`, …).
+pub fn is_leftover_name(name: &str) -> bool {
+    ["_ccnew", "_ccold"].iter().any(|tag| {
+        name.rfind(tag).is_some_and(|at| at > 0 && name[at + tag.len()..].chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// Tables with an index being built right now, and the indexes of exclusion constraints (which
+/// REINDEX CONCURRENTLY cannot rebuild).
+const BUSY_SQL: &str = "
+SELECT n.nspname::text, c.relname::text, 'being built by pid ' || p.pid
+FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace
+UNION ALL
+SELECT n.nspname::text, ic.relname::text, 'backs an exclusion constraint'
+FROM pg_constraint k JOIN pg_class ic ON ic.oid = k.conindid JOIN pg_namespace n ON n.oid = ic.relnamespace
+WHERE k.contype = 'x'";
+
+/// What needs doing: the leftovers to drop, the indexes to rebuild, and those skipped. Reads only.
+pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
+    let r = report(db, &IndexOptions { filter: opts.filter.clone(), bloat: true, ..IndexOptions::default() })
+        .await?;
+    let client = db.get().await?;
+    let busy = query(&client, "indexes being built", BUSY_SQL, &[]).await?;
+    let busy: Vec<(String, String, String)> = busy.iter().map(|b| (b.get(0), b.get(1), b.get(2))).collect();
+    let why_busy = |i: &IndexRow| {
+        busy.iter()
+            .find(|(s, t, why)| {
+                *s == i.schema && ((why.starts_with("being") && *t == i.table) || *t == i.index)
+            })
+            .map(|b| b.2.clone())
+    };
+    let mut out = RebuildReport {
+        dry_run: true,
+        bloat_threshold_pct: opts.bloat_pct,
+        leftovers: Vec::new(),
+        indexes: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for i in &r.indexes {
+        let name = format!("{}.{}", i.schema, i.index);
+        let leftover = !i.valid && is_leftover_name(&i.index);
+        let bloated = i.valid
+            && i.method == "btree"
+            && i.bytes >= opts.min_bytes
+            && i.bloat.is_some_and(|b| b.pct >= opts.bloat_pct);
+        if !(leftover || bloated || !i.valid) {
+            continue;
+        }
+        if let Some(why) = why_busy(i) {
+            out.skipped.push(format!("{name}: {why}"));
+        } else if leftover {
+            out.leftovers.push(Leftover {
+                schema: i.schema.clone(),
+                table: i.table.clone(),
+                index: i.index.clone(),
+                bytes: i.bytes,
+                dropped: false,
+                error: None,
+            });
+        } else if i.partitioned {
+            out.skipped
+                .push(format!("{name}: an index of a partitioned table (rebuild its partitions' indexes)"));
+        } else {
+            out.indexes.push(Rebuild {
+                schema: i.schema.clone(),
+                table: i.table.clone(),
+                index: i.index.clone(),
+                reason: if i.valid { Reason::Bloat } else { Reason::Invalid },
+                bloat_pct: i.bloat.map(|b| b.pct),
+                bytes_before: i.bytes,
+                bytes_after: None,
+                valid_after: None,
+                millis: None,
+                error: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+const PROGRESS_SQL: &str = "SELECT phase, blocks_total::int8, blocks_done::int8, tuples_total::int8, tuples_done::int8 \
+     FROM pg_stat_progress_create_index WHERE pid = $1";
+
+const AFTER_SQL: &str = "SELECT coalesce(pg_relation_size(c.oid), 0)::int8, i.indisvalid \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_index i ON i.indexrelid = c.oid \
+     WHERE n.nspname = $1 AND c.relname = $2";
+
+/// Invalid leftovers of a rebuild of `index` (named `index_ccnew…`/`index_ccold…`) on its table.
+const NEW_LEFTOVERS_SQL: &str = "SELECT c.relname::text, coalesce(pg_relation_size(c.oid), 0)::int8 \
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid \
+     JOIN pg_namespace n ON n.oid = t.relnamespace \
+     WHERE n.nspname = $1 AND t.relname = $2 AND NOT i.indisvalid \
+       AND (starts_with(c.relname::text, $3 || '_ccnew') OR starts_with(c.relname::text, $3 || '_ccold'))";
+
+/// Drop the leftovers, then rebuild the indexes one by one. `note` is told each step.
+pub async fn run(
+    db: &Db,
+    mut plan: RebuildReport,
+    opts: &RebuildOptions,
+    note: &dyn Fn(&str),
+) -> Result<RebuildReport> {
+    plan.dry_run = false;
+    // Its own session: REINDEX CONCURRENTLY and DROP INDEX CONCURRENTLY run outside a
+    // transaction and wait (without blocking anyone) for the transactions using the table.
+    let client = db.dedicated().await?;
+    let pid: i32 = client
+        .query_typed_one("SELECT pg_backend_pid()", &[])
+        .await
+        .pg_context("reading the session")?
+        .get(0);
+    for l in &mut plan.leftovers {
+        drop_leftover(&client, l, note).await;
+    }
+    for r in &mut plan.indexes {
+        let name = qualified(&r.schema, &r.index);
+        note(&format!(
+            "REINDEX INDEX CONCURRENTLY {}.{} ({}, {})",
+            r.schema,
+            r.index,
+            match r.reason {
+                Reason::Invalid => "invalid".to_string(),
+                Reason::Bloat => format!("~{:.0}% bloat", r.bloat_pct.unwrap_or_default()),
+            },
+            crate::output::cells::bytes(r.bytes_before)
+        ));
+        let started = Instant::now();
+        let bar = progress_bar(opts.progress, &r.index);
+        let rebuilt = {
+            let sql = format!("REINDEX INDEX CONCURRENTLY {name}");
+            let work = client.batch_execute(&sql);
+            tokio::pin!(work);
+            let poller = db.get().await?;
+            loop {
+                tokio::select! {
+                    res = &mut work => break res,
+                    _ = tokio::time::sleep(Duration::from_millis(300)) => {
+                        if let (Some(b), Ok(Some(p))) = (&bar, poller.query_typed_opt(PROGRESS_SQL, &[(&pid, Type::INT4)]).await) {
+                            let (phase, bt, bd, tt, td): (String, i64, i64, i64, i64) = (p.get(0), p.get(1), p.get(2), p.get(3), p.get(4));
+                            let (done, total) = if bt > 0 { (bd, bt) } else { (td, tt) };
+                            b.set_length(total.max(0) as u64);
+                            b.set_position(done.max(0) as u64);
+                            b.set_message(format!("{}: {phase}", r.index));
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        r.millis = Some(started.elapsed().as_millis() as u64);
+        if let Err(e) = rebuilt {
+            let msg = crate::error::pg_message(&e);
+            note(&format!("  failed: {msg}"));
+            r.error = Some(msg);
+            // The new copy it left behind: drop it at once.
+            let left = query(
+                &client,
+                "the rebuild's leftovers",
+                NEW_LEFTOVERS_SQL,
+                &[(&r.schema, Type::TEXT), (&r.table, Type::TEXT), (&r.index, Type::TEXT)],
+            )
+            .await?;
+            for row in &left {
+                let mut l = Leftover {
+                    schema: r.schema.clone(),
+                    table: r.table.clone(),
+                    index: row.get(0),
+                    bytes: row.get(1),
+                    dropped: false,
+                    error: None,
+                };
+                drop_leftover(&client, &mut l, note).await;
+                plan.leftovers.push(l);
+            }
+            continue;
+        }
+        let after = query(
+            &client,
+            "the rebuilt index",
+            AFTER_SQL,
+            &[(&r.schema, Type::TEXT), (&r.index, Type::TEXT)],
+        )
+        .await?;
+        if let Some(a) = after.first() {
+            r.bytes_after = Some(a.get(0));
+            r.valid_after = Some(a.get(1));
+        }
+        note(&format!(
+            "  done in {} ms: {} → {}",
+            r.millis.unwrap_or_default(),
+            crate::output::cells::bytes(r.bytes_before),
+            crate::output::cells::bytes(r.bytes_after.unwrap_or_default())
+        ));
+    }
+    Ok(plan)
+}
+
+async fn drop_leftover(client: &Client, l: &mut Leftover, note: &dyn Fn(&str)) {
+    let sql = format!("DROP INDEX CONCURRENTLY IF EXISTS {}", qualified(&l.schema, &l.index));
+    match client.batch_execute(&sql).await {
+        Ok(()) => {
+            l.dropped = true;
+            note(&format!(
+                "dropped {}.{}, an invalid leftover of a failed REINDEX CONCURRENTLY ({})",
+                l.schema,
+                l.index,
+                crate::output::cells::bytes(l.bytes)
+            ));
+        }
+        Err(e) => {
+            let msg = crate::error::pg_message(&e);
+            note(&format!("cannot drop the leftover {}.{}: {msg}", l.schema, l.index));
+            l.error = Some(msg);
+        }
+    }
+}
+
+/// A bar with the rebuild's phase and blocks (or tuples), on a terminal only.
+fn progress_bar(show: bool, index: &str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !show || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len}  {elapsed}  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(index.to_string());
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+impl Report for RebuildReport {
+    fn sections(&self) -> Vec<Section> {
+        let size = |b: Option<i64>| b.map(bytes).unwrap_or_else(|| "-".into());
+        vec![
+            Section {
+                title: if self.dry_run {
+                    "Indexes to rebuild (dry run)".into()
+                } else {
+                    "Indexes rebuilt".into()
+                },
+                headers: vec!["index", "table", "reason", "before", "after", "time", "result"],
+                rows: self
+                    .indexes
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            format!("{}.{}", r.schema, r.index),
+                            r.table.clone(),
+                            match r.reason {
+                                Reason::Invalid => "invalid".into(),
+                                Reason::Bloat => format!("~{:.0}% bloat", r.bloat_pct.unwrap_or_default()),
+                            },
+                            bytes(r.bytes_before),
+                            size(r.bytes_after),
+                            r.millis.map(|m| format!("{m} ms")).unwrap_or_else(|| "-".into()),
+                            match (&r.error, r.valid_after) {
+                                (Some(e), _) => format!("FAILED: {}", crate::output::cells::one_line(e, 60)),
+                                (None, Some(true)) => "valid".into(),
+                                (None, Some(false)) => "STILL INVALID".into(),
+                                (None, None) => "-".into(),
+                            },
+                        ]
+                    })
+                    .collect(),
+                empty: "no index is invalid or bloated past the threshold",
+                ..Default::default()
+            },
+            Section {
+                title: "Leftovers of failed concurrent rebuilds".into(),
+                headers: vec!["index", "table", "size", "dropped"],
+                rows: self
+                    .leftovers
+                    .iter()
+                    .map(|l| {
+                        vec![
+                            format!("{}.{}", l.schema, l.index),
+                            l.table.clone(),
+                            bytes(l.bytes),
+                            match (&l.error, l.dropped, self.dry_run) {
+                                (Some(e), ..) => format!("FAILED: {}", crate::output::cells::one_line(e, 60)),
+                                (None, true, _) => "yes".into(),
+                                (None, false, true) => "would be".into(),
+                                (None, false, false) => "no".into(),
+                            },
+                        ]
+                    })
+                    .collect(),
+                empty: "none",
+                ..Default::default()
+            },
+        ]
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let mut n: Vec<String> = self.skipped.iter().map(|s| format!("not rebuilt: {s}")).collect();
+        if !self.dry_run && !self.ok() {
+            n.push(
+                "some rebuilds failed: their new copies were dropped; the old indexes are as they were"
+                    .into(),
+            );
+        }
+        n
+    }
+
+    fn checks(&self, _: &Thresholds) -> Vec<Check> {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn leftover_names() {
+        for yes in ["idx_ccnew", "idx_ccnew1", "users_email_key_ccold", "a_ccnew12"] {
+            assert!(super::is_leftover_name(yes), "{yes}");
+        }
+        for no in ["_ccnew", "idx", "idx_ccnewer", "ccnew_idx"] {
+            assert!(!super::is_leftover_name(no), "{no}");
+        }
+    }
+}

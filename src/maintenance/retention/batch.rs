@@ -1,0 +1,343 @@
+//! Deleting the rows older than the cut-off from one table (or leaf partition) in batches, each
+//! its own short transaction, walking the table once in the order of an index:
+//!
+//! - **by the time column** when a btree index starts with it: the walk covers exactly the old
+//!   rows, oldest first, and ends at the cut-off without reading a newer row;
+//! - else **by key**: the primary key (or a unique index on NOT NULL columns);
+//! - else **by ctid**: ranges of heap blocks.
+//!
+//! **By time or key**: each batch first finds the key of the `batch_size`-th old row after the
+//! last batch (an index scan in key order that stops there, reading at most a window of ten
+//! batches' rows), then deletes the old rows of that key range (`key > last AND key <= bound AND
+//! col < cut-off`). No batch re-reads what an earlier one deleted, and no batch reads more than
+//! its window, even where old rows are sparse. By time, rows sharing the bound's timestamp go
+//! in the same batch (a batch is then larger than `batch_size`). A row updated concurrently is
+//! judged on its new version (PostgreSQL re-checks the conditions): deleted if still old, kept
+//! if not.
+//!
+//! **By ctid**: each batch deletes the old rows of a range of heap blocks (`ctid >= '(lo,0)' AND
+//! ctid < '(hi,0)'`: a TID range scan on 14+, an array of every possible tid of those blocks
+//! before), the range sized so that a batch holds about `batch_size` rows, and adapted as the
+//! density of old rows changes. The walk ends at the table's size when the run started: rows
+//! added later are newer than the cut-off. Without a key, a row updated during the run can move
+//! behind the walk and be left for the next run.
+//!
+//! Either way a batch commits whole or not at all: interrupting the process (Ctrl-C, kill -9) or
+//! the server (a restart) loses at most the batch in flight, which the server rolls back, and
+//! running again continues where the data says (the deleted rows are gone).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use tokio_postgres::Client;
+use tokio_postgres::types::{ToSql, Type};
+
+use super::{Part, Plan};
+use crate::error::PgContext;
+use crate::maintenance::table::{Table, TimeColumn};
+use crate::maintenance::{retry_after, set_local_lock_timeout};
+use crate::sql::quote_ident;
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Batch {
+    pub deleted: u64,
+    /// How long the transaction was open.
+    pub elapsed: Duration,
+    /// Lock timeouts (or deadlocks) this batch hit and retried.
+    pub retries: u32,
+}
+
+/// How the walk moves through the table.
+enum Walk {
+    /// By time or key: the statements for the first batch and the next ones, the key's last
+    /// value (as text).
+    Key { sql: [KeySql; 2], last: Option<Vec<String>>, by: &'static str },
+    /// By blocks: the next block, the end, the blocks per batch, the SQL.
+    Blocks { next: i64, end: i64, span: i64, sql: String, per_page: i32, rows_per_block: f64 },
+}
+
+/// One table's batched deletion, batch by batch.
+pub struct Deleter {
+    walk: Walk,
+    cutoff: DateTime<Utc>,
+    batch_size: i64,
+    /// The most rows a batch of the walk by time or key reads: ten batches.
+    window: i64,
+    lock_timeout: Duration,
+    done: bool,
+}
+
+/// The statements of the walk by time or key, for the first batch (`after` false) or the next
+/// ones. Bind values: `$1` the cut-off, `$2…` the last key (text, cast to each key column's
+/// type), then the batch size and the window (`bound`, `window_end`) or the bound (`upto`).
+/// - `bound`: the key of the `batch_size`-th old row in the window after the last key;
+/// - `window_end`: the key of the window's last row (when it holds fewer old rows than that);
+/// - `upto`: delete the old rows after the last key up to a bound;
+/// - `rest`: delete the old rows after the last key (the end of the walk).
+#[derive(Debug)]
+struct KeySql {
+    bound: String,
+    window_end: String,
+    upto: String,
+    rest: String,
+}
+
+/// `by_time`: the key is the time column itself (its index starts with it), so the window stops
+/// at the cut-off.
+fn key_sql(t: &Table, col: &TimeColumn, key: &[(String, String)], after: bool, by_time: bool) -> KeySql {
+    let cols: Vec<String> = key.iter().map(|(c, _)| quote_ident(c)).collect();
+    let binds = |from: usize| -> String {
+        let b: Vec<String> =
+            key.iter().enumerate().map(|(i, (_, ty))| format!("${}::text::{ty}", i + from)).collect();
+        b.join(", ")
+    };
+    let cols_list = cols.join(", ");
+    let texts = cols.iter().map(|c| format!("b.{c}::text")).collect::<Vec<_>>().join(", ");
+    let old = format!("{} < {}", col.sql(), col.cutoff_param(1));
+    let after_last = format!("({cols_list}) > ({})", binds(2));
+    let x = if after { 2 + key.len() } else { 2 };
+    let mut window = Vec::new();
+    if by_time {
+        window.push(old.clone());
+    }
+    if after {
+        window.push(after_last.clone());
+    }
+    let window = if window.is_empty() { "true".to_string() } else { window.join(" AND ") };
+    let and_after = if after { format!(" AND {after_last}") } else { String::new() };
+    let t = t.sql();
+    KeySql {
+        // Converted to text after the OFFSET: rows skipped are not projected.
+        bound: format!(
+            "SELECT ARRAY[{texts}] FROM (SELECT {cols_list} FROM (\
+               SELECT {cols_list}, {c} AS towow_at FROM {t} WHERE {window} ORDER BY {cols_list} LIMIT ${w}) w \
+             WHERE w.towow_at < {cut} ORDER BY {cols_list} OFFSET ${x} - 1 LIMIT 1) b",
+            c = col.sql(),
+            cut = col.cutoff_param(1),
+            w = x + 1,
+        ),
+        window_end: format!(
+            "SELECT ARRAY[{texts}] FROM (SELECT {cols_list} FROM {t} WHERE {window} ORDER BY {cols_list} \
+             OFFSET greatest(${w}, ${x}) - 1 LIMIT 1) b",
+            w = x + 1,
+        ),
+        upto: format!("DELETE FROM {t} WHERE {old}{and_after} AND ({cols_list}) <= ({})", binds(x)),
+        rest: format!("DELETE FROM {t} WHERE {old}{and_after}"),
+    }
+}
+
+/// The block walk: `$1` the cut-off, `$2` the first block, `$3` the block after the last,
+/// (before 14) `$4` the most tuples a page holds.
+fn blocks_sql(t: &Table, col: &TimeColumn, tid_range: bool) -> String {
+    let range = if tid_range {
+        "x.ctid >= format('(%s,0)', $2::int8)::tid AND x.ctid < format('(%s,0)', $3::int8)::tid".to_string()
+    } else {
+        "x.ctid = ANY (ARRAY(SELECT format('(%s,%s)', b, o)::tid \
+           FROM generate_series($2::int8, $3::int8 - 1) b, generate_series(1, $4::int4) o))"
+            .to_string()
+    };
+    format!(
+        "DELETE FROM {t} AS x WHERE {range} AND x.{c} < {cut}",
+        t = t.sql(),
+        c = col.sql(),
+        cut = col.cutoff_param(1),
+    )
+}
+
+/// The table's size in blocks, its rows per block (from the statistics, 50 when unknown) and
+/// the most tuples a page can hold.
+const BLOCKS_SQL: &str = "
+SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int8)::int8,
+       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8,
+       ((current_setting('block_size')::int4 - 24) / 28)::int4
+FROM pg_class c WHERE c.oid = $1::int8::oid";
+
+impl Deleter {
+    /// Prepare the walk of `part` (a leaf: an ordinary table or a partition) of `plan`.
+    pub async fn new(client: &Client, plan: &Plan, part: &Part, lock_timeout: Duration) -> Result<Deleter> {
+        let (t, col, batch_size) = (&part.table, &plan.column, plan.rule.batch_size);
+        let walk = match part.key.as_deref() {
+            Some(k) => Walk::Key {
+                sql: [key_sql(t, col, k, false, part.by_time), key_sql(t, col, k, true, part.by_time)],
+                last: None,
+                by: if part.by_time { "time" } else { "key" },
+            },
+            None => {
+                let r = client
+                    .query_typed_one(BLOCKS_SQL, &[(&t.oid, Type::INT8)])
+                    .await
+                    .pg_context(format!("cannot read the size of {}", t.display()))?;
+                let (end, rows_per_block, per_page): (i64, f64, i32) = (r.get(0), r.get(1), r.get(2));
+                let span = ((batch_size as f64 / rows_per_block.max(1.0)).ceil() as i64).max(1);
+                Walk::Blocks {
+                    next: 0,
+                    end,
+                    span,
+                    sql: blocks_sql(t, col, plan.server_version >= 140000),
+                    per_page,
+                    rows_per_block,
+                }
+            }
+        };
+        Ok(Deleter {
+            walk,
+            cutoff: plan.cutoff,
+            batch_size: batch_size.min(i64::MAX as u64 / 10) as i64,
+            window: (batch_size.min(i64::MAX as u64 / 10) as i64) * 10,
+            lock_timeout,
+            done: false,
+        })
+    }
+
+    /// Whether the walk has reached the end.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// `time`, `key` or `ctid`: what the walk goes by.
+    pub fn method(&self) -> &'static str {
+        match self.walk {
+            Walk::Key { by, .. } => by,
+            Walk::Blocks { .. } => "ctid",
+        }
+    }
+
+    /// Delete the next batch in its own transaction, trying it again after a lock timeout or a
+    /// deadlock (see [`retry_after`]).
+    pub async fn next(&mut self, client: &Client) -> Result<Batch> {
+        let mut retries = 0;
+        loop {
+            let started = Instant::now();
+            let e = match self.one(client).await {
+                Ok(mut b) => {
+                    b.elapsed = started.elapsed();
+                    b.retries = retries;
+                    return Ok(b);
+                }
+                Err(e) => e,
+            };
+            let _ = client.batch_execute("ROLLBACK").await;
+            let Some(wait) = retry_after(&e, retries) else { return Err(e) };
+            tracing::info!("{}; trying the batch again in {wait:?}", crate::error::render(&e));
+            retries += 1;
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn one(&mut self, client: &Client) -> Result<Batch> {
+        client
+            .batch_execute(&format!("BEGIN; {}", set_local_lock_timeout(self.lock_timeout)))
+            .await
+            .context("cannot begin the batch's transaction")?;
+        let mut b = Batch::default();
+        match &mut self.walk {
+            Walk::Key { sql, last, .. } => {
+                let sql = &sql[usize::from(last.is_some())];
+                let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&self.cutoff, Type::TIMESTAMPTZ)];
+                params.extend(last.iter().flatten().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
+                let mut windowed = params.clone();
+                windowed.push((&self.batch_size, Type::INT8));
+                windowed.push((&self.window, Type::INT8));
+                let mut upper: Option<Vec<String>> = None;
+                for q in [&sql.bound, &sql.window_end] {
+                    if let Some(r) = client.query_typed_opt(q, &windowed).await.map_err(anyhow::Error::new)? {
+                        upper = Some(r.get(0));
+                        break;
+                    }
+                }
+                let deleted = match &upper {
+                    Some(u) => {
+                        params.extend(u.iter().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
+                        client.execute_typed(&sql.upto, &params).await
+                    }
+                    None => client.execute_typed(&sql.rest, &params).await,
+                }
+                .map_err(anyhow::Error::new)?;
+                client.batch_execute("COMMIT").await.context("cannot commit the batch")?;
+                b.deleted = deleted;
+                self.done = upper.is_none();
+                *last = upper;
+            }
+            Walk::Blocks { next, end, span, sql, per_page, rows_per_block } => {
+                let (lo, hi) = (*next, (*next + *span).min(*end));
+                let params: [(&(dyn ToSql + Sync), Type); 4] = [
+                    (&self.cutoff, Type::TIMESTAMPTZ),
+                    (&lo, Type::INT8),
+                    (&hi, Type::INT8),
+                    (&*per_page, Type::INT4),
+                ];
+                let n = if sql.contains("$4") { 4 } else { 3 };
+                let deleted =
+                    client.execute_typed(sql, &params[..n]).await.map_err(anyhow::Error::new)? as i64;
+                client.batch_execute("COMMIT").await.context("cannot commit the batch")?;
+                b.deleted = deleted as u64;
+                *next = hi;
+                self.done = *next >= *end;
+                // Keep a batch near batch_size rows: wider where old rows are sparse, narrower
+                // where they are dense, never past 8 times the nominal span.
+                let nominal = ((self.batch_size as f64 / rows_per_block.max(1.0)).ceil() as i64).max(1);
+                if deleted * 2 < self.batch_size {
+                    *span = (*span * 2).min(nominal * 8);
+                } else if deleted * 2 > self.batch_size * 3 {
+                    *span = (*span / 2).max(1);
+                }
+            }
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t() -> (Table, TimeColumn) {
+        (
+            Table { oid: 1, schema: "public".into(), name: "task_history".into(), partitioned: false },
+            TimeColumn { name: "timestamp".into(), base: "timestamp without time zone".into() },
+        )
+    }
+
+    #[test]
+    fn the_key_walk_continues_after_the_last_key() {
+        let (t, c) = t();
+        let key = [("user_id".to_string(), "text".to_string()), ("id".to_string(), "integer".to_string())];
+        let first = key_sql(&t, &c, &key, false, false);
+        assert!(first.bound.contains("WHERE true ORDER BY \"user_id\", \"id\" LIMIT $3)"), "{}", first.bound);
+        assert!(first.bound.ends_with("OFFSET $2 - 1 LIMIT 1) b"), "{}", first.bound);
+        assert!(first.window_end.ends_with("OFFSET greatest($3, $2) - 1 LIMIT 1) b"), "{}", first.window_end);
+        assert!(
+            first.upto.ends_with("AND (\"user_id\", \"id\") <= ($2::text::text, $3::text::integer)"),
+            "{}",
+            first.upto
+        );
+        let next = key_sql(&t, &c, &key, true, false);
+        let after = "(\"user_id\", \"id\") > ($2::text::text, $3::text::integer)";
+        assert!(
+            next.bound.contains(&format!("WHERE {after} ORDER BY"))
+                && next.bound.ends_with("OFFSET $4 - 1 LIMIT 1) b"),
+            "{}",
+            next.bound
+        );
+        assert!(next.upto.ends_with("<= ($4::text::text, $5::text::integer)"), "{}", next.upto);
+        assert!(next.rest.ends_with(after), "{}", next.rest);
+        assert!(
+            next.rest.contains("\"timestamp\" < $1::timestamptz::timestamp without time zone"),
+            "{}",
+            next.rest
+        );
+        // By time, the window itself stops at the cut-off.
+        let time = [("timestamp".to_string(), "timestamp without time zone".to_string())];
+        let by_time = key_sql(&t, &c, &time, true, true);
+        assert!(by_time.bound.contains("WHERE \"timestamp\" < $1::timestamptz::timestamp without time zone AND (\"timestamp\") > ($2::text::timestamp without time zone) ORDER BY"), "{}", by_time.bound);
+    }
+
+    #[test]
+    fn the_block_walk_uses_tid_ranges_on_14_and_arrays_before() {
+        let (t, c) = t();
+        assert!(blocks_sql(&t, &c, true).contains("x.ctid >= format('(%s,0)', $2::int8)::tid"));
+        assert!(blocks_sql(&t, &c, false).contains("generate_series(1, $4::int4)"));
+    }
+}

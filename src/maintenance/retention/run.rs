@@ -1,0 +1,241 @@
+//! Carrying out retention plans: the removals of whole partitions, then the batched deletes,
+//! each rule in turn, stopping cleanly on Ctrl-C, at `--max-duration` or on an error, and
+//! `VACUUM (ANALYZE)` of what was deleted from.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use tokio::sync::watch;
+use tokio_postgres::Client;
+
+use super::batch::Deleter;
+use super::detach::{self, How};
+use super::report::{Deleted, RuleOutcome, RunReport, Stop};
+use super::{Action, Plan};
+use crate::connect::Db;
+
+/// How the run may go.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Stop starting batches after this long (a batch in flight finishes).
+    pub max_duration: Option<Duration>,
+    /// The `lock_timeout` of each batch and of the DDL that blocks the application.
+    pub lock_timeout: Duration,
+    /// VACUUM's `statement_timeout` (none unless given).
+    pub statement_timeout: Option<Duration>,
+    /// Progress bar (on a terminal, not under `--quiet`).
+    pub quiet: bool,
+}
+
+/// Ctrl-C while a run is going: the first press stops it after the batch in flight, the second
+/// abandons that batch (the server rolls it back).
+#[derive(Clone)]
+pub struct Interrupt {
+    presses: watch::Receiver<u8>,
+}
+
+impl Interrupt {
+    /// Listen for Ctrl-C; `note` is told what the first press does.
+    pub fn listen(note: impl Fn(&str) + Send + 'static) -> Interrupt {
+        let (tx, rx) = watch::channel(0u8);
+        tokio::spawn(async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                let n = *tx.borrow() + 1;
+                if n == 1 {
+                    note("interrupted: stopping after the batch in flight (Ctrl-C again to abandon it)");
+                }
+                if tx.send(n).is_err() || n >= 2 {
+                    break;
+                }
+            }
+        });
+        Interrupt { presses: rx }
+    }
+
+    fn stop_requested(&self) -> bool {
+        *self.presses.borrow() >= 1
+    }
+
+    async fn pressed(&self, times: u8) {
+        let mut rx = self.presses.clone();
+        if rx.wait_for(|n| *n >= times).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Carry out the plans in order. Never fails as a whole: an error stops the run and is recorded
+/// in the report with everything done before it.
+pub async fn run(
+    db: &Db,
+    plans: &[Plan],
+    opts: &RunOptions,
+    interrupt: &Interrupt,
+    note: &dyn Fn(&str),
+) -> RunReport {
+    let started = Instant::now();
+    let deadline = opts.max_duration.map(|d| started + d);
+    let mut report = RunReport::default();
+    let client = match db.dedicated().await {
+        Ok(c) => c,
+        Err(e) => {
+            report.stop(Stop::Error, Some(e));
+            return report;
+        }
+    };
+    for p in plans {
+        let mut outcome = RuleOutcome::new(p);
+        let r = run_rule(db, &client, p, opts, interrupt, deadline, note, &mut outcome).await;
+        let stopped = match r {
+            Ok(s) => s,
+            Err(e) => {
+                report.stop(Stop::Error, Some(e));
+                Some(Stop::Error)
+            }
+        };
+        outcome.complete = stopped.is_none();
+        // Vacuum what was deleted from, unless interrupted or failed (a time box still vacuums).
+        if p.rule.vacuum && matches!(stopped, None | Some(Stop::MaxDuration)) {
+            let cmds: Vec<(String, String, String)> = outcome
+                .deleted
+                .iter()
+                .filter(|d| d.rows > 0)
+                .map(|d| {
+                    (
+                        d.schema.clone(),
+                        d.table.clone(),
+                        format!("VACUUM (ANALYZE) {}", crate::sql::qualified(&d.schema, &d.table)),
+                    )
+                })
+                .collect();
+            if !cmds.is_empty() {
+                note(&format!("VACUUM (ANALYZE) on {} table(s) of {}", cmds.len(), p.table.display()));
+                match crate::reports::vacuum::execute(db, &cmds, opts.statement_timeout, |_, _, _| {}).await {
+                    Ok(v) => outcome.vacuumed = v,
+                    Err(e) => note(&format!("VACUUM failed: {}", crate::error::render(&e))),
+                }
+            }
+        }
+        outcome.finish();
+        report.rules.push(outcome);
+        if let Some(s) = stopped {
+            if report.stopped.is_none() {
+                report.stop(s, None);
+            }
+            break;
+        }
+    }
+    report.finish(started.elapsed());
+    report
+}
+
+/// One rule: the removals, then the batched deletes. Returns why it stopped early, if it did.
+#[allow(clippy::too_many_arguments)]
+async fn run_rule(
+    db: &Db,
+    client: &Client,
+    p: &Plan,
+    opts: &RunOptions,
+    interrupt: &Interrupt,
+    deadline: Option<Instant>,
+    note: &dyn Fn(&str),
+    outcome: &mut RuleOutcome,
+) -> Result<Option<Stop>> {
+    let over_time = || deadline.is_some_and(|d| Instant::now() >= d);
+    for part in p.parts.iter() {
+        let Action::Remove(how) = &part.action else { continue };
+        if interrupt.stop_requested() {
+            return Ok(Some(Stop::Interrupted));
+        }
+        if over_time() {
+            return Ok(Some(Stop::MaxDuration));
+        }
+        let Some(parent) = &part.parent else { bail!("{} has no parent", part.table.display()) };
+        let archive = part.archive.as_deref().or(p.rule.archive.as_deref());
+        if *how == How::Detached && part.archive.is_some() && p.rule.archive.is_none() {
+            note(&format!(
+                "{} was detached by an earlier run that archives into {}: archiving it there before dropping it",
+                part.table.display(),
+                part.archive.as_deref().unwrap_or(std::path::Path::new("")).display()
+            ));
+        }
+        let removed = tokio::select! {
+            r = detach::remove(db, client, &part.table, parent, how, archive, opts.lock_timeout) => r?,
+            _ = interrupt.pressed(2) => return Ok(Some(Stop::Interrupted)),
+        };
+        note(&format!(
+            "dropped {} (~{} rows, {}){} in {} ms",
+            removed.partition,
+            removed.rows_estimate.map(|r| r.to_string()).unwrap_or_else(|| "?".into()),
+            crate::output::cells::bytes(removed.bytes),
+            removed.archive.as_ref().map(|a| format!(", archived to {}", a.display())).unwrap_or_default(),
+            removed.millis
+        ));
+        outcome.dropped.push(removed);
+    }
+    let total: u64 = p
+        .parts
+        .iter()
+        .filter(|x| x.action == Action::Delete)
+        .map(|x| x.estimate.unwrap_or(0).max(0) as u64)
+        .sum();
+    let progress = crate::data::copy::Progress::new(total, opts.quiet);
+    let result = delete_all(client, p, opts, interrupt, &over_time, &progress, outcome).await;
+    progress.finish();
+    result
+}
+
+async fn delete_all(
+    client: &Client,
+    p: &Plan,
+    opts: &RunOptions,
+    interrupt: &Interrupt,
+    over_time: &dyn Fn() -> bool,
+    progress: &crate::data::copy::Progress,
+    outcome: &mut RuleOutcome,
+) -> Result<Option<Stop>> {
+    for part in p.parts.iter().filter(|x| x.action == Action::Delete) {
+        progress.set_table(&part.table.name);
+        let mut d = Deleter::new(client, p, part, opts.lock_timeout).await?;
+        let mut done = Deleted::new(&part.table, d.method(), part.key.as_deref());
+        let stop = loop {
+            if interrupt.stop_requested() {
+                break Some(Stop::Interrupted);
+            }
+            if over_time() {
+                break Some(Stop::MaxDuration);
+            }
+            let b = tokio::select! {
+                b = d.next(client) => b,
+                _ = interrupt.pressed(2) => break Some(Stop::Interrupted),
+            };
+            let b = match b {
+                Ok(b) => b,
+                Err(e) => {
+                    outcome.deleted.push(done);
+                    return Err(e.context(format!(
+                        "a batch on {} failed (the batches before it are committed; run again to continue)",
+                        part.table.display()
+                    )));
+                }
+            };
+            done.add(&b);
+            progress.inc(b.deleted);
+            if d.done() {
+                break None;
+            }
+            if !p.rule.pause.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(p.rule.pause) => {}
+                    _ = interrupt.pressed(1) => {}
+                }
+            }
+        };
+        done.complete = stop.is_none();
+        outcome.deleted.push(done);
+        if stop.is_some() {
+            return Ok(stop);
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,101 @@
+//! The WAL archiver (point-in-time recovery, e.g. pgBackRest's archive-push): `archive_mode`
+//! and `pg_stat_archiver`, readable by every role. Its check, `wal_archive_failing_s`, is in
+//! `health` and `replication` alike.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use crate::output::check::{Check, Thresholds};
+use crate::reports::query;
+
+const ARCHIVER_SQL: &str = "
+SELECT current_setting('archive_mode'), pg_is_in_recovery(),
+       archived_count, last_archived_wal, last_archived_time,
+       failed_count, last_failed_wal, last_failed_time,
+       last_failed_time IS NOT NULL AND (last_archived_time IS NULL OR last_failed_time > last_archived_time),
+       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8
+FROM pg_stat_archiver";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Archiver {
+    /// `off`, `on` or `always`.
+    pub archive_mode: String,
+    /// Whether this server archives: `archive_mode` on (on a primary) or `always`.
+    pub active: bool,
+    pub archived_count: i64,
+    pub last_archived_wal: Option<String>,
+    pub last_archived_time: Option<DateTime<Utc>>,
+    pub failed_count: i64,
+    pub last_failed_wal: Option<String>,
+    pub last_failed_time: Option<DateTime<Utc>>,
+    /// Its last attempt failed (after its last success).
+    pub failing: bool,
+    /// Seconds since it last archived a segment (since the statistics reset when never).
+    pub since_archived_s: Option<f64>,
+}
+
+impl Archiver {
+    pub async fn read(client: &Client) -> Result<Archiver> {
+        let rows = query(client, "the WAL archiver", ARCHIVER_SQL, &[]).await?;
+        let r = &rows[0];
+        let (mode, standby): (String, bool) = (r.get(0), r.get(1));
+        Ok(Archiver {
+            active: mode == "always" || (mode == "on" && !standby),
+            archive_mode: mode,
+            archived_count: r.get(2),
+            last_archived_wal: r.get(3),
+            last_archived_time: r.get(4),
+            failed_count: r.get(5),
+            last_failed_wal: r.get(6),
+            last_failed_time: r.get(7),
+            failing: r.get(8),
+            since_archived_s: r.get(9),
+        })
+    }
+
+    /// `wal_archive_failing_s`: not applicable when nothing is archived here (archive_mode off, or
+    /// a standby with `on`), else 0 while the archiver works and, while its last attempt failed,
+    /// the seconds since it last archived a segment.
+    pub fn check(&self, t: &Thresholds) -> Check {
+        const NAME: &str = "wal_archive_failing_s";
+        let th = t.get(NAME);
+        if self.archive_mode == "off" {
+            return Check::not_applicable(
+                NAME,
+                Some(th),
+                "archive_mode is off: no WAL archive, no point-in-time recovery (see docs/backups.md)",
+            );
+        }
+        if !self.active {
+            return Check::not_applicable(
+                NAME,
+                Some(th),
+                "standby with archive_mode=on: the primary archives",
+            );
+        }
+        let at = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
+        let last = format!(
+            "{} archived, the last {} at {}",
+            self.archived_count,
+            self.last_archived_wal.as_deref().unwrap_or("-"),
+            at(self.last_archived_time)
+        );
+        if self.failing {
+            Check::measured(
+                NAME,
+                self.since_archived_s.unwrap_or(0.0).max(0.0),
+                th,
+                format!(
+                    "failing: {} failure(s), the last on {} at {}; {last}",
+                    self.failed_count,
+                    self.last_failed_wal.as_deref().unwrap_or("-"),
+                    at(self.last_failed_time)
+                ),
+            )
+        } else {
+            Check::measured(NAME, 0.0, th, format!("{last}; {} failure(s) before", self.failed_count))
+        }
+    }
+}
