@@ -230,6 +230,7 @@ enum Order {
     SetNotNull,
     DropIndex,
     CreateIndex,
+    Comment,
 }
 
 struct Planner<'a> {
@@ -359,6 +360,7 @@ impl Planner<'_> {
                     quote_ident(expected)
                 ),
             ),
+            Change::IndexComment { index, expected, .. } => self.comment_index(index, expected.as_deref()),
             Change::ExtraIndex { .. } => {} // kept: an index added for a query is not drift
             Change::MissingTrigger { expected, .. } => self.push(Order::Trigger, expected.definition.clone()),
             Change::TriggerDefinition { table, expected, found } => {
@@ -547,6 +549,14 @@ impl Planner<'_> {
         );
     }
 
+    fn comment_index(&mut self, index: &str, comment: Option<&str>) {
+        let comment = comment.map(crate::sql::quote_literal).unwrap_or_else(|| "NULL".into());
+        self.push(
+            Order::Comment,
+            format!("COMMENT ON INDEX {} IS {comment}", crate::sql::qualified(self.schema, index)),
+        );
+    }
+
     fn create_index(&mut self, i: &Index) {
         let sql = i.definition.replacen("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1).replacen(
             "CREATE UNIQUE INDEX ",
@@ -554,5 +564,8 @@ impl Planner<'_> {
             1,
         );
         self.push(Order::CreateIndex, sql);
+        if let Some(c) = &i.comment {
+            self.comment_index(&i.name, Some(c));
+        }
     }
 }

@@ -80,6 +80,8 @@ pub struct Index {
     pub valid: bool,
     /// The constraint (primary key, unique, exclusion) this index implements.
     pub constraint: Option<String>,
+    /// `COMMENT ON INDEX` (V4 marks the app's index that `indexes` must not call redundant).
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,7 +150,8 @@ const CONSTRAINTS: &str = "SELECT c.relname::text, con.conname::text, con.contyp
 
 const INDEXES: &str = "SELECT c.relname::text, i.relname::text, pg_get_indexdef(x.indexrelid), x.indisvalid, \
             (SELECT con.conname::text FROM pg_constraint con WHERE con.conindid = x.indexrelid \
-               AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x') LIMIT 1) \
+               AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x') LIMIT 1), \
+            obj_description(x.indexrelid, 'pg_class') \
      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = $1 AND c.relname::text = ANY($2) \
@@ -266,6 +269,7 @@ pub async fn read<C: GenericClient>(client: &C, only: &Only) -> Result<Catalog> 
                 definition: r.get(2),
                 valid: r.get(3),
                 constraint: r.get(4),
+                comment: r.get(5),
             });
         }
     }

@@ -82,6 +82,13 @@ pub enum Change {
         table: String,
         index: Index,
     },
+    /// The index's comment is not the one the migrations set.
+    IndexComment {
+        table: String,
+        index: String,
+        expected: Option<String>,
+        found: Option<String>,
+    },
     /// Information only: an index the migrations do not make (e.g. one added for a query).
     ExtraIndex {
         table: String,
@@ -124,7 +131,7 @@ pub struct Difference {
     /// `table demands`, `column demands.status`, `index ix_demands_status`, …
     pub object: String,
     /// `missing`, `extra`, `type`, `collation`, `default`, `nullability`, `definition`, `name`,
-    /// `validity`, `enabled`.
+    /// `validity`, `enabled`, `comment`.
     pub aspect: &'static str,
     pub expected: String,
     pub found: String,
@@ -220,6 +227,12 @@ impl Change {
                 "validity",
                 "valid".into(),
                 "INVALID (a failed CREATE INDEX CONCURRENTLY?)".into(),
+            ),
+            Change::IndexComment { index, expected, found, .. } => d(
+                format!("index {index}"),
+                "comment",
+                expected.clone().unwrap_or_else(|| NONE.into()),
+                found.clone().unwrap_or_else(|| NONE.into()),
             ),
             Change::ExtraIndex { found, .. } => {
                 d(format!("index {}", found.name), "extra", NONE.into(), found.definition.clone())
@@ -373,6 +386,12 @@ fn diff_table(e: &Table, f: &Table, out: &mut Vec<Change>) {
                 out.push(Change::IndexDefinition { table: table(), expected: i.clone(), found: x.clone() })
             }
             Some(x) if !x.valid => out.push(Change::InvalidIndex { table: table(), index: x.clone() }),
+            Some(x) if x.comment != i.comment => out.push(Change::IndexComment {
+                table: table(),
+                index: i.name.clone(),
+                expected: i.comment.clone(),
+                found: x.comment.clone(),
+            }),
             Some(_) => {}
             None => match f.indexes.iter().filter(own).find(|x| {
                 x.valid
@@ -438,6 +457,7 @@ mod tests {
             definition: format!("CREATE INDEX {name} ON public.t USING btree ({cols})"),
             valid: true,
             constraint: None,
+            comment: None,
         }
     }
 
@@ -453,6 +473,18 @@ mod tests {
     fn same_catalogs_have_no_difference() {
         let c = catalog(vec![col("a", "integer", true, Some("0"))], vec![index("ix_a", "a")]);
         assert!(diff(&c, &c).is_empty());
+    }
+
+    #[test]
+    fn an_index_comment_the_migrations_set_is_compared() {
+        let mut kept = index("ix_a", "a");
+        kept.comment = Some("towow-db: keep: why".into());
+        let e = catalog(vec![col("a", "integer", true, Some("0"))], vec![kept]);
+        let f = catalog(vec![col("a", "integer", true, Some("0"))], vec![index("ix_a", "a")]);
+        let rows: Vec<Difference> = diff(&e, &f).iter().map(Change::difference).collect();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!((rows[0].object.as_str(), rows[0].aspect), ("index ix_a", "comment"), "{rows:?}");
+        assert_eq!((rows[0].expected.as_str(), rows[0].found.as_str()), ("towow-db: keep: why", "(none)"));
     }
 
     #[test]

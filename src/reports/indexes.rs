@@ -55,6 +55,27 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^p
 
 const STATS_RESET_SQL: &str = "SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()";
 
+/// Indexes kept on purpose: `COMMENT ON INDEX … IS 'towow-db: keep: <why>'` (set by the DBA, or
+/// by V4 on the ToWow app's `ix_demands_status`). Never a drop candidate, not counted by the
+/// checks; still listed, with the reason.
+const KEEP_SQL: &str = "
+SELECT n.nspname::text, c.relname::text, d.description
+FROM pg_description d
+JOIN pg_class c ON c.oid = d.objoid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 AND c.relkind IN ('i', 'I')
+  AND d.description LIKE 'towow-db: keep%'";
+
+/// The marker a comment starts with to keep an index (see [`KEEP_SQL`]).
+pub const KEEP_MARKER: &str = "towow-db: keep";
+
+/// The reason after the marker (`towow-db: keep: why` → `why`; no reason → `kept`).
+fn keep_reason(comment: &str) -> Option<String> {
+    let rest = comment.strip_prefix(KEEP_MARKER)?;
+    let why = rest.trim_start_matches([':', ' ', '-']).trim();
+    Some(if why.is_empty() { "kept".into() } else { why.to_string() })
+}
+
 /// The `pg_stat_user_tables` columns of the tables over the thresholds, read with the functions
 /// the view is made of: the view sums every table's index scans first (a quarter of a second at
 /// 10,000 tables), here only those of the tables kept.
@@ -133,6 +154,8 @@ pub struct IndexRow {
     /// With `--bloat`, a btree's estimated bloat (see `index_bloat`); null without it, without
     /// statistics, for a small index or another method.
     pub bloat: Option<super::index_bloat::IndexBloat>,
+    /// Kept on purpose (a `towow-db: keep` comment): the reason. Not a drop candidate.
+    pub kept: Option<String>,
     #[serde(skip)]
     key: IndexKey,
 }
@@ -225,6 +248,7 @@ fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
         advice: None,
         table_rows: r.get(22),
         bloat: None,
+        kept: None,
         key: IndexKey {
             method,
             keys,
@@ -271,7 +295,7 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
     // as they arrive, while the server computes the next ones.
     let mut indexes = Vec::new();
     let unused_min = opts.unused_min_bytes;
-    let ((), fks, seq_rows, reset) = futures_util::try_join!(
+    let ((), fks, seq_rows, reset, keep) = futures_util::try_join!(
         super::query_each(client, "the index statistics", &sql, &filter, |r| {
             indexes.push(index_row(&r, unused_min));
             Ok(())
@@ -279,9 +303,13 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         foreign_keys::by_table(client, &filter),
         query(client, "the tables' sequential scans", SEQ_SCANS_SQL, &seq_params),
         query(client, "the statistics reset", STATS_RESET_SQL, &[]),
+        query(client, "the indexes kept on purpose", KEEP_SQL, &[]),
     )?;
+    let keep: std::collections::HashMap<(String, String), String> =
+        keep.iter().filter_map(|r| Some(((r.get(0), r.get(1)), keep_reason(r.get(2))?))).collect();
     let stats_reset: Option<DateTime<Utc>> = reset.first().and_then(|r| r.get(0));
     for row in &mut indexes {
+        row.kept = keep.get(&(row.schema.clone(), row.index.clone())).cloned();
         if let Some(list) = fks.get(&row.schema).and_then(|t| t.get(&row.table)) {
             row.foreign_keys = foreign_keys::served(row, list);
             row.supports_fk = !row.foreign_keys.is_empty();
@@ -322,7 +350,7 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
     Ok(IndexesReport {
         stats_reset,
         exact_sizes: opts.exact,
-        unused: indexes.iter().filter(|i| i.unused).map(name).collect(),
+        unused: indexes.iter().filter(|i| i.unused && i.kept.is_none()).map(name).collect(),
         invalid: indexes.iter().filter(|i| !i.valid).map(name).collect(),
         duplicates: duplicates(&indexes),
         indexes,
@@ -343,6 +371,7 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 
 impl Report for IndexesReport {
     fn sections(&self) -> Vec<Section> {
+        let mut kept_notes = crate::output::report::Footnotes::default();
         let mut s = vec![Section {
             title: format!(
                 "Indexes ({}), scans since {}",
@@ -388,7 +417,7 @@ impl Report for IndexesReport {
         s.extend(super::index_bloat::section(&self.indexes));
         s.push(Section {
             title: "Duplicate indexes (drop candidates)".into(),
-            headers: vec!["index", "table", "duplicate of", "kind", "size"],
+            headers: vec!["index", "table", "duplicate of", "kind", "size", "kept"],
             rows: self
                 .duplicates
                 .iter()
@@ -399,10 +428,12 @@ impl Report for IndexesReport {
                         d.duplicate_of.clone(),
                         d.kind.into(),
                         bytes(d.bytes),
+                        d.kept.as_deref().map(|k| kept_notes.mark(k)).unwrap_or_default(),
                     ]
                 })
                 .collect(),
             empty: "no duplicate indexes",
+            footnotes: std::mem::take(&mut kept_notes).lines(),
             ..Default::default()
         });
         s.push(Section {
@@ -465,12 +496,19 @@ impl Report for IndexesReport {
                 t.get("invalid_indexes"),
                 self.invalid.join(", "),
             ),
-            Check::measured(
-                "duplicate_indexes",
-                self.duplicates.len() as f64,
-                t.get("duplicate_indexes"),
-                self.duplicates.iter().map(|d| d.index.clone()).collect::<Vec<_>>().join(", "),
-            ),
+            {
+                let (kept, drop): (Vec<&Duplicate>, Vec<&Duplicate>) =
+                    self.duplicates.iter().partition(|d| d.kept.is_some());
+                let mut message = drop.iter().map(|d| d.index.as_str()).collect::<Vec<_>>().join(", ");
+                if !kept.is_empty() {
+                    let names = kept.iter().map(|d| d.index.as_str()).collect::<Vec<_>>().join(", ");
+                    message = format!(
+                        "{message}{}kept on purpose: {names}",
+                        if drop.is_empty() { "" } else { "; " }
+                    );
+                }
+                Check::measured("duplicate_indexes", drop.len() as f64, t.get("duplicate_indexes"), message)
+            },
             Check::measured(
                 "unused_indexes",
                 self.unused.len() as f64,
@@ -512,6 +550,7 @@ fn test_index(name: &str, cols: &[i16], unique: bool, cons: bool) -> IndexRow {
         advice: None,
         table_rows: 0.0,
         bloat: None,
+        kept: None,
         key: IndexKey {
             method: "btree".into(),
             keys: cols.iter().map(|c| (*c, 1978, 0, 0)).collect(),
@@ -524,6 +563,47 @@ fn test_index(name: &str, cols: &[i16], unique: bool, cons: bool) -> IndexRow {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_keep_comment_gives_its_reason() {
+        use super::keep_reason;
+        assert_eq!(
+            keep_reason("towow-db: keep: the app declares it").as_deref(),
+            Some("the app declares it")
+        );
+        assert_eq!(keep_reason("towow-db: keep").as_deref(), Some("kept"));
+        assert_eq!(keep_reason("keep: towow-db"), None);
+    }
+
+    #[test]
+    fn a_kept_duplicate_is_listed_but_not_counted() {
+        use super::*;
+        use crate::output::check::Status;
+        use crate::output::report::Report;
+        let mut short = test_index("b", &[2], false, false);
+        let long = test_index("b_c", &[2, 3], false, false);
+        let check = |indexes: Vec<IndexRow>| {
+            let r = IndexesReport {
+                stats_reset: None,
+                exact_sizes: false,
+                duplicates: duplicates(&indexes),
+                indexes,
+                unused: vec![],
+                invalid: vec![],
+                seq_scan_tables: vec![],
+            };
+            let c = r
+                .checks(&Thresholds::new(CHECKS))
+                .into_iter()
+                .find(|c| c.name == "duplicate_indexes")
+                .unwrap();
+            (r.duplicates.len(), c.status, c.message)
+        };
+        assert_eq!(check(vec![short.clone(), long.clone()]).1, Status::Warning);
+        short.kept = Some("the app declares it".into());
+        let (listed, status, message) = check(vec![short, long]);
+        assert_eq!((listed, status), (1, Status::Ok));
+        assert!(message.contains("kept on purpose: b"), "{message}");
+    }
     use super::without_locations;
 
     #[test]

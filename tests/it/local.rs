@@ -47,6 +47,22 @@ fn the_embedded_default_works_with_nothing_configured() {
             .unwrap(),
     );
 
+    // The fresh ToWow schema passes the report gates a CI job would put after init: the app's
+    // ix_demands_status (a prefix of V2's ix_demands_status_created) is kept on purpose (V4).
+    for gate in [&["indexes", "--check"][..], &["health", "--check"], &["vacuum-report", "--check"]] {
+        let o = local_cmd(&dir).args(gate).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{gate:?} on the fresh schema: {}", stdout(&o));
+    }
+    let o = local_cmd(&dir).args(["indexes", "--format", "json"]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dup = &j["duplicates"][0];
+    assert_eq!(
+        (dup["index"].as_str(), dup["duplicate_of"].as_str()),
+        (Some("ix_demands_status"), Some("ix_demands_status_created")),
+        "{j}"
+    );
+    assert!(dup["kept"].as_str().unwrap().contains("ToWow app's models"), "{j}");
+
     // Second command: the cluster is already running, nothing to start.
     let o = local_cmd(&dir).args(["migrate", "status", "--format", "json"]).output().unwrap();
     assert_ok(&o);

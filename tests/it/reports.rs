@@ -764,3 +764,39 @@ async fn report_queries_are_never_jit_compiled() {
         assert_eq!(compiled, "", "{v}: report queries were JIT-compiled");
     }
 }
+
+/// `cache_hit_pct` says nothing over a fresh database's first reads (its catalog comes from disk
+/// once): it is judged from `CACHE_HIT_MIN_ACCESSES` block accesses on, and then judged.
+#[tokio::test]
+async fn the_cache_hit_ratio_is_judged_on_enough_reads_only() {
+    let cfg = fresh_db("cachehit").await;
+    let db = connect(&cfg).await;
+    let cache_hit =
+        |j: &Value| j["checks"].as_array().unwrap().iter().find(|c| c["name"] == "cache_hit_pct").cloned();
+    let c = cache_hit(&report(&cfg, &["health"])).unwrap();
+    assert_eq!((c["status"].as_str(), &c["value"]), (Some("ok"), &Value::Null), "{c}");
+    assert!(c["message"].as_str().unwrap().contains("too few to judge"), "{c}");
+    // ~885 pages read 120 times: over 100,000 accesses, nearly all hits, a few catalog reads.
+    exec(
+        &db,
+        "SET max_parallel_workers_per_gather = 0; \
+         CREATE TABLE t AS SELECT g FROM generate_series(1, 200000) g; \
+         DO $$ BEGIN FOR i IN 1..120 LOOP PERFORM count(*) FROM t; END LOOP; END $$;",
+    )
+    .await;
+    let min = towow_db::reports::health::CACHE_HIT_MIN_ACCESSES;
+    wait_until(
+        &db,
+        &format!(
+            "SELECT blks_hit + blks_read >= {min} FROM pg_stat_database WHERE datname = current_database()"
+        ),
+    )
+    .await;
+    let o = run_url(&cfg, &["health", "--format", "json", "--check", "--threshold", "cache_hit_pct=100:0"]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = cache_hit(&j).unwrap();
+    let p = c["value"].as_f64().unwrap_or_else(|| panic!("judged now: {c}"));
+    assert!(p > 90.0 && p < 100.0, "{c}");
+    assert_eq!(c["status"], "warning", "{c}");
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}

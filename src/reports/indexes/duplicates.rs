@@ -39,6 +39,9 @@ pub struct Duplicate {
     /// both ways) or `prefix`.
     pub kind: &'static str,
     pub bytes: i64,
+    /// Kept on purpose (the redundant index's `towow-db: keep` comment): the reason. Not counted
+    /// by the `duplicate_indexes` check.
+    pub kept: Option<String>,
 }
 
 /// Which of `a`, `b` (same table, both valid) is redundant given the other, and how.
@@ -116,6 +119,7 @@ fn dup(r: &IndexRow, keep: &IndexRow, kind: &'static str) -> Duplicate {
         duplicate_of: keep.index.clone(),
         kind,
         bytes: r.bytes,
+        kept: r.kept.clone(),
     }
 }
 

@@ -1,0 +1,1 @@
+COMMENT ON INDEX ix_demands_status IS NULL;
