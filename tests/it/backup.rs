@@ -610,3 +610,35 @@ async fn health_reports_the_wal_archiver_as_pg_stat_archiver_says() {
     assert_eq!((c["status"].as_str(), c["value"].as_i64()), (Some("ok"), Some(0)), "{c}");
     assert!(c["message"].as_str().unwrap().starts_with(&format!("{archived} archived")), "{c}");
 }
+
+/// archive_mode on without an archive_command: PostgreSQL archives nothing and never fails, and
+/// WAL piles up in pg_wal. That is not "the archiver works".
+#[tokio::test]
+async fn archive_mode_on_with_nothing_to_archive_with_is_not_ok() {
+    let (_cluster, mut base) = start_cluster(
+        "archiver_unset",
+        towow_db::admin::local::InitOptions {
+            unsafe_fast: true,
+            extra_conf: vec!["archive_mode = on".into(), "archive_command = ''".into()],
+            ..Default::default()
+        },
+    );
+    base.dbname = Some("postgres".into());
+    let db = connect(&base).await;
+    exec(&db, "SELECT pg_switch_wal()").await;
+    let o = run_url(&base, &["health", "--format", "json", "--check"]);
+    let h: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = h["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "wal_archive_failing_s")
+        .unwrap()
+        .clone();
+    assert_ne!(c["status"], "ok", "{c}");
+    assert!(
+        c["message"].as_str().unwrap().contains("neither archive_command nor archive_library is set"),
+        "{c}"
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+}

@@ -15,7 +15,8 @@ SELECT current_setting('archive_mode'), pg_is_in_recovery(),
        archived_count, last_archived_wal, last_archived_time,
        failed_count, last_failed_wal, last_failed_time,
        last_failed_time IS NOT NULL AND (last_archived_time IS NULL OR last_failed_time > last_archived_time),
-       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8
+       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8,
+       (SELECT bool_or(setting <> '') FROM pg_settings WHERE name IN ('archive_command', 'archive_library'))
 FROM pg_stat_archiver";
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,6 +35,10 @@ pub struct Archiver {
     pub failing: bool,
     /// Seconds since it last archived a segment (since the statistics reset when never).
     pub since_archived_s: Option<f64>,
+    /// Whether `archive_command` or `archive_library` is set (null when this role may not see
+    /// them). With archive_mode on and neither, PostgreSQL archives nothing and never fails:
+    /// every WAL segment waits in pg_wal.
+    pub configured: Option<bool>,
 }
 
 impl Archiver {
@@ -52,6 +57,7 @@ impl Archiver {
             last_failed_time: r.get(7),
             failing: r.get(8),
             since_archived_s: r.get(9),
+            configured: r.get(10),
         })
     }
 
@@ -82,6 +88,17 @@ impl Archiver {
             self.last_archived_wal.as_deref().unwrap_or("-"),
             at(self.last_archived_time)
         );
+        if self.configured == Some(false) {
+            return Check::measured(
+                NAME,
+                self.since_archived_s.unwrap_or(0.0).max(0.0),
+                th,
+                format!(
+                    "archive_mode is {} but neither archive_command nor archive_library is set: nothing is archived and every WAL segment stays in pg_wal until one is; {last}",
+                    self.archive_mode
+                ),
+            );
+        }
         if self.failing {
             Check::measured(
                 NAME,
