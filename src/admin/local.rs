@@ -514,7 +514,8 @@ impl LocalCluster {
             .context("starting the local cluster")??;
         let cfg = self.conn_config()?;
         if created {
-            crate::connect::pool::ensure_database(&cfg, &crate::connect::ConnectOptions::default()).await?;
+            crate::connect::pool::ensure_database(&cfg, &crate::connect::ConnectOptions::default(), None)
+                .await?;
         }
         if created || started {
             // So that `slow-query` works out of the box (also on clusters made before this).

@@ -52,7 +52,7 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     let created_database = if a.no_create_database {
         false
     } else {
-        ensure_database(&cfg, &opts)
+        ensure_database(&cfg, &opts, Some(migrate::MIN_SERVER_VERSION))
             .await
             .map_err(crate::commands::local_hint(&cfg))
             .map_err(crate::commands::writes("init"))?

@@ -19,6 +19,7 @@ pub use crate::connect::setup::ConnectOptions;
 use crate::connect::setup::{Opener, Selection, WrongKind, connect_timeout, is_deadline, pg_config, wanted};
 use crate::connect::tls::Connector;
 use crate::connect::url::ConnConfig;
+use crate::error::PgContext;
 
 /// A pool plus the settings it was built from.
 pub struct Db {
@@ -372,7 +373,24 @@ pub fn has_sqlstate(e: &anyhow::Error, state: &SqlState) -> bool {
 
 /// Make sure the target database exists: when the server says it does not, connect to a
 /// maintenance database and create it (if the role may). Returns whether it was created.
-pub async fn ensure_database(cfg: &ConnConfig, opts: &ConnectOptions) -> Result<bool> {
+/// Refuse a server older than `min.0` (`server_version_num`), saying `min.1` and its version.
+pub async fn check_server_version(client: &tokio_postgres::Client, min: (i32, &str)) -> Result<()> {
+    let sql = "SELECT current_setting('server_version'), current_setting('server_version_num')::int4";
+    let r = client.query_typed(sql, &[]).await.pg_context("cannot read the server version")?;
+    let (version, num): (String, i32) = (r[0].get(0), r[0].get(1));
+    if num < min.0 {
+        anyhow::bail!("{}; this server is PostgreSQL {version}; nothing was changed", min.1);
+    }
+    Ok(())
+}
+
+/// Connect to `cfg`'s database, creating it first when it does not exist (the server must be
+/// `min_version` or newer to create it, see [`check_server_version`]). True when it was created.
+pub async fn ensure_database(
+    cfg: &ConnConfig,
+    opts: &ConnectOptions,
+    min_version: Option<(i32, &str)>,
+) -> Result<bool> {
     let probe = Db::new(cfg.clone(), opts.clone())?;
     let err = match probe.first_connection().await {
         Ok(_) => return Ok(false),
@@ -398,6 +416,9 @@ pub async fn ensure_database(cfg: &ConnConfig, opts: &ConnectOptions) -> Result<
                 continue;
             }
         };
+        if let Some(min) = min_version {
+            check_server_version(&client, min).await?;
+        }
         let sql = format!("CREATE DATABASE {}", crate::sql::quote_ident(&dbname));
         return match client.batch_execute(&sql).await {
             Ok(()) => {

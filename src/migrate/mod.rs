@@ -28,6 +28,13 @@ pub use up::*;
 /// refinery's default history table.
 pub const HISTORY_TABLE: &str = "refinery_schema_history";
 
+/// The oldest server the migrations run on, and why (a server older gets this, before anything
+/// changes; the reports work from 12 on).
+pub const MIN_SERVER_VERSION: (i32, &str) = (
+    130000,
+    "the ToWow schema needs PostgreSQL 13 or newer (V1's ids default to gen_random_uuid(), built in from 13)",
+);
+
 /// The marker (first line) of a migration that must run outside a transaction.
 pub const NO_TRANSACTION_MARKER: &str = "-- towow-db: no-transaction";
 /// The four ToWow tables, children first (the order to drop them in).

@@ -64,6 +64,7 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
     let shipped = shipped()?;
     check_target(&shipped, target)?;
     let mut client = db.dedicated().await?;
+    crate::connect::pool::check_server_version(&client, MIN_SERVER_VERSION).await?;
     refuse_unmanaged(&client).await?;
     if dry_run {
         let applied = applied(&client).await?.unwrap_or_default();

@@ -267,3 +267,36 @@ async fn init_verify_v3_and_baseline_on_every_major() {
         assert_eq!(row_digest(&connect(&app).await).await, rows, "PostgreSQL {major}");
     }
 }
+
+/// PostgreSQL 12 has no built-in gen_random_uuid(): `init` and `migrate` say so before anything
+/// changes (no database created, no half-applied V1); the reports still run there.
+#[tokio::test]
+async fn the_schema_on_12_is_refused_before_anything_changes() {
+    if !crate::pg_versions::majors().contains(&12) {
+        eprintln!("PostgreSQL 12 is not installed here (.ci/fetch-pg-versions fetches it): nothing to check");
+        return;
+    }
+    let base = &crate::pg_versions::server(12).base;
+    let admin = connect(base).await;
+    let mut missing = base.clone();
+    missing.dbname = Some("towow_on_12".into());
+    let exists = "SELECT EXISTS (SELECT FROM pg_database WHERE datname = 'towow_on_12')";
+    for args in [&["init", "--mock-agents"][..], &["init", "--sample-data"]] {
+        let o = run_url(&missing, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("needs PostgreSQL 13 or newer") && stderr(&o).contains("PostgreSQL 12."),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!scalar_bool(&admin, exists).await, "{args:?} created the database");
+    }
+    let cfg = fresh_db_on(base, "on12").await;
+    let o = run_url(&cfg, &["migrate"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("needs PostgreSQL 13 or newer"), "{}", stderr(&o));
+    assert!(
+        !scalar_bool(&connect(&cfg).await, "SELECT to_regclass('refinery_schema_history') IS NOT NULL").await
+    );
+    assert_ok(&run_url(&cfg, &["health"]));
+}

@@ -192,7 +192,7 @@ pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestoreP
         }
     };
     let bindir = tools_for(&backup.manifest)?;
-    crate::connect::pool::ensure_database(&target.cfg, &target.opts).await?;
+    crate::connect::pool::ensure_database(&target.cfg, &target.opts, None).await?;
     let client = target.get().await?;
     check_target_server(&client, &backup.manifest).await?;
     let names: Vec<String> = backup.manifest.tables.iter().map(|t| t.qualified()).collect();
