@@ -547,18 +547,17 @@ async fn prune_keeps_the_newest_complete_and_newest_verified_whatever_the_flags(
     assert_eq!(list(&dir).len(), 2, "whatever the flags, however often");
 }
 
+/// `health`'s `wal_archive_failing_s` check, from its JSON (whatever the exit code).
+fn archiver_check(o: &std::process::Output) -> serde_json::Value {
+    let h: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    h["checks"].as_array().unwrap().iter().find(|c| c["name"] == "wal_archive_failing_s").unwrap().clone()
+}
+
 #[tokio::test]
 async fn health_reports_the_wal_archiver_as_pg_stat_archiver_says() {
     // archive_mode off (the main test server): not applicable.
     let cfg = fresh_db("archiver_off").await;
-    let h = json(&run_url(&cfg, &["health", "--format", "json"]));
-    let c = h["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "wal_archive_failing_s")
-        .unwrap()
-        .clone();
+    let c = archiver_check(&run_url(&cfg, &["health", "--format", "json"]));
     assert_eq!((c["status"].as_str(), c["value"].is_null()), (Some("ok"), true), "{c}");
     assert!(c["message"].as_str().unwrap().contains("archive_mode is off"));
 
@@ -582,10 +581,7 @@ async fn health_reports_the_wal_archiver_as_pg_stat_archiver_says() {
     let db = connect(&base).await;
     exec(&db, "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g; SELECT pg_switch_wal();").await;
     wait_until(&db, "SELECT failed_count > 0 FROM pg_stat_archiver").await;
-    let check = || {
-        let h = json(&run_url(&base, &["health", "--format", "json"]));
-        h["checks"].as_array().unwrap().iter().find(|c| c["name"] == "wal_archive_failing_s").unwrap().clone()
-    };
+    let check = || archiver_check(&run_url(&base, &["health", "--format", "json"]));
     let c = check();
     assert_ne!(c["status"], "ok", "{c}");
     let failed = scalar_i64(&db, "SELECT failed_count FROM pg_stat_archiver").await;
@@ -627,14 +623,7 @@ async fn archive_mode_on_with_nothing_to_archive_with_is_not_ok() {
     let db = connect(&base).await;
     exec(&db, "SELECT pg_switch_wal()").await;
     let o = run_url(&base, &["health", "--format", "json", "--check"]);
-    let h: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let c = h["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "wal_archive_failing_s")
-        .unwrap()
-        .clone();
+    let c = archiver_check(&o);
     assert_ne!(c["status"], "ok", "{c}");
     assert!(
         c["message"].as_str().unwrap().contains("neither archive_command nor archive_library is set"),
