@@ -196,7 +196,7 @@ impl Out {
                     }
                     self.print_table(&m.headers, &m.rows, m.wide)?;
                     for f in &m.footnotes {
-                        self.line(f)?;
+                        self.footnote(f)?;
                     }
                 }
                 if let Some(c) = &checks {

@@ -90,6 +90,16 @@ impl Out {
         write_stdout(&format!("{}\n", s.as_ref()))
     }
 
+    /// A footnote under a table (`[1] text`): prose, wrapped at word boundaries to the terminal's
+    /// width (100 columns when piped), continuation lines indented under the text.
+    pub fn footnote(&self, f: &str) -> Result<()> {
+        let width = table::terminal_width().map_or(100, usize::from).max(40);
+        for l in table::wrap_prose(f, width) {
+            self.line(l)?;
+        }
+        Ok(())
+    }
+
     /// What the command exists to print (a URL, a script), on stdout even under `--quiet`.
     pub fn data(&self, s: impl AsRef<str>) -> Result<()> {
         write_stdout(&format!("{}\n", s.as_ref()))
@@ -130,7 +140,7 @@ impl Out {
                 } else {
                     self.print_table(&s.headers, &s.rows, s.wide)?;
                     for f in &s.footnotes {
-                        self.line(f)?;
+                        self.footnote(f)?;
                     }
                 }
             }

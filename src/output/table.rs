@@ -83,6 +83,31 @@ fn same_name(header: &str, name: &str) -> bool {
     norm(header) == norm(name)
 }
 
+/// `text` in lines of at most `width` characters, broken between words (a longer word stays
+/// whole); continuation lines are indented like the text after a leading `[n] ` marker.
+pub fn wrap_prose(text: &str, width: usize) -> Vec<String> {
+    let indent = match text.split_once("] ") {
+        Some((m, _)) if m.starts_with('[') => m.chars().count() + 2,
+        _ => 0,
+    };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    // Whether `line` holds no word yet (only the indentation of a continuation).
+    let mut fresh = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let (len, wlen) = (line.chars().count(), word.chars().count());
+        if !fresh && len + 1 + wlen > width {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+        } else if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+    }
+    lines.push(line);
+    lines
+}
+
 /// The terminal's width in columns when stdout is a terminal (`COLUMNS` first, as shells set it).
 pub fn terminal_width() -> Option<u16> {
     if !std::io::stdout().is_terminal() {
@@ -233,6 +258,27 @@ fn fill(t: &mut Table, names: &[&str], cols: &[Vec<String>], rows: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_wraps_between_words_under_its_marker() {
+        let text = "[1] towow-db: keep: declared by the ToWow app's models (index=True on demands.status)";
+        let lines = wrap_prose(text, 40);
+        assert_eq!(
+            lines,
+            vec![
+                "[1] towow-db: keep: declared by the",
+                "    ToWow app's models (index=True on",
+                "    demands.status)",
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 40));
+        assert_eq!(
+            lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+        assert_eq!(wrap_prose("short", 40), vec!["short"]);
+        assert_eq!(wrap_prose("averyveryverylongword x", 10), vec!["averyveryverylongword", "x"]);
+    }
 
     fn rows() -> Vec<Vec<String>> {
         vec![
