@@ -222,18 +222,32 @@ pub async fn run(mut cmd: tokio::process::Command, what: &str, mut on_line: impl
     tracing::debug!("running {what}: {:?}", cmd.as_std());
     let mut child = cmd.spawn().with_context(|| format!("cannot run {what}"))?;
     let stderr = child.stderr.take().ok_or_else(|| anyhow!("no stderr from {what}"))?;
-    let mut lines = BufReader::new(stderr).lines();
+    let mut stderr = BufReader::new(stderr);
     let mut problems: Vec<String> = Vec::new();
     let reading = async {
-        while let Ok(Some(line)) = lines.next_line().await {
+        // Raw bytes to the end, whatever a line holds: pg_dump writes names in the database's
+        // encoding (LATIN1, …), and a child whose pipe is no longer read blocks for ever.
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            match stderr.read_until(b'\n', &mut raw).await {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::debug!("cannot read the messages of {what}: {e}");
+                    break;
+                }
+            }
+            let text = String::from_utf8_lossy(&raw);
+            let line = text.trim_end_matches(['\n', '\r']);
             tracing::debug!("{line}");
-            if is_problem(&line) {
+            if is_problem(line) {
                 if problems.len() == 20 {
                     problems.remove(0);
                 }
-                problems.push(line.clone());
+                problems.push(line.to_string());
             }
-            on_line(&line);
+            on_line(line);
         }
     };
     let interrupted = tokio::select! {

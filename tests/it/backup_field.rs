@@ -1,0 +1,110 @@
+//! Backups of databases as they are in the field, and the faults a review found: a database whose
+//! names are not UTF-8, an app-made ToWow database drilled, two databases' backups in one folder,
+//! what a child process inherits, a server that freezes under a child, concurrent drills, a
+//! refused restore.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use towow_db::connect::ConnConfig;
+
+use crate::common::*;
+use crate::faults::Timed;
+
+/// Run `c` to its end, reading its output as it comes (a manifest of thousands of tables is
+/// more than a pipe holds), or kill it after `limit`.
+fn run_limited(c: &mut Command, limit: Duration) -> Timed {
+    let started = std::time::Instant::now();
+    let child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start towow-db");
+    let pid = child.id() as i32;
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let killer = std::thread::spawn(move || {
+        if finished.recv_timeout(limit).is_err() {
+            // SAFETY: kill on our own child's pid, not yet reaped (we are still waiting for it).
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    });
+    let out = child.wait_with_output().expect("collect towow-db's output");
+    let _ = done.send(());
+    let _ = killer.join();
+    Timed { out, took: started.elapsed() }
+}
+
+fn backup_cmd(cfg: &ConnConfig, dir: &Path, args: &[&str]) -> Command {
+    let mut c = cmd();
+    c.args(["--url", &cfg.url_with_password()]).args(args).arg("--dir").arg(dir);
+    c
+}
+
+/// A database in `encoding` (with C collation) on the server of `base`.
+async fn db_in_encoding(base: &ConnConfig, tag: &str, encoding: &str) -> ConnConfig {
+    let name = format!("t_{tag}_{}", std::process::id());
+    let admin = connect(base).await;
+    exec(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\"")).await;
+    exec(
+        &admin,
+        &format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C'"
+        ),
+    )
+    .await;
+    let mut cfg = base.clone();
+    cfg.dbname = Some(name);
+    cfg
+}
+
+#[tokio::test]
+async fn a_latin1_database_with_thousands_of_tables_backs_up_and_restores() {
+    // pg_dump --verbose writes the table names in the database's encoding: "café_a" is not
+    // UTF-8 here, and 3,000 tables' messages are far more than a pipe holds.
+    let srv = server();
+    let cfg = db_in_encoding(&srv.base, "latin1", "LATIN1").await;
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE TABLE \"café_a\" (id int PRIMARY KEY, note text); INSERT INTO \"café_a\" VALUES (1, 'crème brûlée'), (2, 'ça');").await;
+    for batch in 0..10 {
+        let sql: String =
+            (0..300).map(|i| format!("CREATE TABLE filler_{} (id int);", batch * 300 + i)).collect();
+        exec(&db, &sql).await;
+    }
+    let dir = temp_dir("latin1");
+    let t = run_limited(
+        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "backup create of a LATIN1 database: {t:?}");
+    let m: Value = serde_json::from_slice(&t.out.stdout).unwrap();
+    assert_eq!(m["server"]["encoding"], "LATIN1");
+    assert!(m["tables"].as_array().unwrap().iter().any(|t| t["table"] == "café_a"), "{}", m["tables"]);
+    let name = m["name"].as_str().unwrap().to_string();
+
+    // The drill restores it (pg_restore's messages go through the same reader) with its rows.
+    let t = run_limited(
+        &mut backup_cmd(&cfg, &dir, &["backup", "verify", &name, "--into", &srv.base.url_with_password()]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "drill: {t:?}");
+    let mut target = cfg.clone();
+    target.dbname = Some(format!("{}_copy", cfg.dbname.as_deref().unwrap()));
+    let t = run_limited(
+        &mut backup_cmd(&cfg, &dir, &["backup", "restore", &name, "--into", &target.url_with_password()]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "restore: {t:?}");
+    let copy = connect(&target).await;
+    let c = copy.get().await.unwrap();
+    let notes: Vec<String> = c
+        .query_typed("SELECT note FROM \"café_a\" ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(notes, ["crème brûlée", "ça"]);
+    assert_eq!(
+        scalar_i64(&copy, "SELECT count(*) FROM pg_class WHERE relname LIKE 'filler\\_%' AND relkind = 'r'")
+            .await,
+        3000
+    );
+}
