@@ -108,3 +108,53 @@ async fn a_latin1_database_with_thousands_of_tables_backs_up_and_restores() {
         3000
     );
 }
+
+/// The environment of a process, as `/proc/<pid>/environ` holds it.
+fn environ(pid: u32) -> Vec<(String, String)> {
+    let bytes = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+    bytes
+        .split(|b| *b == 0)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            let v = String::from_utf8_lossy(v);
+            let (k, val) = v.split_once('=').unwrap_or((&v, ""));
+            (k.to_string(), val.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pg_dump_inherits_no_connection_string_nor_password_from_the_environment() {
+    let srv = server();
+    let (cfg, _db) = crate::backup::towow_db(&srv.base, "env", "20000").await;
+    let dir = temp_dir("env");
+    // The connection comes from DATABASE_URL (with the password); other secrets lie around.
+    let url = cfg.url_with_password();
+    let password = cfg.password.clone().expect("the test server has a password");
+    let mut c = cmd();
+    c.env("DATABASE_URL", &url)
+        .env("DIRECT_DATABASE_URL", &url)
+        .env("POSTGRES_PASSWORD", "postgres-secret-4242")
+        .env("TOWOW_APP_PASSWORD", "app-secret-4242")
+        .env("TOWOW_MIGRATE_PASSWORD", "migrate-secret-4242")
+        .env("PGPASSWORD", &password)
+        .env("PGOPTIONS", "-c work_mem=1MB")
+        .args(["backup", "create", "--jobs", "2", "--dir"]);
+    let (child, pg_dump, workers) = crate::backup::start_slow_backup(c, &dir);
+    for pid in std::iter::once(pg_dump).chain(workers) {
+        let env = environ(pid);
+        assert!(env.iter().any(|(k, _)| k == "PGHOST"), "read the environment of pid {pid}: {env:?}");
+        for (k, v) in &env {
+            // What towow-db's allow-list passes on, and the libpq variables it sets itself.
+            let allowed = ["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH"].contains(&k.as_str())
+                || k.starts_with("LC_")
+                || (k.starts_with("PG") && !["PGPASSWORD", "PGOPTIONS"].contains(&k.as_str()));
+            assert!(allowed, "pg_dump (pid {pid}) inherited {k}");
+            for secret in [password.as_str(), "secret-4242"] {
+                assert!(!v.contains(secret), "pg_dump (pid {pid}) has a secret in {k}");
+            }
+        }
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_ok(&o);
+}

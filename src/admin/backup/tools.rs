@@ -7,9 +7,10 @@
 //! line nor in the environment (`ps e` shows neither), nor on disk, and it vanishes with the
 //! child however it ends. TLS settings map to libpq's own variables (`PGSSLMODE`,
 //! `PGSSLROOTCERT`, `PGSSLCERT`, `PGSSLKEY`, `PGCHANNELBINDING`): towow-db implements the same six
-//! sslmodes with rustls, so the child connects exactly as towow-db does. Every other `PG*`
-//! variable of towow-db's environment is removed from the child's, so that nothing but the
-//! resolved connection reaches it.
+//! sslmodes with rustls, so the child connects exactly as towow-db does. The child's environment
+//! starts empty: only [`INHERITED`] (where programs and libraries are, the locale, the time zone)
+//! comes from towow-db's, so that nothing but the resolved connection reaches it (not
+//! `DATABASE_URL`, `POSTGRES_PASSWORD`, `TOWOW_*_PASSWORD`, nor another `PG*` variable).
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -39,6 +40,15 @@ pub fn find(min_major: u32) -> Result<Bindir> {
             pgbin::BINDIR_ENV
         ),
     )
+}
+
+/// The variables a child inherits from towow-db's environment (besides `LC_*`): none of them can
+/// hold a connection or a secret. `LD_LIBRARY_PATH` finds the libpq of client tools installed
+/// outside the system's library path.
+pub const INHERITED: &[&str] = &["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH"];
+
+fn inherited(name: &str) -> bool {
+    INHERITED.contains(&name) || name.starts_with("LC_")
 }
 
 /// The connection of a child: libpq's variables, and the in-memory password file.
@@ -140,11 +150,13 @@ impl ChildConn {
         self
     }
 
-    /// Set the child's environment: no inherited `PG*` variable, ours instead.
+    /// Set the child's environment: [`INHERITED`] from towow-db's, the connection's variables,
+    /// nothing else.
     pub fn apply(&self, cmd: &mut tokio::process::Command) {
-        for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("PG") {
-                cmd.env_remove(k);
+        cmd.env_clear();
+        for (k, v) in std::env::vars_os() {
+            if inherited(&k.to_string_lossy()) {
+                cmd.env(k, v);
             }
         }
         for (k, v) in &self.vars {
@@ -280,5 +292,23 @@ mod tests {
     fn pgpass_fields_escape_colons_and_backslashes() {
         assert_eq!(pgpass_escape(r"a:b\c"), r"a\:b\\c");
         assert_eq!(dbname_conninfo("it's a=b"), r"dbname='it\'s a=b'");
+    }
+
+    #[test]
+    fn children_inherit_no_connection_variable() {
+        for name in ["PATH", "LANG", "LC_ALL", "LC_MESSAGES", "TZ"] {
+            assert!(inherited(name), "{name}");
+        }
+        for name in [
+            "DATABASE_URL",
+            "DIRECT_DATABASE_URL",
+            "POSTGRES_PASSWORD",
+            "TOWOW_APP_PASSWORD",
+            "PGPASSWORD",
+            "PGSERVICE",
+            "PATHX",
+        ] {
+            assert!(!inherited(name), "{name}");
+        }
     }
 }
