@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
+use towow_db::admin::local::InitOptions;
 use towow_db::connect::ConnConfig;
 
 use crate::common::*;
@@ -157,4 +158,68 @@ async fn pg_dump_inherits_no_connection_string_nor_password_from_the_environment
     }
     let o = child.wait_with_output().unwrap();
     assert_ok(&o);
+}
+
+#[tokio::test]
+async fn pg_dump_has_keepalives_and_gives_up_on_a_server_that_freezes_under_it() {
+    let (cluster, mut base) =
+        start_cluster("dumpfreeze", InitOptions { unsafe_fast: true, ..InitOptions::default() });
+    base.dbname = Some("postgres".into());
+    let postmaster: i32 = std::fs::read_to_string(cluster.dir.join("data/postmaster.pid"))
+        .expect("postmaster.pid")
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let cfg = fresh_db_on(&base, "freeze").await;
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 20000) g; CREATE TABLE held (id int);").await;
+    // pg_dump's leader waits for its ACCESS SHARE lock on `held` behind this session, before it
+    // starts its workers.
+    let holder = db.get().await.unwrap();
+    holder.batch_execute("BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE").await.unwrap();
+    let watcher = db.get().await.unwrap();
+    let dir = temp_dir("dumpfreeze");
+    // No connect_timeout in the URL: towow-db's own default (10 s) must reach pg_dump.
+    let mut c = backup_cmd(&cfg, &dir, &["backup", "create", "--jobs", "2"]);
+    let child = crate::faults::spawn(&mut c);
+    let started = std::time::Instant::now();
+    let leader = loop {
+        assert!(started.elapsed() < Duration::from_secs(60), "pg_dump never waited for the lock");
+        let r = watcher
+            .query_typed_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .await
+            .unwrap();
+        if r.get::<_, i64>(0) > 0 {
+            break crate::backup::children(child.id())
+                .into_iter()
+                .find(|p| crate::backup::comm(*p) == "pg_dump")
+                .unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    // Its connection has towow-db's keepalives (first probe after 60 s idle), not the system's
+    // two hours.
+    if Command::new("ss").arg("-V").output().is_ok() {
+        let timer = crate::faults::keepalive_timer(leader, cfg.port())
+            .expect("a keepalive timer on pg_dump's socket");
+        assert!(crate::faults::timer_seconds(&timer) <= 60.0, "pg_dump's keepalive: {timer}");
+    } else {
+        eprintln!("keepalives not checked: `ss` (iproute2) is not installed");
+    }
+    // The server freezes (the postmaster stops answering new connections); then the lock goes,
+    // and the leader starts its workers, whose connections are never answered.
+    let frozen = crate::faults::Frozen::new(postmaster);
+    holder.batch_execute("COMMIT").await.unwrap();
+    let t = crate::faults::wait_limited(child, std::time::Instant::now(), Duration::from_secs(60));
+    drop(frozen);
+    assert_eq!(t.code(), Some(1), "{t:?}");
+    assert!(t.took < Duration::from_secs(10 + 8), "gave up after the connect timeout: {t:?}");
+    assert!(t.stderr().contains("pg_dump failed") && t.stderr().contains("timeout"), "{t:?}");
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing is kept");
 }

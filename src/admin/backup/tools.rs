@@ -7,7 +7,9 @@
 //! line nor in the environment (`ps e` shows neither), nor on disk, and it vanishes with the
 //! child however it ends. TLS settings map to libpq's own variables (`PGSSLMODE`,
 //! `PGSSLROOTCERT`, `PGSSLCERT`, `PGSSLKEY`, `PGCHANNELBINDING`): towow-db implements the same six
-//! sslmodes with rustls, so the child connects exactly as towow-db does. The child's environment
+//! sslmodes with rustls, so the child connects exactly as towow-db does. The connect deadline is
+//! always passed (`PGCONNECT_TIMEOUT`), and towow-db's TCP keepalives go in a service file in
+//! memory (`PGSERVICEFILE`, `PGSERVICE`): libpq has no variable for them. The child's environment
 //! starts empty: only [`INHERITED`] (where programs and libraries are, the locale, the time zone)
 //! comes from towow-db's, so that nothing but the resolved connection reaches it (not
 //! `DATABASE_URL`, `POSTGRES_PASSWORD`, `TOWOW_*_PASSWORD`, nor another `PG*` variable).
@@ -24,8 +26,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::admin::pgbin::{self, Bindir};
-use crate::connect::ConnConfig;
 use crate::connect::tls::SYSTEM_ROOTS;
+use crate::connect::{ConnConfig, setup};
 
 /// `pg_dump` and `pg_restore` of major `min_major` or newer, the newest found first.
 pub fn find(min_major: u32) -> Result<Bindir> {
@@ -55,6 +57,7 @@ fn inherited(name: &str) -> bool {
 pub struct ChildConn {
     vars: Vec<(&'static str, OsString)>,
     passfile: Option<File>,
+    servicefile: File,
 }
 
 impl std::fmt::Debug for ChildConn {
@@ -69,28 +72,53 @@ fn pgpass_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace(':', "\\:")
 }
 
-/// A password file in memory, mode 0600, closed on exec (each child re-opens it, see
-/// [`ChildConn::apply`]).
+/// A file in memory (`memfd_create`), mode 0600, holding `text`, closed on exec (each child
+/// re-opens it, see [`ChildConn::apply`]).
 #[cfg(target_os = "linux")]
-fn memory_passfile(password: &str) -> Result<File> {
-    if password.contains(['\n', '\r']) {
-        bail!("the password contains a line break, which a libpq password file cannot hold");
-    }
+fn memory_file(name: &std::ffi::CStr, what: &str, text: &str) -> Result<File> {
     // SAFETY: memfd_create with a valid C string; the descriptor is owned by the File below.
-    let fd = unsafe { libc::memfd_create(c"towow-db-pgpass".as_ptr(), libc::MFD_CLOEXEC) };
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
     if fd < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot create the in-memory password file");
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("cannot create the in-memory {what}"));
     }
     // SAFETY: fd is a new descriptor that nothing else owns.
     let mut f = unsafe { File::from_raw_fd(fd) };
     f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    writeln!(f, "*:*:*:*:{}", pgpass_escape(password))?;
+    f.write_all(text.as_bytes())?;
     Ok(f)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn memory_passfile(_password: &str) -> Result<File> {
-    bail!("backups with a password need Linux (the password reaches pg_dump through an in-memory file)")
+fn memory_file(_name: &std::ffi::CStr, what: &str, _text: &str) -> Result<File> {
+    bail!("backups need Linux (the {what} reaches pg_dump through an in-memory file)")
+}
+
+/// The password file: one line for every host, port, database and user.
+fn memory_passfile(password: &str) -> Result<File> {
+    if password.contains(['\n', '\r']) {
+        bail!("the password contains a line break, which a libpq password file cannot hold");
+    }
+    memory_file(c"towow-db-pgpass", "password file", &format!("*:*:*:*:{}\n", pgpass_escape(password)))
+}
+
+/// The service that every child connects with (`PGSERVICE`): the connection parameters libpq
+/// has no environment variable for, towow-db's TCP keepalives.
+const SERVICE: &str = "towow-db";
+
+/// The service file's text: towow-db's keepalives (`connect::setup`), or none when the
+/// connection string says `keepalives=0`.
+fn service_text(cfg: &ConnConfig) -> String {
+    let k = &cfg.keepalives;
+    if k.off {
+        return format!("[{SERVICE}]\nkeepalives=0\n");
+    }
+    format!(
+        "[{SERVICE}]\nkeepalives=1\nkeepalives_idle={}\nkeepalives_interval={}\nkeepalives_count={}\n",
+        k.idle.unwrap_or(setup::KEEPALIVES_IDLE).as_secs(),
+        k.interval.unwrap_or(setup::KEEPALIVES_INTERVAL).as_secs(),
+        k.count.unwrap_or(setup::KEEPALIVES_COUNT)
+    )
 }
 
 impl ChildConn {
@@ -123,9 +151,11 @@ impl ChildConn {
             vars.push(("PGSSLKEY", p.into()));
         }
         vars.push(("PGCHANNELBINDING", cfg.channel_binding.as_str().into()));
-        if let Some(t) = cfg.connect_timeout {
-            vars.push(("PGCONNECT_TIMEOUT", t.as_secs().max(1).to_string().into()));
-        }
+        // towow-db's own deadline (its default when the connection string sets none), so that a
+        // child never waits for ever on a server that accepts and never answers.
+        let deadline = cfg.connect_timeout.unwrap_or(setup::DEFAULT_CONNECT_TIMEOUT);
+        vars.push(("PGCONNECT_TIMEOUT", deadline.as_secs().max(2).to_string().into()));
+        vars.push(("PGSERVICE", SERVICE.into()));
         // Several hosts: the child finds the same kind of server (libpq knows every value from
         // 14 on, `read-write` long before).
         if let Some(t) = cfg.target_session_attrs
@@ -137,7 +167,8 @@ impl ChildConn {
             Some(pw) => Some(memory_passfile(pw)?),
             None => None,
         };
-        Ok(ChildConn { vars, passfile })
+        let servicefile = memory_file(c"towow-db-pgservice", "service file", &service_text(cfg))?;
+        Ok(ChildConn { vars, passfile, servicefile })
     }
 
     /// The same connection with another database.
@@ -169,11 +200,13 @@ impl ChildConn {
             // No password: never fall back to ~/.pgpass entries that towow-db did not choose.
             cmd.env("PGPASSFILE", "/dev/null");
         }
+        let servicefd = self.servicefile.as_raw_fd();
+        cmd.env("PGSERVICEFILE", format!("/proc/self/fd/{servicefd}"));
         // SAFETY: only async-signal-safe calls (fcntl, prctl) between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
-                if let Some(fd) = passfd {
-                    // Keep the password file open across exec in this child only.
+                // Keep the in-memory files open across exec in this child only.
+                for fd in passfd.into_iter().chain([servicefd]) {
                     if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
                         return Err(std::io::Error::last_os_error());
                     }
@@ -292,6 +325,23 @@ mod tests {
     fn pgpass_fields_escape_colons_and_backslashes() {
         assert_eq!(pgpass_escape(r"a:b\c"), r"a\:b\\c");
         assert_eq!(dbname_conninfo("it's a=b"), r"dbname='it\'s a=b'");
+    }
+
+    #[test]
+    fn the_service_file_carries_towow_dbs_keepalives() {
+        let c = ConnConfig::parse("postgresql://u@h/d", crate::connect::Source::Flag).unwrap();
+        assert_eq!(
+            service_text(&c),
+            "[towow-db]\nkeepalives=1\nkeepalives_idle=60\nkeepalives_interval=10\nkeepalives_count=6\n"
+        );
+        let c = ConnConfig::parse(
+            "postgresql://u@h/d?keepalives_idle=7&keepalives_count=2",
+            crate::connect::Source::Flag,
+        )
+        .unwrap();
+        assert!(service_text(&c).contains("keepalives_idle=7\nkeepalives_interval=10\nkeepalives_count=2\n"));
+        let c = ConnConfig::parse("postgresql://u@h/d?keepalives=0", crate::connect::Source::Flag).unwrap();
+        assert_eq!(service_text(&c), "[towow-db]\nkeepalives=0\n");
     }
 
     #[test]
