@@ -141,12 +141,14 @@ async fn round_trip(base: &ConnConfig, major: u32, local_dir: Option<PathBuf>) {
     let l = list(&dir);
     assert_eq!(l[0]["last_verification"]["ok"], true, "{}", l[0]);
     assert!(l[0]["last_verification"]["restore_ms"].as_u64().is_some());
-    // The scratch database (towow_drill_<the name's first 24 letters and digits>_<pid>) is dropped;
-    // other tests' drills may run meanwhile on the same server.
+    // The scratch database (towow_drill_<session pid>_<the name's first 24 letters and digits>)
+    // is dropped; other tests' drills may run meanwhile on the same server.
     let admin = connect(base).await;
     let tail: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
-    let q =
-        format!("SELECT count(*) FROM pg_database WHERE datname LIKE 'towow_drill_{}%'", tail.to_lowercase());
+    let q = format!(
+        "SELECT count(*) FROM pg_database WHERE datname ~ '^towow_drill_[0-9]+_{}$'",
+        tail.to_lowercase()
+    );
     assert_eq!(scalar_i64(&admin, &q).await, 0, "the scratch database is dropped");
 
     // restore into a new database: every ToWow table's rows identical.

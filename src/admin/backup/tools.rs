@@ -240,18 +240,6 @@ impl std::fmt::Display for ToolFailed {
 
 impl std::error::Error for ToolFailed {}
 
-/// Ctrl-C stopped a backup command; what it left behind is said in the message.
-#[derive(Debug)]
-pub struct Interrupted(pub String);
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Interrupted {}
-
 /// Whether a message line of pg_dump/pg_restore says something went wrong (not `-v` chatter).
 fn is_problem(line: &str) -> bool {
     ["error:", "warning:", "detail:", "hint:", "FATAL", "ERROR", "WARNING", "DETAIL", "HINT"]
@@ -259,57 +247,95 @@ fn is_problem(line: &str) -> bool {
         .any(|w| line.contains(w))
 }
 
+/// A running child, in a process group of its own with its parallel workers. Dropped before it
+/// was waited for (Ctrl-C dropped the command, see `interrupt`), the group gets SIGTERM (pg_dump
+/// and pg_restore then cancel their queries) and a cleanup waits until every process of the group
+/// has ended.
+struct Running {
+    child: Option<tokio::process::Child>,
+    what: String,
+}
+
+/// How long a child and its workers may take to stop after SIGTERM before they are killed.
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether any process of group `pgid` is left.
+fn group_alive(pgid: i32) -> bool {
+    // SAFETY: kill with signal 0 only checks that the group exists.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let Some(mut child) = self.child.take() else { return };
+        let Some(pid) = child.id().map(|p| p as i32) else { return };
+        // SAFETY: the group of our own child, which has not been reaped yet.
+        unsafe {
+            libc::kill(-pid, libc::SIGTERM);
+        }
+        let what = std::mem::take(&mut self.what);
+        crate::interrupt::defer(crate::interrupt::Stage::Processes, async move {
+            let stopped = async {
+                let _ = child.wait().await;
+                while group_alive(pid) {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            };
+            match tokio::time::timeout(STOP_WAIT, stopped).await {
+                Ok(()) => Ok(format!("{what} was stopped")),
+                Err(_) => {
+                    // SAFETY: as above; the leader may be gone, its workers are still in the group.
+                    unsafe {
+                        libc::kill(-pid, libc::SIGKILL);
+                    }
+                    Err(format!("{what} did not stop within {} s and was killed", STOP_WAIT.as_secs()))
+                }
+            }
+        });
+    }
+}
+
 /// Run a prepared `pg_dump`/`pg_restore`: its messages go to `-vv` logging and, line by line, to
-/// `on_line`; a failure returns [`ToolFailed`] with its error lines; Ctrl-C stops it and returns
-/// [`Interrupted`].
+/// `on_line`; a failure returns [`ToolFailed`] with its error lines. Ctrl-C drops this future
+/// with the command: the child is then stopped (see [`Running`]).
 pub async fn run(mut cmd: tokio::process::Command, what: &str, mut on_line: impl FnMut(&str)) -> Result<()> {
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true);
+    // A group of its own: stopped as a whole, and a terminal's Ctrl-C reaches towow-db alone,
+    // which stops it.
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true).process_group(0);
     tracing::debug!("running {what}: {:?}", cmd.as_std());
     let mut child = cmd.spawn().with_context(|| format!("cannot run {what}"))?;
     let stderr = child.stderr.take().ok_or_else(|| anyhow!("no stderr from {what}"))?;
+    let mut running = Running { child: Some(child), what: what.to_string() };
     let mut stderr = BufReader::new(stderr);
     let mut problems: Vec<String> = Vec::new();
-    let reading = async {
-        // Raw bytes to the end, whatever a line holds: pg_dump writes names in the database's
-        // encoding (LATIN1, …), and a child whose pipe is no longer read blocks for ever.
-        let mut raw = Vec::new();
-        loop {
-            raw.clear();
-            match stderr.read_until(b'\n', &mut raw).await {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::debug!("cannot read the messages of {what}: {e}");
-                    break;
-                }
-            }
-            let text = String::from_utf8_lossy(&raw);
-            let line = text.trim_end_matches(['\n', '\r']);
-            tracing::debug!("{line}");
-            if is_problem(line) {
-                if problems.len() == 20 {
-                    problems.remove(0);
-                }
-                problems.push(line.to_string());
-            }
-            on_line(line);
-        }
-    };
-    let interrupted = tokio::select! {
-        _ = reading => false,
-        _ = tokio::signal::ctrl_c() => true,
-    };
-    if interrupted {
-        if let Some(pid) = child.id() {
-            // SAFETY: kill on the pid of our own child, which has not been reaped yet.
-            unsafe {
-                libc::kill(pid as i32, libc::SIGTERM);
+    // Raw bytes to the end, whatever a line holds: pg_dump writes names in the database's
+    // encoding (LATIN1, …), and a child whose pipe is no longer read blocks for ever.
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        match stderr.read_until(b'\n', &mut raw).await {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::debug!("cannot read the messages of {what}: {e}");
+                break;
             }
         }
-        let _ = child.wait().await;
-        return Err(Interrupted(format!("interrupted: {what} was stopped")).into());
+        let text = String::from_utf8_lossy(&raw);
+        let line = text.trim_end_matches(['\n', '\r']);
+        tracing::debug!("{line}");
+        if is_problem(line) {
+            if problems.len() == 20 {
+                problems.remove(0);
+            }
+            problems.push(line.to_string());
+        }
+        on_line(line);
     }
+    let child = running.child.as_mut().ok_or_else(|| anyhow!("{what} is gone"))?;
     let status = child.wait().await.with_context(|| format!("waiting for {what}"))?;
+    // Reaped: nothing left to stop.
+    running.child = None;
     if status.success() {
         return Ok(());
     }
