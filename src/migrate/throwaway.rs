@@ -1,7 +1,8 @@
 //! Throwaway databases: the shadow that `migrate verify` and `migrate baseline` build the expected
 //! schema in, and the scratch database of a restore drill (`backup verify`). One helper creates
-//! them, drops them (terminating what is still connected), and drops them after Ctrl-C (see
-//! `interrupt`).
+//! them, drops them (terminating what is still connected), drops them after Ctrl-C (see
+//! `interrupt`), and sweeps the ones that an earlier run could not drop (killed, the machine
+//! lost).
 //!
 //! A throwaway's name holds the pid of the server session that created it
 //! (`towow_shadow_<pid>_<nanos>`, `towow_drill_<pid>_<backup>`), and that session stays open as
@@ -42,6 +43,42 @@ impl Kind {
     }
 }
 
+/// Throwaways (both kinds) whose creating session is gone and that no session uses.
+const STALE_SQL: &str = "SELECT d.datname::text FROM pg_database d \
+     WHERE d.datname ~ '^towow_(shadow|drill)_[0-9]{1,9}_' \
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname) \
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a \
+                       WHERE a.pid = substring(d.datname FROM '^towow_(?:shadow|drill)_([0-9]{1,9})_')::int) \
+     ORDER BY 1";
+
+/// Drop the stale throwaways of this server that the role may drop (best effort: one that a
+/// session connects to meanwhile, or that another role owns, stays). Returns the dropped names.
+pub async fn sweep_stale(admin: &Client) -> Vec<String> {
+    let names: Vec<String> = match admin.query_typed(STALE_SQL, &[]).await {
+        Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),
+        Err(e) => {
+            tracing::debug!("cannot look for stale throwaway databases: {}", pg_message(&e));
+            return Vec::new();
+        }
+    };
+    let mut dropped = Vec::new();
+    for name in names {
+        // No FORCE: a session that connected since the look keeps it.
+        match admin.batch_execute(&format!("DROP DATABASE IF EXISTS {}", quote_ident(&name))).await {
+            Ok(()) => dropped.push(name),
+            Err(e) => tracing::debug!("stale throwaway database {name} stays: {}", pg_message(&e)),
+        }
+    }
+    if !dropped.is_empty() {
+        tracing::info!(
+            "dropped {} throwaway database(s) that interrupted runs left behind: {}",
+            dropped.len(),
+            dropped.join(", ")
+        );
+    }
+    dropped
+}
+
 /// Drop `name` on `admin`'s server (version `version_num`), ending the sessions still connected
 /// to it.
 pub async fn drop_database(
@@ -80,7 +117,7 @@ pub struct Throwaway {
 
 impl Throwaway {
     /// Create a throwaway of `kind` on the server of `db`, through `admin` (a connection of `db`
-    /// that the caller keeps open while the throwaway is in use).
+    /// that the caller keeps open while the throwaway is in use): stale ones are swept first.
     /// `tag` ends the name (letters, digits, `_`); `options` follow `CREATE DATABASE name`.
     pub async fn create(
         db: &Db,
@@ -89,6 +126,7 @@ impl Throwaway {
         tag: &str,
         options: &str,
     ) -> Result<Throwaway, tokio_postgres::Error> {
+        sweep_stale(admin).await;
         let row = admin
             .query_typed_one("SELECT pg_backend_pid(), current_setting('server_version_num')::int4", &[])
             .await?;

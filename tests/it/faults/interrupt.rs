@@ -260,3 +260,41 @@ async fn ctrl_c_while_pg_dump_writes_stops_it_and_keeps_nothing() {
     }
     assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "the partial folder is gone: {t:?}");
 }
+
+#[tokio::test]
+async fn throwaways_left_by_runs_that_are_gone_are_swept_the_others_stay() {
+    let (cfg, _db) = initialised("sweep").await;
+    let admin = test_connect(&server().base).await;
+    // The pid of a session that has ended.
+    let dead: i32 = {
+        let gone = test_connect(&server().base).await;
+        let c = gone.get().await.unwrap();
+        c.query_typed_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0)
+    };
+    wait_until(&admin, &format!("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {dead})"))
+        .await;
+    let holder = admin.get().await.unwrap();
+    let live: i32 = holder.query_typed_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+    let tag = std::process::id();
+    let stale = [format!("towow_shadow_{dead}_{tag}"), format!("towow_drill_{dead}_sweep{tag}")];
+    // Its creating session is alive; a session is connected to it.
+    let (alive, in_use) = (format!("towow_shadow_{live}_{tag}"), format!("towow_drill_{dead}_inuse{tag}"));
+    for n in stale.iter().chain([&alive, &in_use]) {
+        holder.batch_execute(&format!("CREATE DATABASE {n}")).await.unwrap();
+    }
+    let mut on = server().base.clone();
+    on.dbname = Some(in_use.clone());
+    let user = test_connect(&on).await;
+    let _using = user.get().await.unwrap();
+
+    let o = run_url(&cfg, &["-v", "migrate", "verify"]);
+    assert_ok(&o);
+    assert_eq!(databases_left(&admin, &stale).await, Vec::<String>::new(), "{}", stderr(&o));
+    let kept = [alive.clone(), in_use.clone()];
+    assert_eq!(databases_left(&admin, &kept).await.len(), 2, "{}", stderr(&o));
+    drop(_using);
+    drop(user);
+    for n in kept {
+        holder.batch_execute(&format!("DROP DATABASE {n} WITH (FORCE)")).await.unwrap();
+    }
+}
