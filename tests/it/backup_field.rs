@@ -223,3 +223,28 @@ async fn pg_dump_has_keepalives_and_gives_up_on_a_server_that_freezes_under_it()
     assert!(t.stderr().contains("pg_dump failed") && t.stderr().contains("timeout"), "{t:?}");
     assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing is kept");
 }
+
+#[tokio::test]
+async fn an_app_made_database_passes_its_drill() {
+    // The app's create_all and init_db.py: no migration history, the app's own names.
+    let srv = server();
+    let cfg = crate::fixtures::app_made_db("appdrill").await;
+    let dir = temp_dir("appdrill");
+    let t = run_limited(
+        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "{t:?}");
+    let name = serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    let t = run_limited(
+        &mut backup_cmd(
+            &cfg,
+            &dir,
+            &["backup", "verify", &name, "--format", "json", "--into", &srv.base.url_with_password()],
+        ),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "the drill of an app-made database passes: {t:?}");
+    let r: Value = serde_json::from_slice(&t.out.stdout).unwrap();
+    assert_eq!(r["ok"], true, "{r}");
+}

@@ -116,7 +116,12 @@ async fn restore_and_compare(
     report.problems.extend(restore::table_problems(&report.tables));
     drop(client);
     let verified = migrate::verify(&db, false, None).await?;
-    let now = verify_lines(&serde_json::to_value(&verified)?);
+    // The lines name the database: the scratch one here, the backed-up one in the manifest.
+    let (here, there) = (format!("\"{scratch}\""), format!("\"{}\"", checked.manifest.database));
+    let now: Vec<String> = verify_lines(&serde_json::to_value(&verified)?)
+        .into_iter()
+        .map(|l| l.replace(&here, &there))
+        .collect();
     let before = &checked.manifest.migrations.differences;
     let new: Vec<&String> = now.iter().filter(|l| !before.contains(l)).collect();
     report.schema_ok = Some(new.is_empty());
