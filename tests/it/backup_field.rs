@@ -248,3 +248,70 @@ async fn an_app_made_database_passes_its_drill() {
     let r: Value = serde_json::from_slice(&t.out.stdout).unwrap();
     assert_eq!(r["ok"], true, "{r}");
 }
+
+/// Make backup `name` of `dir` look `days` old (its manifest's start time).
+fn age(dir: &Path, name: &str, days: i64) {
+    let p = dir.join(name).join("manifest.json");
+    let mut m: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    m["started_at"] = (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339().into();
+    std::fs::write(&p, serde_json::to_string(&m).unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn prune_applies_retention_to_each_database_and_survives_huge_flags() {
+    let (busy, quiet) = (fresh_db("prune_busy").await, fresh_db("prune_quiet").await);
+    for cfg in [&busy, &quiet] {
+        assert_ok(&run_url(cfg, &["init", "-q"]));
+    }
+    let dir = temp_dir("prune-per-db");
+    let create = |cfg: &ConnConfig| {
+        let t = run_limited(
+            &mut backup_cmd(cfg, &dir, &["backup", "create", "--format", "json"]),
+            Duration::from_secs(120),
+        );
+        assert_eq!(t.code(), Some(0), "{t:?}");
+        serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string()
+    };
+    // The quiet database was backed up once, 60 days ago; the busy one 40 days ago and today.
+    let quiet_backup = create(&quiet);
+    let busy_old = create(&busy);
+    let busy_new = create(&busy);
+    age(&dir, &quiet_backup, 60);
+    age(&dir, &busy_old, 40);
+    let names = || -> Vec<String> {
+        let t = run_limited(
+            &mut backup_cmd(&busy, &dir, &["backup", "list", "--format", "json"]),
+            Duration::from_secs(30),
+        );
+        let v: Value = serde_json::from_slice(&t.out.stdout).unwrap();
+        v["backups"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap().to_string()).collect()
+    };
+
+    // Days past the end of the calendar keep everything; no internal error.
+    for days in ["4000000000", "100000000"] {
+        let t = run_limited(
+            &mut backup_cmd(
+                &busy,
+                &dir,
+                &["backup", "prune", "--keep-days", days, "--keep-last", "0", "--yes"],
+            ),
+            Duration::from_secs(30),
+        );
+        assert_eq!(t.code(), Some(0), "--keep-days {days}: {t:?}");
+        assert!(t.stderr().contains("nothing to delete"), "{t:?}");
+    }
+    assert_eq!(names().len(), 3);
+
+    // The quiet database's only backup is its newest: it stays beside the busy one's newest.
+    let t = run_limited(
+        &mut backup_cmd(&busy, &dir, &["backup", "prune", "--keep-days", "30", "--keep-last", "1", "--yes"]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(t.code(), Some(0), "{t:?}");
+    let mut left = names();
+    left.sort();
+    let mut want = vec![quiet_backup, busy_new];
+    want.sort();
+    assert_eq!(left, want, "{t:?}");
+    assert!(!left.contains(&busy_old));
+}
