@@ -315,3 +315,40 @@ async fn prune_applies_retention_to_each_database_and_survives_huge_flags() {
     assert_eq!(left, want, "{t:?}");
     assert!(!left.contains(&busy_old));
 }
+
+#[tokio::test]
+async fn concurrent_drills_of_one_backup_all_record_their_outcome() {
+    let srv = server();
+    let (cfg, _db) = crate::backup::towow_db(&srv.base, "drills", "50").await;
+    let dir = temp_dir("drills");
+    let t = run_limited(
+        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "{t:?}");
+    let name = serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    // Cron on two machines, or a drill started by hand while cron's runs: each rewrites the
+    // manifest at its end.
+    const N: usize = 6;
+    let runs: Vec<std::thread::JoinHandle<crate::faults::Timed>> = (0..N)
+        .map(|_| {
+            let mut c =
+                backup_cmd(&cfg, &dir, &["backup", "verify", &name, "--into", &srv.base.url_with_password()]);
+            std::thread::spawn(move || run_limited(&mut c, Duration::from_secs(120)))
+        })
+        .collect();
+    for r in runs {
+        let t = r.join().unwrap();
+        assert_eq!(t.code(), Some(0), "{t:?}");
+    }
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(&name).join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["verifications"].as_array().unwrap().len(), N, "every drill is recorded");
+    let stray: Vec<_> = std::fs::read_dir(dir.join(&name))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json" && n != "dump")
+        .collect();
+    assert!(stray.is_empty(), "no temporary file is left: {stray:?}");
+}
