@@ -352,3 +352,33 @@ async fn concurrent_drills_of_one_backup_all_record_their_outcome() {
         .collect();
     assert!(stray.is_empty(), "no temporary file is left: {stray:?}");
 }
+
+#[tokio::test]
+async fn a_restore_into_an_older_server_is_refused_before_the_database_is_created() {
+    let (cfg, _db) = crate::backup::towow_db(&server().base, "older", "20").await;
+    let dir = temp_dir("older");
+    let t = run_limited(
+        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "{t:?}");
+    let name = serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    // A PostgreSQL 15 backup, a PostgreSQL 14 server, a database that does not exist yet.
+    let old = crate::pg_versions::server(14);
+    let mut target = old.base.clone();
+    target.dbname = Some(format!("t_older_target_{}", std::process::id()));
+    let t = run_limited(
+        &mut backup_cmd(
+            &cfg,
+            &dir,
+            &["backup", "restore", &name, "--yes", "--into", &target.url_with_password()],
+        ),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(1), "{t:?}");
+    assert!(t.stderr().contains("older than the backup's server"), "{t:?}");
+    let admin = connect(&old.base).await;
+    let q =
+        format!("SELECT count(*) FROM pg_database WHERE datname = '{}'", target.dbname.as_deref().unwrap());
+    assert_eq!(scalar_i64(&admin, &q).await, 0, "the refused restore created no database: {t:?}");
+}
