@@ -17,6 +17,9 @@ const COMMANDS: &[&[&str]] = &[
     &["migrate", "status"],
     &["migrate", "verify"],
     &["migrate", "down", "--yes"],
+    &["migrate", "baseline", "--yes"],
+    // It connects before it creates the folder: nothing is written there.
+    &["backup", "create", "--dir", "/nonexistent/towow-db-blackhole"],
     &["seed"],
     &["seed", "--demands", "10"],
     &["mock-agents"],
