@@ -29,6 +29,9 @@ const COMMANDS: &[&[&str]] = &[
     &["activity"],
     &["sizes"],
     &["indexes"],
+    &["replication"],
+    &["partitions"],
+    &["retention", "--table", "task_history", "--column", "timestamp", "--older-than", "30d", "--yes"],
     &["roles", "show"],
     &["roles", "create"],
 ];
