@@ -39,6 +39,16 @@ fn backup_cmd(cfg: &ConnConfig, dir: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// `backup create` of `cfg` into `dir`, which must succeed; returns the backup's name.
+fn create_backup(cfg: &ConnConfig, dir: &Path) -> String {
+    let t = run_limited(
+        &mut backup_cmd(cfg, dir, &["backup", "create", "--format", "json"]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(0), "{t:?}");
+    serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string()
+}
+
 /// A database in `encoding` (with C collation) on the server of `base`.
 async fn db_in_encoding(base: &ConnConfig, tag: &str, encoding: &str) -> ConnConfig {
     let name = format!("t_{tag}_{}", std::process::id());
@@ -165,14 +175,7 @@ async fn pg_dump_has_keepalives_and_gives_up_on_a_server_that_freezes_under_it()
     let (cluster, mut base) =
         start_cluster("dumpfreeze", InitOptions { unsafe_fast: true, ..InitOptions::default() });
     base.dbname = Some("postgres".into());
-    let postmaster: i32 = std::fs::read_to_string(cluster.dir.join("data/postmaster.pid"))
-        .expect("postmaster.pid")
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let postmaster: i32 = crate::faults::postmaster_pid(&cluster.dir);
     let cfg = fresh_db_on(&base, "freeze").await;
     let db = connect(&cfg).await;
     exec(&db, "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 20000) g; CREATE TABLE held (id int);").await;
@@ -230,12 +233,7 @@ async fn an_app_made_database_passes_its_drill() {
     let srv = server();
     let cfg = crate::fixtures::app_made_db("appdrill").await;
     let dir = temp_dir("appdrill");
-    let t = run_limited(
-        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
-        Duration::from_secs(120),
-    );
-    assert_eq!(t.code(), Some(0), "{t:?}");
-    let name = serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    let name = create_backup(&cfg, &dir);
     let t = run_limited(
         &mut backup_cmd(
             &cfg,
@@ -264,14 +262,7 @@ async fn prune_applies_retention_to_each_database_and_survives_huge_flags() {
         assert_ok(&run_url(cfg, &["init", "-q"]));
     }
     let dir = temp_dir("prune-per-db");
-    let create = |cfg: &ConnConfig| {
-        let t = run_limited(
-            &mut backup_cmd(cfg, &dir, &["backup", "create", "--format", "json"]),
-            Duration::from_secs(120),
-        );
-        assert_eq!(t.code(), Some(0), "{t:?}");
-        serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string()
-    };
+    let create = |cfg: &ConnConfig| create_backup(cfg, &dir);
     // The quiet database was backed up once, 60 days ago; the busy one 40 days ago and today.
     let quiet_backup = create(&quiet);
     let busy_old = create(&busy);
@@ -321,12 +312,7 @@ async fn concurrent_drills_of_one_backup_all_record_their_outcome() {
     let srv = server();
     let (cfg, _db) = crate::backup::towow_db(&srv.base, "drills", "50").await;
     let dir = temp_dir("drills");
-    let t = run_limited(
-        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
-        Duration::from_secs(120),
-    );
-    assert_eq!(t.code(), Some(0), "{t:?}");
-    let name = serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    let name = create_backup(&cfg, &dir);
     // Cron on two machines, or a drill started by hand while cron's runs: each rewrites the
     // manifest at its end.
     const N: usize = 6;
@@ -357,12 +343,7 @@ async fn concurrent_drills_of_one_backup_all_record_their_outcome() {
 async fn a_restore_into_an_older_server_is_refused_before_the_database_is_created() {
     let (cfg, _db) = crate::backup::towow_db(&server().base, "older", "20").await;
     let dir = temp_dir("older");
-    let t = run_limited(
-        &mut backup_cmd(&cfg, &dir, &["backup", "create", "--format", "json"]),
-        Duration::from_secs(120),
-    );
-    assert_eq!(t.code(), Some(0), "{t:?}");
-    let name = serde_json::from_slice::<Value>(&t.out.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    let name = create_backup(&cfg, &dir);
     // A PostgreSQL 15 backup, a PostgreSQL 14 server, a database that does not exist yet.
     let old = crate::pg_versions::server(14);
     let mut target = old.base.clone();

@@ -6,6 +6,19 @@ use std::process::{Command, Stdio};
 
 use crate::common::*;
 
+/// Start the shell command line `line` on a pseudo-terminal (util-linux `script`), its input and
+/// output piped.
+fn spawn_on_pty(line: &str) -> std::process::Child {
+    Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the command on a pty")
+}
+
 /// Run towow-db on a pseudo-terminal, typing `input`; returns (exit status, everything the
 /// terminal showed).
 pub fn on_terminal(url: &str, args: &[&str], input: &str) -> (Option<i32>, String) {
@@ -13,14 +26,7 @@ pub fn on_terminal(url: &str, args: &[&str], input: &str) -> (Option<i32>, Strin
     for a in args {
         line.push_str(&format!(" '{a}'"));
     }
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs the command on a pty");
+    let mut child = spawn_on_pty(&line);
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let o = child.wait_with_output().unwrap();
     (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
@@ -168,14 +174,7 @@ async fn ctrl_c_at_a_confirmation_prompt_ends_at_once_and_changes_nothing() {
     assert_ok(&run_url(&cfg, &["init", "-q"]));
     let db = connect(&cfg).await;
     let line = format!("{BIN} --url '{}' drop", cfg.url_with_password());
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs the command on a pty");
+    let mut child = spawn_on_pty(&line);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();

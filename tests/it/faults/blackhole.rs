@@ -142,14 +142,7 @@ fn a_frozen_postmaster_is_given_up_on_within_the_connect_timeout() {
     let (cluster, mut cfg) =
         start_cluster("frozen", InitOptions { unsafe_fast: true, ..InitOptions::default() });
     cfg.dbname = Some("postgres".into());
-    let pid: i32 = std::fs::read_to_string(cluster.dir.join("data/postmaster.pid"))
-        .expect("postmaster.pid")
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pid: i32 = crate::faults::postmaster_pid(&cluster.dir);
     let url = with_params(&cfg.url_with_password(), "connect_timeout=2");
     {
         let _frozen = Frozen::new(pid);

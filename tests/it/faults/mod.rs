@@ -184,6 +184,18 @@ pub fn with_params(url: &str, params: &str) -> String {
     }
 }
 
+/// The pid of the postmaster of the cluster in `dir` (its `postmaster.pid`'s first line).
+pub fn postmaster_pid(dir: &std::path::Path) -> i32 {
+    std::fs::read_to_string(dir.join("data/postmaster.pid"))
+        .expect("postmaster.pid")
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 /// Stops a process until dropped (SIGCONT then), so that a failing assertion never leaves a
 /// frozen server behind.
 pub struct Frozen(pub i32);
