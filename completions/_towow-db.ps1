@@ -784,7 +784,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, each database''s by its own count: keep those within --keep-days or among the --keep-last newest; never a database''s newest complete nor its newest verified one; incomplete leftovers after a day. Asks')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -898,7 +898,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         }
         'towow-db;backup;prune' {
             [CompletionResult]::new('--keep-days', '--keep-days', [CompletionResultType]::ParameterName, 'Keep every complete backup younger than this many days')
-            [CompletionResult]::new('--keep-last', '--keep-last', [CompletionResultType]::ParameterName, 'Also keep the N newest complete backups, however old')
+            [CompletionResult]::new('--keep-last', '--keep-last', [CompletionResultType]::ParameterName, 'Also keep the N newest complete backups of each database, however old')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each')
@@ -929,7 +929,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, each database''s by its own count: keep those within --keep-days or among the --keep-last newest; never a database''s newest complete nor its newest verified one; incomplete leftovers after a day. Asks')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1268,7 +1268,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, each database''s by its own count: keep those within --keep-days or among the --keep-last newest; never a database''s newest complete nor its newest verified one; incomplete leftovers after a day. Asks')
             break
         }
         'towow-db;help;backup;create' {

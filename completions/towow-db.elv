@@ -743,7 +743,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
-            cand prune 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks'
+            cand prune 'Delete old backups, each database''s by its own count: keep those within --keep-days or among the --keep-last newest; never a database''s newest complete nor its newest verified one; incomplete leftovers after a day. Asks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;backup;create'= {
@@ -852,7 +852,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;backup;prune'= {
             cand --keep-days 'Keep every complete backup younger than this many days'
-            cand --keep-last 'Also keep the N newest complete backups, however old'
+            cand --keep-last 'Also keep the N newest complete backups of each database, however old'
             cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
             cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
             cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
@@ -882,7 +882,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
-            cand prune 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks'
+            cand prune 'Delete old backups, each database''s by its own count: keep those within --keep-days or among the --keep-last newest; never a database''s newest complete nor its newest verified one; incomplete leftovers after a day. Asks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;backup;help;create'= {
@@ -1175,7 +1175,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
-            cand prune 'Delete old backups: keep those within --keep-days or among the --keep-last newest; never the newest complete nor the newest verified one; incomplete leftovers after a day. Asks'
+            cand prune 'Delete old backups, each database''s by its own count: keep those within --keep-days or among the --keep-last newest; never a database''s newest complete nor its newest verified one; incomplete leftovers after a day. Asks'
         }
         &'towow-db;help;backup;create'= {
         }

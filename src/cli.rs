@@ -668,8 +668,9 @@ pub enum BackupAction {
         after_help = "Examples:\n  towow-db backup restore towow-20260601T030000Z --into postgresql://towow@db2/towow_copy\n  towow-db backup restore towow-20260601T030000Z --into postgresql://towow@db/towow --clean --yes"
     )]
     Restore(BackupRestoreArgs),
-    /// Delete old backups: keep those within --keep-days or among the --keep-last newest; never
-    /// the newest complete nor the newest verified one; incomplete leftovers after a day. Asks.
+    /// Delete old backups, each database's by its own count: keep those within --keep-days or among
+    /// the --keep-last newest; never a database's newest complete nor its newest verified one;
+    /// incomplete leftovers after a day. Asks.
     #[command(
         after_help = "Examples:\n  towow-db backup prune --keep-days 30 --dry-run\n  towow-db backup prune --keep-days 30 --keep-last 4 --yes   # weekly backups, the document's policy"
     )]
@@ -748,7 +749,7 @@ pub struct BackupPruneArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub keep_days: u32,
 
-    /// Also keep the N newest complete backups, however old.
+    /// Also keep the N newest complete backups of each database, however old.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub keep_last: u32,
 

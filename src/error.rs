@@ -103,7 +103,10 @@ pub fn render(err: &anyhow::Error) -> String {
 
 /// The process exit status for an error.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|c| c.downcast_ref::<Interrupted>().is_some()) {
+    if err.chain().any(|c| {
+        c.downcast_ref::<Interrupted>().is_some()
+            || c.downcast_ref::<crate::interrupt::Interrupted>().is_some()
+    }) {
         return 130;
     }
     if err.chain().any(|c| c.downcast_ref::<Usage>().is_some()) {

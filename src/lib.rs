@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod reports;
 // Bottom: rendering and helpers every layer uses.
 pub mod error;
+pub mod interrupt;
 pub mod output;
 pub mod redact;
 pub mod sql;
@@ -47,11 +48,12 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(async {
+    // Ctrl-C anywhere drops the command, runs what it left to clean up, and exits 130.
+    let result = runtime.block_on(interrupt::run(async {
         let env = connect::Env::from_process()?;
         let ctx = commands::Ctx::new(cli.global.clone(), env);
         commands::run(cli.command, &ctx).await
-    });
+    }));
     // Do not wait for lingering connection tasks.
     runtime.shutdown_background();
     match result {
@@ -88,6 +90,7 @@ mod architecture {
     const LAYERS: &[(&str, u8)] = &[
         ("redact", 0),
         ("sql", 0),
+        ("interrupt", 0),
         ("error", 1),
         ("output", 2),
         ("connect", 3),

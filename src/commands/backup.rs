@@ -20,22 +20,13 @@ use crate::output::cells;
 const NO_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
 
 pub async fn run(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
-    let r = match args.action {
+    match args.action {
         BackupAction::Create(a) => create(ctx, a).await,
         BackupAction::List(a) => list(ctx, a),
         BackupAction::Verify(a) => verify(ctx, a).await,
         BackupAction::Restore(a) => restore(ctx, a).await,
-        BackupAction::Prune(a) => prune(ctx, a),
-    };
-    // Ctrl-C: say what was left behind, exit 130 like a shell.
-    r.map_err(|e| {
-        if e.chain().any(|c| c.downcast_ref::<backup::tools::Interrupted>().is_some()) {
-            eprintln!("error: {}", crate::error::render(&e));
-            Exit(130).into()
-        } else {
-            e
-        }
-    })
+        BackupAction::Prune(a) => prune(ctx, a).await,
+    }
 }
 
 fn dir(a: &BackupDirArgs) -> PathBuf {
@@ -157,7 +148,7 @@ async fn verify(ctx: &Ctx, a: BackupVerifyArgs) -> Result<u8> {
         }
         .await;
         let r = match r {
-            Err(e) if a.report.check && e.downcast_ref::<backup::tools::Interrupted>().is_none() => {
+            Err(e) if a.report.check => {
                 return ctx.finish_report::<verify::BackupHealth>(Err(e), &a.report, &t);
             }
             r => r?,
@@ -224,7 +215,8 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
             ),
             &plan.database,
             a.confirm.yes,
-        )?;
+        )
+        .await?;
     }
     let o = restore::RestoreOptions {
         jobs,
@@ -247,7 +239,7 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {
+async fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {
     let d = dir(&a.dir);
     let policy = prune::Policy { keep_days: a.keep_days, keep_last: a.keep_last };
     let (entries, decisions) = prune::plan(&d, policy)?;
@@ -292,7 +284,8 @@ fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {
         &format!("delete {} backup(s) ({}) from {}", doomed.len(), cells::bytes(freed as i64), d.display()),
         "prune",
         a.confirm.yes,
-    )?;
+    )
+    .await?;
     prune::apply(&entries, &decisions)?;
     if ctx.out.is_json() {
         json(true)?;

@@ -66,7 +66,8 @@ pub async fn drop_confirmed(ctx: &Ctx, db: &Db, yes: bool) -> Result<DropReport>
         &format!("drop the ToWow tables and all their data in database \"{database}\""),
         &database,
         yes,
-    )?;
+    )
+    .await?;
     migrate::drop_all(db).await?;
     Ok(DropReport {
         database,

@@ -46,7 +46,8 @@ async fn rebuild(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
         ),
         &name,
         a.rebuild.confirm.yes,
-    )?;
+    )
+    .await?;
     let out = ctx.out.clone();
     let r = reindex::run(&db, plan, &opts, &|s| out.note(s)).await?;
     ctx.out.report(&r, None)?;

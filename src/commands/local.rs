@@ -49,7 +49,8 @@ pub async fn run(ctx: &Ctx, args: LocalArgs) -> Result<u8> {
                 &format!("stop the local cluster and delete all its data in {}", cluster.dir.display()),
                 "destroy",
                 confirm.yes,
-            )?;
+            )
+            .await?;
             let removed_dir = tokio::task::spawn_blocking({
                 let c = cluster.clone();
                 move || c.destroy()

@@ -299,7 +299,7 @@ async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
         ),
         &name,
         a.confirm.yes,
-    )?;
+    ).await?;
     let confirmed = (!a.confirm.yes).then_some(plan.steps.as_slice());
     let r = migrate::baseline(&db, &expected.catalog, false, a.lock.lock_wait, confirmed).await?;
     render_baseline(ctx, &r)?;
@@ -372,7 +372,8 @@ async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
             ),
             &db.cfg.dbname_or_default(),
             a.confirm.yes,
-        )?;
+        )
+        .await?;
         if !a.confirm.yes {
             confirmed = Some(plan.iter().map(|(v, _)| *v).collect());
         }

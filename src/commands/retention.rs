@@ -58,7 +58,8 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
         &format!("{} in database \"{name}\"", what.join("; ")),
         &name,
         a.confirm.yes,
-    )?;
+    )
+    .await?;
     let out = ctx.out.clone();
     let interrupt = Interrupt::listen(move |s| out.note(s));
     let run_opts = RunOptions {

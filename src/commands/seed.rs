@@ -81,7 +81,8 @@ async fn confirm_replace(ctx: &Ctx, db: &Db, what: Replaceable, yes: bool) -> Re
         &format!("delete the {rows} ({cascade}) in database \"{name}\""),
         &name,
         yes,
-    )?;
+    )
+    .await?;
     Ok(true)
 }
 

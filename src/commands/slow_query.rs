@@ -27,7 +27,8 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
             &format!("clear the pg_stat_statements statistics of database \"{name}\""),
             &name,
             a.confirm.yes,
-        )?;
+        )
+        .await?;
         slow::reset(&db).await?;
         ctx.out.note(format!("pg_stat_statements statistics of database \"{name}\" cleared"));
         return Ok(0);

@@ -42,7 +42,8 @@ pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
             &format!("run these {} command(s) on database \"{name}\"", plan.len()),
             &name,
             a.confirm.yes,
-        )?;
+        )
+        .await?;
         let n = plan.len();
         let out = &ctx.out;
         let done = vacuum::execute(&db, &plan, ctx.global.statement_timeout, |i, cmd, res| match res {

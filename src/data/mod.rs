@@ -206,10 +206,12 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
     let cancel = client.cancel_token();
     let tx = client.transaction().await.pg_context("cannot begin the load transaction")?;
     let outcome = {
+        // Ctrl-C is this section's to handle (cancel, roll back, say so): see `interrupt`.
+        let _handled = crate::interrupt::handled_here();
         let work = blocking::naming_holder(db, pid, run_plan(&tx, plan, quiet));
         tokio::select! {
             r = work => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            _ = crate::interrupt::requested() => None,
         }
     };
     match outcome {

@@ -14,6 +14,7 @@ mod lock;
 pub mod patient;
 pub mod shadow;
 mod tables;
+pub mod throwaway;
 mod up;
 
 pub use baseline::*;

@@ -3,8 +3,6 @@
 //! database). The shadow goes on the target's own server when the role may create a database
 //! there, else on a server the caller provides (the managed local cluster).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use anyhow::{Result, anyhow};
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
@@ -12,6 +10,7 @@ use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::catalog::{self, Catalog, Only};
+use super::throwaway::{Kind, Throwaway};
 use super::*;
 use crate::connect::Db;
 use crate::error::{PgContext, pg_message};
@@ -46,9 +45,6 @@ pub struct Expected {
     pub server_version: String,
     pub millis: u64,
 }
-
-const SERVER_VERSION: &str =
-    "SELECT current_setting('server_version'), current_setting('server_version_num')::int4";
 
 /// Build the schema of the shipped migrations `versions` in schema `schema` of a shadow database:
 /// on `db`'s server, else on `fallback`'s.
@@ -99,34 +95,31 @@ pub async fn expected_for(
     expected(db, &schema, versions.unwrap_or(&all), fallback).await
 }
 
-/// Create the shadow database on `db`'s server, build and read it, drop it (whatever happened).
+/// Create the shadow database on `db`'s server, build and read it, drop it (whatever happened;
+/// after Ctrl-C too, see `throwaway`).
 async fn build(db: &Db, schema: &str, versions: &[i32]) -> Result<(Catalog, String)> {
     let admin = db.get().await?;
-    let row =
-        admin.query_typed_one(SERVER_VERSION, &[]).await.pg_context("cannot read the server version")?;
-    let (version, version_num): (String, i32) = (row.get(0), row.get(1));
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or_default();
-    let name = format!("towow_shadow_{}_{nanos}", std::process::id());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {} TEMPLATE template0", quote_ident(&name)))
+    let version: String = admin
+        .query_typed_one("SELECT current_setting('server_version')", &[])
+        .await
+        .pg_context("cannot read the server version")?
+        .get(0);
+    let shadow = Throwaway::create(db, &admin, Kind::Shadow, &Throwaway::nanos(), "TEMPLATE template0")
         .await
         .map_err(|e| ShadowUnavailable(format!("CREATE DATABASE failed: {}", pg_message(&e))))?;
-    tracing::debug!("created the shadow database {name}");
-    let result = match db.with_dbname(&name) {
-        Ok(shadow) => {
-            let r = match shadow.get().await {
+    let result = match db.with_dbname(&shadow.name) {
+        Ok(pool) => {
+            let r = match pool.get().await {
                 Ok(mut c) => apply_and_read(&mut c, schema, versions).await,
                 Err(e) => Err(ShadowUnavailable(format!("cannot connect to it: {e:#}")).into()),
             };
-            drop(shadow);
+            drop(pool);
             r
         }
         Err(e) => Err(e),
     };
-    let force = if version_num >= 130000 { " WITH (FORCE)" } else { "" };
-    if let Err(e) =
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {}{force}", quote_ident(&name))).await
-    {
+    let name = shadow.name.clone();
+    if let Err(e) = shadow.drop_now(&admin).await {
         tracing::warn!("could not drop the shadow database {name}: {} (drop it by hand)", pg_message(&e));
     }
     result.map(|c| (c, version))

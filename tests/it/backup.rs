@@ -14,7 +14,7 @@ use crate::common::*;
 use crate::pg_versions;
 
 /// The pg_dump/pg_restore directory of `major`: the system's, else `.ci/fetch-pg-clients`'.
-fn client_bindir(major: u32) -> PathBuf {
+pub fn client_bindir(major: u32) -> PathBuf {
     let fetched = std::env::var(pg_versions::VERSIONS_DIR_ENV).unwrap_or_else(|_| "/opt/towow-pg".into());
     [format!("/usr/lib/postgresql/{major}/bin"), format!("{fetched}/{major}/client/bin")]
         .into_iter()
@@ -54,7 +54,7 @@ fn list(dir: &Path) -> Vec<Value> {
 }
 
 /// A ToWow database with agents, generated demands, responses, channels, and a table of its own.
-async fn towow_db(base: &ConnConfig, tag: &str, demands: &str) -> (ConnConfig, Db) {
+pub async fn towow_db(base: &ConnConfig, tag: &str, demands: &str) -> (ConnConfig, Db) {
     let cfg = fresh_db_on(base, tag).await;
     assert_ok(&run_url(&cfg, &["init", "--mock-agents", "-q"]));
     assert_ok(&run_url(&cfg, &["seed", "--demands", demands, "-q"]));
@@ -141,12 +141,14 @@ async fn round_trip(base: &ConnConfig, major: u32, local_dir: Option<PathBuf>) {
     let l = list(&dir);
     assert_eq!(l[0]["last_verification"]["ok"], true, "{}", l[0]);
     assert!(l[0]["last_verification"]["restore_ms"].as_u64().is_some());
-    // The scratch database (towow_drill_<the name's first 24 letters and digits>_<pid>) is dropped;
-    // other tests' drills may run meanwhile on the same server.
+    // The scratch database (towow_drill_<session pid>_<the name's first 24 letters and digits>)
+    // is dropped; other tests' drills may run meanwhile on the same server.
     let admin = connect(base).await;
     let tail: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
-    let q =
-        format!("SELECT count(*) FROM pg_database WHERE datname LIKE 'towow_drill_{}%'", tail.to_lowercase());
+    let q = format!(
+        "SELECT count(*) FROM pg_database WHERE datname ~ '^towow_drill_[0-9]+_{}$'",
+        tail.to_lowercase()
+    );
     assert_eq!(scalar_i64(&admin, &q).await, 0, "the scratch database is dropped");
 
     // restore into a new database: every ToWow table's rows identical.
@@ -237,7 +239,7 @@ async fn a_pg_dump_older_than_the_server_is_refused_with_the_remedy() {
 }
 
 /// Pids whose parent is `pid`.
-fn children(pid: u32) -> Vec<u32> {
+pub fn children(pid: u32) -> Vec<u32> {
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
@@ -251,14 +253,14 @@ fn children(pid: u32) -> Vec<u32> {
     out
 }
 
-fn comm(pid: u32) -> String {
+pub fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string()
 }
 
 /// Start `backup create` (pg_dump -j 2) and wait until pg_dump writes table data; returns the
 /// child (the caller waits for it), pg_dump's pid and its workers.
 #[allow(clippy::zombie_processes, reason = "the caller kills and waits for the child")]
-fn start_slow_backup(mut c: Command, dir: &Path) -> (std::process::Child, u32, Vec<u32>) {
+pub fn start_slow_backup(mut c: Command, dir: &Path) -> (std::process::Child, u32, Vec<u32>) {
     c.arg(dir).stdout(Stdio::null()).stderr(Stdio::piped());
     let child = c.spawn().unwrap();
     let start = Instant::now();

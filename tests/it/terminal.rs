@@ -6,6 +6,19 @@ use std::process::{Command, Stdio};
 
 use crate::common::*;
 
+/// Start the shell command line `line` on a pseudo-terminal (util-linux `script`), its input and
+/// output piped.
+fn spawn_on_pty(line: &str) -> std::process::Child {
+    Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the command on a pty")
+}
+
 /// Run towow-db on a pseudo-terminal, typing `input`; returns (exit status, everything the
 /// terminal showed).
 pub fn on_terminal(url: &str, args: &[&str], input: &str) -> (Option<i32>, String) {
@@ -13,14 +26,7 @@ pub fn on_terminal(url: &str, args: &[&str], input: &str) -> (Option<i32>, Strin
     for a in args {
         line.push_str(&format!(" '{a}'"));
     }
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs the command on a pty");
+    let mut child = spawn_on_pty(&line);
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let o = child.wait_with_output().unwrap();
     (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
@@ -159,4 +165,50 @@ async fn piped_tables_are_plain_and_not_padded() {
             "{args:?}:\n{out}"
         );
     }
+}
+
+#[tokio::test]
+async fn ctrl_c_at_a_confirmation_prompt_ends_at_once_and_changes_nothing() {
+    use std::io::Read;
+    let cfg = fresh_db("tty_sigint").await;
+    assert_ok(&run_url(&cfg, &["init", "-q"]));
+    let db = connect(&cfg).await;
+    let line = format!("{BIN} --url '{}' drop", cfg.url_with_password());
+    let mut child = spawn_on_pty(&line);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    while !String::from_utf8_lossy(&screen).contains("to confirm") {
+        match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(chunk) => screen.extend(chunk),
+            Err(_) => panic!("no prompt: {}", String::from_utf8_lossy(&screen)),
+        }
+    }
+    // Ctrl-C as the terminal sends it: the pty turns it into SIGINT for towow-db.
+    stdin.write_all(b"\x03").unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "Ctrl-C at the prompt was ignored");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    while let Ok(chunk) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+        screen.extend(chunk);
+    }
+    let screen = String::from_utf8_lossy(&screen);
+    assert_eq!(status.code(), Some(130), "{screen}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{screen}");
+    assert!(screen.contains("interrupted"), "{screen}");
+    assert!(scalar_bool(&db, "SELECT to_regclass('demands') IS NOT NULL").await, "nothing dropped");
 }

@@ -170,7 +170,7 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
     let name = store::new_name(&opts.dir, &database, started_at);
     let partial = opts.dir.join(format!("{name}{PARTIAL}"));
     fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    let lock = WriteLock::take(&partial)?;
+    let mut writing = Writing { lock: Some(WriteLock::take(&partial)?), partial: partial.clone() };
     let result = async {
         // The snapshot the dump and the counts share.
         snap_client
@@ -244,18 +244,53 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
     let m = match result {
         Ok(m) => m,
         Err(e) => {
-            drop(lock);
+            writing.lock = None;
             if let Err(rm) = fs::remove_dir_all(&partial) {
                 tracing::warn!("cannot remove {}: {rm}", partial.display());
             }
             return Err(e.context(format!("backup of database \"{database}\" failed; nothing was kept")));
         }
     };
-    lock.remove_file()?;
+    if let Some(lock) = &writing.lock {
+        lock.remove_file()?;
+    }
     let done = opts.dir.join(&name);
     complete(&partial, &done)?;
-    drop(lock);
+    writing.lock = None;
     Ok(m)
+}
+
+/// The partial folder of a running backup and its lock. Dropped while it still holds the lock
+/// (Ctrl-C dropped the command, see `interrupt`), a cleanup removes the folder once pg_dump has
+/// stopped.
+struct Writing {
+    partial: PathBuf,
+    lock: Option<WriteLock>,
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        let Some(lock) = self.lock.take() else { return };
+        let partial = self.partial.clone();
+        crate::interrupt::defer(crate::interrupt::Stage::Resources, async move {
+            drop(lock);
+            // A worker of pg_dump may still be writing its last file: try a few times.
+            let mut last = None;
+            for _ in 0..10 {
+                match fs::remove_dir_all(&partial) {
+                    Ok(()) => return Ok(format!("the incomplete backup {} was removed", partial.display())),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+                    Err(e) => last = Some(e),
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(format!(
+                "the incomplete backup {} could not be removed ({}); `backup prune` removes it after a day",
+                partial.display(),
+                last.map(|e| e.to_string()).unwrap_or_default()
+            ))
+        });
+    }
 }
 
 /// Make a partial backup complete: fsync its files, rename it, fsync the folder.

@@ -129,15 +129,28 @@ impl Manifest {
         Ok(m)
     }
 
-    /// Write the manifest atomically (a temporary file, fsync, rename).
+    /// Write the manifest atomically: a temporary file of this writer's own (two drills may write
+    /// at once), fsync, rename. A reader sees the old manifest or the new one, never a mix.
     pub fn write(&self, folder: &Path) -> Result<()> {
+        static SEQ: AtomicUsize = AtomicUsize::new(0);
         let p = folder.join(MANIFEST);
-        let tmp = folder.join(format!("{MANIFEST}.tmp"));
-        let mut f = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.write_all(serde_json::to_string_pretty(self)?.as_bytes())?;
-        f.write_all(b"\n")?;
-        f.sync_all()?;
-        fs::rename(&tmp, &p).with_context(|| format!("cannot write {}", p.display()))?;
+        let tmp = folder.join(format!(
+            "{MANIFEST}.tmp-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| -> Result<()> {
+            let mut f =
+                fs::File::create_new(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+            f.write_all(serde_json::to_string_pretty(self)?.as_bytes())?;
+            f.write_all(b"\n")?;
+            f.sync_all()?;
+            fs::rename(&tmp, &p).with_context(|| format!("cannot write {}", p.display()))
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        written?;
         sync_dir(folder);
         Ok(())
     }
@@ -276,6 +289,35 @@ pub fn quick_check(folder: &Path, m: &Manifest) -> Option<String> {
     None
 }
 
+/// A manifest of nothing, for tests.
+#[cfg(test)]
+pub fn sample() -> Manifest {
+    Manifest {
+        format: FORMAT.into(),
+        name: "x".into(),
+        database: "d".into(),
+        server: ServerInfo {
+            host: "h".into(),
+            port: 1,
+            user: "u".into(),
+            version: String::new(),
+            version_num: 150000,
+            encoding: "UTF8".into(),
+        },
+        pg_dump: ToolInfo { path: PathBuf::new(), version: String::new(), major: 15 },
+        started_at: Utc::now(),
+        finished_at: Utc::now(),
+        duration_ms: 0,
+        jobs: 1,
+        migrations: MigrationState::default(),
+        tables: vec![],
+        database_size_bytes: 0,
+        dump_bytes: 0,
+        files: vec![],
+        verifications: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,30 +334,7 @@ mod tests {
         assert_eq!(files[1].path, "dump/toc.dat");
         // sha256("toc"), as `printf toc | sha256sum` prints it.
         assert_eq!(files[1].sha256, "4ebde790877e2f92305cfb30ed1c0e2943dc00dfc24b49e3dc2a47889ca44151");
-        let m = Manifest {
-            format: FORMAT.into(),
-            name: "x".into(),
-            database: "d".into(),
-            server: ServerInfo {
-                host: "h".into(),
-                port: 1,
-                user: "u".into(),
-                version: String::new(),
-                version_num: 150000,
-                encoding: "UTF8".into(),
-            },
-            pg_dump: ToolInfo { path: PathBuf::new(), version: String::new(), major: 15 },
-            started_at: Utc::now(),
-            finished_at: Utc::now(),
-            duration_ms: 0,
-            jobs: 1,
-            migrations: MigrationState::default(),
-            tables: vec![],
-            database_size_bytes: 0,
-            dump_bytes: 0,
-            files,
-            verifications: vec![],
-        };
+        let m = Manifest { files, ..sample() };
         assert!(check_files(&dir, &m, 2).unwrap().is_empty());
         assert_eq!(quick_check(&dir, &m), None);
         let mut data = fs::read(dir.join("dump/3001.dat.gz")).unwrap();

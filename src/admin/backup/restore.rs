@@ -192,7 +192,15 @@ pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestoreP
         }
     };
     let bindir = tools_for(&backup.manifest)?;
-    crate::connect::pool::ensure_database(&target.cfg, &target.opts, None).await?;
+    // A target database that does not exist is created only once the server is known to take
+    // this backup: a refusal leaves nothing behind.
+    let major = backup.manifest.server.major();
+    let why = format!(
+        "the target server is older than the backup's server (PostgreSQL {major}): a dump restores into the \
+         same major or a newer one; restore into a PostgreSQL {major} or newer server"
+    );
+    crate::connect::pool::ensure_database(&target.cfg, &target.opts, Some((major as i32 * 10000, &why)))
+        .await?;
     let client = target.get().await?;
     check_target_server(&client, &backup.manifest).await?;
     let names: Vec<String> = backup.manifest.tables.iter().map(|t| t.qualified()).collect();

@@ -279,8 +279,15 @@ pub fn resolve(dir: &Path, name: Option<&str>) -> Result<Entry> {
     }
 }
 
-/// Append a drill's outcome to the backup's manifest.
+/// Append a drill's outcome to the backup's manifest. Drills that end at once take turns (a lock
+/// on the backup's folder), so that none loses another's outcome.
 pub fn record(folder: &Path, v: Verification) -> Result<Manifest> {
+    let dir = fs::File::open(folder).with_context(|| format!("cannot open {}", folder.display()))?;
+    // SAFETY: flock on a descriptor we own; released when `dir` closes.
+    if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(e).with_context(|| format!("cannot lock {}", folder.display()));
+    }
     let mut m = Manifest::read(folder)?;
     m.verifications.push(v);
     m.write(folder)?;
@@ -305,6 +312,39 @@ mod tests {
         assert_eq!((l.len(), l[0].state, l[0].running), (1, State::Incomplete, true));
         drop(lock);
         assert!(!list(&dir).unwrap()[0].running);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_records_are_all_kept() {
+        let dir = std::env::temp_dir().join(format!("towow-store-record-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        ensure_dir(&dir).unwrap();
+        manifest::sample().write(&dir).unwrap();
+        let (threads, each) = (8, 25);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    for _ in 0..each {
+                        let v = Verification {
+                            at: Utc::now(),
+                            ok: true,
+                            checksums_ok: true,
+                            restore_ms: None,
+                            into: String::new(),
+                            problems: vec![],
+                        };
+                        record(&dir, v).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(Manifest::read(&dir).unwrap().verifications.len(), threads * each);
+        let names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [manifest::MANIFEST], "no temporary file is left");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -16,9 +16,10 @@ use super::tools::ChildConn;
 use crate::connect::Db;
 use crate::error::PgContext;
 use crate::migrate;
+use crate::migrate::throwaway::{Kind, Throwaway};
 use crate::output::check::{Check, Status, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
-use crate::sql::{quote_ident, quote_literal};
+use crate::sql::quote_literal;
 
 /// The outcome of one drill.
 #[derive(Debug, Clone, Serialize)]
@@ -36,11 +37,6 @@ pub struct DrillReport {
     pub schema_ok: Option<bool>,
     /// Everything that differs, one line each.
     pub problems: Vec<String>,
-}
-
-fn scratch_name(backup: &str) -> String {
-    let tail: String = backup.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
-    format!("towow_drill_{}_{}", tail.to_ascii_lowercase(), std::process::id())
 }
 
 /// Run the drill of `entry` on the server of `server` (a maintenance connection on which the scratch
@@ -73,29 +69,23 @@ pub async fn drill(entry: &Entry, server: &Db, jobs: u32) -> Result<DrillReport>
     let m = &checked.manifest;
     let bindir = restore::tools_for(m)?;
     let admin = server.get().await?;
-    let version = restore::check_target_server(&admin, m).await?;
-    let scratch = scratch_name(&entry.name);
-    let drop_sql = format!(
-        "DROP DATABASE IF EXISTS {}{}",
-        quote_ident(&scratch),
-        if version >= 130000 { " WITH (FORCE)" } else { "" }
+    restore::check_target_server(&admin, m).await?;
+    let tail: String = entry.name.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
+    let options = format!(
+        "TEMPLATE template0 ENCODING {} LC_COLLATE 'C' LC_CTYPE 'C'",
+        quote_literal(&m.server.encoding)
     );
-    admin.batch_execute(&drop_sql).await.pg_context("cannot drop an old scratch database")?;
-    admin
-        .batch_execute(&format!(
-            "CREATE DATABASE {} TEMPLATE template0 ENCODING {} LC_COLLATE 'C' LC_CTYPE 'C'",
-            quote_ident(&scratch),
-            quote_literal(&m.server.encoding)
-        ))
+    let scratch = Throwaway::create(server, &admin, Kind::Drill, &tail, &options)
         .await
-        .pg_context(format!("cannot create the scratch database \"{scratch}\" for the drill"))?;
-    report.scratch_database = Some(scratch.clone());
-    let outcome = restore_and_compare(&checked, &bindir, server, &scratch, jobs, &mut report).await;
-    // Always drop the scratch database, whatever happened.
-    let dropped = admin.batch_execute(&drop_sql).await;
+        .pg_context("cannot create the scratch database for the drill")?;
+    report.scratch_database = Some(scratch.name.clone());
+    let outcome = restore_and_compare(&checked, &bindir, server, &scratch.name, jobs, &mut report).await;
+    // Always drop the scratch database, whatever happened (after Ctrl-C too, see `throwaway`).
+    let name = scratch.name.clone();
+    let dropped = scratch.drop_now(&admin).await;
     outcome?;
     if let Err(e) = dropped {
-        tracing::warn!("cannot drop the scratch database \"{scratch}\": {}", crate::error::pg_message(&e));
+        tracing::warn!("cannot drop the scratch database \"{name}\": {}", crate::error::pg_message(&e));
     }
     report.ok = report.problems.is_empty();
     record(entry, &report)?;
@@ -126,7 +116,12 @@ async fn restore_and_compare(
     report.problems.extend(restore::table_problems(&report.tables));
     drop(client);
     let verified = migrate::verify(&db, false, None).await?;
-    let now = verify_lines(&serde_json::to_value(&verified)?);
+    // The lines name the database: the scratch one here, the backed-up one in the manifest.
+    let (here, there) = (format!("\"{scratch}\""), format!("\"{}\"", checked.manifest.database));
+    let now: Vec<String> = verify_lines(&serde_json::to_value(&verified)?)
+        .into_iter()
+        .map(|l| l.replace(&here, &there))
+        .collect();
     let before = &checked.manifest.migrations.differences;
     let new: Vec<&String> = now.iter().filter(|l| !before.contains(l)).collect();
     report.schema_ok = Some(new.is_empty());

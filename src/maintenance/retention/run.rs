@@ -2,10 +2,10 @@
 //! each rule in turn, stopping cleanly on Ctrl-C, at `--max-duration` or on an error, and
 //! `VACUUM (ANALYZE)` of what was deleted from.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use tokio::sync::watch;
 use tokio_postgres::Client;
 
 use super::batch::Deleter;
@@ -28,39 +28,30 @@ pub struct RunOptions {
 }
 
 /// Ctrl-C while a run is going: the first press stops it after the batch in flight, the second
-/// abandons that batch (the server rolls it back).
+/// abandons that batch (the server rolls it back). Both are left to the run (see `interrupt`);
+/// a third ends the command.
 #[derive(Clone)]
 pub struct Interrupt {
-    presses: watch::Receiver<u8>,
+    _taken: Arc<crate::interrupt::Handled>,
 }
 
 impl Interrupt {
     /// Listen for Ctrl-C; `note` is told what the first press does.
     pub fn listen(note: impl Fn(&str) + Send + 'static) -> Interrupt {
-        let (tx, rx) = watch::channel(0u8);
+        let taken = Arc::new(crate::interrupt::take_presses(2));
         tokio::spawn(async move {
-            while tokio::signal::ctrl_c().await.is_ok() {
-                let n = *tx.borrow() + 1;
-                if n == 1 {
-                    note("interrupted: stopping after the batch in flight (Ctrl-C again to abandon it)");
-                }
-                if tx.send(n).is_err() || n >= 2 {
-                    break;
-                }
-            }
+            crate::interrupt::pressed(1).await;
+            note("interrupted: stopping after the batch in flight (Ctrl-C again to abandon it)");
         });
-        Interrupt { presses: rx }
+        Interrupt { _taken: taken }
     }
 
     fn stop_requested(&self) -> bool {
-        *self.presses.borrow() >= 1
+        crate::interrupt::presses() >= 1
     }
 
-    async fn pressed(&self, times: u8) {
-        let mut rx = self.presses.clone();
-        if rx.wait_for(|n| *n >= times).await.is_err() {
-            std::future::pending::<()>().await;
-        }
+    async fn pressed(&self, times: usize) {
+        crate::interrupt::pressed(times).await
     }
 }
 

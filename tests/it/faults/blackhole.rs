@@ -17,6 +17,9 @@ const COMMANDS: &[&[&str]] = &[
     &["migrate", "status"],
     &["migrate", "verify"],
     &["migrate", "down", "--yes"],
+    &["migrate", "baseline", "--yes"],
+    // It connects before it creates the folder: nothing is written there.
+    &["backup", "create", "--dir", "/nonexistent/towow-db-blackhole"],
     &["seed"],
     &["seed", "--demands", "10"],
     &["mock-agents"],
@@ -26,6 +29,9 @@ const COMMANDS: &[&[&str]] = &[
     &["activity"],
     &["sizes"],
     &["indexes"],
+    &["replication"],
+    &["partitions"],
+    &["retention", "--table", "task_history", "--column", "timestamp", "--older-than", "30d", "--yes"],
     &["roles", "show"],
     &["roles", "create"],
 ];
@@ -131,36 +137,12 @@ async fn the_deadline_is_per_host_so_the_next_host_is_tried() {
     assert!(t.took >= Duration::from_millis(1900) && t.took < Duration::from_secs(5), "{t:?}");
 }
 
-/// Stops a process until dropped (SIGCONT then), so that a failing assertion never leaves a
-/// frozen server behind.
-struct Frozen(i32);
-
-impl Frozen {
-    fn new(pid: i32) -> Frozen {
-        unsafe { libc::kill(pid, libc::SIGSTOP) };
-        Frozen(pid)
-    }
-}
-
-impl Drop for Frozen {
-    fn drop(&mut self) {
-        unsafe { libc::kill(self.0, libc::SIGCONT) };
-    }
-}
-
 #[test]
 fn a_frozen_postmaster_is_given_up_on_within_the_connect_timeout() {
     let (cluster, mut cfg) =
         start_cluster("frozen", InitOptions { unsafe_fast: true, ..InitOptions::default() });
     cfg.dbname = Some("postgres".into());
-    let pid: i32 = std::fs::read_to_string(cluster.dir.join("data/postmaster.pid"))
-        .expect("postmaster.pid")
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pid: i32 = crate::faults::postmaster_pid(&cluster.dir);
     let url = with_params(&cfg.url_with_password(), "connect_timeout=2");
     {
         let _frozen = Frozen::new(pid);
@@ -174,35 +156,6 @@ fn a_frozen_postmaster_is_given_up_on_within_the_connect_timeout() {
     // Thawed, it serves again.
     let t = run_limited(&mut url_cmd(&url, &["health"]), Duration::from_secs(30));
     assert_eq!(t.code(), Some(0), "{t:?}");
-}
-
-/// The keepalive timers of towow-db's TCP connections to `port`, as `ss` shows them
-/// (`timer:(keepalive,59sec,0)`), while the process `pid` holds them. A connection with data in
-/// flight shows its retransmission timer instead, so several looks are taken.
-fn keepalive_timer(pid: u32, port: u16) -> Option<String> {
-    for _ in 0..20 {
-        let out = std::process::Command::new("ss").args(["-tnpoH", "state", "established"]).output().ok()?;
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let mine: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains(&format!("pid={pid},")) && l.contains(&format!(":{port} ")))
-            .collect();
-        assert!(!mine.is_empty(), "no connection of pid {pid} to port {port} in:\n{text}");
-        if let Some(t) = mine.iter().find_map(|l| l.find("timer:(keepalive,").map(|i| &l[i..])) {
-            return Some(t.split(')').next().unwrap_or_default().to_string());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    None
-}
-
-/// Seconds left on a `timer:(keepalive,6.9sec,0)` / `timer:(keepalive,1min,0)` timer.
-fn timer_seconds(t: &str) -> f64 {
-    let v = t.trim_start_matches("timer:(keepalive,").split(',').next().unwrap_or_default();
-    if let Some(m) = v.strip_suffix("min") {
-        return m.parse::<f64>().unwrap() * 60.0;
-    }
-    v.trim_end_matches("sec").trim_end_matches("ms").parse().unwrap()
 }
 
 #[tokio::test]

@@ -131,3 +131,170 @@ async fn a_server_restart_mid_load_and_mid_migrate_loses_nothing() {
         2
     );
 }
+
+/// The shadow databases made by a session connected to a database whose name matches
+/// `session_db` (a regular expression), with that database's name.
+async fn shadows_made_from(db: &towow_db::connect::Db, session_db: &str) -> Vec<(String, String)> {
+    let c = db.get().await.unwrap();
+    c.query_typed(
+        "SELECT d.datname::text, a.datname::text FROM pg_database d JOIN pg_stat_activity a \
+           ON a.pid = substring(d.datname FROM '^towow_shadow_([0-9]+)_')::int \
+         WHERE a.datname ~ $1",
+        &[(&session_db, tokio_postgres::types::Type::TEXT)],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+async fn databases_left(db: &towow_db::connect::Db, names: &[String]) -> Vec<String> {
+    let c = db.get().await.unwrap();
+    c.query_typed(
+        "SELECT datname::text FROM pg_database WHERE datname = ANY($1)",
+        &[(&names.to_vec(), tokio_postgres::types::Type::TEXT_ARRAY)],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+/// Start `c`, wait until a session on a database matching `session_db` has made a shadow
+/// database, send Ctrl-C; returns the run, the shadow's name and that session's database.
+async fn ctrl_c_once_a_shadow_exists(
+    admin: &towow_db::connect::Db,
+    c: &mut std::process::Command,
+    session_db: &str,
+) -> (Timed, String, String) {
+    let child = spawn(c);
+    let started = Instant::now();
+    let (shadow, on) = loop {
+        assert!(started.elapsed() < Duration::from_secs(120), "no shadow database appeared");
+        if let Some(found) = shadows_made_from(admin, session_db).await.into_iter().next() {
+            break found;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    let sent = Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    (wait_limited(child, sent, Duration::from_secs(30)), shadow, on)
+}
+
+#[tokio::test]
+async fn ctrl_c_during_migrate_verify_drops_its_shadow_database() {
+    let (cfg, _db) = initialised("sigintverify").await;
+    let admin = test_connect(&server().base).await;
+    let mut c = url_cmd(&cfg.url_with_password(), &["migrate", "verify"]);
+    let (t, shadow, _) =
+        ctrl_c_once_a_shadow_exists(&admin, &mut c, &format!("^{}$", cfg.dbname_or_default())).await;
+    assert_eq!(t.code(), Some(130), "{t:?}");
+    assert!(t.took < Duration::from_secs(2), "{t:?}");
+    assert!(t.stderr().contains(&format!("the shadow database {shadow} was dropped")), "{t:?}");
+    assert_eq!(databases_left(&admin, &[shadow]).await, Vec::<String>::new(), "{t:?}");
+}
+
+#[tokio::test]
+async fn ctrl_c_during_backup_create_removes_the_partial_backup_and_the_shadow() {
+    let (cfg, _db) = initialised("sigintcreate").await;
+    let admin = test_connect(&server().base).await;
+    let dir = temp_dir("sigintcreate");
+    let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--dir"]);
+    c.arg(&dir);
+    let (t, shadow, _) =
+        ctrl_c_once_a_shadow_exists(&admin, &mut c, &format!("^{}$", cfg.dbname_or_default())).await;
+    assert_eq!(t.code(), Some(130), "{t:?}");
+    assert!(t.took < Duration::from_secs(2), "{t:?}");
+    assert!(t.stderr().contains("incomplete backup") && t.stderr().contains("was removed"), "{t:?}");
+    assert_eq!(databases_left(&admin, &[shadow]).await, Vec::<String>::new(), "{t:?}");
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "the partial folder is gone: {t:?}");
+}
+
+#[tokio::test]
+async fn ctrl_c_during_the_drill_after_pg_restore_drops_the_scratch_and_shadow_databases() {
+    let (cfg, _db) = initialised("sigintdrill").await;
+    assert_ok(&run_url(&cfg, &["seed", "--demands", "200", "-q"]));
+    let admin = test_connect(&server().base).await;
+    let dir = temp_dir("sigintdrill");
+    let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--format", "json", "--dir"]);
+    c.arg(&dir);
+    let o = c.output().unwrap();
+    assert_ok(&o);
+    let name =
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["name"].as_str().unwrap().to_string();
+    // After pg_restore, the drill checks the schema with `migrate verify`, whose shadow database
+    // is made from a session on the scratch database.
+    let tail: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
+    let mut c = url_cmd(
+        &cfg.url_with_password(),
+        &["backup", "verify", &name, "--into", &server().base.url_with_password(), "--dir"],
+    );
+    c.arg(&dir);
+    let (t, shadow, scratch) =
+        ctrl_c_once_a_shadow_exists(&admin, &mut c, &format!("^towow_drill_[0-9]+_{}$", tail.to_lowercase()))
+            .await;
+    assert_eq!(t.code(), Some(130), "{t:?}");
+    assert!(t.took < Duration::from_secs(2), "{t:?}");
+    assert!(t.stderr().contains(&format!("the scratch database {scratch} was dropped")), "{t:?}");
+    assert_eq!(databases_left(&admin, &[shadow, scratch]).await, Vec::<String>::new(), "{t:?}");
+}
+
+#[tokio::test]
+async fn ctrl_c_while_pg_dump_writes_stops_it_and_keeps_nothing() {
+    let (cfg, _db) = crate::backup::towow_db(&server().base, "sigintdump", "20000").await;
+    let dir = temp_dir("sigintdump");
+    let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--jobs", "2", "--dir"]);
+    c.stdout(std::process::Stdio::piped());
+    let (child, pg_dump, workers) = crate::backup::start_slow_backup(c, &dir);
+    let sent = Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let t = wait_limited(child, sent, Duration::from_secs(30));
+    assert_eq!(t.code(), Some(130), "{t:?}");
+    assert!(t.took < Duration::from_secs(3), "{t:?}");
+    assert!(t.stderr().contains("pg_dump was stopped") && t.stderr().contains("was removed"), "{t:?}");
+    // towow-db waits for pg_dump and its workers before it exits.
+    for p in std::iter::once(pg_dump).chain(workers) {
+        assert_ne!(crate::backup::comm(p), "pg_dump", "pg_dump (pid {p}) outlived towow-db");
+    }
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "the partial folder is gone: {t:?}");
+}
+
+#[tokio::test]
+async fn throwaways_left_by_runs_that_are_gone_are_swept_the_others_stay() {
+    let (cfg, _db) = initialised("sweep").await;
+    let admin = test_connect(&server().base).await;
+    // The pid of a session that has ended.
+    let dead: i32 = {
+        let gone = test_connect(&server().base).await;
+        let c = gone.get().await.unwrap();
+        c.query_typed_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0)
+    };
+    wait_until(&admin, &format!("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {dead})"))
+        .await;
+    let holder = admin.get().await.unwrap();
+    let live: i32 = holder.query_typed_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+    let tag = std::process::id();
+    let stale = [format!("towow_shadow_{dead}_{tag}"), format!("towow_drill_{dead}_sweep{tag}")];
+    // Its creating session is alive; a session is connected to it.
+    let (alive, in_use) = (format!("towow_shadow_{live}_{tag}"), format!("towow_drill_{dead}_inuse{tag}"));
+    for n in stale.iter().chain([&alive, &in_use]) {
+        holder.batch_execute(&format!("CREATE DATABASE {n}")).await.unwrap();
+    }
+    let mut on = server().base.clone();
+    on.dbname = Some(in_use.clone());
+    let user = test_connect(&on).await;
+    let _using = user.get().await.unwrap();
+
+    let o = run_url(&cfg, &["-v", "migrate", "verify"]);
+    assert_ok(&o);
+    assert_eq!(databases_left(&admin, &stale).await, Vec::<String>::new(), "{}", stderr(&o));
+    let kept = [alive.clone(), in_use.clone()];
+    assert_eq!(databases_left(&admin, &kept).await.len(), 2, "{}", stderr(&o));
+    drop(_using);
+    drop(user);
+    for n in kept {
+        holder.batch_execute(&format!("DROP DATABASE {n} WITH (FORCE)")).await.unwrap();
+    }
+}

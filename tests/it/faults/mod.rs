@@ -183,3 +183,61 @@ pub fn with_params(url: &str, params: &str) -> String {
         (false, false) => format!("{url}?{params}"),
     }
 }
+
+/// The pid of the postmaster of the cluster in `dir` (its `postmaster.pid`'s first line).
+pub fn postmaster_pid(dir: &std::path::Path) -> i32 {
+    std::fs::read_to_string(dir.join("data/postmaster.pid"))
+        .expect("postmaster.pid")
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Stops a process until dropped (SIGCONT then), so that a failing assertion never leaves a
+/// frozen server behind.
+pub struct Frozen(pub i32);
+
+impl Frozen {
+    pub fn new(pid: i32) -> Frozen {
+        unsafe { libc::kill(pid, libc::SIGSTOP) };
+        Frozen(pid)
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        unsafe { libc::kill(self.0, libc::SIGCONT) };
+    }
+}
+
+/// The keepalive timers of towow-db's TCP connections to `port`, as `ss` shows them
+/// (`timer:(keepalive,59sec,0)`), while the process `pid` holds them. A connection with data in
+/// flight shows its retransmission timer instead, so several looks are taken.
+pub fn keepalive_timer(pid: u32, port: u16) -> Option<String> {
+    for _ in 0..20 {
+        let out = std::process::Command::new("ss").args(["-tnpoH", "state", "established"]).output().ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mine: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(&format!("pid={pid},")) && l.contains(&format!(":{port} ")))
+            .collect();
+        assert!(!mine.is_empty(), "no connection of pid {pid} to port {port} in:\n{text}");
+        if let Some(t) = mine.iter().find_map(|l| l.find("timer:(keepalive,").map(|i| &l[i..])) {
+            return Some(t.split(')').next().unwrap_or_default().to_string());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+/// Seconds left on a `timer:(keepalive,6.9sec,0)` / `timer:(keepalive,1min,0)` timer.
+pub fn timer_seconds(t: &str) -> f64 {
+    let v = t.trim_start_matches("timer:(keepalive,").split(',').next().unwrap_or_default();
+    if let Some(m) = v.strip_suffix("min") {
+        return m.parse::<f64>().unwrap() * 60.0;
+    }
+    v.trim_end_matches("sec").trim_end_matches("ms").parse().unwrap()
+}

@@ -1,0 +1,214 @@
+//! Ctrl-C (SIGINT), one design for the whole process.
+//!
+//! [`run`] races the command against SIGINT from its first instant to its last. An interrupt
+//! drops the command's future wherever it is (a query, a child process, hashing, a shadow
+//! database being built), then the cleanups that the dropped work registered with [`defer`] run
+//! (stop a child, drop a throwaway database, remove an incomplete backup), and the command fails
+//! with [`Interrupted`], naming what was cleaned up: exit status 130, like a shell.
+//!
+//! A section that stops better by itself (a load: cancel the statement in flight, roll back, say
+//! so; a retention run: stop after the batch in flight, then abandon it) holds a [`Handled`]
+//! guard and waits for [`pressed`] beside its work: the presses it takes (one for a load, two for
+//! retention) are then left to it; one more drops the command anyway. A Ctrl-C during the cleanups
+//! skips what is left of them.
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::Notify;
+
+static PRESSES: AtomicUsize = AtomicUsize::new(0);
+static NOTIFY: Notify = Notify::const_new();
+/// How many presses the running section takes upon itself.
+static TAKEN: AtomicUsize = AtomicUsize::new(0);
+static CLEANUPS: Mutex<Vec<Cleanup>> = Mutex::new(Vec::new());
+
+/// How long the cleanups may take together after an interrupt (a database to drop over a slow
+/// link); a second Ctrl-C skips them.
+pub const CLEANUP_LIMIT: Duration = Duration::from_secs(15);
+
+/// When a cleanup runs: child processes stop first, then what they were writing goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Processes,
+    Resources,
+}
+
+/// What a cleanup did (`Ok`; empty when there was nothing to do) or could not do (`Err`), one
+/// phrase.
+pub type Outcome = Result<String, String>;
+
+struct Cleanup {
+    stage: Stage,
+    work: BoxFuture<'static, Outcome>,
+}
+
+/// Ctrl-C ended the command; the message says what was cleaned up.
+#[derive(Debug)]
+pub struct Interrupted(pub String);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// How many times Ctrl-C was pressed.
+pub fn presses() -> usize {
+    PRESSES.load(Ordering::SeqCst)
+}
+
+/// Resolves once Ctrl-C has been pressed `times` times (at once if it already was).
+pub async fn pressed(times: usize) {
+    loop {
+        let notified = NOTIFY.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if presses() >= times {
+            return;
+        }
+        notified.await;
+    }
+}
+
+/// Resolves once Ctrl-C is pressed (at once if it already was).
+pub async fn requested() {
+    pressed(1).await
+}
+
+/// While held, the first presses of Ctrl-C are left to the holder (which waits for [`pressed`]).
+pub struct Handled(usize);
+
+/// Take the first Ctrl-C upon oneself until the guard is dropped.
+pub fn handled_here() -> Handled {
+    take_presses(1)
+}
+
+/// Take the first `n` presses of Ctrl-C upon oneself until the guard is dropped.
+pub fn take_presses(n: usize) -> Handled {
+    Handled(TAKEN.fetch_max(n, Ordering::SeqCst))
+}
+
+impl Drop for Handled {
+    fn drop(&mut self) {
+        TAKEN.store(self.0, Ordering::SeqCst);
+    }
+}
+
+/// Register work to run once the command's future has ended (typically from a guard's `Drop`,
+/// when the work it guarded was dropped by an interrupt or left by an error).
+pub fn defer(stage: Stage, work: impl Future<Output = Outcome> + Send + 'static) {
+    let mut all = CLEANUPS.lock().unwrap_or_else(|e| e.into_inner());
+    all.push(Cleanup { stage, work: Box::pin(work) });
+}
+
+/// Run the registered cleanups, processes first, each stage in the order registered, until
+/// `limit` or `stop` resolves; returns what each did.
+async fn run_cleanups(limit: Duration, stop: impl Future<Output = ()>) -> Vec<Outcome> {
+    let mut pending = std::mem::take(&mut *CLEANUPS.lock().unwrap_or_else(|e| e.into_inner()));
+    pending.sort_by_key(|c| c.stage);
+    let total = pending.len();
+    let mut done = Vec::new();
+    let all = async {
+        for c in pending {
+            done.push(c.work.await);
+        }
+    };
+    let finished = tokio::select! {
+        _ = tokio::time::timeout(limit, all) => true,
+        _ = stop => false,
+    };
+    let left = total - done.len();
+    if left > 0 {
+        let why = if finished { format!("not done within {} s", limit.as_secs()) } else { "skipped".into() };
+        done.push(Err(format!("{left} cleanup step(s) {why}")));
+    }
+    done
+}
+
+/// Run `command` under Ctrl-C's rule (see the module's documentation).
+pub async fn run<T>(command: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    let mut sigint = match signal(SignalKind::interrupt()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::debug!("cannot watch for Ctrl-C ({e}): its default action stays");
+            return command.await;
+        }
+    };
+    let mut command = Box::pin(command);
+    let mut seen = 0;
+    let finished = loop {
+        tokio::select! {
+            biased;
+            r = &mut command => break Some(r),
+            _ = sigint.recv() => {
+                seen += 1;
+                PRESSES.fetch_add(1, Ordering::SeqCst);
+                NOTIFY.notify_waiters();
+                if seen <= TAKEN.load(Ordering::SeqCst) {
+                    tracing::debug!("Ctrl-C: left to the running section");
+                    continue;
+                }
+                break None;
+            }
+        }
+    };
+    // Dropping the command's future drops its guards, which register their cleanups.
+    drop(command);
+    let stop = async {
+        sigint.recv().await;
+    };
+    let outcomes = run_cleanups(CLEANUP_LIMIT, stop).await;
+    match finished {
+        Some(r) => {
+            for o in outcomes {
+                match o {
+                    Ok(done) => tracing::debug!("cleanup: {done}"),
+                    Err(failed) => tracing::warn!("{failed}"),
+                }
+            }
+            r
+        }
+        None => {
+            let mut message = String::from("interrupted");
+            let said: Vec<String> =
+                outcomes.into_iter().map(|o| o.unwrap_or_else(|e| e)).filter(|s| !s.is_empty()).collect();
+            if !said.is_empty() {
+                message.push_str(": ");
+                message.push_str(&said.join("; "));
+            }
+            Err(Interrupted(message).into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn cleanups_run_processes_first_and_stop_at_the_limit() {
+        defer(Stage::Resources, async { Ok("folder removed".to_string()) });
+        defer(Stage::Processes, async { Ok("pg_dump stopped".to_string()) });
+        defer(Stage::Resources, async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok("never".to_string())
+        });
+        let out = run_cleanups(Duration::from_millis(100), std::future::pending()).await;
+        assert_eq!(
+            out,
+            [
+                Ok("pg_dump stopped".to_string()),
+                Ok("folder removed".to_string()),
+                Err("1 cleanup step(s) not done within 0 s".to_string())
+            ]
+        );
+        assert!(run_cleanups(Duration::from_secs(1), std::future::pending()).await.is_empty());
+    }
+}
