@@ -458,7 +458,9 @@ async fn ctrl_c_rolls_back_and_exits_130() {
     }
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(stderr(&o).contains("rolled back"), "{}", stderr(&o));
+    // "rolled back", or on a loaded server whose ROLLBACK takes over 300 ms after the cancel,
+    // "the server rolls it back": nothing written either way, as the counts below check.
+    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
     assert_no_panic(&o);
     assert_eq!(table_counts(&db).await, [0, 0, 0, 0]);
     // And no lock or transaction is left behind.
