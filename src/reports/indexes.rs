@@ -64,7 +64,7 @@ FROM pg_description d
 JOIN pg_class c ON c.oid = d.objoid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 AND c.relkind IN ('i', 'I')
-  AND d.description LIKE 'towow-db: keep%'";
+  AND starts_with(d.description, $1)";
 
 /// The marker a comment starts with to keep an index (see [`KEEP_SQL`]).
 pub const KEEP_MARKER: &str = "towow-db: keep";
@@ -303,7 +303,7 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         foreign_keys::by_table(client, &filter),
         query(client, "the tables' sequential scans", SEQ_SCANS_SQL, &seq_params),
         query(client, "the statistics reset", STATS_RESET_SQL, &[]),
-        query(client, "the indexes kept on purpose", KEEP_SQL, &[]),
+        query(client, "the indexes kept on purpose", KEEP_SQL, &[(&KEEP_MARKER, Type::TEXT)]),
     )?;
     let keep: std::collections::HashMap<(String, String), String> =
         keep.iter().filter_map(|r| Some(((r.get(0), r.get(1)), keep_reason(r.get(2))?))).collect();
