@@ -16,8 +16,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if let Ok(secs) = s.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
     }
-    humantime::parse_duration(s)
-        .map_err(|e| format!("{e} (expected e.g. `30s`, `2m`, `1500ms`, `0` for none)"))
+    humantime::parse_duration(s).map_err(|e| {
+        format!("`{s}` is not a duration: {e} (expected e.g. `30s`, `2m`, `1500ms`, `0` for none)")
+    })
 }
 
 /// Parse a row count: digits, optionally grouped with `_` or `,` (`1_000_000`, `1,000`), then

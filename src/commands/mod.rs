@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use futures_util::StreamExt;
 
 use crate::admin::local::{InitOptions, LocalCluster, Readiness};
@@ -174,26 +174,18 @@ impl Ctx {
         if let Some(t) = self.global.lock_timeout {
             o.lock_timeout = Some(t);
         }
-        o.pool_size = match self.global.pool_size {
-            Some(n) => n,
-            None => match self.env.get("DB_POOL_SIZE") {
-                Some(v) => {
-                    v.trim().parse().with_context(|| format!("DB_POOL_SIZE must be a number, got `{v}`"))?
-                }
-                None => o.pool_size,
-            },
+        // The variables are read by the flags' own parsers: one rule, one message, exit 2.
+        let var = |name: &str| self.env.get(name).map(|v| (name.to_string(), v.to_string()));
+        let usage = |(name, e): (String, String)| Usage(format!("{name}: {e}"));
+        o.pool_size = match (self.global.pool_size, var("DB_POOL_SIZE")) {
+            (Some(n), _) => n,
+            (None, Some((name, v))) => crate::cli::parse_pool_size(&v).map_err(|e| usage((name, e)))?,
+            (None, None) => o.pool_size,
         };
-        if o.pool_size == 0 {
-            anyhow::bail!("the pool size must be at least 1");
-        }
-        o.pool_timeout = match self.global.pool_timeout {
-            Some(t) => t,
-            None => match self.env.get("DB_POOL_TIMEOUT") {
-                Some(v) => {
-                    crate::cli::parse_duration(v).map_err(|e| anyhow::anyhow!("DB_POOL_TIMEOUT: {e}"))?
-                }
-                None => o.pool_timeout,
-            },
+        o.pool_timeout = match (self.global.pool_timeout, var("DB_POOL_TIMEOUT")) {
+            (Some(t), _) => t,
+            (None, Some((name, v))) => crate::cli::parse_duration(&v).map_err(|e| usage((name, e)))?,
+            (None, None) => o.pool_timeout,
         };
         Ok(o)
     }
@@ -426,5 +418,66 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Retention(a) => retention::run(ctx, a).await,
         Command::Partitions(a) => partitions::run(ctx, a).await,
         Command::Replication(a) => replication::run(ctx, a).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use clap::Parser;
+
+    use super::*;
+
+    fn ctx(flags: &[&str], env: &[(&str, &str)]) -> Ctx {
+        let args = ["towow-db"].iter().chain(flags).chain(&["sizes"]);
+        let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+        Ctx::new(cli.global, Env::from_pairs(env.iter().copied()))
+    }
+
+    #[test]
+    fn session_and_pool_options_come_from_the_flags_then_the_environment() {
+        let secs = Duration::from_secs;
+        let o = ctx(&[], &[]).connect_options(Some(secs(30))).unwrap();
+        assert_eq!(
+            (o.pool_size, o.pool_timeout, o.statement_timeout, o.lock_timeout),
+            (4, secs(30), Some(secs(30)), Some(secs(30)))
+        );
+        let env = [("DB_POOL_SIZE", "7"), ("DB_POOL_TIMEOUT", "9")];
+        let o = ctx(&[], &env).connect_options(None).unwrap();
+        assert_eq!((o.pool_size, o.pool_timeout, o.statement_timeout), (7, secs(9), None));
+        let flags = [
+            "--pool-size",
+            "2",
+            "--pool-timeout",
+            "3s",
+            "--statement-timeout",
+            "1500ms",
+            "--lock-timeout",
+            "0",
+        ];
+        let o = ctx(&flags, &env).connect_options(Some(secs(30))).unwrap();
+        assert_eq!(
+            (o.pool_size, o.pool_timeout, o.statement_timeout, o.lock_timeout),
+            (2, secs(3), Some(Duration::from_millis(1500)), Some(Duration::ZERO))
+        );
+        // A bad variable is refused like the flag's bad value (exit 2), naming it; it panicked
+        // (capacity overflow) for a huge pool size.
+        for (var, value) in [
+            ("DB_POOL_SIZE", "0"),
+            ("DB_POOL_SIZE", "1001"),
+            ("DB_POOL_SIZE", "abc"),
+            ("DB_POOL_SIZE", "18446744073709551615"),
+            ("DB_POOL_TIMEOUT", "soon"),
+        ] {
+            let e = ctx(&[], &[(var, value)]).connect_options(None).unwrap_err();
+            assert_eq!(crate::error::exit_code(&e), 2, "{var}={value}: {e:#}");
+            assert!(e.to_string().starts_with(&format!("{var}: ")) && e.to_string().contains(value), "{e}");
+        }
+        // The flag wins over a bad variable.
+        assert_eq!(
+            ctx(&["--pool-size", "3"], &[("DB_POOL_SIZE", "abc")]).connect_options(None).unwrap().pool_size,
+            3
+        );
     }
 }

@@ -144,6 +144,15 @@ async fn every_bad_input_gets_its_message_and_exit_status() {
         case("unknown PGSSLMODE", &["migrate", "status"], 1, &["PGSSLMODE", "unknown sslmode `maybe`"]);
     env_case.env = vec![("PGHOST", "127.0.0.1".into()), ("PGSSLMODE", "maybe".into())];
     cases.push(env_case);
+    // It panicked (capacity overflow): the variable went around the flag's parser.
+    let mut env_case = case(
+        "DB_POOL_SIZE out of range",
+        &["--url", &url, "migrate", "status"],
+        2,
+        &["DB_POOL_SIZE: `18446744073709551615` is not a pool size (1 to 1000 connections)"],
+    );
+    env_case.env = vec![("DB_POOL_SIZE", "18446744073709551615".into())];
+    cases.push(env_case);
     // drop needs something to drop: the schema first.
     assert_ok(&run_url(&cfg, &["init"]));
     for c in &cases {

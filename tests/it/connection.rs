@@ -1,8 +1,12 @@
 //! Connection resolution and failures through the real binary: one-line errors that name host,
 //! port, database and user and never the password; `--wait` for a server that comes up later.
 
+use std::io::BufRead;
 use std::net::TcpListener;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use towow_db::connect::ConnConfig;
 
 use crate::common::*;
 
@@ -102,45 +106,107 @@ fn the_password_never_shows_in_verbose_output() {
     assert!(all.contains("towow:***@"), "the target is shown, redacted: {all}");
 }
 
+/// A command that cannot fall back to the managed local cluster: its directory cannot exist.
+fn no_local_fallback() -> Command {
+    let mut c = cmd();
+    c.env("TOWOW_LOCAL_DIR", "/dev/null/no-local-cluster");
+    c
+}
+
+/// `migrate -v` through the settings that `configure` gives applies every migration in `cfg`'s
+/// database, and says where the settings came from (`from`). Any other source (a variable
+/// ignored, another database) leaves this database without a history.
+async fn migrates_there(cfg: &ConnConfig, from: &str, configure: impl FnOnce(&mut Command)) {
+    let mut c = no_local_fallback();
+    configure(&mut c);
+    let o = c.args(["-v", "migrate"]).output().unwrap();
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains(&format!("(from {from})")),
+        "says where the settings came from: {}",
+        stderr(&o)
+    );
+    let db = connect(cfg).await;
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM refinery_schema_history").await,
+        towow_db::migrate::shipped().unwrap().len() as i64,
+        "the migrations went elsewhere: {}",
+        stderr(&o)
+    );
+}
+
 #[tokio::test]
 async fn database_url_from_env_and_dotenv_in_asyncpg_form() {
     let cfg = fresh_db("envurl").await;
     let url = cfg.url_with_password().replacen("postgresql://", "postgresql+asyncpg://", 1);
-    let o = cmd().env("DATABASE_URL", &url).args(["migrate", "status", "--format", "json"]).output().unwrap();
-    assert_ok(&o);
+    migrates_there(&cfg, "DATABASE_URL", |c| {
+        c.env("DATABASE_URL", &url);
+    })
+    .await;
 
-    let dir = scratch_dir("dotenv");
-    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = fresh_db("dotenvurl").await;
+    let url = cfg.url_with_password().replacen("postgresql://", "postgresql+asyncpg://", 1);
+    let dir = temp_dir("dotenv");
     std::fs::write(dir.join(".env"), format!("# the ToWow app's .env\nDATABASE_URL={url}\n")).unwrap();
-    let o = cmd().current_dir(&dir).args(["-v", "migrate", "status"]).output().unwrap();
-    assert_ok(&o);
-    assert!(stderr(&o).contains(".env"), "says where the URL came from: {}", stderr(&o));
-    std::fs::remove_dir_all(&dir).unwrap();
+    migrates_there(&cfg, "DATABASE_URL in .env", |c| {
+        c.current_dir(&dir);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn libpq_and_docker_variables() {
     let cfg = fresh_db("pgvars").await;
-    let o = cmd()
-        .env("PGHOST", cfg.host())
-        .env("PGPORT", cfg.port().to_string())
-        .env("PGUSER", cfg.user.clone().unwrap())
-        .env("PGPASSWORD", cfg.password.clone().unwrap())
-        .env("PGDATABASE", cfg.dbname.clone().unwrap())
-        .args(["migrate", "status"])
-        .output()
-        .unwrap();
-    assert_ok(&o);
-    let o = cmd()
-        .env("POSTGRES_HOST", cfg.host())
-        .env("POSTGRES_PORT", cfg.port().to_string())
-        .env("POSTGRES_USER", cfg.user.clone().unwrap())
-        .env("POSTGRES_PASSWORD", cfg.password.clone().unwrap())
-        .env("POSTGRES_DB", cfg.dbname.clone().unwrap())
-        .args(["migrate", "status"])
-        .output()
-        .unwrap();
-    assert_ok(&o);
+    migrates_there(&cfg, "PG* environment variables", |c| {
+        c.env("PGHOST", cfg.host())
+            .env("PGPORT", cfg.port().to_string())
+            .env("PGUSER", cfg.user.clone().unwrap())
+            .env("PGPASSWORD", cfg.password.clone().unwrap())
+            .env("PGDATABASE", cfg.dbname.clone().unwrap());
+    })
+    .await;
+    let cfg = fresh_db("dockervars").await;
+    migrates_there(&cfg, "POSTGRES_* environment variables", |c| {
+        c.env("POSTGRES_HOST", cfg.host())
+            .env("POSTGRES_PORT", cfg.port().to_string())
+            .env("POSTGRES_USER", cfg.user.clone().unwrap())
+            .env("POSTGRES_PASSWORD", cfg.password.clone().unwrap())
+            .env("POSTGRES_DB", cfg.dbname.clone().unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn database_url_flag_sqlalchemy_forms_and_key_value_strings() {
+    // --database-url, the alias of --url.
+    let cfg = fresh_db("dburlflag").await;
+    let url = cfg.url_with_password();
+    migrates_there(&cfg, "--url", |c| {
+        c.args(["--database-url", &url]);
+    })
+    .await;
+    // SQLAlchemy's psycopg2 form, as the ToWow app's Alembic configuration writes it.
+    let cfg = fresh_db("psycopg2").await;
+    let url = cfg.url_with_password().replacen("postgresql://", "postgresql+psycopg2://", 1);
+    migrates_there(&cfg, "--url", |c| {
+        c.args(["--url", &url]);
+    })
+    .await;
+    // A libpq key=value string, the password quoted as libpq quotes it.
+    let cfg = fresh_db("keyvalue").await;
+    let quote = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    let kv = format!(
+        "host={} port={} user={} password={} dbname={}",
+        cfg.host(),
+        cfg.port(),
+        quote(&cfg.user_or_default()),
+        quote(cfg.password.as_deref().unwrap()),
+        quote(&cfg.dbname_or_default()),
+    );
+    migrates_there(&cfg, "DATABASE_URL", |c| {
+        c.env("DATABASE_URL", &kv);
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -171,6 +237,31 @@ async fn application_name_and_timeouts_are_set() {
     assert_eq!(r.get::<_, String>(2), "7s");
 }
 
+/// The pool holds at most `pool_size` connections and waits `pool_timeout` for one (the global
+/// flags and DB_POOL_* reach these options: `commands::tests`).
+#[tokio::test]
+async fn the_pool_holds_pool_size_connections_and_waits_pool_timeout_for_one() {
+    let cfg = fresh_db("poolsize").await;
+    let opts = towow_db::connect::ConnectOptions {
+        pool_size: 2,
+        pool_timeout: Duration::from_millis(700),
+        ..Default::default()
+    };
+    let db = towow_db::connect::Db::connect(cfg.clone(), opts).await.unwrap();
+    let (a, b) = (db.get().await.unwrap(), db.get().await.unwrap());
+    let started = Instant::now();
+    let e = format!("{:#}", db.get().await.unwrap_err());
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(650) && waited < Duration::from_secs(5), "{waited:?}");
+    assert!(e.contains("timed out") && e.contains("--pool-timeout"), "{e}");
+    let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'towow-db' AND datname = current_database()";
+    assert_eq!(a.query_one(sessions, &[]).await.unwrap().get::<_, i64>(0), 2);
+    // A connection given back is the next one handed out.
+    drop(b);
+    let c = tokio::time::timeout(Duration::from_millis(500), db.get()).await.unwrap().unwrap();
+    assert_eq!(c.query_one(sessions, &[]).await.unwrap().get::<_, i64>(0), 2);
+}
+
 #[test]
 fn wait_succeeds_when_the_server_starts_later() {
     // The CI case: `towow-db migrate --wait 60s` starts together with the database container.
@@ -184,18 +275,37 @@ fn wait_succeeds_when_the_server_starts_later() {
     let mut cfg = cluster.conn_config().unwrap();
     cfg.dbname = Some("postgres".into());
     let url = cfg.url_with_password();
-    let started = Instant::now();
-    let child = cmd()
+    let mut child = cmd()
         .args(["--url", &url, "--wait", "60s", "migrate", "--format", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_secs(3));
+    // Start the server once the command has found it down and said that it waits (no sleep:
+    // without --wait the command exits at once and the note never comes).
+    let (said, waits) = std::sync::mpsc::channel();
+    let lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in lines.map_while(Result::ok) {
+            if line.starts_with("waiting up to 60s") {
+                let _ = said.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    if waits.recv_timeout(Duration::from_secs(30)).is_err() {
+        let _ = child.kill();
+        let code = child.wait().unwrap().code();
+        panic!("the command did not wait for the server: exit {code:?}\n{}", reader.join().unwrap());
+    }
     cluster.start(&opts).unwrap();
     let o = child.wait_with_output().unwrap();
-    assert_ok(&o);
-    assert!(started.elapsed() >= Duration::from_secs(3));
+    let err = reader.join().unwrap();
+    assert!(o.status.success(), "exit {:?}\n{}{err}", o.status.code(), stdout(&o));
+    assert!(err.contains("connected to") && err.contains("attempts"), "{err}");
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["applied"].as_array().unwrap().len(), towow_db::migrate::shipped().unwrap().len(), "{j}");
     cluster.destroy().unwrap();

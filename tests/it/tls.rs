@@ -223,21 +223,119 @@ fn require_checks_nothing_unless_a_root_certificate_exists_as_in_libpq() {
     std::fs::copy(cert("ca.crt"), home.join(".postgresql/root.crt")).unwrap();
     let o = run_home(&home, &["--url", &admin_url("127.0.0.1", "sslmode=require"), "migrate", "status"]);
     assert_ok(&o);
-    // PGSSLMODE / PGSSLROOTCERT work the same as URL parameters.
-    let a = &tls_server().admin;
+    // require means TLS: towow_tlsonly may only come in over TLS (hostnossl … reject).
+    let tls_only = url("127.0.0.1", "towow_tlsonly", Some(PW), "sslmode=require");
+    assert_ok(&run_home(&home, &["--url", &tls_only, "migrate", "status"]));
+}
+
+/// The binary with the TLS cluster's `towow` database in libpq variables (host `host`), `HOME`
+/// at `home`, and the `PG*` variables given.
+fn run_pgvars(home: &Path, host: &str, user: &str, password: &str, vars: &[(&str, String)]) -> Output {
     let o = cmd()
-        .env("HOME", &home)
-        .env("PGHOST", "localhost")
+        .env("HOME", home)
+        .env("PGHOST", host)
         .env("PGPORT", tls_server().port.to_string())
-        .env("PGUSER", a.user.as_deref().unwrap())
-        .env("PGPASSWORD", a.password.as_deref().unwrap())
+        .env("PGUSER", user)
+        .env("PGPASSWORD", password)
         .env("PGDATABASE", "towow")
-        .env("PGSSLMODE", "verify-full")
-        .env("PGSSLROOTCERT", cert("ca.crt"))
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
         .args(["migrate", "status"])
         .output()
         .unwrap();
+    assert_no_panic(&o);
+    o
+}
+
+#[test]
+fn pgsslmode_pgsslrootcert_and_pgchannelbinding_work_like_url_parameters() {
+    // No ~/.postgresql/root.crt: every root certificate comes from PGSSLROOTCERT.
+    let home = empty_home("tlshome7");
+    let a = &tls_server().admin;
+    let (user, pw) = (a.user.as_deref().unwrap(), a.password.as_deref().unwrap());
+    let var = |k: &'static str, v: &str| (k, v.to_string());
+    // PGSSLMODE=verify-full checks the host name (127.0.0.1 is not in the certificate).
+    let o = run_pgvars(
+        &home,
+        "127.0.0.1",
+        user,
+        pw,
+        &[var("PGSSLMODE", "verify-full"), var("PGSSLROOTCERT", &cert("ca.crt"))],
+    );
+    assert_tls_error(&o, &["does not match the host name"]);
+    // PGSSLROOTCERT is the root the chain is verified with: the right CA passes, another fails.
+    let o = run_pgvars(
+        &home,
+        "localhost",
+        user,
+        pw,
+        &[var("PGSSLMODE", "verify-full"), var("PGSSLROOTCERT", &cert("ca.crt"))],
+    );
     assert_ok(&o);
+    let o = run_pgvars(
+        &home,
+        "localhost",
+        user,
+        pw,
+        &[var("PGSSLMODE", "verify-ca"), var("PGSSLROOTCERT", &cert("other-ca.crt"))],
+    );
+    assert_tls_error(&o, &["not signed by a trusted root"]);
+    // PGSSLMODE=require is TLS (towow_tlsonly is refused without it), PGSSLMODE=disable is not.
+    let o = run_pgvars(&home, "127.0.0.1", "towow_tlsonly", PW, &[var("PGSSLMODE", "require")]);
+    assert_ok(&o);
+    let o = run_pgvars(&home, "127.0.0.1", "towow_tlsonly", PW, &[var("PGSSLMODE", "disable")]);
+    assert_tls_error(&o, &["towow_tlsonly", "hostssl"]);
+    // PGCHANNELBINDING=require: SCRAM-SHA-256-PLUS over TLS, refused without TLS.
+    let o = run_pgvars(
+        &home,
+        "localhost",
+        user,
+        pw,
+        &[
+            var("PGSSLMODE", "verify-full"),
+            var("PGSSLROOTCERT", &cert("ca.crt")),
+            var("PGCHANNELBINDING", "require"),
+        ],
+    );
+    assert_ok(&o);
+    let o = run_pgvars(
+        &home,
+        "127.0.0.1",
+        user,
+        pw,
+        &[var("PGSSLMODE", "disable"), var("PGCHANNELBINDING", "require")],
+    );
+    assert_tls_error(&o, &["channel binding"]);
+}
+
+#[test]
+fn sslrootcert_system_verifies_with_the_systems_roots_only() {
+    // The system's roots are ours here: rustls-native-certs reads SSL_CERT_FILE, as OpenSSL does.
+    let home = empty_home("tlshome8");
+    // ~/.postgresql/root.crt holds the right CA: `system` must not read it.
+    std::fs::create_dir_all(home.join(".postgresql")).unwrap();
+    std::fs::copy(cert("ca.crt"), home.join(".postgresql/root.crt")).unwrap();
+    let with_roots = |roots: &str, host: &str, params: &str| {
+        let o = cmd()
+            .env("HOME", &home)
+            .env("SSL_CERT_FILE", cert(roots))
+            .env_remove("SSL_CERT_DIR")
+            .args(["--url", &admin_url(host, params), "migrate", "status"])
+            .output()
+            .unwrap();
+        assert_no_panic(&o);
+        o
+    };
+    assert_ok(&with_roots("ca.crt", "localhost", "sslrootcert=system"));
+    // Without sslmode, `system` means verify-full (libpq 16): the host name is checked.
+    let o = with_roots("ca.crt", "127.0.0.1", "sslrootcert=system");
+    assert_tls_error(&o, &["does not match the host name"]);
+    // The system does not trust our CA: refused, whatever ~/.postgresql/root.crt says.
+    let o = with_roots("other-ca.crt", "localhost", "sslrootcert=system");
+    assert_tls_error(&o, &["not signed by a trusted root"]);
+    // A weaker sslmode with the system's roots is refused, as libpq refuses it.
+    let o = with_roots("ca.crt", "localhost", "sslrootcert=system&sslmode=require");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("weak sslmode \"require\""), "{}", stderr(&o));
 }
 
 #[tokio::test]

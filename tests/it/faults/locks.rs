@@ -99,3 +99,22 @@ async fn a_holders_password_never_shows() {
     assert!(e.contains("55P03") && e.contains("blocked by pid"), "{e}");
     assert!(!e.contains("hunter2"), "the holder's password shows: {e}");
 }
+
+/// `--statement-timeout` reaches the session: with `--lock-timeout 0` (no lock timeout) it is
+/// what ends a wait on a lock, promptly and as a statement timeout (57014), where the command's
+/// own default would wait for ever.
+#[tokio::test]
+async fn statement_timeout_ends_a_wait_that_lock_timeout_0_leaves_open() {
+    let (cfg, db) = initialised("stmttimeout").await;
+    let holder = db.dedicated().await.unwrap();
+    holder.batch_execute("BEGIN; LOCK TABLE demands IN ACCESS EXCLUSIVE MODE").await.unwrap();
+    let t = run_limited(
+        &mut url_cmd(&cfg.url_with_password(), &["--lock-timeout", "0", "--statement-timeout", "1s", "seed"]),
+        Duration::from_secs(60),
+    );
+    holder.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(t.code(), Some(1), "{t:?}");
+    assert!(t.took < Duration::from_secs(10), "{t:?}");
+    assert!(t.stderr().contains("57014") && !t.stderr().contains("55P03"), "{t:?}");
+    assert_eq!(towow_rows(&db).await, 0);
+}
