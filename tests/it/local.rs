@@ -118,9 +118,13 @@ fn the_cluster_runs_unprivileged_with_its_data_outside_root() {
     assert!(st.running);
     use std::os::unix::fs::MetadataExt;
     let owner = std::fs::metadata(dir.join("data")).unwrap().uid();
-    if unsafe { libc::geteuid() } == 0 {
-        assert_ne!(owner, 0, "the server's data must not belong to root");
-    }
+    // As root, the server's own unprivileged user (postgres, else nobody); otherwise, us.
+    let expected = match unprivileged_owner() {
+        Some((uid, _)) => uid,
+        None => unsafe { libc::geteuid() },
+    };
+    assert_eq!(owner, expected, "the server's data belongs to the user it runs as");
+    assert!(owner != 0, "the server's data must not belong to root");
     // The password file is private.
     let mode = std::fs::metadata(dir.join("local.json")).unwrap().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -128,12 +132,43 @@ fn the_cluster_runs_unprivileged_with_its_data_outside_root() {
     assert!(!dir.exists());
 }
 
+/// The directory `local status` names for the default cluster, run as `user` (uid, gid) when given.
+fn default_dir_of(user: Option<(u32, u32)>, home: &str, xdg: Option<&str>) -> String {
+    use std::os::unix::process::CommandExt;
+    let mut c = cmd();
+    c.env("HOME", home).env_remove("XDG_DATA_HOME").args(["local", "status", "--format", "json"]);
+    if let Some(x) = xdg {
+        c.env("XDG_DATA_HOME", x);
+    }
+    if let Some((uid, gid)) = user {
+        c.uid(uid).gid(gid);
+    }
+    let o = c.output().unwrap();
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    j["dir"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn default_dir_is_reachable_by_the_server_user() {
-    let d = towow_db::admin::local::LocalCluster::default_dir();
-    if unsafe { libc::geteuid() } == 0 && std::env::var_os("TOWOW_LOCAL_DIR").is_none() {
-        assert!(!d.starts_with("/root"), "{}", d.display());
-    }
+    // Root's cluster is outside /root, which the server's unprivileged user cannot enter.
+    // Anyone else's is under XDG_DATA_HOME, else ~/.local/share. When the tests run as root, the
+    // second rule is checked as the server's user.
+    let someone = match unprivileged_owner() {
+        Some(user) => {
+            assert_eq!(default_dir_of(None, "/root", None), "/var/lib/towow-db/root");
+            Some(user)
+        }
+        None => None,
+    };
+    assert_eq!(
+        default_dir_of(someone, "/tmp/towow-home", None),
+        "/tmp/towow-home/.local/share/towow-db/local"
+    );
+    assert_eq!(
+        default_dir_of(someone, "/tmp/towow-home", Some("/tmp/towow-xdg")),
+        "/tmp/towow-xdg/towow-db/local"
+    );
 }
 
 #[test]
@@ -160,4 +195,32 @@ fn destroy_deletes_only_what_towow_db_made() {
     assert!(dir.join("notes.txt").exists());
     assert!(!dir.join("data").exists() && !dir.join("local.json").exists());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn towow_pg_bindir_chooses_the_servers_programs() {
+    // The default search finds the newest major on PATH, pg_config or /usr/lib/postgresql;
+    // TOWOW_PG_BINDIR names another (any found here that differs, the fetched majors included).
+    let default = towow_db::admin::local::find_bindir().unwrap();
+    let other = crate::pg_versions::available()
+        .into_iter()
+        .find(|(_, bin)| *bin != default)
+        .unwrap_or_else(|| missing_prerequisite("a second PostgreSQL major (.ci/fetch-pg-versions)"));
+    let dir = scratch_dir("bindir");
+    reap_on_exit(&dir);
+    let o = local_cmd(&dir).env("TOWOW_PG_BINDIR", &other.1).args(["local", "start", "-q"]).output().unwrap();
+    assert_ok(&o);
+    let o = local_cmd(&dir)
+        .env("TOWOW_PG_BINDIR", &other.1)
+        .args(["local", "status", "--format", "json"])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["version"].as_str().unwrap().contains(&format!("(PostgreSQL) {}.", other.0)), "{j}");
+    assert_ok(&local_cmd(&dir).args(["local", "destroy", "--yes"]).output().unwrap());
+    // A directory without them: refused, naming the variable.
+    let dir = scratch_dir("nobindir");
+    let o = local_cmd(&dir).env("TOWOW_PG_BINDIR", "/tmp").args(["local", "start"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("TOWOW_PG_BINDIR") && stderr(&o).contains("/tmp"), "{}", stderr(&o));
 }

@@ -62,11 +62,15 @@ async fn the_progress_bar_shows_on_a_terminal_only() {
     let cfg = fresh_db("tty_bar").await;
     assert_ok(&run_url(&cfg, &["init", "-q"]));
     let url = cfg.url_with_password();
-    let (code, screen) =
-        on_terminal(&url, &["seed", "--demands", "30000", "--responses-per-demand", "2"], "");
+    let (code, screen) = on_terminal(&url, &["seed", "--demands", "1000", "--responses-per-demand", "2"], "");
     assert_eq!(code, Some(0), "{screen}");
-    assert!(screen.contains("rows/s") || screen.contains("/s"), "no progress bar on the terminal:\n{screen}");
-    assert!(screen.contains("ETA"), "{screen}");
+    // The bar's own text (the summary says `4100 rows in … s (… rows/s)`): 1,000 demands, 2,000
+    // responses, 1,000 channels and the 100 mock agents they need, counted with grouping.
+    let bar = screen
+        .lines()
+        .find(|l| l.contains("/4,100 rows"))
+        .unwrap_or_else(|| panic!("no progress bar:\n{screen}"));
+    assert!(bar.contains("ETA") && bar.contains("] "), "{bar}");
     // Piped (as in every other test): no bar, only the summary.
     let o = run_url(&cfg, &["seed", "--demands", "1000", "--seed", "2"]);
     assert_ok(&o);
@@ -211,4 +215,91 @@ async fn ctrl_c_at_a_confirmation_prompt_ends_at_once_and_changes_nothing() {
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "{screen}");
     assert!(screen.contains("interrupted"), "{screen}");
     assert!(scalar_bool(&db, "SELECT to_regclass('demands') IS NOT NULL").await, "nothing dropped");
+}
+
+/// Run towow-db on a pseudo-terminal and answer its prompts as a person would: each answer is
+/// typed only once its prompt is on the screen (typed earlier, the terminal would echo it before
+/// the program turns echo off). Returns (exit status, the whole screen).
+fn answering(url: &str, args: &[&str], answers: &[(&str, &str)]) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    let mut line = format!("{BIN} --url '{url}'");
+    for a in args {
+        line.push_str(&format!(" '{a}'"));
+    }
+    let mut child = spawn_on_pty(&line);
+    let screen = Arc::new(Mutex::new(String::new()));
+    let mut out = child.stdout.take().unwrap();
+    let seen = screen.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut from = 0;
+    for (prompt, answer) in answers {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let s = screen.lock().unwrap().clone();
+            if let Some(at) = s[from..].find(prompt) {
+                from += at + prompt.len();
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no prompt `{prompt}` on the screen:\n{s}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let s = screen.lock().unwrap().clone();
+    (status.code(), s)
+}
+
+#[tokio::test]
+async fn roles_create_asks_for_new_passwords_on_a_terminal_without_echo() {
+    let cfg = fresh_db("tty_roles").await;
+    assert_ok(&run_url(&cfg, &["init", "-q"]));
+    let url = cfg.url_with_password();
+    let args = ["roles", "create", "--app-role", "tty_app", "--migrate-role", "tty_migrate"];
+    let (app_pw, migrate_pw) = ("Typed-App-Passw0rd-1", "Typed-Migrate-Passw0rd-2");
+    // Two different answers: refused, nothing created.
+    let (code, screen) = answering(
+        &url,
+        &args,
+        &[("Password for new role tty_app: ", app_pw), ("Enter it again: ", "something else")],
+    );
+    assert_eq!(code, Some(1), "{screen}");
+    assert!(screen.contains("the two passwords for role \"tty_app\" differ"), "{screen}");
+    let db = connect(&cfg).await;
+    let roles = "SELECT count(*) FROM pg_roles WHERE rolname IN ('tty_app', 'tty_migrate')";
+    assert_eq!(scalar_i64(&db, roles).await, 0);
+    // Each new role's password typed twice: created, and the typed password logs in.
+    let (code, screen) = answering(
+        &url,
+        &args,
+        &[
+            ("Password for new role tty_app: ", app_pw),
+            ("Enter it again: ", app_pw),
+            ("Password for new role tty_migrate: ", migrate_pw),
+            ("Enter it again: ", migrate_pw),
+        ],
+    );
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(!screen.contains(app_pw) && !screen.contains(migrate_pw), "a password was echoed:\n{screen}");
+    assert_eq!(scalar_i64(&db, roles).await, 2);
+    for (user, password) in [("tty_app", app_pw), ("tty_migrate", migrate_pw)] {
+        let mut as_role = cfg.clone();
+        as_role.user = Some(user.into());
+        as_role.password = Some(password.into());
+        let r = connect(&as_role).await;
+        assert_eq!(scalar_i64(&r, "SELECT count(*) FROM demands").await, 0);
+    }
+    exec(&db, "DROP OWNED BY tty_app, tty_migrate CASCADE; DROP ROLE tty_app, tty_migrate").await;
 }

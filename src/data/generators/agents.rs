@@ -536,10 +536,24 @@ mod tests {
 
     #[test]
     fn locales_differ() {
-        let zh = mock_agent(&set(Locale::Zh), 0);
-        let en = mock_agent(&set(Locale::En), 0);
-        assert_eq!(zh.id, en.id, "the id depends on seed and index only");
-        assert!(zh.name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", zh.name);
-        assert!(en.name.is_ascii() || en.name.contains('·'), "{}", en.name);
+        let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for i in 0..50 {
+            let zh = mock_agent(&set(Locale::Zh), i);
+            let en = mock_agent(&set(Locale::En), i);
+            assert_eq!(zh.id, en.id, "the id depends on seed and index only");
+            assert_eq!(zh.agent_type, en.agent_type);
+            let label = AGENT_TYPES[type_index(en.agent_type).unwrap()].label;
+            // "person · label": a Chinese name and label, or an English (Latin letters) one.
+            let (zh_person, zh_label) = zh.name.split_once(" · ").unwrap();
+            let (en_person, en_label) = en.name.split_once(" · ").unwrap();
+            assert!(han(zh_person) && zh_label == label.1, "{}", zh.name);
+            assert!(
+                en_person.chars().all(|c| c.is_ascii_alphabetic() || " .'-".contains(c))
+                    && en_label == label.0,
+                "{}",
+                en.name
+            );
+            assert!(han(&zh.description) && !han(&en.description) && en.description.contains(label.0));
+        }
     }
 }
