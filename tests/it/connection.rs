@@ -349,3 +349,26 @@ fn a_malformed_dotenv_is_the_commands_error() {
     assert!(stderr(&o).contains("cannot connect"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn towow_log_overrides_the_verbosity_flags() {
+    let cfg = fresh_db("towow_log").await;
+    let url = cfg.url_with_password();
+    let password = cfg.password.clone().expect("the test server has a password");
+    let run = |log: Option<&str>, flag: &str| {
+        let mut c = cmd();
+        if let Some(l) = log {
+            c.env("TOWOW_LOG", l);
+        }
+        let o = c.args([flag, "--url", &url, "sizes", "--format", "json"]).output().unwrap();
+        assert_ok(&o);
+        assert!(!stderr(&o).contains(&password), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let ready = "debug: connection pool ready";
+    assert!(run(None, "-v").contains(ready));
+    assert!(!run(None, "-q").contains("debug:"));
+    // The variable wins over the flags, both ways.
+    assert!(!run(Some("error"), "-v").contains("debug:"));
+    assert!(run(Some("towow_db=debug"), "-q").contains(ready));
+}

@@ -642,3 +642,28 @@ async fn init_mock_agents_count_alone_loads_that_many() {
     assert_ok(&run_url(&cfg, &["init", "--mock-agents-count", "7", "-q"]));
     assert_eq!(table_counts(&connect(&cfg).await).await[0], 7);
 }
+
+#[tokio::test]
+async fn as_of_moves_the_generated_times_and_nothing_else() {
+    // The same seed at two dates: the same demands, each created the same time before its date.
+    let (a_cfg, a) = initialised("as_of_a").await;
+    let (b_cfg, b) = initialised("as_of_b").await;
+    for (cfg, as_of) in [(&a_cfg, "2026-06-01"), (&b_cfg, "2020-03-01")] {
+        assert_ok(&run_url(cfg, &["seed", "--demands", "200", "--as-of", as_of, "-q"]));
+    }
+    let before = |as_of: &str| {
+        format!(
+            "SELECT string_agg(id::text || ' ' || (timestamptz '{as_of} 00:00Z' - created_at)::text, ',' ORDER BY id) \
+             FROM demands"
+        )
+    };
+    async fn text(db: &Db, sql: String) -> String {
+        db.get().await.unwrap().query_one(&sql, &[]).await.unwrap().get(0)
+    }
+    let (in_a, in_b) = (text(&a, before("2026-06-01")).await, text(&b, before("2020-03-01")).await);
+    assert_eq!(in_a, in_b);
+    let window = "SELECT count(*) FROM demands WHERE created_at > timestamptz '2020-03-01 00:00Z' \
+                  OR created_at < timestamptz '2020-03-01 00:00Z' - interval '6 months 1 day'";
+    assert_eq!(scalar_i64(&b, window).await, 0);
+    assert_eq!(scalar_i64(&b, "SELECT count(*) FROM demands").await, 200);
+}

@@ -18,6 +18,7 @@ mod pg_versions;
 mod pgbouncer;
 mod rebuild;
 mod replication;
+mod report_options;
 mod report_truth;
 mod reports;
 mod retention;

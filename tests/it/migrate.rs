@@ -489,3 +489,29 @@ async fn a_waiting_migration_never_stalls_the_tables_readers() {
     assert!(slowest < std::time::Duration::from_millis(3500), "a reader waited {slowest:?}");
     assert_eq!(history(&db).await.len(), shipped().len());
 }
+
+#[tokio::test]
+async fn down_steps_n_rolls_back_the_last_n_migrations() {
+    let cfg = fresh_db("down_steps").await;
+    assert_ok(&run_url(&cfg, &["migrate", "-q"]));
+    let db = connect(&cfg).await;
+    assert_ok(&run_url(&cfg, &["migrate", "down", "--steps", "2", "--yes"]));
+    assert_eq!(history(&db).await.iter().map(|h| h.0).collect::<Vec<_>>(), vec![1]);
+    assert!(!table_exists(&db, "ix_demands_status_created").await, "V2's index is gone");
+    assert!(table_exists(&db, "demands").await, "V1 is kept");
+}
+
+#[tokio::test]
+async fn verify_fail_on_pending_fails_until_every_migration_is_applied() {
+    let cfg = fresh_db("verify_pending").await;
+    assert_ok(&run_url(&cfg, &["migrate", "-q", "--target", "2"]));
+    // What is applied matches its migrations: plain verify passes, naming what is pending.
+    let o = run_url(&cfg, &["migrate", "verify"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("1 pending"), "{}", stdout(&o));
+    let o = run_url(&cfg, &["migrate", "verify", "--fail-on-pending"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(format!("{}{}", stdout(&o), stderr(&o)).contains("pending"), "{}", stderr(&o));
+    assert_ok(&run_url(&cfg, &["migrate", "-q"]));
+    assert_ok(&run_url(&cfg, &["migrate", "verify", "--fail-on-pending"]));
+}

@@ -207,3 +207,22 @@ async fn the_plaintext_password_never_reaches_the_server_log() {
         "the plaintext password is in the server log"
     );
 }
+
+#[tokio::test]
+async fn keep_owner_leaves_the_towow_objects_to_their_owner() {
+    let admin = fresh_db("roles_keep").await;
+    assert_ok(&run_url(&admin, &["init", "-q"]));
+    let adb = connect(&admin).await;
+    let handed = "SELECT count(*) FROM pg_class WHERE relname IN ('demands', 'refinery_schema_history') \
+                  AND pg_get_userbyid(relowner) = 'keep_migrate'";
+    let args = ["--app-role", "keep_app", "--migrate-role", "keep_migrate"];
+    let o = roles_create(&admin, &[&args[..], &["--keep-owner"]].concat(), APP_PW, MIGRATE_PW);
+    assert_ok(&o);
+    assert_eq!(scalar_i64(&adb, handed).await, 0, "the owner is kept");
+    // The privileges are granted all the same.
+    let app = connect(&as_role(&admin, "keep_app", APP_PW)).await;
+    exec(&app, "INSERT INTO demands (title, description, user_id) VALUES ('t', 'd', 'u')").await;
+    // Without the flag, the objects are handed to the migrate role.
+    assert_ok(&roles_create(&admin, &args, APP_PW, MIGRATE_PW));
+    assert_eq!(scalar_i64(&adb, handed).await, 2);
+}
