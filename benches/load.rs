@@ -47,7 +47,7 @@ fn parse_args() -> Opts {
     while i < args.len() {
         let val = |i: usize| -> u64 {
             let s = args.get(i + 1).unwrap_or_else(|| panic!("{} needs a value", args[i]));
-            towow_db::cli::parse_count(s).unwrap_or_else(|e| panic!("{}: {e}", args[i]))
+            towow_db::units::parse_count(s).unwrap_or_else(|e| panic!("{}: {e}", args[i]))
         };
         match args[i].as_str() {
             "--agents" => o.agents = val(i),

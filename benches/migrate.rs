@@ -43,7 +43,7 @@ fn parse_args() -> Opts {
             args.get(i + 1).unwrap_or_else(|| panic!("{} needs a value", args[i])).clone()
         };
         let count =
-            |i: usize| towow_db::cli::parse_count(&val(i)).unwrap_or_else(|e| panic!("{}: {e}", args[i]));
+            |i: usize| towow_db::units::parse_count(&val(i)).unwrap_or_else(|e| panic!("{}: {e}", args[i]));
         match args[i].as_str() {
             "--responses" => o.responses = count(i),
             "--rounds" => o.rounds = count(i).max(1) as usize,

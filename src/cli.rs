@@ -7,92 +7,19 @@ use clap::{Args, Parser, Subcommand};
 
 pub use crate::output::Format;
 
-/// Parse a human duration such as `30s`, `2m`, `1500ms` or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err("empty duration".into());
-    }
-    if let Ok(secs) = s.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
-    }
-    humantime::parse_duration(s).map_err(|e| {
-        format!("`{s}` is not a duration: {e} (expected e.g. `30s`, `2m`, `1500ms`, `0` for none)")
-    })
-}
+use crate::units::{parse_count, parse_duration};
 
-/// Parse a row count: digits, optionally grouped with `_` or `,` (`1_000_000`, `1,000`), then
-/// either an exponent (`1e6`, `2.5e+3`) or a suffix k, M or G (any case: `2k`, `1.5M`); the
-/// result must be whole. Nothing else: no sign (`+5`, `-5`), no spaces (`"2M "`), no hex. Refuses
-/// absurd sizes (`1e99`).
-pub fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s;
-    if t.starts_with('-') {
-        return Err(format!("`{t}` is negative; a count is 0 or more"));
+/// `--statement-timeout`, `--lock-timeout`: a duration PostgreSQL accepts for a timeout (whole
+/// milliseconds up to 2^31 - 1, about 24 days), refused before connecting otherwise.
+pub fn parse_session_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.as_millis() > i32::MAX as u128 {
+        return Err(format!(
+            "`{}` is longer than PostgreSQL allows for a timeout (at most 24 days)",
+            s.trim()
+        ));
     }
-    let bad =
-        || format!("`{t}` is not a number written as a count: 1000, 1_000_000, 1e6, 2M (no sign, no spaces)");
-    let (num, mult) = match t.char_indices().last() {
-        Some((i, 'k' | 'K')) => (&t[..i], 1e3),
-        Some((i, 'm' | 'M')) => (&t[..i], 1e6),
-        Some((i, 'g' | 'G')) => (&t[..i], 1e9),
-        _ => (t, 1.0),
-    };
-    if !count_syntax(num, mult == 1.0) {
-        return Err(bad());
-    }
-    let clean: String = num.chars().filter(|c| *c != '_' && *c != ',').collect();
-    let value = if mult == 1.0 && clean.chars().all(|c| c.is_ascii_digit()) {
-        clean.parse::<u64>().map_err(|_| format!("`{t}` is far too large for a count"))?
-    } else {
-        let f: f64 = clean.parse().map_err(|_| bad())?;
-        let v = f * mult;
-        if !v.is_finite() || v > 1e15 {
-            return Err(format!("`{t}` is far too large for a count"));
-        }
-        if v.fract() != 0.0 {
-            return Err(format!("`{t}` is not a whole number"));
-        }
-        v as u64
-    };
-    if value > 1_000_000_000_000 {
-        return Err(format!("`{t}` is far too large for a count"));
-    }
-    Ok(value)
-}
-
-/// `digits[_,digits…][.digits][e[+-]digits]`, the exponent only when `exponent` (no suffix).
-fn count_syntax(num: &str, exponent: bool) -> bool {
-    let b = num.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize, grouped: bool| {
-        let start = *i;
-        while *i < b.len()
-            && (b[*i].is_ascii_digit() || (grouped && *i > start && matches!(b[*i], b'_' | b',')))
-        {
-            *i += 1;
-        }
-        *i > start
-    };
-    if !digits(&mut i, true) {
-        return false;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if !digits(&mut i, false) {
-            return false;
-        }
-    }
-    if exponent && i < b.len() && matches!(b[i], b'e' | b'E') {
-        i += 1;
-        if i < b.len() && matches!(b[i], b'+' | b'-') {
-            i += 1;
-        }
-        if !digits(&mut i, false) {
-            return false;
-        }
-    }
-    i == b.len()
+    Ok(d)
 }
 
 /// `--pool-size`: 1 to 1000 connections.
@@ -185,11 +112,11 @@ pub struct GlobalArgs {
     pub wait: Option<Duration>,
 
     /// statement_timeout for the session (`0` = none). Default depends on the command.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_session_timeout, help_heading = CONNECTION)]
     pub statement_timeout: Option<Duration>,
 
     /// lock_timeout for the session (`0` = none). Default 30s.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_session_timeout, help_heading = CONNECTION)]
     pub lock_timeout: Option<Duration>,
 
     /// Maximum connections in the pool [env: DB_POOL_SIZE] (default 4).
@@ -993,13 +920,9 @@ pub struct RetentionRuleLine {
 // DBA runbook reports (issue 4): vacuum-report, slow-query, health, activity, sizes, indexes.
 // =============================================================================================
 
-/// Parse a size such as `1MB`, `512kB`, `0` (bytes, powers of 1024).
+/// A byte size flag (see [`crate::units::parse_bytes`]), as PostgreSQL's bigint.
 pub fn parse_size(s: &str) -> Result<i64, String> {
-    match crate::output::check::parse_threshold_value(s) {
-        Ok(Some(v)) if (0.0..9.0e18).contains(&v) => Ok(v as i64),
-        Ok(_) => Err(format!("`{s}` is not a size (e.g. 0, 512kB, 1MB, 2GB)")),
-        Err(e) => Err(e.to_string()),
-    }
+    crate::units::parse_bytes(s).map(|b| b as i64)
 }
 
 /// Flags every report command has.
@@ -1171,43 +1094,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts() {
-        assert_eq!(parse_count("1000"), Ok(1000));
-        assert_eq!(parse_count("1_000_000"), Ok(1_000_000));
-        assert_eq!(parse_count("1,000"), Ok(1000));
-        assert_eq!(parse_count("1e6"), Ok(1_000_000));
-        assert_eq!(parse_count("2k"), Ok(2000));
-        assert_eq!(parse_count("1.5M"), Ok(1_500_000));
-        assert_eq!(parse_count("0"), Ok(0));
-        assert_eq!(parse_count("2.5e+3"), Ok(2500));
-        assert_eq!(parse_count("1_000k"), Ok(1_000_000));
-        for (bad, why) in [
-            ("-5", "negative"),
-            ("abc", "not a number"),
-            ("", "not a number"),
-            ("1e99", "far too large"),
-            ("99999999999999999999999", "far too large"),
-            ("1.5", "not a whole number"),
-            ("inf", "not a number"),
-            ("NaN", "not a number"),
-            ("2M ", "not a number"),
-            (" 2M", "not a number"),
-            ("+5", "not a number"),
-            ("2 M", "not a number"),
-            ("1e", "not a number"),
-            ("5.", "not a number"),
-            (".5k", "not a number"),
-            ("0x10", "not a number"),
-            ("1e6k", "not a number"),
-            ("_1", "not a number"),
-            ("1e-3", "not a whole number"),
-        ] {
-            let e = parse_count(bad).unwrap_err();
-            assert!(e.contains(why), "{bad}: {e}");
-        }
+    fn counts_dates_and_timeouts() {
         assert!(parse_positive_count("0").is_err());
         assert!(parse_per_demand("20000").is_err());
         assert_eq!(parse_as_of("2026-06-01"), Ok(1_780_272_000));
         assert!(parse_as_of("June").is_err());
+        assert_eq!(parse_session_timeout("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_session_timeout("2147483647ms"), Ok(Duration::from_millis(2_147_483_647)));
+        for bad in ["2147483648ms", "25d", "18446744073709551615"] {
+            assert!(
+                parse_session_timeout(bad).unwrap_err().contains("longer than PostgreSQL allows"),
+                "{bad}"
+            );
+        }
     }
 }

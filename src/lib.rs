@@ -20,6 +20,7 @@ pub mod interrupt;
 pub mod output;
 pub mod redact;
 pub mod sql;
+pub mod units;
 
 use std::process::ExitCode;
 
@@ -91,6 +92,7 @@ mod architecture {
         ("redact", 0),
         ("sql", 0),
         ("interrupt", 0),
+        ("units", 0),
         ("error", 1),
         ("output", 2),
         ("connect", 3),

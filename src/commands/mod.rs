@@ -184,7 +184,7 @@ impl Ctx {
         };
         o.pool_timeout = match (self.global.pool_timeout, var("DB_POOL_TIMEOUT")) {
             (Some(t), _) => t,
-            (None, Some((name, v))) => crate::cli::parse_duration(&v).map_err(|e| usage((name, e)))?,
+            (None, Some((name, v))) => crate::units::parse_duration(&v).map_err(|e| usage((name, e)))?,
             (None, None) => o.pool_timeout,
         };
         Ok(o)
@@ -433,6 +433,32 @@ mod tests {
         let args = ["towow-db"].iter().chain(flags).chain(&["sizes"]);
         let cli = crate::cli::Cli::try_parse_from(args).unwrap();
         Ctx::new(cli.global, Env::from_pairs(env.iter().copied()))
+    }
+
+    #[test]
+    fn every_checks_name_says_its_unit() {
+        use crate::units::Kind;
+        let all = [
+            crate::reports::health::CHECKS,
+            crate::reports::indexes::CHECKS,
+            crate::reports::sizes::CHECKS,
+            crate::reports::slow::CHECKS,
+            crate::reports::activity::CHECKS,
+            crate::reports::replication::CHECKS,
+            crate::reports::vacuum::CHECKS,
+            crate::admin::backup::verify::CHECKS,
+        ];
+        for (name, _, what) in all.concat() {
+            let says = |unit: &str| what.contains(unit);
+            let ok = match Kind::of_check(name) {
+                Kind::Seconds => says("seconds"),
+                Kind::Millis => says("ms"),
+                Kind::Bytes => says("bytes"),
+                Kind::Percent => says("%"),
+                Kind::Count => !says("seconds") && !says("bytes") && !says("%"),
+            };
+            assert!(ok, "{name}: {what}");
+        }
     }
 
     #[test]

@@ -164,7 +164,7 @@ impl Thresholds {
     }
 
     /// Apply `NAME=WARN[:CRIT]` overrides (`WARN` or `CRIT` may be empty or `none` to disable).
-    /// Values take units: `30s`, `5min`, `2h` (seconds), `10GB`, `512MB` (bytes), `80%`.
+    /// Each value is read in its check's unit ([`parse_threshold_value`]).
     pub fn apply(&mut self, overrides: &[String]) -> Result<()> {
         for o in overrides {
             let Some((name, spec)) = o.split_once('=') else {
@@ -182,44 +182,25 @@ impl Thresholds {
                 Some((w, c)) => (w, Some(c)),
                 None => (spec, None),
             };
-            entry.1.warn = parse_threshold_value(w).map_err(|e| anyhow::anyhow!("--threshold {o}: {e}"))?;
+            entry.1.warn =
+                parse_threshold_value(name, w).map_err(|e| anyhow::anyhow!("--threshold {o}: {e}"))?;
             if let Some(c) = c {
                 entry.1.crit =
-                    parse_threshold_value(c).map_err(|e| anyhow::anyhow!("--threshold {o}: {e}"))?;
+                    parse_threshold_value(name, c).map_err(|e| anyhow::anyhow!("--threshold {o}: {e}"))?;
             }
         }
         Ok(())
     }
 }
 
-/// A threshold value: a number with an optional unit (`%`, `ms`, `s`, `min`, `h`, `d` give
-/// seconds; `kB`, `MB`, `GB`, `TB` give bytes, powers of 1024); empty or `none` = no threshold.
-pub fn parse_threshold_value(s: &str) -> Result<Option<f64>> {
+/// A threshold value in the unit of the check `name` (see [`crate::units::Kind::of_check`]: `30s`,
+/// `5min` for seconds, `10GB` for bytes, `80%`, `1M` for a count); empty or `none` = no threshold.
+pub fn parse_threshold_value(name: &str, s: &str) -> Result<Option<f64>> {
     let s = s.trim();
     if s.is_empty() || s.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
-        .unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: f64 = n.parse().map_err(|_| anyhow::anyhow!("`{s}` is not a number (with an optional unit)"))?;
-    let k = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "%" | "s" | "b" => 1.0,
-        "ms" => 0.001,
-        "min" | "m" => 60.0,
-        "h" => 3600.0,
-        "d" => 86400.0,
-        "kb" | "k" => 1024.0,
-        "mb" => 1024.0 * 1024.0,
-        "gb" | "g" => 1024.0 * 1024.0 * 1024.0,
-        "tb" | "t" => 1024.0f64.powi(4),
-        other => bail!("unknown unit `{other}` in `{s}` (use %, ms, s, min, h, d, kB, MB, GB, TB)"),
-    };
-    if !n.is_finite() {
-        bail!("`{s}` is not a finite number");
-    }
-    Ok(Some(n * k))
+    crate::units::Kind::of_check(name).parse(s).map(Some).map_err(|e| anyhow::anyhow!(e))
 }
 
 #[cfg(test)]
@@ -255,22 +236,39 @@ mod tests {
     #[test]
     fn threshold_overrides_parse_units_and_reject_bad_input() {
         let mut t = Thresholds::new(&[
-            ("size", Threshold::above(None, None), "bytes"),
-            ("age", Threshold::above(Some(1.0), None), "s"),
+            ("size_bytes", Threshold::above(None, None), "bytes"),
+            ("age_s", Threshold::above(Some(1.0), None), "seconds"),
+            ("mean_ms", Threshold::above(Some(1.0), None), "ms"),
+            ("used_pct", Threshold::above(Some(1.0), None), "%"),
+            ("rows", Threshold::above(Some(1.0), None), "rows"),
         ]);
-        t.apply(&["size=1GB:2GB".into(), "age=5min".into()]).unwrap();
-        assert_eq!(t.get("size").warn, Some(1024.0 * 1024.0 * 1024.0));
-        assert_eq!(t.get("size").crit, Some(2.0 * 1024.0 * 1024.0 * 1024.0));
-        assert_eq!(t.get("age").warn, Some(300.0));
-        t.apply(&["age=none".into()]).unwrap();
-        assert_eq!(t.get("age").warn, None);
+        t.apply(&["size_bytes=1GB:2GB".into(), "age_s=5min".into(), "mean_ms=2s".into(), "rows=1M".into()])
+            .unwrap();
+        assert_eq!(t.get("size_bytes").warn, Some(1024.0 * 1024.0 * 1024.0));
+        assert_eq!(t.get("size_bytes").crit, Some(2.0 * 1024.0 * 1024.0 * 1024.0));
+        assert_eq!(t.get("age_s").warn, Some(300.0));
+        assert_eq!(t.get("mean_ms").warn, Some(2000.0));
+        assert_eq!(t.get("rows").warn, Some(1e6));
+        t.apply(&["age_s=none".into(), "used_pct=80%:".into()]).unwrap();
+        assert_eq!(t.get("age_s").warn, None);
+        assert_eq!((t.get("used_pct").warn, t.get("used_pct").crit), (Some(80.0), None));
         let e = t.apply(&["nope=1".into()]).unwrap_err().to_string();
-        assert!(e.contains("size") && e.contains("age"), "{e}");
-        assert!(t.apply(&["age".into()]).is_err());
-        assert!(t.apply(&["age=1parsec".into()]).is_err());
-        assert!(t.apply(&["age=abc".into()]).is_err());
-        assert_eq!(parse_threshold_value("80%").unwrap(), Some(80.0));
-        assert_eq!(parse_threshold_value("1500ms").unwrap(), Some(1.5));
+        assert!(e.contains("size_bytes") && e.contains("age_s"), "{e}");
+        // Each value in its check's unit: another kind's unit is refused, not misread.
+        for bad in [
+            "age_s",
+            "age_s=1parsec",
+            "age_s=abc",
+            "age_s=10GB",
+            "size_bytes=1M",
+            "size_bytes=5min",
+            "rows=5min",
+        ] {
+            let e = t.apply(&[bad.into()]).unwrap_err().to_string();
+            assert!(e.starts_with("--threshold"), "{bad}: {e}");
+        }
+        assert_eq!(parse_threshold_value("used_pct", "80%").unwrap(), Some(80.0));
+        assert_eq!(parse_threshold_value("age_s", "1500ms").unwrap(), Some(1.5));
     }
 
     #[test]

@@ -372,3 +372,30 @@ async fn towow_log_overrides_the_verbosity_flags() {
     assert!(!run(Some("error"), "-v").contains("debug:"));
     assert!(run(Some("towow_db=debug"), "-q").contains(ready));
 }
+
+#[test]
+fn values_out_of_range_or_of_another_kind_are_refused_before_connecting() {
+    // Nothing listens there: a value checked only by the server would be "cannot connect", exit 1.
+    let url = format!("postgresql://towow:{SECRET}@127.0.0.1:{}/towow?connect_timeout=1", free_port());
+    for (args, says) in [
+        // PostgreSQL's limit for a timeout (it said 22023 after connecting).
+        (&["--statement-timeout", "18446744073709551615", "sizes"][..], "longer than PostgreSQL allows"),
+        (&["--lock-timeout", "25d", "sizes"][..], "longer than PostgreSQL allows"),
+        (&["--pool-timeout", "5M", "sizes"][..], "not a duration"),
+        // A size is bytes with B, kB, MB…: `1M` was 60, `5min` 300.
+        (&["indexes", "--unused-min-size", "1M"][..], "not a size"),
+        (&["indexes", "--unused-min-size", "5min"][..], "not a size"),
+        // A threshold is read in its check's unit.
+        (&["health", "--check", "--threshold", "database_size_bytes=5min"][..], "not a size"),
+        (&["health", "--check", "--threshold", "long_running_s=10GB"][..], "not a duration"),
+        (&["health", "--check", "--threshold", "connections_pct=30s"][..], "not a percentage"),
+    ] {
+        let o = run(&[&["--url", &url][..], args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(says) && !stderr(&o).contains("cannot connect"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
