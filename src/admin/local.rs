@@ -83,10 +83,7 @@ struct RunAs {
     gid: u32,
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
+use super::is_root;
 
 fn lookup_user(name: &str) -> Option<RunAs> {
     let cname = std::ffi::CString::new(name).ok()?;
@@ -142,9 +139,9 @@ fn random_password() -> String {
     (0..24).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect()
 }
 
-/// Holds an exclusive `flock` on the cluster directory while it is created or started, so that
-/// two towow-db processes starting at once do not both run initdb.
-struct DirLock(fs::File);
+/// Holds an exclusive lock (`flock`) on the cluster directory while it is created or started, so
+/// that two towow-db processes starting at once do not both run initdb; closing the file unlocks.
+struct DirLock(#[allow(dead_code)] fs::File);
 
 impl DirLock {
     fn take(dir: &Path) -> Result<DirLock> {
@@ -155,23 +152,8 @@ impl DirLock {
             .mode(0o600)
             .open(dir.join(".lock"))
             .with_context(|| format!("cannot open the lock file in {}", dir.display()))?;
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock on a file descriptor we own.
-        let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
-        if rc != 0 {
-            bail!("cannot lock {}", dir.display());
-        }
+        f.lock().with_context(|| format!("cannot lock {}", dir.display()))?;
         Ok(DirLock(f))
-    }
-}
-
-impl Drop for DirLock {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: as above.
-        unsafe {
-            libc::flock(self.0.as_raw_fd(), libc::LOCK_UN);
-        }
     }
 }
 
@@ -183,14 +165,7 @@ impl LocalCluster {
         if let Some(d) = std::env::var_os(DIR_ENV).filter(|d| !d.is_empty()) {
             return PathBuf::from(d);
         }
-        if is_root() {
-            return PathBuf::from("/var/lib/towow-db/root");
-        }
-        if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
-            return PathBuf::from(x).join("towow-db/local");
-        }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp"));
-        home.join(".local/share/towow-db/local")
+        super::user_data_dir("local", "root")
     }
 
     pub fn new(dir: impl Into<PathBuf>) -> LocalCluster {

@@ -1,7 +1,6 @@
 //! `backup create|list|verify|restore|prune`: flags → one core call in `admin::backup` → render.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{Result, bail};
 
@@ -15,9 +14,6 @@ use crate::commands::Ctx;
 use crate::connect::{Db, Resolved};
 use crate::error::Exit;
 use crate::output::cells;
-
-/// Dumps, restores and counts of big tables take as long as they take.
-const NO_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
 
 pub async fn run(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
     match args.action {
@@ -42,7 +38,7 @@ fn ms(v: Option<u64>) -> String {
 }
 
 async fn create(ctx: &Ctx, a: BackupCreateArgs) -> Result<u8> {
-    let db = ctx.connect_session(NO_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session(super::NO_STATEMENT_TIMEOUT).await?;
     let opts = backup::CreateOptions { dir: dir(&a.dir), jobs: jobs(&a.jobs), progress: !ctx.global.quiet };
     let m = backup::create(&db, &opts).await?;
     if ctx.out.is_json() {
@@ -130,7 +126,7 @@ async fn drill_server(ctx: &Ctx, into: Option<&str>) -> Result<Db> {
             c
         }
     };
-    Db::connect(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?)
+    Db::connect(cfg, ctx.connect_options(super::NO_STATEMENT_TIMEOUT)?)
         .await
         .map_err(crate::commands::writes("backup verify --into"))
 }
@@ -198,7 +194,7 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
     let d = dir(&a.dir);
     let entry = store::resolve(&d, Some(&a.name))?;
     let cfg = into_target(ctx, &a.into, "backup restore")?;
-    let target = Db::new(cfg, ctx.connect_options(NO_STATEMENT_TIMEOUT)?)?;
+    let target = Db::new(cfg, ctx.connect_options(super::NO_STATEMENT_TIMEOUT)?)?;
     let jobs = jobs(&a.jobs);
     let plan = restore::plan(&entry, &target, jobs as usize).await?;
     if !plan.conflicts.is_empty() && a.clean {

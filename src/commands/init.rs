@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::admin::local::LocalCluster;
 use crate::cli::InitArgs;
 use crate::commands::Ctx;
+use crate::commands::NO_STATEMENT_TIMEOUT;
 use crate::commands::drop::{DropReport, drop_confirmed};
-use crate::commands::migrate::MIGRATE_STATEMENT_TIMEOUT;
 use crate::connect::pool::{Db, ensure_database, has_sqlstate};
 use crate::connect::{ConnConfig, Source};
 use crate::data::{self, LoadPlan, LoadReport, MockRequest};
@@ -48,7 +48,7 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
     };
     data::check_counts(plan.mock_agents.as_ref(), None)?;
     let cfg = ctx.write_session_target("init").await?;
-    let opts = ctx.connect_options(MIGRATE_STATEMENT_TIMEOUT)?;
+    let opts = ctx.connect_options(NO_STATEMENT_TIMEOUT)?;
     let created_database = if a.no_create_database {
         false
     } else {

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use anyhow::Result;
 
 use futures_util::future::LocalBoxFuture;
@@ -19,9 +17,6 @@ use crate::migrate::{
 };
 use crate::output::check::{Check, Thresholds};
 use crate::output::report::{Report, Section};
-
-/// Migrations may build indexes on large tables: no statement timeout unless asked for.
-pub const MIGRATE_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
 
 pub async fn run(ctx: &Ctx, args: MigrateArgs) -> Result<u8> {
     match args.action {
@@ -48,7 +43,7 @@ async fn local_shadow_server(ctx: &Ctx) -> Result<ShadowServer> {
 }
 
 async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
-    let db = ctx.connect_session_write("migrate", MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session_write("migrate", super::NO_STATEMENT_TIMEOUT).await?;
     let report = migrate::up(&db, a.target, a.dry_run, a.lock.lock_wait).await?;
     render_up(ctx, &report)?;
     Ok(0)
@@ -277,7 +272,7 @@ fn first_differing_line(expected: &str, found: &str) -> (String, String) {
 }
 
 async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
-    let db = ctx.connect_session_write("migrate baseline", MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session_write("migrate baseline", super::NO_STATEMENT_TIMEOUT).await?;
     let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
     let expected = shadow::expected_for(&db, None, Some(&fallback)).await?;
     // What would change, checked and shown before anything is asked or changed.
@@ -339,8 +334,11 @@ fn render_baseline(ctx: &Ctx, r: &BaselineReport) -> Result<()> {
                 ctx.out.line(format!("-- {title}:\n{};", sql.join(";\n")))?;
             }
         }
-        ctx.out
-            .line(format!("-- then record as applied in refinery_schema_history: {}", p.record.join(", ")))?;
+        ctx.out.line(format!(
+            "-- then record as applied in {}: {}",
+            migrate::HISTORY_TABLE,
+            p.record.join(", ")
+        ))?;
         return Ok(());
     }
     ctx.out.note(format!(
@@ -354,7 +352,7 @@ fn render_baseline(ctx: &Ctx, r: &BaselineReport) -> Result<()> {
 }
 
 async fn down(ctx: &Ctx, a: MigrateDownArgs) -> Result<u8> {
-    let db = ctx.connect_session_write("migrate down", MIGRATE_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_session_write("migrate down", super::NO_STATEMENT_TIMEOUT).await?;
     // What a person confirmed on the terminal must be what is rolled back (checked again under
     // the lock); with --yes, the plan is made under the lock, as asked (`--steps`/`--target`).
     let mut confirmed: Option<Vec<i32>> = None;

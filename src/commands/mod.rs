@@ -14,8 +14,13 @@ use crate::output::check::{Threshold, Thresholds};
 use crate::output::fleet::FleetEntry;
 use crate::output::report::Report;
 use crate::output::{Columns, Out};
-use crate::reports::REPORT_STATEMENT_TIMEOUT;
 use crate::reports::replication::ServerRole;
+
+/// The `statement_timeout` policy, in one place (`--statement-timeout` overrides it): none for
+/// what runs as long as its data takes (migrations, loads, backups, `VACUUM` under
+/// `vacuum-report --execute`), 30 s for everything the reports read or reset.
+pub const NO_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
+pub const REPORT_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::from_secs(30));
 
 pub mod activity;
 pub mod backup;
@@ -163,12 +168,17 @@ impl Ctx {
         Db::connect(cfg, self.connect_options(default_statement_timeout)?).await.map_err(hint)
     }
 
+    /// `--statement-timeout`, else the command's default (see [`NO_STATEMENT_TIMEOUT`]).
+    pub fn statement_timeout(&self, default: Option<Duration>) -> Option<Duration> {
+        self.global.statement_timeout.or(default)
+    }
+
     /// Session and pool options from the flags and `DB_POOL_SIZE` / `DB_POOL_TIMEOUT`, with the
     /// command's own default statement timeout.
     pub fn connect_options(&self, default_statement_timeout: Option<Duration>) -> Result<ConnectOptions> {
         let mut o = ConnectOptions {
             wait: self.global.wait,
-            statement_timeout: self.global.statement_timeout.or(default_statement_timeout),
+            statement_timeout: self.statement_timeout(default_statement_timeout),
             ..ConnectOptions::default()
         };
         if let Some(t) = self.global.lock_timeout {
@@ -290,7 +300,7 @@ impl Ctx {
     /// Connect for a report: `statement_timeout` 30 s unless `--statement-timeout` says otherwise.
     /// On a standby, says once that its statistics are its own.
     pub async fn connect_report(&self) -> Result<Db> {
-        let db = self.connect(Some(REPORT_STATEMENT_TIMEOUT)).await?;
+        let db = self.connect(REPORT_STATEMENT_TIMEOUT).await?;
         if let Some(n) = standby_note(&db).await.1 {
             self.out.note(n);
         }
@@ -311,7 +321,7 @@ impl Ctx {
             return self.finish_report(r, args, t);
         }
         let targets = self.targets()?;
-        let opts = self.connect_options(Some(REPORT_STATEMENT_TIMEOUT))?;
+        let opts = self.connect_options(REPORT_STATEMENT_TIMEOUT)?;
         let read = &read;
         let entries: Vec<FleetEntry<R>> = futures_util::stream::iter(targets)
             .map(|(name, cfg)| {

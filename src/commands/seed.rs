@@ -7,9 +7,6 @@ use crate::data::generators::demands::ScaleSpec;
 use crate::data::{self, LoadPlan, LoadReport, MockRequest, Replaceable};
 use crate::output::cells::plural;
 
-/// Data loads run as long as they need: no statement timeout unless asked for.
-const LOAD_STATEMENT_TIMEOUT: Option<std::time::Duration> = Some(std::time::Duration::ZERO);
-
 pub async fn seed(ctx: &Ctx, a: SeedArgs) -> Result<u8> {
     // Everything the user gave is checked before connecting, so bad input writes nothing.
     let file = a.file.as_deref().map(crate::data::seed_file::read).transpose()?;
@@ -29,7 +26,7 @@ pub async fn seed(ctx: &Ctx, a: SeedArgs) -> Result<u8> {
         replace: a.replace,
     };
     data::check_counts(None, plan.generate.as_ref())?;
-    let db = ctx.connect_write("seed", LOAD_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_write("seed", super::NO_STATEMENT_TIMEOUT).await?;
     if a.replace {
         plan.replace = confirm_replace(ctx, &db, Replaceable::GeneratedDemands, a.confirm.yes).await?;
     }
@@ -48,7 +45,7 @@ pub async fn mock_agents(ctx: &Ctx, a: MockAgentsArgs) -> Result<u8> {
         ..LoadPlan::default()
     };
     data::check_counts(plan.mock_agents.as_ref(), None)?;
-    let db = ctx.connect_write("mock-agents", LOAD_STATEMENT_TIMEOUT).await?;
+    let db = ctx.connect_write("mock-agents", super::NO_STATEMENT_TIMEOUT).await?;
     if a.replace {
         plan.replace = confirm_replace(ctx, &db, Replaceable::MockAgents, a.confirm.yes).await?;
     }

@@ -20,8 +20,7 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
     }
     let t = ctx.report_thresholds(slow::CHECKS, &a.report)?;
     if a.reset {
-        let db =
-            ctx.connect_write("slow-query --reset", Some(crate::reports::REPORT_STATEMENT_TIMEOUT)).await?;
+        let db = ctx.connect_write("slow-query --reset", super::REPORT_STATEMENT_TIMEOUT).await?;
         let name = db.cfg.dbname_or_default();
         crate::output::confirm::confirm_typed(
             &format!("clear the pg_stat_statements statistics of database \"{name}\""),

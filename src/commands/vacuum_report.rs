@@ -19,10 +19,7 @@ pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
         let opts = &opts;
         return ctx.run_report(&a.report, &t, |db| async move { vacuum::report(&db, opts).await }).await;
     }
-    let db = match ctx
-        .connect_write("vacuum-report --execute", Some(crate::reports::REPORT_STATEMENT_TIMEOUT))
-        .await
-    {
+    let db = match ctx.connect_write("vacuum-report --execute", super::REPORT_STATEMENT_TIMEOUT).await {
         Ok(db) => db,
         Err(e) => return ctx.finish_report(Err::<vacuum::VacuumReport, _>(e), &a.report, &t),
     };
@@ -46,12 +43,17 @@ pub async fn run(ctx: &Ctx, a: VacuumReportArgs) -> Result<u8> {
         .await?;
         let n = plan.len();
         let out = &ctx.out;
-        let done = vacuum::execute(&db, &plan, ctx.global.statement_timeout, |i, cmd, res| match res {
-            None => out.note(format!("[{}/{n}] {cmd} …", i + 1)),
-            Some(e) if e.ok => out.note(format!("[{}/{n}] done in {} ms", i + 1, e.millis)),
-            Some(e) => out.note(format!("[{}/{n}] FAILED: {}", i + 1, e.error.clone().unwrap_or_default())),
-        })
-        .await?;
+        let done =
+            vacuum::execute(&db, &plan, ctx.statement_timeout(super::NO_STATEMENT_TIMEOUT), |i, cmd, res| {
+                match res {
+                    None => out.note(format!("[{}/{n}] {cmd} …", i + 1)),
+                    Some(e) if e.ok => out.note(format!("[{}/{n}] done in {} ms", i + 1, e.millis)),
+                    Some(e) => {
+                        out.note(format!("[{}/{n}] FAILED: {}", i + 1, e.error.clone().unwrap_or_default()))
+                    }
+                }
+            })
+            .await?;
         failed = done.iter().any(|e| !e.ok);
         r.executed = Some(done);
     }

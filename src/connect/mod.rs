@@ -23,3 +23,14 @@ pub use pool::Db;
 pub use resolve::{Resolved, resolve, resolve_direct};
 pub use setup::ConnectOptions;
 pub use url::{ChannelBinding, ConnConfig, LoadBalanceHosts, Source, SslMode, TargetSessionAttrs};
+
+/// The server's version as a number (`server_version_num`, e.g. 150018): the one way every
+/// command reads it (report queries that need more select the same setting in their round trip).
+pub async fn server_version_num(client: &tokio_postgres::Client) -> anyhow::Result<i32> {
+    use crate::error::PgContext;
+    Ok(client
+        .query_typed_one("SELECT current_setting('server_version_num')::int4", &[])
+        .await
+        .pg_context("cannot read the server version")?
+        .get(0))
+}

@@ -25,6 +25,7 @@ use crate::data::generators::agents::AgentRow;
 use crate::data::generators::demands::{ChannelRow, DemandRow, ResponseRow};
 use crate::data::generators::{Json, Ts};
 use crate::error::pg_message;
+use crate::migrate;
 
 /// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
 const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
@@ -62,7 +63,7 @@ pub trait CopyRow: Send + 'static {
 /// Implement [`CopyRow`] from one list of `field: TYPE` pairs; field names are the column names,
 /// so the COPY column list and the values cannot drift apart.
 macro_rules! copy_row {
-    ($ty:ty, $table:literal, [$($field:ident: $pg:ident),* $(,)?]) => {
+    ($ty:ty, $table:expr, [$($field:ident: $pg:ident),* $(,)?]) => {
         impl CopyRow for $ty {
             const TABLE: &'static str = $table;
             const COLUMNS: &'static [(&'static str, Type)] = &[$((stringify!($field), Type::$pg)),*];
@@ -73,24 +74,24 @@ macro_rules! copy_row {
     };
 }
 
-copy_row!(AgentRow, "agent_profiles", [
+copy_row!(AgentRow, migrate::AGENT_PROFILES, [
     id: UUID, name: VARCHAR, agent_type: VARCHAR, description: TEXT, capabilities: JSONB,
     pricing_info: JSONB, config: JSONB, is_active: BOOL, rating: FLOAT8, total_collaborations: INT4,
     created_at: TIMESTAMPTZ, updated_at: TIMESTAMPTZ,
 ]);
 
-copy_row!(DemandRow, "demands", [
+copy_row!(DemandRow, migrate::DEMANDS, [
     id: UUID, title: VARCHAR, description: TEXT, user_id: VARCHAR, requirements: JSONB, budget: JSONB,
     deadline: TIMESTAMPTZ, status: VARCHAR, tags: JSONB, extra_metadata: JSONB, created_at: TIMESTAMPTZ,
     updated_at: TIMESTAMPTZ,
 ]);
 
-copy_row!(ResponseRow, "agent_responses", [
+copy_row!(ResponseRow, migrate::AGENT_RESPONSES, [
     id: UUID, demand_id: UUID, agent_id: UUID, message: TEXT, proposal: JSONB, status: VARCHAR,
     relevance_score: FLOAT8, extra_metadata: JSONB, created_at: TIMESTAMPTZ, updated_at: TIMESTAMPTZ,
 ]);
 
-copy_row!(ChannelRow, "collaboration_channels", [
+copy_row!(ChannelRow, migrate::COLLABORATION_CHANNELS, [
     id: UUID, name: VARCHAR, description: TEXT, demand_id: UUID, participants: JSONB, status: VARCHAR,
     context: JSONB, message_count: INT4, last_message_at: TIMESTAMPTZ, settings: JSONB,
     created_at: TIMESTAMPTZ, updated_at: TIMESTAMPTZ,

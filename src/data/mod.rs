@@ -22,7 +22,7 @@ use tokio_postgres::types::{ToSql, Type};
 
 use self::copy::{CopyRow, Progress};
 use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
-use self::generators::demands::{self, AgentPool, ScaleSpec};
+use self::generators::demands::{self, AgentPool, ChannelRow, DemandRow, ResponseRow, ScaleSpec};
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
 use self::seed_file::{CheckedFile, SeedFile, SeedFileReport};
 use crate::connect::{Db, blocking};
@@ -300,8 +300,10 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
         None => None,
     };
     progress.finish();
-    let tables: Vec<TableRows> = ["agent_profiles", "demands", "agent_responses", "collaboration_channels"]
+    // Parents first.
+    let tables: Vec<TableRows> = crate::migrate::TOWOW_TABLES
         .into_iter()
+        .rev()
         .map(|t| TableRows { table: t, rows: tally.0.get(t).copied().unwrap_or(0) })
         .collect();
     let rows = tables.iter().map(|t| t.rows).sum();
@@ -434,7 +436,7 @@ async fn mock_agents(
         }
         added.len() as u64
     };
-    tally.add("agent_profiles", inserted);
+    tally.add(AgentRow::TABLE, inserted);
     let by_type = AGENT_TYPES
         .iter()
         .zip(by_type.iter())
@@ -529,19 +531,16 @@ async fn generate(
     }
     let s = *spec;
     let rows = copy::spawn_generator(0..s.demands, move |i, out| out.push(demands::demand(&s, i)))?;
-    tally.add("demands", copy::copy_rows(tx, "demands", rows, progress).await?);
+    tally.add(DemandRow::TABLE, copy::copy_rows(tx, DemandRow::TABLE, rows, progress).await?);
     if s.responses_per_demand > 0 {
         let p = pool.clone();
         let rows = copy::spawn_generator(0..s.demands, move |i, out| demands::responses(&s, &p, i, out))?;
-        tally.add("agent_responses", copy::copy_rows(tx, "agent_responses", rows, progress).await?);
+        tally.add(ResponseRow::TABLE, copy::copy_rows(tx, ResponseRow::TABLE, rows, progress).await?);
     }
     if s.channels_per_demand > 0 {
         let p = pool.clone();
         let rows = copy::spawn_generator(0..s.demands, move |i, out| demands::channels(&s, &p, i, out))?;
-        tally.add(
-            "collaboration_channels",
-            copy::copy_rows(tx, "collaboration_channels", rows, progress).await?,
-        );
+        tally.add(ChannelRow::TABLE, copy::copy_rows(tx, ChannelRow::TABLE, rows, progress).await?);
     }
     Ok(GenerateReport {
         seed: s.seed,

@@ -135,10 +135,7 @@ async fn down_locked(
                 })?;
             }
             client
-                .execute_typed(
-                    "DELETE FROM refinery_schema_history WHERE version = $1",
-                    &[(&s.version, Type::INT4)],
-                )
+                .execute_typed(DELETE_HISTORY, &[(&s.version, Type::INT4)])
                 .await
                 .pg_context("cannot update the migration history")?;
         } else {
@@ -151,12 +148,9 @@ async fn down_locked(
                     pg_message(&e)
                 )
             })?;
-            tx.execute_typed(
-                "DELETE FROM refinery_schema_history WHERE version = $1",
-                &[(&s.version, Type::INT4)],
-            )
-            .await
-            .pg_context("cannot update the migration history")?;
+            tx.execute_typed(DELETE_HISTORY, &[(&s.version, Type::INT4)])
+                .await
+                .pg_context("cannot update the migration history")?;
             tx.commit().await.pg_context("cannot commit the rollback")?;
         }
         done.push(step(s, started));

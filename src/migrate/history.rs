@@ -167,11 +167,25 @@ pub(crate) fn problems(rows: &[StatusRow]) -> Vec<String> {
 }
 
 /// refinery's own `CREATE TABLE IF NOT EXISTS` for its history table (int4 versions).
-pub const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history(
+pub const CREATE_HISTORY: &str = concat!(
+    "CREATE TABLE IF NOT EXISTS ",
+    history_table!(),
+    "(
              version int4 PRIMARY KEY,
              name VARCHAR(255),
              applied_on VARCHAR(255),
-             checksum VARCHAR(255));";
+             checksum VARCHAR(255));"
+);
+
+/// Record one applied migration, as refinery does.
+pub const INSERT_HISTORY: &str = concat!(
+    "INSERT INTO ",
+    history_table!(),
+    " (version, name, applied_on, checksum) VALUES ($1, $2, $3, $4)"
+);
+
+/// Forget one rolled-back migration.
+pub const DELETE_HISTORY: &str = concat!("DELETE FROM ", history_table!(), " WHERE version = $1");
 
 #[cfg(test)]
 mod tests {

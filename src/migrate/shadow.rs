@@ -29,9 +29,16 @@ pub type Fallback<'a> = &'a dyn Fn() -> LocalBoxFuture<'a, Result<ShadowServer>>
 
 /// The shadow database cannot be made or reached on that server (no CREATEDB, a read-only
 /// server, a pooler that does not know the new database): try elsewhere.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
+#[derive(Debug)]
 pub struct ShadowUnavailable(pub String);
+
+impl std::fmt::Display for ShadowUnavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ShadowUnavailable {}
 
 /// The schema that the migrations make, and where it was built.
 #[derive(Debug, Clone, Serialize)]

@@ -28,11 +28,12 @@ pub async fn drop_all(db: &Db) -> Result<()> {
     let pid = crate::connect::blocking::backend_pid(&client).await;
     crate::connect::blocking::naming_holder(db, pid, async {
         let tx = client.transaction().await.pg_context("cannot begin")?;
-        tx.batch_execute(
-            "DROP TABLE IF EXISTS agent_responses, collaboration_channels, demands, agent_profiles CASCADE;
+        let tables = TOWOW_TABLES.map(crate::sql::quote_ident).join(", ");
+        tx.batch_execute(&format!(
+            "DROP TABLE IF EXISTS {tables} CASCADE;
              DROP FUNCTION IF EXISTS towow_set_updated_at() CASCADE;
-             DROP TABLE IF EXISTS refinery_schema_history;",
-        )
+             DROP TABLE IF EXISTS {HISTORY_TABLE};",
+        ))
         .await
         .pg_context("cannot drop the ToWow tables")?;
         tx.commit().await.pg_context("cannot commit the drop")

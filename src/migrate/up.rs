@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use refinery_core::{Migration, Runner, Target};
 use serde::Serialize;
 use tokio_postgres::Client;
@@ -216,12 +216,10 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
 /// Write the history row of `s` exactly as refinery does (RFC 3339 UTC time, SipHash-1-3
 /// checksum as a decimal string).
 pub(crate) async fn record<C: tokio_postgres::GenericClient>(client: &C, s: &Shipped) -> Result<()> {
-    let applied_on = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .context("formatting the time")?;
+    let applied_on = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
     client
         .execute_typed(
-            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES ($1, $2, $3, $4)",
+            INSERT_HISTORY,
             &[
                 (&s.version, Type::INT4),
                 (&s.name, Type::TEXT),

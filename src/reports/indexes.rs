@@ -265,10 +265,7 @@ pub async fn report(db: &crate::connect::Db, opts: &IndexOptions) -> Result<Inde
 }
 
 async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
-    let version: i32 =
-        query(client, "the server version", "SELECT current_setting('server_version_num')::int4", &[])
-            .await?[0]
-            .get(0);
+    let version = crate::connect::server_version_num(client).await?;
     let sql = INDEXES_SQL
         .replace(
             "{last}",

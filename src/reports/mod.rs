@@ -25,9 +25,6 @@ pub mod sizes;
 pub mod slow;
 pub mod vacuum;
 
-/// The default `statement_timeout` of the report commands (overridable by `--statement-timeout`).
-pub const REPORT_STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
 /// A `pg_stat_activity` row (alias `a`) of another role's session whose details this role may
 /// not see (it needs `pg_read_all_stats`): `query` says `<insufficient privilege>`, and the
 /// process has a database and a role, as client backends (and their parallel workers) do.

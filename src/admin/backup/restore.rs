@@ -61,11 +61,7 @@ pub fn tools_for(m: &Manifest) -> Result<Bindir> {
 /// Refuse a target server older than the backup's (pg_dump's output is not meant for older
 /// servers).
 pub async fn check_target_server(client: &Client, m: &Manifest) -> Result<i32> {
-    let v: i32 = client
-        .query_typed_one("SELECT current_setting('server_version_num')::int4", &[])
-        .await
-        .pg_context("cannot read the server version")?
-        .get(0);
+    let v = crate::connect::server_version_num(client).await?;
     if v / 10000 < m.server.version_num / 10000 {
         bail!(
             "the target server is PostgreSQL {}, older than the backup's server (PostgreSQL {}): a dump restores \

@@ -576,7 +576,7 @@ pub fn plan(r: &VacuumReport, full: bool) -> Vec<(String, String, String)> {
 }
 
 /// Run the planned commands one by one, each on its own (VACUUM cannot run in a transaction
-/// block), on a connection without `statement_timeout` unless one was given. `progress` is told
+/// block), on a connection with the given `statement_timeout` (the command's policy). `progress` is told
 /// before and after each table. A failure is recorded and the next table is tried.
 pub async fn execute(
     db: &Db,
@@ -584,11 +584,7 @@ pub async fn execute(
     statement_timeout: Option<Duration>,
     mut progress: impl FnMut(usize, &str, Option<&Executed>),
 ) -> Result<Vec<Executed>> {
-    let opts = ConnectOptions {
-        statement_timeout: Some(statement_timeout.unwrap_or(Duration::ZERO)),
-        pool_size: 1,
-        ..db.opts.clone()
-    };
+    let opts = ConnectOptions { statement_timeout, pool_size: 1, ..db.opts.clone() };
     let vdb = Db::new(db.cfg.clone(), opts)?;
     let client = vdb.get().await?;
     let mut done = Vec::with_capacity(plan.len());
