@@ -60,7 +60,7 @@ fn parse_args() -> Args {
     let mut i = 0;
     while i < args.len() {
         let v = args.get(i + 1).unwrap_or_else(|| panic!("{} needs a value", args[i]));
-        let n = towow_db::cli::parse_count(v).unwrap_or_else(|e| panic!("{}: {e}", args[i]));
+        let n = towow_db::units::parse_count(v).unwrap_or_else(|e| panic!("{}: {e}", args[i]));
         match args[i].as_str() {
             "--rows" => a.rows = n,
             "--partition-rows" => a.partition_rows = n,

@@ -900,10 +900,10 @@ pub struct RebuildArgs {
     pub confirm: ConfirmArgs,
 }
 
-/// A percentage: `30`, `30%`, `12.5`.
+/// A percentage up to 100 (see [`crate::units::parse_percent`]): `30`, `30%`, `12.5`.
 pub fn parse_pct(s: &str) -> Result<f64, String> {
-    match s.trim().trim_end_matches('%').trim().parse::<f64>() {
-        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+    match crate::units::parse_percent(s) {
+        Ok(v) if v <= 100.0 => Ok(v),
         _ => Err(format!("`{s}` is not a percentage (0 to 100, e.g. 30 or 30%)")),
     }
 }

@@ -457,6 +457,7 @@ mod tests {
             crate::reports::replication::CHECKS,
             crate::reports::vacuum::CHECKS,
             crate::admin::backup::verify::CHECKS,
+            crate::maintenance::partitions::CHECKS,
         ];
         for (name, _, what) in all.concat() {
             let says = |unit: &str| what.contains(unit);
