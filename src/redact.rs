@@ -146,4 +146,10 @@ mod tests {
         );
         assert_eq!(redact_sql("SELECT 'postgresql://u:pw@h/d'"), "SELECT 'postgresql://u:***@h/d'");
     }
+
+    #[test]
+    fn every_password_of_a_keyword_string_is_hidden() {
+        let r = redact_conn_string("password=Secret-One host=h password='Secret Two' user=u");
+        assert!(!r.contains("Secret-One") && !r.contains("Secret Two") && r.contains("host=h"), "{r}");
+    }
 }

@@ -377,4 +377,118 @@ mod tests {
             assert_eq!(parse_pg_bool(v), b, "{v}");
         }
     }
+
+    #[test]
+    fn every_reloption_is_read_by_its_name() {
+        let o = RelOpts::from_json(&Some(serde_json::json!({
+            "autovacuum_enabled": "false", "autovacuum_vacuum_threshold": "1",
+            "autovacuum_vacuum_scale_factor": "0.02", "autovacuum_vacuum_insert_threshold": "3",
+            "autovacuum_vacuum_insert_scale_factor": "0.04", "autovacuum_vacuum_max_threshold": "5",
+            "autovacuum_analyze_threshold": "6", "autovacuum_analyze_scale_factor": "0.07",
+            "autovacuum_freeze_max_age": "8", "autovacuum_multixact_freeze_max_age": "9",
+            "fillfactor": "70", "toast_tuple_target": "128",
+        })));
+        let want = RelOpts {
+            enabled: Some(false),
+            vacuum_threshold: Some(1.0),
+            vacuum_scale_factor: Some(0.02),
+            vacuum_insert_threshold: Some(3.0),
+            vacuum_insert_scale_factor: Some(0.04),
+            vacuum_max_threshold: Some(5.0),
+            analyze_threshold: Some(6.0),
+            analyze_scale_factor: Some(0.07),
+            freeze_max_age: Some(8.0),
+            multixact_freeze_max_age: Some(9.0),
+            fillfactor: Some(70.0),
+        };
+        assert_eq!(o, want);
+        assert!(!o.is_empty());
+        // fillfactor alone is no autovacuum setting; anything else is.
+        assert!(RelOpts { fillfactor: Some(70.0), ..RelOpts::default() }.is_empty());
+        assert!(RelOpts::default().is_empty());
+        assert!(!RelOpts { analyze_threshold: Some(6.0), ..RelOpts::default() }.is_empty());
+    }
+
+    #[test]
+    fn booleans_are_read_as_postgresql_reads_them() {
+        for (v, want) in [
+            ("t", Some(true)),
+            ("TRU", Some(true)),
+            ("y", Some(true)),
+            ("on", Some(true)),
+            ("1", Some(true)),
+            ("f", Some(false)),
+            ("n", Some(false)),
+            ("no", Some(false)),
+            ("of", Some(false)),
+            ("off", Some(false)),
+            ("0", Some(false)),
+            ("o", None),
+            ("", None),
+            ("offf", None),
+            ("2", None),
+        ] {
+            assert_eq!(parse_pg_bool(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn autovacuum_needs_track_counts_and_the_multixact_failsafe_is_raised_too() {
+        let mut info = ServerInfo {
+            version_num: 150000,
+            database: "d".into(),
+            user: "u".into(),
+            superuser: true,
+            read_all_stats: true,
+            settings: HashMap::new(),
+        };
+        info.settings.insert("autovacuum".into(), "on".into());
+        info.settings.insert("track_counts".into(), "off".into());
+        info.settings.insert("autovacuum_multixact_freeze_max_age".into(), "1000000000".into());
+        info.settings.insert("vacuum_multixact_failsafe_age".into(), "500000000".into());
+        let s = AvSettings::from_server(&info);
+        assert!(!s.autovacuum);
+        assert_eq!(s.multixact_failsafe_age, Some(1_050_000_000.0));
+        info.settings.insert("track_counts".into(), "on".into());
+        assert!(AvSettings::from_server(&info).autovacuum);
+    }
+
+    #[test]
+    fn each_rule_fires_strictly_beyond_its_threshold() {
+        let o = RelOpts::default();
+        // reltuples 1000: vacuum 50 + 0.2 * 1000 = 250, insert 1000 + 0.2 * 1000 = 1200,
+        // analyze 50 + 0.1 * 1000 = 150.
+        let at = |dead, ins, modified, xid, mxid| RelStats {
+            n_mod_since_analyze: Some(modified),
+            xid_age: Some(xid),
+            mxid_age: Some(mxid),
+            ..stats(1000.0, dead, ins)
+        };
+        let t = trigger(&g(150000), &o, &at(250, 1200, 150, 200_000_000, 400_000_000), false);
+        assert_eq!(
+            (t.vacuum_threshold, t.insert_threshold, t.analyze_threshold),
+            (250.0, Some(1200.0), Some(150.0))
+        );
+        assert!(!t.dead_due && !t.insert_due && !t.analyze_due && !t.wraparound_due, "{t:?}");
+        let t = trigger(&g(150000), &o, &at(251, 1201, 151, 200_000_000, 400_000_000), false);
+        assert!(t.dead_due && t.insert_due && t.analyze_due && !t.wraparound_due, "{t:?}");
+        assert!(trigger(&g(150000), &o, &at(0, 0, 0, 200_000_001, 1), false).wraparound_due);
+        assert!(trigger(&g(150000), &o, &at(0, 0, 0, 1, 400_000_001), false).wraparound_due);
+        // A table's own freeze ages, 0 included, lower the server's.
+        let low = RelOpts {
+            freeze_max_age: Some(0.0),
+            multixact_freeze_max_age: Some(100.0),
+            ..RelOpts::default()
+        };
+        let t = trigger(&g(150000), &low, &at(0, 0, 0, 0, 101), false);
+        assert_eq!((t.freeze_max_age, t.multixact_freeze_max_age), (0.0, 100.0));
+        assert!(t.wraparound_due);
+        // A table's insert threshold of 0 is a threshold (only -1 disables the rule).
+        let zero = RelOpts { vacuum_insert_threshold: Some(0.0), ..RelOpts::default() };
+        assert_eq!(trigger(&g(150000), &zero, &at(0, 0, 0, 0, 0), false).insert_threshold, Some(200.0));
+        // 18: no pages, no unfrozen fraction to take (and no division by zero).
+        let mut empty = at(0, 0, 0, 0, 0);
+        (empty.relpages, empty.relallfrozen) = (0, Some(5));
+        assert_eq!(trigger(&g(180000), &o, &empty, false).insert_threshold, Some(1200.0));
+    }
 }
