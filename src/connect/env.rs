@@ -103,8 +103,11 @@ impl Env {
         }
     }
 
+    /// A variable's value: the process's, else `.env`'s; an empty one counts as unset (as in
+    /// libpq), so an empty process variable does not hide the file's.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.vars.get(key).or_else(|| self.dotenv.get(key)).map(String::as_str).filter(|v| !v.is_empty())
+        let set = |v: &&String| !v.is_empty();
+        self.vars.get(key).filter(set).or_else(|| self.dotenv.get(key).filter(set)).map(String::as_str)
     }
 
     pub(super) fn only_in_dotenv(&self, key: &str) -> bool {
@@ -163,4 +166,70 @@ pub fn os_user_name() -> String {
         }
     }
     std::env::var("USER").unwrap_or_else(|_| "postgres".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_names_never_values() {
+        let env = Env::from_pairs([("DATABASE_URL", "postgresql://u:s3cret@h/db")]);
+        let d = format!("{env:?}");
+        assert!(d.contains("DATABASE_URL") && !d.contains("s3cret"), "{d}");
+    }
+
+    #[test]
+    fn the_process_environment_is_read() {
+        // PATH is set wherever tests run.
+        assert!(Env::from_process().unwrap().get("PATH").is_some());
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_fails_only_when_it_is_read() {
+        let env = Env { not_utf8: vec!["PGPASSWORD".into(), "OTHER".into()], ..Env::default() };
+        let e = env.check_utf8(&["DATABASE_URL", "PG*"]).unwrap_err().to_string();
+        assert!(e.contains("PGPASSWORD") && e.contains("not valid UTF-8"), "{e}");
+        assert!(env.check_utf8(&["DATABASE_URL", "POSTGRES_*"]).is_ok());
+        assert!(Env::default().check_utf8(&["PG*"]).is_ok());
+    }
+
+    #[test]
+    fn only_in_dotenv_means_set_in_the_file_and_not_in_the_process() {
+        let dir = std::env::temp_dir().join(format!("towow-env-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(".env");
+        std::fs::write(&path, "A=file\nB=file\nC=file\n").unwrap();
+        let mut env = Env::from_pairs([("A", "process"), ("C", "")]);
+        env.load_dotenv(&path).unwrap();
+        assert_eq!(env.dotenv_path.as_deref(), Some(path.as_path()));
+        assert_eq!((env.get("A"), env.get("B"), env.get("C")), (Some("process"), Some("file"), Some("file")));
+        assert!(!env.only_in_dotenv("A"), "the process wins");
+        assert!(env.only_in_dotenv("B"));
+        assert!(env.only_in_dotenv("C"), "an empty process variable counts as unset");
+        assert!(!env.only_in_dotenv("D"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_dotenv_line_is_named_by_number_and_variable_never_by_value() {
+        let dir = std::env::temp_dir().join(format!("towow-env-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(".env");
+        std::fs::write(&path, "OK=1\nOTHER=2\nexport A.B_C1=\"postgresql://u:s3cret@h/db\n").unwrap();
+        let e = Env::default().load_dotenv(&path).unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("(variable A.B_C1)"), "{e}");
+        assert!(!e.contains("s3cret"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn home_and_user_are_the_processes() {
+        if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            assert_eq!(home_dir(), Some(PathBuf::from(h)));
+        }
+        assert!(home_dir().is_some_and(|h| h.is_absolute()));
+        let id = std::process::Command::new("id").arg("-un").output().unwrap();
+        assert_eq!(os_user_name(), String::from_utf8_lossy(&id.stdout).trim());
+    }
 }

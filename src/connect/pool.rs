@@ -371,8 +371,6 @@ pub fn has_sqlstate(e: &anyhow::Error, state: &SqlState) -> bool {
     connect_sqlstate(e).as_ref() == Some(state)
 }
 
-/// Make sure the target database exists: when the server says it does not, connect to a
-/// maintenance database and create it (if the role may). Returns whether it was created.
 /// Refuse a server older than `min.0` (`server_version_num`), saying `min.1` and its version.
 pub async fn check_server_version(client: &tokio_postgres::Client, min: (i32, &str)) -> Result<()> {
     let sql = "SELECT current_setting('server_version'), current_setting('server_version_num')::int4";
@@ -384,8 +382,9 @@ pub async fn check_server_version(client: &tokio_postgres::Client, min: (i32, &s
     Ok(())
 }
 
-/// Connect to `cfg`'s database, creating it first when it does not exist (the server must be
-/// `min_version` or newer to create it, see [`check_server_version`]). True when it was created.
+/// Make sure the target database exists: when the server says it does not, connect to a
+/// maintenance database and create it (if the role may; the server must be `min_version` or
+/// newer, see [`check_server_version`]). Returns whether it was created.
 pub async fn ensure_database(
     cfg: &ConnConfig,
     opts: &ConnectOptions,

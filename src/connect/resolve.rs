@@ -177,6 +177,53 @@ mod tests {
     }
 
     #[test]
+    fn database_url_from_the_dotenv_file_says_so() {
+        let dir = std::env::temp_dir().join(format!("towow-resolve-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(".env");
+        std::fs::write(&path, "DATABASE_URL=postgresql://a@file/d\n").unwrap();
+        let mut env = Env::default();
+        env.load_dotenv(&path).unwrap();
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!((c.source.clone(), c.host()), (Source::DotEnv(path.clone()), "file"));
+        // The process's own DATABASE_URL wins, and says so.
+        let mut env = Env::from_pairs([("DATABASE_URL", "postgresql://a@process/d")]);
+        env.load_dotenv(&path).unwrap();
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!((c.source.clone(), c.host()), (Source::DatabaseUrl, "process"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_direct_url_comes_from_the_flag_else_the_variable() {
+        let env = Env::from_pairs([("DIRECT_DATABASE_URL", "postgresql://a@direct/d")]);
+        let c = resolve_direct(None, &env).unwrap().unwrap();
+        assert_eq!((c.source.clone(), c.host()), (Source::DirectDatabaseUrl, "direct"));
+        let c = resolve_direct(Some("postgresql://a@flag/d"), &env).unwrap().unwrap();
+        assert_eq!((c.source.clone(), c.host()), (Source::DirectFlag, "flag"));
+        assert!(resolve_direct(None, &Env::default()).unwrap().is_none());
+    }
+
+    #[test]
+    fn libpq_tls_variables_fill_only_what_the_url_left_out() {
+        let env = Env::from_pairs([("PGSSLMODE", "require"), ("PGCHANNELBINDING", "require")]);
+        let conn = |url: &str| match resolve(Some(url), &env).unwrap() {
+            Resolved::Conn(c) => c,
+            Resolved::Local => panic!(),
+        };
+        // The URL says nothing: the variables apply.
+        let c = conn("postgresql://u@h/d");
+        assert_eq!((c.sslmode, c.channel_binding), (SslMode::Require, ChannelBinding::Require));
+        // The URL's own settings win.
+        let c = conn("postgresql://u@h/d?sslmode=disable&channel_binding=disable");
+        assert_eq!((c.sslmode, c.channel_binding), (SslMode::Disable, ChannelBinding::Disable));
+        // Not from a URL (libpq variables): PGSSLMODE applies.
+        let env = Env::from_pairs([("PGHOST", "h"), ("PGSSLMODE", "disable")]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.sslmode, SslMode::Disable);
+    }
+
+    #[test]
     fn multi_host_variables() {
         let env = Env::from_pairs([
             ("PGHOST", "h1,h2"),

@@ -475,6 +475,158 @@ mod tests {
         assert!(diff(&c, &c).is_empty());
     }
 
+    fn con(name: &str, kind: &str, definition: &str) -> Constraint {
+        Constraint {
+            name: name.into(),
+            kind: kind.into(),
+            definition: definition.into(),
+            validated: true,
+            columns: vec![],
+            ref_table: None,
+            ref_columns: vec![],
+            expression: None,
+            reparsed: None,
+        }
+    }
+
+    fn trig(name: &str, definition: &str, enabled: bool) -> Trigger {
+        Trigger { name: name.into(), definition: definition.into(), enabled }
+    }
+
+    /// (object, aspect, expected, found) of each difference.
+    fn rows(e: &Catalog, f: &Catalog) -> Vec<(String, &'static str, String, String)> {
+        diff(e, f).iter().map(Change::difference).map(|d| (d.object, d.aspect, d.expected, d.found)).collect()
+    }
+
+    fn with(c: &Catalog, edit: impl FnOnce(&mut Table)) -> Catalog {
+        let mut c = c.clone();
+        edit(&mut c.tables[0]);
+        c
+    }
+
+    #[test]
+    fn constraints_by_name_renamed_changed_missing_or_extra() {
+        let e = with(&catalog(vec![], vec![]), |t| {
+            t.constraints = vec![
+                con("ck_a", "c", "CHECK ((a > 0))"),
+                con("ck_b", "c", "CHECK ((b > 0))"),
+                con("u_c", "u", "UNIQUE (c)"),
+            ]
+        });
+        assert!(diff(&e, &e.clone()).is_empty());
+        let f = with(&e, |t| {
+            t.constraints = vec![
+                // ck_a changed; ck_b under another name (after an unrelated one of the same
+                // kind); u_c gone; an extra one.
+                con("ck_a", "c", "CHECK ((a > 1))"),
+                con("ck_other", "c", "CHECK ((z > 0))"),
+                con("ck_b_renamed", "c", "CHECK ((b > 0))"),
+                con("u_other", "c", "CHECK ((c > 0))"),
+            ]
+        });
+        let got = rows(&e, &f);
+        let has = |o: &str, a: &str, found: &str| got.iter().any(|r| r.0 == o && r.1 == a && r.3 == found);
+        assert!(has("constraint t.ck_a", "definition", "CHECK ((a > 1))"), "{got:?}");
+        assert!(has("constraint t.ck_b", "name", "ck_b_renamed"), "{got:?}");
+        assert!(got.iter().any(|r| r.0 == "constraint t.u_c" && r.1 == "missing"), "{got:?}");
+        assert!(has("constraint t.ck_other", "extra", "CHECK ((z > 0))"), "{got:?}");
+        assert!(
+            has("constraint t.u_other", "extra", "CHECK ((c > 0))"),
+            "a CHECK is not a renamed UNIQUE: {got:?}"
+        );
+        assert!(
+            !got.iter().any(|r| r.0 == "constraint t.ck_b_renamed"),
+            "a rename is not also extra: {got:?}"
+        );
+        assert_eq!(got.len(), 5, "{got:?}");
+    }
+
+    #[test]
+    fn an_invalid_index_and_an_extra_one() {
+        let e = catalog(vec![], vec![index("ix_a", "a")]);
+        let mut bad = index("ix_a", "a");
+        bad.valid = false;
+        let got = rows(&e, &with(&e, |t| t.indexes = vec![bad, index("ix_z", "z")]));
+        assert!(got.iter().any(|r| r.0 == "index ix_a" && r.1 == "validity"), "{got:?}");
+        assert!(got.iter().any(|r| r.0 == "index ix_z" && r.1 == "extra"), "{got:?}");
+        assert_eq!(got.len(), 2, "{got:?}");
+        // An invalid index of the right shape under another name is not taken for a rename.
+        let mut other = index("a_idx", "a");
+        other.valid = false;
+        let got = rows(&e, &with(&e, |t| t.indexes = vec![other]));
+        assert!(got.iter().any(|r| r.0 == "index ix_a" && r.1 == "missing"), "{got:?}");
+    }
+
+    #[test]
+    fn triggers_missing_changed_disabled_or_extra() {
+        let e = with(&catalog(vec![], vec![]), |t| {
+            t.triggers =
+                vec![trig("tg_a", "CREATE TRIGGER tg_a A", true), trig("tg_b", "CREATE TRIGGER tg_b B", true)]
+        });
+        assert!(diff(&e, &e.clone()).is_empty());
+        let f = with(&e, |t| {
+            t.triggers = vec![
+                trig("tg_b", "CREATE TRIGGER tg_b B", false),
+                trig("tg_x", "CREATE TRIGGER tg_x X", true),
+            ]
+        });
+        let got: Vec<(String, &str)> = rows(&e, &f).into_iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("trigger tg_a".to_string(), "missing"),
+                ("trigger tg_b".to_string(), "enabled"),
+                ("trigger tg_x".to_string(), "extra")
+            ]
+        );
+        let f = with(&e, |t| t.triggers[0].definition = "CREATE TRIGGER tg_a CHANGED".into());
+        let got: Vec<(String, &str)> = rows(&e, &f).into_iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(got, vec![("trigger tg_a".to_string(), "definition")]);
+    }
+
+    #[test]
+    fn extensions_and_functions_are_compared() {
+        use super::super::catalog::Function;
+        let f = |body: &str| Function { signature: "touch()".into(), definition: body.into() };
+        let e = Catalog {
+            extensions: vec!["pg_trgm".into()],
+            functions: vec![f("BEGIN a END")],
+            ..catalog(vec![], vec![])
+        };
+        let same = diff(&e, &e.clone());
+        assert!(same.is_empty(), "{same:?}");
+        let found = Catalog { extensions: vec![], functions: vec![f("BEGIN b END")], ..e.clone() };
+        let rows: Vec<(String, &str)> =
+            diff(&e, &found).iter().map(Change::difference).map(|d| (d.object, d.aspect)).collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("extension pg_trgm".to_string(), "missing"),
+                ("function touch()".to_string(), "definition")
+            ]
+        );
+        let found = Catalog { functions: vec![], ..e.clone() };
+        let rows: Vec<(String, &str)> =
+            diff(&e, &found).iter().map(Change::difference).map(|d| (d.object, d.aspect)).collect();
+        assert_eq!(rows, vec![("function touch()".to_string(), "missing")]);
+    }
+
+    #[test]
+    fn an_index_under_another_name_is_a_rename_not_a_new_index() {
+        let e = catalog(vec![], vec![index("ix_a", "a")]);
+        // Another index first: only the one of the same shape is the renamed one.
+        let f = catalog(vec![], vec![index("ix_b", "b"), index("a_idx", "a")]);
+        let rows: Vec<(String, &str, String)> =
+            diff(&e, &f).iter().map(Change::difference).map(|d| (d.object, d.aspect, d.found)).collect();
+        assert!(rows.contains(&("index ix_a".to_string(), "name", "a_idx".to_string())), "{rows:?}");
+        assert!(!rows.iter().any(|r| r.1 == "missing"), "{rows:?}");
+        assert_eq!(
+            index_shape("CREATE INDEX ix_a ON public.t USING btree (a)"),
+            " ON public.t USING btree (a)"
+        );
+        assert_eq!(index_shape("no shape"), "no shape");
+    }
+
     #[test]
     fn an_index_comment_the_migrations_set_is_compared() {
         let mut kept = index("ix_a", "a");
