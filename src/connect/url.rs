@@ -729,6 +729,71 @@ mod tests {
     use super::*;
     use crate::redact::redact_url;
 
+    #[test]
+    fn sources_name_themselves_and_configs_never_show_a_password() {
+        assert_eq!(Source::Flag.to_string(), "--url");
+        assert_eq!(Source::DotEnv(PathBuf::from("/a/.env")).to_string(), "DATABASE_URL in /a/.env");
+        assert_eq!(Source::Target("prod".into()).to_string(), "target `prod` of the targets file");
+        let c = ConnConfig::parse("postgresql://u:s3cret@h:5433/d", Source::Flag).unwrap();
+        let debug = format!("{c:?}");
+        assert!(debug.starts_with("ConnConfig(postgresql://u:***@h:5433/d"), "{debug}");
+        assert!(!debug.contains("s3cret") && !c.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn describe_names_every_host_without_the_password() {
+        let one = ConnConfig::parse("postgresql://u:pw@h:5433/d", Source::Flag).unwrap();
+        assert_eq!(one.describe(), "host h port 5433 database \"d\" user \"u\"");
+        let two = ConnConfig::parse("postgresql://u:pw@a:5432,b:5433/d", Source::Flag).unwrap();
+        assert_eq!(two.describe(), "hosts a:5432, b:5433 database \"d\" user \"u\"");
+    }
+
+    #[test]
+    fn keepalive_and_application_parameters_as_libpq_reads_them() {
+        let p = |q: &str| ConnConfig::parse(&format!("postgresql://u@h/d?{q}"), Source::Flag).unwrap();
+        assert_eq!(p("keepalives_count=0").keepalives.count, None);
+        assert_eq!(p("keepalives_count=1").keepalives.count, Some(1));
+        assert_eq!(p("keepalives_idle=0").keepalives.idle, None);
+        assert_eq!(p("keepalives_idle=1").keepalives.idle, Some(Duration::from_secs(1)));
+        assert!(p("keepalives=0").keepalives.off && !p("keepalives=1").keepalives.off);
+        let default_name = p("").application_name;
+        assert_eq!(p("application_name=").application_name, default_name, "empty keeps the default");
+        assert_eq!(p("application_name=etl").application_name, "etl");
+    }
+
+    #[test]
+    fn an_empty_value_followed_by_a_space_never_swallows_the_next_pair() {
+        let kv = |s: &str| ConnConfig::parse(s, Source::Flag);
+        let e = kv("host= password=s3cret dbname=d").unwrap_err().to_string();
+        assert!(e.contains("followed by a space") && !e.contains("s3cret"), "{e}");
+        // A spaced value without `=`, a quoted one with `=`, an unspaced one with `=`: as written.
+        assert_eq!(kv("host= h2 dbname=d").unwrap().host(), "h2");
+        assert_eq!(kv("host=h dbname= 'a=b'").unwrap().dbname.as_deref(), Some("a=b"));
+        assert_eq!(kv("host=h dbname=a=b").unwrap().dbname.as_deref(), Some("a=b"));
+    }
+
+    #[test]
+    fn ports_and_ipv6_hosts_at_their_limits() {
+        assert_eq!(parse_port("65535").unwrap(), 65535);
+        assert!(parse_port("65536").is_err() && parse_port("0").is_err());
+        let c = ConnConfig::parse("postgresql://u@[::1]/d", Source::Flag).unwrap();
+        assert_eq!((c.host(), c.port()), ("::1", DEFAULT_PORT));
+        let c = ConnConfig::parse("postgresql://u@[::1]:5433/d", Source::Flag).unwrap();
+        assert_eq!((c.host(), c.port()), ("::1", 5433));
+        let e = ConnConfig::parse("postgresql://u@[::1]x/d", Source::Flag).unwrap_err().to_string();
+        assert!(e.contains("after IPv6 host"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_parameter_is_named_only_when_it_is_a_plain_word() {
+        assert_eq!(shown_key("sslmodee"), "sslmodee");
+        assert_eq!(shown_key("ssl_mode2"), "ssl_mode2");
+        assert_eq!(shown_key(""), "…");
+        assert_eq!(shown_key(&"k".repeat(41)), "…");
+        assert_eq!(shown_key(&"k".repeat(40)), "k".repeat(40));
+        assert_eq!(shown_key("u:s3cret@h"), "…");
+    }
+
     fn p(s: &str) -> ConnConfig {
         ConnConfig::parse(s, Source::Flag).unwrap()
     }
