@@ -239,6 +239,18 @@ mod tests {
 
     use super::*;
 
+    /// A PostgreSQL 15 superuser's view with no settings read yet.
+    fn server_info() -> ServerInfo {
+        ServerInfo {
+            version_num: 150000,
+            database: "d".into(),
+            user: "u".into(),
+            superuser: true,
+            read_all_stats: true,
+            settings: HashMap::new(),
+        }
+    }
+
     fn g(version: i32) -> AvSettings {
         AvSettings {
             version_num: version,
@@ -348,14 +360,7 @@ mod tests {
 
     #[test]
     fn failsafe_is_raised_to_105_percent_of_freeze_max_age() {
-        let mut info = ServerInfo {
-            version_num: 150000,
-            database: "d".into(),
-            user: "u".into(),
-            superuser: true,
-            read_all_stats: true,
-            settings: HashMap::new(),
-        };
+        let mut info = server_info();
         info.settings.insert("autovacuum_freeze_max_age".into(), "1000000000".into());
         info.settings.insert("vacuum_failsafe_age".into(), "500000000".into());
         let s = AvSettings::from_server(&info);
@@ -434,14 +439,7 @@ mod tests {
 
     #[test]
     fn autovacuum_needs_track_counts_and_the_multixact_failsafe_is_raised_too() {
-        let mut info = ServerInfo {
-            version_num: 150000,
-            database: "d".into(),
-            user: "u".into(),
-            superuser: true,
-            read_all_stats: true,
-            settings: HashMap::new(),
-        };
+        let mut info = server_info();
         info.settings.insert("autovacuum".into(), "on".into());
         info.settings.insert("track_counts".into(), "off".into());
         info.settings.insert("autovacuum_multixact_freeze_max_age".into(), "1000000000".into());
