@@ -74,8 +74,8 @@ WITH seq AS (
 SELECT
   (SELECT count(*) FROM act WHERE backend_type = 'client backend' OR hidden_session)::int8 + 1,
   current_setting('max_connections')::int8,
-  (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database())::int8,
-  (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),
+  d.deadlocks::int8,
+  d.stats_reset,
   (SELECT max(age(datfrozenxid)) FROM pg_database)::int8,
   (SELECT max(mxid_age(datminmxid)) FROM pg_database)::int8,
   current_setting('autovacuum_freeze_max_age')::float8,
@@ -86,7 +86,7 @@ SELECT
   (SELECT max(extract(epoch FROM now() - query_start)) FROM act WHERE state = 'active' AND backend_type = 'client backend')::float8,
   (SELECT max(extract(epoch FROM now() - state_change)) FROM act WHERE state LIKE 'idle in transaction%')::float8,
   (SELECT count(*) FROM act WHERE hidden_session)::int8,
-  (SELECT 100.0 * blks_hit / nullif(blks_hit + blks_read, 0) FROM pg_stat_database WHERE datname = current_database())::float8,
+  (100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0))::float8,
   (SELECT count(*) FROM pg_index WHERE NOT indisvalid)::int8,
   (SELECT string_agg(c.relname::text, ', ' ORDER BY c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid),
   (SELECT max(pct) FROM seq_pct WHERE readable),
@@ -95,7 +95,10 @@ SELECT
   pg_database_size(current_database())::int8,
   current_database()::text,
   current_setting('server_version_num')::int4,
-  (SELECT blks_hit + blks_read FROM pg_stat_database WHERE datname = current_database())::int8";
+  (d.blks_hit + d.blks_read)::int8
+-- This database's statistics, read once (NULLs when it has none yet).
+FROM (SELECT) one
+LEFT JOIN pg_stat_database d ON d.datname = current_database()";
 
 /// The cache hit ratio is judged from this many block accesses on (800 MB read through the
 /// buffer cache): a fresh database reads its catalog from disk once, and over its first few
