@@ -45,7 +45,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            output::print_error(&anyhow::Error::new(e).context("cannot start the async runtime"));
             return ExitCode::from(1);
         }
     };
@@ -62,7 +62,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
         Err(e) => {
             let code = error::exit_code(&e);
             if e.downcast_ref::<error::Exit>().is_none() {
-                eprintln!("error: {}", error::render(&e));
+                output::print_error(&e);
             }
             ExitCode::from(code)
         }

@@ -13,6 +13,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use crate::error::PgContext;
 use anyhow::{Context, Result, anyhow, bail};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -496,12 +497,11 @@ impl LocalCluster {
             // So that `slow-query` works out of the box (also on clusters made before this).
             let db =
                 crate::connect::Db::connect(cfg.clone(), crate::connect::ConnectOptions::default()).await?;
-            db.get().await?.batch_execute(CREATE_PG_STAT_STATEMENTS).await.map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot create pg_stat_statements in the local cluster: {}",
-                    crate::error::pg_message(&e)
-                )
-            })?;
+            db.get()
+                .await?
+                .batch_execute(CREATE_PG_STAT_STATEMENTS)
+                .await
+                .pg_context("cannot create pg_stat_statements in the local cluster")?;
         }
         let state = match (created, started) {
             (true, _) => Readiness::Created,

@@ -185,7 +185,7 @@ fn render_drill(ctx: &Ctx, r: &verify::DrillReport, check: bool) -> Result<()> {
             r.into
         ));
     } else {
-        eprintln!("restore drill of {} FAILED:\n  {}", r.backup, r.problems.join("\n  "));
+        ctx.out.error(format!("restore drill of {} FAILED:\n  {}", r.backup, r.problems.join("\n  ")));
     }
     Ok(())
 }

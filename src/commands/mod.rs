@@ -400,7 +400,7 @@ async fn standby_note(db: &Db) -> (Option<bool>, Option<String>) {
     match role {
         Ok(r) => (Some(r.standby), r.standby_note()),
         Err(e) => {
-            tracing::debug!("cannot tell whether the server is a standby: {e:#}");
+            tracing::debug!("cannot tell whether the server is a standby: {}", crate::error::render(&e));
             (None, None)
         }
     }

@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::Type;
 
 use crate::connect::pool::Db;
+use crate::error::Remedy;
 
 /// The first look, then the pause between looks. The default `lock_timeout` is 30 s.
 const FIRST_LOOK: Duration = Duration::from_millis(200);
@@ -74,7 +76,9 @@ pub async fn naming_holder<T>(db: &Db, pid: Option<i32>, work: impl Future<Outpu
             match holders(&watcher, pid).await {
                 Ok(Some(h)) => *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(h),
                 Ok(None) => {}
-                Err(e) => tracing::debug!("cannot look at the locks of pid {pid}: {e:#}"),
+                Err(e) => {
+                    tracing::debug!("cannot look at the locks of pid {pid}: {}", crate::error::render(&e))
+                }
             }
             tokio::time::sleep(EVERY).await;
         }
@@ -85,11 +89,10 @@ pub async fn naming_holder<T>(db: &Db, pid: Option<i32>, work: impl Future<Outpu
     };
     result.map_err(|e| {
         let holder = seen.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let text = crate::error::render(&e);
         match holder {
-            Some(h) if text.contains("SQLSTATE 55P03") => anyhow::anyhow!(
-                "{text}: it {h} — end that session, or wait for it and retry (--lock-timeout waits longer)"
-            ),
+            Some(h) if crate::error::sqlstate(&e) == Some(SqlState::LOCK_NOT_AVAILABLE) => e.context(Remedy(
+                format!("it {h}; end that session, or wait for it and retry (--lock-timeout waits longer)"),
+            )),
             _ => e,
         }
     })

@@ -19,7 +19,7 @@ pub use crate::connect::setup::ConnectOptions;
 use crate::connect::setup::{Opener, Selection, WrongKind, connect_timeout, is_deadline, pg_config, wanted};
 use crate::connect::tls::Connector;
 use crate::connect::url::ConnConfig;
-use crate::error::PgContext;
+use crate::error::{PgContext, PgError, Remedy};
 
 /// A pool plus the settings it was built from.
 pub struct Db {
@@ -221,12 +221,9 @@ impl std::error::Error for ConnectError {}
 
 /// The SQLSTATE of a failed connection or statement, if the server sent one.
 pub fn connect_sqlstate(e: &anyhow::Error) -> Option<SqlState> {
-    e.chain().find_map(|c| {
-        if let Some(ce) = c.downcast_ref::<ConnectError>() {
-            return ce.sqlstate.clone();
-        }
-        c.downcast_ref::<tokio_postgres::Error>().and_then(|pe| pe.as_db_error()).map(|db| db.code().clone())
-    })
+    e.chain()
+        .find_map(|c| c.downcast_ref::<ConnectError>())
+        .map_or_else(|| crate::error::sqlstate(e), |ce| ce.sqlstate.clone())
 }
 
 /// A one-line error for a failed connection: what, where (no password), and what to check;
@@ -433,11 +430,14 @@ pub async fn ensure_database(
                 tracing::debug!("database \"{dbname}\" was created meanwhile by another session");
                 Ok(false)
             }
-            Err(e) => Err(anyhow!(
-                "database \"{dbname}\" does not exist and cannot be created as user \"{}\": {} — create it (CREATE DATABASE \"{dbname}\") or grant CREATEDB",
-                cfg.user_or_default(),
-                crate::error::pg_message(&e)
-            )),
+            Err(e) => Err(anyhow::Error::from(PgError::new(
+                &e,
+                format!(
+                    "database \"{dbname}\" does not exist and cannot be created as user \"{}\"",
+                    cfg.user_or_default()
+                ),
+            ))
+            .context(Remedy(format!("create it (CREATE DATABASE \"{dbname}\") or grant CREATEDB")))),
         };
     }
     Err(last_err)

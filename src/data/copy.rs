@@ -24,7 +24,7 @@ use tokio_postgres::types::{IsNull, ToSql, Type, accepts, to_sql_checked};
 use crate::data::generators::agents::AgentRow;
 use crate::data::generators::demands::{ChannelRow, DemandRow, ResponseRow};
 use crate::data::generators::{Json, Ts};
-use crate::error::pg_message;
+use crate::error::{PgContext, PgError};
 use crate::migrate;
 
 /// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
@@ -205,7 +205,7 @@ pub async fn copy_rows<R: CopyRow>(
     let sink = tx
         .copy_in(&copy_statement::<R>(table))
         .await
-        .map_err(|e| anyhow!("cannot start COPY into {table}: {}", pg_message(&e)))?;
+        .pg_context(format!("cannot start COPY into {table}"))?;
     let types: Vec<Type> = R::COLUMNS.iter().map(|(_, t)| t.clone()).collect();
     let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
     let mut sent = 0u64;
@@ -230,5 +230,5 @@ pub async fn copy_rows<R: CopyRow>(
 /// A failed COPY: what was sent (the server's `WHERE: COPY …, line N` says how far it read), and
 /// that none of it was written (COPY is all or nothing).
 fn copy_error(table: &str, e: tokio_postgres::Error, sent: u64) -> anyhow::Error {
-    anyhow!("COPY into {table} failed with {sent} rows sent, none of them written: {}", pg_message(&e))
+    PgError::new(&e, format!("COPY into {table} failed with {sent} rows sent, none of them written")).into()
 }

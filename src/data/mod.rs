@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use tokio_postgres::Transaction;
 use tokio_postgres::types::{ToSql, Type};
@@ -26,7 +26,7 @@ use self::generators::demands::{self, AgentPool, ChannelRow, DemandRow, Response
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
 use self::seed_file::{CheckedFile, SeedFile, SeedFileReport};
 use crate::connect::{Db, blocking};
-use crate::error::{Interrupted, PgContext};
+use crate::error::{Interrupted, Outcome, PgContext, Remedy};
 
 /// How long an interrupted load waits for its ROLLBACK before leaving it to the server.
 const ROLLBACK_WAIT: Duration = Duration::from_millis(300);
@@ -224,7 +224,7 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
         }
         Some(Err(e)) => {
             let _ = tx.rollback().await;
-            Err(anyhow!("{} (rolled back: nothing was written)", crate::error::render(&e)))
+            Err(e.context(Outcome("rolled back: nothing was written".into())))
         }
         None => {
             // ROLLBACK queues behind the statement in flight (a lock wait: up to the lock
@@ -245,12 +245,10 @@ async fn run_plan(tx: &Transaction<'_>, plan: &LoadPlan, quiet: bool) -> Result<
         .is_some_and(|r| r.get(0));
     if !free {
         tracing::info!("another towow-db load into this database is running: waiting for it to end");
-        tx.query_typed("SELECT pg_advisory_xact_lock($1)", &[(&LOAD_LOCK_KEY, Type::INT8)]).await.map_err(|e| {
-            anyhow!(
-                "another towow-db load into this database is still running: {} (raise --lock-timeout to wait longer)",
-                crate::error::pg_message(&e)
-            )
-        })?;
+        tx.query_typed("SELECT pg_advisory_xact_lock($1)", &[(&LOAD_LOCK_KEY, Type::INT8)])
+            .await
+            .pg_context("another towow-db load into this database is still running")
+            .context(Remedy("raise --lock-timeout to wait longer".into()))?;
     }
     let mut tally = Tally(BTreeMap::new());
     // Seed rows are checked against the database's own columns before anything is written.

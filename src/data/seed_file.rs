@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use tokio_postgres::Transaction;
 use tokio_postgres::types::Type;
 
-use crate::error::pg_message;
+use crate::error::PgContext;
 use crate::migrate::TOWOW_TABLES;
 use crate::migrate::catalog::{self, Catalog, Column, Only, Table};
 
@@ -339,7 +339,7 @@ pub async fn load(tx: &Transaction<'_>, file: &CheckedFile) -> Result<SeedFileRe
         let out = tx
             .query_typed(&sql, &typed)
             .await
-            .map_err(|e| anyhow!("{}:{}: {}: {}", file.name, row.line, row.table, pg_message(&e)))?;
+            .pg_context(format!("{}:{}: {}", file.name, row.line, row.table))?;
         let c = tables.entry(row.table).or_default();
         match out.first().map(|r| r.get::<_, bool>(0)) {
             Some(true) => c.inserted += 1,

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
 
 pub mod bounds;
 pub mod partitions;
@@ -41,7 +42,14 @@ pub const LOCK_RETRIES: u32 = 5;
 /// `None` to give up. Lock waits that gave up (`lock_timeout`), deadlocks and serialization
 /// failures are tried again, [`LOCK_RETRIES`] times, pausing 1 s, 2 s, 4 s, ….
 pub fn retry_after(e: &anyhow::Error, retries: u32) -> Option<Duration> {
-    let conflict = matches!(crate::reports::sqlstate(e).as_deref(), Some("55P03" | "40P01" | "40001"));
+    let conflict = matches!(
+        crate::error::sqlstate(e),
+        Some(
+            SqlState::LOCK_NOT_AVAILABLE
+                | SqlState::T_R_DEADLOCK_DETECTED
+                | SqlState::T_R_SERIALIZATION_FAILURE
+        )
+    );
     (conflict && retries < LOCK_RETRIES).then(|| Duration::from_secs(1 << retries))
 }
 

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use tokio_postgres::Client;
 
@@ -14,7 +14,7 @@ use super::diff::{Change, Difference, diff};
 use super::shadow::read_target;
 use super::*;
 use crate::connect::Db;
-use crate::error::{PgContext, pg_message};
+use crate::error::{Outcome, PgContext};
 use crate::sql::quote_ident;
 
 /// How a planned statement runs.
@@ -104,20 +104,16 @@ async fn baseline_locked(
     }
     let tx = client.transaction().await.pg_context("cannot begin")?;
     for s in plan.steps.iter().filter(|s| s.phase == Phase::Transaction) {
-        tx.batch_execute(&s.sql).await.map_err(|e| {
-            anyhow!("baseline failed (rolled back: nothing was changed): {}: {}", s.sql, pg_message(&e))
-        })?;
+        tx.batch_execute(&s.sql)
+            .await
+            .pg_context(format!("baseline failed (rolled back: nothing was changed): {}", s.sql))?;
     }
     tx.commit().await.pg_context("cannot commit the baseline")?;
     for s in plan.steps.iter().filter(|s| s.phase == Phase::Online) {
         tracing::debug!("{}", s.sql);
-        super::patient::execute(client, &s.sql).await.map_err(|e| {
-            anyhow!(
-                "baseline failed at `{}`: {} (the statements before it stay applied and no history was recorded; run `towow-db migrate baseline` again once fixed: it goes on from where it stopped)",
-                s.sql,
-                pg_message(&e)
-            )
-        })?;
+        super::patient::execute(client, &s.sql).await.pg_context(format!("baseline failed at `{}`", s.sql)).context(Outcome(
+            "the statements before it stay applied and no history was recorded; run `towow-db migrate baseline` again once fixed: it goes on from where it stopped".into(),
+        ))?;
     }
     // The result must be exactly what the migrations make before the history says so.
     let found = read_target(client, expected).await?;

@@ -9,7 +9,7 @@ use tokio_postgres::types::Type;
 
 use super::*;
 use crate::connect::Db;
-use crate::error::{PgContext, pg_message};
+use crate::error::PgContext;
 use crate::sql::split_statements;
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,9 +130,10 @@ async fn down_locked(
         tracing::info!("rolling back V{}__{}", s.version, s.name);
         if is_no_transaction(down) {
             for stmt in split_statements(down) {
-                client.batch_execute(&stmt).await.map_err(|e| {
-                    anyhow!("rolling back V{}__{} failed: {}", s.version, s.name, pg_message(&e))
-                })?;
+                client
+                    .batch_execute(&stmt)
+                    .await
+                    .pg_context(format!("rolling back V{}__{} failed", s.version, s.name))?;
             }
             client
                 .execute_typed(DELETE_HISTORY, &[(&s.version, Type::INT4)])
@@ -140,14 +141,9 @@ async fn down_locked(
                 .pg_context("cannot update the migration history")?;
         } else {
             let tx = client.transaction().await.pg_context("cannot begin")?;
-            tx.batch_execute(down).await.map_err(|e| {
-                anyhow!(
-                    "rolling back V{}__{} failed (nothing changed): {}",
-                    s.version,
-                    s.name,
-                    pg_message(&e)
-                )
-            })?;
+            tx.batch_execute(down)
+                .await
+                .pg_context(format!("rolling back V{}__{} failed (nothing changed)", s.version, s.name))?;
             tx.execute_typed(DELETE_HISTORY, &[(&s.version, Type::INT4)])
                 .await
                 .pg_context("cannot update the migration history")?;

@@ -31,7 +31,7 @@ pub async fn acquire_lock(client: &Client, wait: Duration) -> Result<()> {
             return Ok(());
         }
         let holder = lock_holder(client).await.unwrap_or_else(|e| {
-            tracing::debug!("cannot tell who holds the migration lock: {e:#}");
+            tracing::debug!("cannot tell who holds the migration lock: {}", crate::error::render(&e));
             "another session".into()
         });
         if started.elapsed() + delay > wait {

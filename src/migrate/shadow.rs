@@ -13,7 +13,7 @@ use super::catalog::{self, Catalog, Only};
 use super::throwaway::{Kind, Throwaway};
 use super::*;
 use crate::connect::Db;
-use crate::error::{PgContext, pg_message};
+use crate::error::{PgContext, PgError, pg_message};
 use crate::sql::{quote_ident, split_statements};
 
 /// A server to build a shadow database on, when the target's own server cannot have one.
@@ -73,11 +73,11 @@ pub async fn expected(
             };
             tracing::info!("no shadow database on the target's server ({why}): using the local cluster");
             let server = fallback().await.map_err(|f| {
-                anyhow!("cannot build the shadow database: on the target's server {why}; on the local cluster: {f:#}")
+                anyhow!("cannot build the shadow database: on the target's server {why}; on the local cluster: {}", crate::error::render(&f))
             })?;
-            let (c, v) = build(&server.db, schema, versions)
-                .await
-                .map_err(|f| anyhow!("cannot build the shadow database on {}: {f:#}", server.label))?;
+            let (c, v) = build(&server.db, schema, versions).await.map_err(|f| {
+                anyhow!("cannot build the shadow database on {}: {}", server.label, crate::error::render(&f))
+            })?;
             (c, server.label, v)
         }
     };
@@ -118,7 +118,10 @@ async fn build(db: &Db, schema: &str, versions: &[i32]) -> Result<(Catalog, Stri
         Ok(pool) => {
             let r = match pool.get().await {
                 Ok(mut c) => apply_and_read(&mut c, schema, versions).await,
-                Err(e) => Err(ShadowUnavailable(format!("cannot connect to it: {e:#}")).into()),
+                Err(e) => {
+                    Err(ShadowUnavailable(format!("cannot connect to it: {}", crate::error::render(&e)))
+                        .into())
+                }
             };
             drop(pool);
             r
@@ -140,7 +143,7 @@ async fn apply_and_read(client: &mut Client, schema: &str, versions: &[i32]) -> 
         .pg_context("cannot prepare the shadow database")?;
     for m in shipped()?.iter().filter(|m| versions.contains(&m.version)) {
         let failed = |e: tokio_postgres::Error| {
-            anyhow!("V{}__{} fails on an empty database: {}", m.version, m.name, pg_message(&e))
+            PgError::new(&e, format!("V{}__{} fails on an empty database", m.version, m.name))
         };
         if m.no_transaction() {
             for stmt in split_statements(m.up) {

@@ -16,7 +16,7 @@ use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use crate::connect::{ConnConfig, ConnectOptions, Db};
-use crate::error::pg_message;
+use crate::error::{PgContext, pg_message, render};
 use crate::interrupt::{self, Stage};
 use crate::sql::quote_ident;
 
@@ -195,11 +195,13 @@ impl Drop for Throwaway {
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
-                drop_database(&admin, &name, version).await.map_err(|e| anyhow::anyhow!(pg_message(&e)))
+                drop_database(&admin, &name, version).await.pg_context("")
             };
             match dropped.await {
                 Ok(()) => Ok(format!("the {label} {name} was dropped")),
-                Err(e) => Err(format!("the {label} {name} could not be dropped ({e:#}): drop it by hand")),
+                Err(e) => {
+                    Err(format!("the {label} {name} could not be dropped ({}): drop it by hand", render(&e)))
+                }
             }
         });
     }

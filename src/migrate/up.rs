@@ -11,7 +11,7 @@ use tokio_postgres::types::Type;
 
 use super::*;
 use crate::connect::Db;
-use crate::error::{PgContext, pg_message};
+use crate::error::{PgContext, PgError, pg_message};
 use crate::sql::{concurrent_index_name, split_statements};
 
 /// One migration applied (or rolled back) by a run.
@@ -45,7 +45,7 @@ fn refinery_error(e: refinery_core::Error) -> anyhow::Error {
     match e.kind() {
         refinery_core::error::Kind::Connection(msg, src) => match src.downcast_ref::<tokio_postgres::Error>()
         {
-            Some(pe) => anyhow!("{msg}: {}", pg_message(pe)),
+            Some(pe) => PgError::new(pe, msg).into(),
             None => anyhow!("{msg}: {src}"),
         },
         other => anyhow!("{other}"),
@@ -198,7 +198,7 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
             } else {
                 "failed (outside a transaction: statements before this one stay applied; it is safe to re-run once fixed)"
             };
-            anyhow!("V{}__{} {what}: {}", s.version, s.name, statement_error(&e))
+            PgError::with_text(&e, format!("V{}__{} {what}", s.version, s.name), statement_error(&e))
         })?;
         if let Some(ix) = &index
             && index_validity(client, ix).await? == Some(false)

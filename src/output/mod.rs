@@ -183,7 +183,7 @@ impl Out {
 
     /// An error line on stderr (also under `--quiet`).
     pub fn error(&self, s: impl AsRef<str>) {
-        eprintln!("{}", s.as_ref());
+        error_line(s.as_ref());
     }
 
     /// A note on stderr (suppressed by `--quiet`).
@@ -192,6 +192,18 @@ impl Out {
             eprintln!("{}", s.as_ref());
         }
     }
+}
+
+/// The one place errors reach stderr: a command's failure ([`print_error`]) and the error lines
+/// a command prints as it goes ([`Out::error`]); printed under `--quiet` too.
+fn error_line(s: &str) {
+    eprintln!("{s}");
+}
+
+/// A command's failure, as its last line on stderr: `error: ` and the rendered chain
+/// ([`crate::error::render`]: database message and SQLSTATE, what became of the work, advice).
+pub fn print_error(e: &anyhow::Error) {
+    error_line(&format!("error: {}", crate::error::render(e)));
 }
 
 fn write_stdout(s: &str) -> Result<()> {

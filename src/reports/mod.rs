@@ -13,8 +13,11 @@
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Row};
+
+use crate::error::{PgContext, PgError, sqlstate};
 
 pub mod activity;
 pub mod health;
@@ -41,10 +44,7 @@ pub type Param<'a> = (&'a (dyn ToSql + Sync), Type);
 /// error chain so callers can map it to a remedy.
 pub async fn query(client: &Client, what: &str, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
     tracing::trace!(section = what, "report query");
-    client
-        .query_typed(sql, params)
-        .await
-        .map_err(|e| anyhow::Error::new(e).context(format!("reading {what}")))
+    client.query_typed(sql, params).await.pg_context(format!("reading {what}"))
 }
 
 /// Run a report's queries (`body`, on `client`) in one read-only transaction with JIT off:
@@ -67,9 +67,13 @@ where
     loop {
         match read_only_once(client, body()).await {
             Err(e)
-                if attempt < READ_ATTEMPTS && matches!(sqlstate(&e).as_deref(), Some("XX000" | "42P01")) =>
+                if attempt < READ_ATTEMPTS
+                    && matches!(sqlstate(&e).as_ref().map(SqlState::code), Some("XX000" | "42P01")) =>
             {
-                tracing::debug!("a relation went away while the report read it ({e:#}); reading again");
+                tracing::debug!(
+                    "a relation went away while the report read it ({}); reading again",
+                    crate::error::render(&e)
+                );
                 attempt += 1;
             }
             r => return r,
@@ -87,12 +91,12 @@ async fn read_only_once<T>(client: &Client, body: impl std::future::Future<Outpu
         if r.is_ok() {
             let _ = client.batch_execute("ROLLBACK").await;
         }
-        return Err(anyhow::Error::new(e).context("starting the report's read-only transaction"));
+        return Err(PgError::new(&e, "starting the report's read-only transaction").into());
     }
     let end = client.batch_execute(if r.is_ok() { "COMMIT" } else { "ROLLBACK" }).await;
     match (r, end) {
         (Ok(v), Ok(())) => Ok(v),
-        (Ok(_), Err(e)) => Err(anyhow::Error::new(e).context("ending the report's read-only transaction")),
+        (Ok(_), Err(e)) => Err(PgError::new(&e, "ending the report's read-only transaction").into()),
         (Err(e), _) => Err(e),
     }
 }
@@ -108,7 +112,7 @@ pub async fn query_each(
 ) -> Result<()> {
     use futures_util::TryStreamExt;
     tracing::trace!(section = what, "report query, streamed");
-    let context = |e: tokio_postgres::Error| anyhow::Error::new(e).context(format!("reading {what}"));
+    let context = |e: tokio_postgres::Error| anyhow::Error::from(PgError::new(&e, format!("reading {what}")));
     let rows =
         client.query_typed_raw(sql, params.iter().map(|(v, t)| (*v, t.clone()))).await.map_err(context)?;
     let mut rows = std::pin::pin!(rows);
@@ -116,14 +120,6 @@ pub async fn query_each(
         each(row)?;
     }
     Ok(())
-}
-
-/// The SQLSTATE of the first database error in `e`'s chain.
-pub fn sqlstate(e: &anyhow::Error) -> Option<String> {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<tokio_postgres::Error>())
-        .and_then(|pe| pe.code())
-        .map(|c| c.code().to_string())
 }
 
 /// What every report needs to know about the server, read in one round trip.

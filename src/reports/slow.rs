@@ -24,9 +24,11 @@ use anyhow::{Result, anyhow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::Type;
 
-use super::{ServerInfo, query, sqlstate};
+use super::{ServerInfo, query};
+use crate::error::{PgError, Remedy, sqlstate};
 use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 use crate::sql::quote_ident;
@@ -203,8 +205,8 @@ fn remedy(state: Option<&str>, ext: Option<&Extension>, user: &str) -> Option<St
 
 /// Wrap a pg_stat_statements error with its exact remedy (by SQLSTATE).
 fn with_remedy(e: anyhow::Error, ext: Option<&Extension>, user: &str) -> anyhow::Error {
-    match remedy(sqlstate(&e).as_deref(), ext, user) {
-        Some(r) => anyhow!("{} — {r}", crate::error::render(&e)),
+    match remedy(sqlstate(&e).as_ref().map(|c| c.code()), ext, user) {
+        Some(r) => e.context(Remedy(r)),
         None => e,
     }
 }
@@ -481,14 +483,13 @@ pub async fn reset(db: &crate::connect::Db) -> Result<()> {
         quote_ident(&ext.schema)
     );
     client.simple_query(&sql).await.map(|_| ()).map_err(|e| {
-        let e = anyhow::Error::new(e).context("resetting pg_stat_statements");
-        if sqlstate(&e).as_deref() == Some("42501") {
-            anyhow!(
-                "{} — run it as a superuser, or GRANT EXECUTE ON FUNCTION {}.pg_stat_statements_reset TO {}",
-                crate::error::render(&e),
+        let e = anyhow::Error::from(PgError::new(&e, "resetting pg_stat_statements"));
+        if sqlstate(&e) == Some(SqlState::INSUFFICIENT_PRIVILEGE) {
+            e.context(Remedy(format!(
+                "run it as a superuser, or GRANT EXECUTE ON FUNCTION {}.pg_stat_statements_reset TO {}",
                 quote_ident(&ext.schema),
                 quote_ident(&info.user)
-            )
+            )))
         } else {
             with_remedy(e, Some(&ext), &info.user)
         }

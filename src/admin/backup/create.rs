@@ -104,7 +104,9 @@ pub fn verify_lines(report: &serde_json::Value) -> Vec<String> {
 pub async fn migration_state(db: &Db) -> MigrationState {
     let applied = match async { migrate::applied(&*db.get().await?).await }.await {
         Ok(a) => a.and_then(|a| a.iter().map(|m| m.version).max()),
-        Err(e) => return MigrationState { error: Some(format!("{e:#}")), ..MigrationState::default() },
+        Err(e) => {
+            return MigrationState { error: Some(crate::error::render(&e)), ..MigrationState::default() };
+        }
     };
     match migrate::verify(db, false, None).await {
         Ok(r) => {
@@ -118,7 +120,7 @@ pub async fn migration_state(db: &Db) -> MigrationState {
         }
         Err(e) => MigrationState {
             applied_version: applied,
-            error: Some(format!("{e:#}")),
+            error: Some(crate::error::render(&e)),
             ..MigrationState::default()
         },
     }

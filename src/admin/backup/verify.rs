@@ -105,7 +105,7 @@ async fn restore_and_compare(
     match restore::pg_restore(bindir, &conn, scratch, &checked.folder, jobs, &args).await {
         Ok(took) => report.restore_ms = Some(took.as_millis() as u64),
         Err(e) if e.downcast_ref::<super::tools::ToolFailed>().is_some() => {
-            report.problems.push(format!("{e:#}"));
+            report.problems.push(crate::error::render(&e));
             return Ok(());
         }
         Err(e) => return Err(e),

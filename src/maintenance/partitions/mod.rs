@@ -9,6 +9,8 @@
 pub mod ensure;
 
 use anyhow::Result;
+
+use crate::error::PgContext;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use tokio_postgres::Client;
@@ -202,7 +204,7 @@ pub async fn read(client: &Client, filter: &Filter, time_zone: Option<&str>) -> 
         client
             .batch_execute(&format!("BEGIN; SET LOCAL TimeZone = {}", crate::sql::quote_literal(tz)))
             .await
-            .map_err(|e| anyhow::anyhow!("time zone `{tz}`: {}", crate::error::pg_message(&e)))?;
+            .pg_context(format!("time zone `{tz}`"))?;
     }
     let local = async {
         let now = query(client, "the server's time", NOW_SQL, &[]).await?;

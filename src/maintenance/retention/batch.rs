@@ -28,7 +28,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use tokio_postgres::Client;
 use tokio_postgres::types::{ToSql, Type};
@@ -230,7 +230,7 @@ impl Deleter {
         client
             .batch_execute(&format!("BEGIN; {}", set_local_lock_timeout(self.lock_timeout)))
             .await
-            .context("cannot begin the batch's transaction")?;
+            .pg_context("cannot begin the batch's transaction")?;
         let mut b = Batch::default();
         match &mut self.walk {
             Walk::Key { sql, last, .. } => {
@@ -242,7 +242,9 @@ impl Deleter {
                 windowed.push((&self.window, Type::INT8));
                 let mut upper: Option<Vec<String>> = None;
                 for q in [&sql.bound, &sql.window_end] {
-                    if let Some(r) = client.query_typed_opt(q, &windowed).await.map_err(anyhow::Error::new)? {
+                    if let Some(r) =
+                        client.query_typed_opt(q, &windowed).await.pg_context("deleting a batch")?
+                    {
                         upper = Some(r.get(0));
                         break;
                     }
@@ -254,8 +256,8 @@ impl Deleter {
                     }
                     None => client.execute_typed(&sql.rest, &params).await,
                 }
-                .map_err(anyhow::Error::new)?;
-                client.batch_execute("COMMIT").await.context("cannot commit the batch")?;
+                .pg_context("deleting a batch")?;
+                client.batch_execute("COMMIT").await.pg_context("cannot commit the batch")?;
                 b.deleted = deleted;
                 self.done = upper.is_none();
                 *last = upper;
@@ -270,8 +272,8 @@ impl Deleter {
                 ];
                 let n = if sql.contains("$4") { 4 } else { 3 };
                 let deleted =
-                    client.execute_typed(sql, &params[..n]).await.map_err(anyhow::Error::new)? as i64;
-                client.batch_execute("COMMIT").await.context("cannot commit the batch")?;
+                    client.execute_typed(sql, &params[..n]).await.pg_context("deleting a batch")? as i64;
+                client.batch_execute("COMMIT").await.pg_context("cannot commit the batch")?;
                 b.deleted = deleted as u64;
                 *next = hi;
                 self.done = *next >= *end;

@@ -57,6 +57,9 @@ async fn copy_on_a_full_disk_says_what_was_sent_and_that_nothing_was_written() {
     let e = t.stderr();
     assert!(e.contains("53100") || e.contains("No space left"), "{e}");
     assert!(e.contains("rows sent") && e.contains("nothing was written"), "{e}");
+    if e.contains("53100") {
+        assert!(e.contains("— the server's disk is full"), "the advice for 53100: {e}");
+    }
     assert_eq!(towow_rows(&db).await, 0);
     exec(&db, "DROP TABLE agent_responses, collaboration_channels, demands, agent_profiles CASCADE").await;
     exec(&db, &format!("DROP TABLESPACE {ts}")).await;

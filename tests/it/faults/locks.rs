@@ -32,6 +32,9 @@ async fn names_the_holder(tag: &str, setup: &[&str], lock: &str, args: &[&str]) 
     ] {
         assert!(e.contains(&want), "{args:?}: `{want}` missing from: {e}");
     }
+    // The holder's own remedy, in place of the general advice for 55P03: one dash, one remedy.
+    let line = e.lines().find(|l| l.starts_with("error: ")).unwrap_or_else(|| panic!("{e}"));
+    assert!(line.contains("end that session") && !line.contains("another session holds a lock"), "{line}");
 }
 
 #[tokio::test]
@@ -116,5 +119,6 @@ async fn statement_timeout_ends_a_wait_that_lock_timeout_0_leaves_open() {
     assert_eq!(t.code(), Some(1), "{t:?}");
     assert!(t.took < Duration::from_secs(10), "{t:?}");
     assert!(t.stderr().contains("57014") && !t.stderr().contains("55P03"), "{t:?}");
+    assert!(t.stderr().contains("— the statement ran longer than statement_timeout"), "{t:?}");
     assert_eq!(towow_rows(&db).await, 0);
 }

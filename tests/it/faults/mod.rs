@@ -9,6 +9,7 @@ mod disk;
 mod input;
 mod interrupt;
 mod locks;
+mod privileges;
 mod props;
 
 use std::net::TcpListener;
