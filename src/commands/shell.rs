@@ -1,4 +1,4 @@
-//! `completions` and `man`: generated from the clap definitions in `cli.rs`, so they always match
+//! `completions` and `man`: generated from the clap definitions in `cli/`, so they always match
 //! the binary (the committed files under `completions/` are checked by a test).
 
 use anyhow::Result;

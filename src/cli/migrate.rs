@@ -1,0 +1,109 @@
+//! Flags of `migrate` and its subcommands.
+
+use super::*;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub action: Option<MigrateAction>,
+
+    #[command(flatten)]
+    pub up: MigrateUpArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// How long to wait for another towow-db migrate holding the migration lock.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub lock_wait: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateUpArgs {
+    /// Stop after this version (inclusive).
+    #[arg(long, value_name = "VERSION")]
+    pub target: Option<i32>,
+
+    /// Print the SQL that would run, in order, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+impl LockArgs {
+    /// The default `--lock-wait` (5 minutes), for commands that migrate without the flag.
+    pub fn default_wait() -> Duration {
+        Duration::from_secs(300)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply pending migrations (the default).
+    #[command(after_help = "Examples:\n  towow-db migrate up\n  towow-db migrate up --target 1 --dry-run")]
+    Up(MigrateUpArgs),
+    /// Every known migration: version, name, state, applied time.
+    #[command(after_help = "Examples:\n  towow-db migrate status\n  towow-db migrate status --format json")]
+    Status,
+    /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from
+    /// what they make (built in a throw-away shadow database).
+    #[command(
+        after_help = "Examples:\n  towow-db migrate verify\n  towow-db migrate verify --fail-on-pending"
+    )]
+    Verify(VerifyArgs),
+    /// Roll back applied migrations with their down scripts (deletes data: asks first).
+    #[command(
+        after_help = "Examples:\n  towow-db migrate down --dry-run\n  towow-db migrate down --steps 1 --yes\n  towow-db migrate down --target 0 --yes"
+    )]
+    Down(MigrateDownArgs),
+    /// Adopt ToWow tables made without towow-db (the app's init_db.py): bring them to the ToWow
+    /// schema keeping every row, and record the history (asks first).
+    #[command(
+        after_help = "Examples:\n  towow-db migrate baseline --dry-run\n  towow-db migrate baseline\n  towow-db migrate baseline --yes --format json"
+    )]
+    Baseline(MigrateBaselineArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateBaselineArgs {
+    /// Print what differs and the SQL that would run, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Also fail when shipped migrations are not applied yet.
+    #[arg(long)]
+    pub fail_on_pending: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateDownArgs {
+    /// How many migrations to roll back (default 1).
+    #[arg(long, value_name = "N", conflicts_with = "target")]
+    pub steps: Option<u32>,
+
+    /// Roll back every migration above this version (0 = all).
+    #[arg(long, value_name = "VERSION")]
+    pub target: Option<i32>,
+
+    /// Print the SQL that would run and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}

@@ -1,0 +1,175 @@
+//! Flags of the DBA runbook reports: vacuum-report, slow-query, health, replication, activity,
+//! sizes, indexes.
+
+use super::*;
+
+// DBA runbook reports (issue 4): vacuum-report, slow-query, health, activity, sizes, indexes.
+
+/// A byte size flag (see [`crate::units::parse_bytes`]), as PostgreSQL's bigint.
+pub fn parse_size(s: &str) -> Result<i64, String> {
+    crate::units::parse_bytes(s).map(|b| b as i64)
+}
+
+/// Flags every report command has.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ReportArgs {
+    /// Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also
+    /// UNKNOWN when the data cannot be read).
+    #[arg(long)]
+    pub check: bool,
+
+    /// Override a check's thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables.
+    #[arg(long, value_name = "NAME=WARN[:CRIT]")]
+    pub threshold: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VacuumReportArgs {
+    #[command(flatten)]
+    pub filter: crate::reports::Filter,
+
+    /// Only tables with at least N dead tuples (the runbook's view is 1000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    pub min_dead_tuples: Option<i64>,
+
+    /// Only tables due for vacuum or analyze.
+    #[arg(long)]
+    pub due: bool,
+
+    /// Add the bloat estimate, heap and TOAST (marked unavailable, with the reason, where the
+    /// statistics are missing or stale).
+    #[arg(long)]
+    pub bloat: bool,
+
+    /// Read each table's size from its files (pg_table_size) instead of estimating it from
+    /// relpages (the pages counted by the last VACUUM/ANALYZE); slower on large catalogs.
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Run VACUUM (ANALYZE) on the tables due for vacuum (ANALYZE on those due only for analyze),
+    /// one by one, outside a transaction. Asks first unless --yes.
+    #[arg(long)]
+    pub execute: bool,
+
+    /// With --execute: VACUUM (FULL, ANALYZE) instead (rewrites the table under an exclusive lock).
+    #[arg(long, requires = "execute")]
+    pub full: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SlowQueryArgs {
+    /// Order by.
+    #[arg(long, value_enum, default_value_t = crate::reports::slow::Sort::Total)]
+    pub sort: crate::reports::slow::Sort,
+
+    /// How many statements to show.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..))]
+    pub limit: i64,
+
+    /// Only statements called at least N times.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+    pub min_calls: i64,
+
+    /// Only statements whose mean time is at least this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0.0)]
+    pub min_mean_ms: f64,
+
+    /// Show the statements running now (pg_stat_activity) instead of the statistics.
+    #[arg(long, conflicts_with = "reset")]
+    pub running: bool,
+
+    /// With --running: only statements (or idle transactions) older than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub longer_than: Duration,
+
+    /// Clear this database's pg_stat_statements statistics (asks first unless --yes).
+    #[arg(long)]
+    pub reset: bool,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplicationArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ActivityArgs {
+    /// Include background processes (autovacuum workers, walsenders, …), not only client sessions.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only statements running now and sessions idle in a transaction.
+    #[arg(long)]
+    pub running: bool,
+
+    /// Only statements (or idle transactions) older than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub longer_than: Option<Duration>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SizesArgs {
+    #[command(flatten)]
+    pub filter: crate::reports::Filter,
+
+    /// Show only the N largest tables.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexesArgs {
+    #[command(flatten)]
+    pub filter: crate::reports::Filter,
+
+    /// Report never-scanned indexes as unused only from this size on.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MB")]
+    pub unused_min_size: i64,
+
+    /// Tables with at least this many sequential scans…
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(i64).range(0..))]
+    pub min_seq_scans: i64,
+
+    /// …and at least this many live rows are listed as sequentially scanned.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(0..))]
+    pub min_rows: i64,
+
+    /// Read each index's size from its file (pg_relation_size) instead of estimating it from
+    /// relpages (the pages counted by the last VACUUM/ANALYZE/CREATE INDEX); slower on large catalogs.
+    #[arg(long)]
+    pub exact: bool,
+    /// Add the statistics-based bloat estimate of btree indexes (no estimate where statistics are missing).
+    #[arg(long)]
+    pub bloat: bool,
+
+    #[command(flatten)]
+    pub rebuild: RebuildArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
