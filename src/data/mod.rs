@@ -546,7 +546,7 @@ async fn generate(
         demands: s.demands,
         responses_per_demand: s.responses_per_demand,
         channels_per_demand: s.channels_per_demand,
-        agent_pool: pool.len(),
+        agent_pool: pool.agents.len(),
         deleted_demands,
     })
 }

@@ -443,13 +443,10 @@ pub fn mock_agent(set: &MockSet, index: u64) -> AgentRow {
             .int("response_time_hours", response_hours)
             .int("max_concurrent_tasks", max_tasks)
             .object("mock_set", |m| {
-                m.str("generator", "towow-db").int("seed", set.seed as i64).int("index", index as i64).str(
-                    "locale",
-                    match loc {
-                        Locale::Zh => "zh",
-                        Locale::En => "en",
-                    },
-                );
+                m.str("generator", "towow-db")
+                    .int("seed", set.seed as i64)
+                    .int("index", index as i64)
+                    .str("locale", &loc.to_string());
             });
     });
 
@@ -532,6 +529,36 @@ mod tests {
         types.sort();
         types.dedup();
         assert_eq!(types.len(), AGENT_TYPES.len());
+    }
+
+    #[test]
+    fn the_set_size_for_active_ends_on_the_last_active_agent_needed() {
+        let s = set(Locale::Zh);
+        for active in [1, 10, 47, 50, 120] {
+            let n = set_size_for_active(&s, active);
+            let found = (0..n).filter(|&i| mock_agent(&s, i).is_active).count() as u64;
+            assert_eq!(found, active, "{active} active wanted, {n} agents give {found}");
+            assert!(mock_agent(&s, n - 1).is_active, "a smaller set would do for {active}");
+        }
+        // Some of the default set are inactive, so more agents than active ones are needed.
+        assert!(set_size_for_active(&s, 120) > 120);
+    }
+
+    #[test]
+    fn the_order_of_the_first_ten_types_depends_on_the_seed() {
+        let first =
+            |seed| mock_agent(&MockSet { seed, locale: Locale::En, as_of: DEFAULT_AS_OF }, 0).agent_type;
+        // Ten consecutive seeds start the rotation at ten different types.
+        let mut types: Vec<_> = (100..110).map(first).collect();
+        types.sort();
+        types.dedup();
+        assert_eq!(types.len(), AGENT_TYPES.len());
+        // Any seed is valid, the largest too.
+        let s = MockSet { seed: u64::MAX, locale: Locale::En, as_of: DEFAULT_AS_OF };
+        assert_eq!(
+            (0..10).map(|i| mock_agent(&s, i).agent_type).collect::<std::collections::HashSet<_>>().len(),
+            10
+        );
     }
 
     #[test]

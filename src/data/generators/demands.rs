@@ -58,14 +58,6 @@ impl AgentPool {
         }
         AgentPool { agents, fitting, others }
     }
-
-    pub fn len(&self) -> usize {
-        self.agents.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.agents.is_empty()
-    }
 }
 
 /// What to generate.

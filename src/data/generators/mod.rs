@@ -104,17 +104,19 @@ impl RowRng {
         &items[self.below(items.len() as u64) as usize]
     }
 
-    /// An index drawn by weight.
+    /// An index drawn by weight (`weights` not empty, their sum above 0).
     pub fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u32 = weights.iter().sum();
         let mut x = self.below(total as u64) as u32;
-        for (i, w) in weights.iter().enumerate() {
+        // Past all the others, `x` falls in the last weight: no fallback that cannot be reached.
+        let last = weights.len() - 1;
+        for (i, w) in weights[..last].iter().enumerate() {
             if x < *w {
                 return i;
             }
             x -= w;
         }
-        weights.len() - 1
+        last
     }
 
     /// `k` distinct items of `items` (all of them when `k >= len`), in draw order.
@@ -242,6 +244,36 @@ mod tests {
             fnv1a(&mut h, format!("{r:?}{c:?}").as_bytes());
         }
         assert_eq!(h, 0xe338_ebc4_1081_98d7, "golden digest: {h:#018x}");
+    }
+
+    #[test]
+    fn weighted_draws_follow_the_weights() {
+        let mut r = RowRng::new(5, Stream::Agent, 0);
+        let weights = [1, 0, 2, 7];
+        let mut n = [0u32; 4];
+        for _ in 0..20_000 {
+            n[r.weighted(&weights)] += 1;
+        }
+        assert_eq!(n[1], 0, "a zero weight is never drawn: {n:?}");
+        for (i, w) in weights.iter().enumerate() {
+            let expected = 20_000.0 * *w as f64 / 10.0;
+            assert!(
+                (n[i] as f64 - expected).abs() <= 400.0,
+                "index {i}: {} draws, about {expected} expected",
+                n[i]
+            );
+        }
+        // One weight: always it; the last of several: drawn too.
+        assert_eq!(r.weighted(&[3]), 0);
+        assert!((0..100).any(|_| r.weighted(&[1, 1]) == 1));
+    }
+
+    #[test]
+    fn locales_display_as_their_flag_values() {
+        use clap::ValueEnum;
+        for l in [Locale::Zh, Locale::En] {
+            assert_eq!(l.to_string(), l.to_possible_value().unwrap().get_name());
+        }
     }
 
     #[test]
