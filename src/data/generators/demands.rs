@@ -617,6 +617,19 @@ mod tests {
         channels(&s, &p, 3, &mut cs);
         let parts: serde_json::Value = serde_json::from_str(&cs[0].participants).unwrap();
         assert_eq!(parts["agents"].as_array().unwrap().len(), 0);
+        // Matched and completed demands without responses: nobody accepted, no agreed agent.
+        let mut matched = 0;
+        for i in 0..200 {
+            if !matches!(demand_core(&s, i).status, "matched" | "completed") {
+                continue;
+            }
+            matched += 1;
+            let mut cs = Vec::new();
+            channels(&s, &p, i, &mut cs);
+            let context: serde_json::Value = serde_json::from_str(&cs[0].context).unwrap();
+            assert!(context.get("agreed_agent_id").is_none(), "{context}");
+        }
+        assert!(matched > 0, "no matched or completed demand among the first 200");
         // All agents respond when M equals the pool size.
         let s = spec(10, 0, Locale::En);
         responses(&s, &p, 4, &mut rs);

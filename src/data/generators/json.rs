@@ -187,6 +187,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn strings_get_the_short_escapes() {
+        let mut s = String::new();
+        push_str_lit(&mut s, "a\"b\\c\nd\re\tf\u{1}g王");
+        assert_eq!(s, r#""a\"b\\c\nd\re\tf\u0001g王""#);
+    }
+
+    #[test]
     fn builds_valid_json() {
         let j = JsonBuf::object(|o| {
             o.str("name", "王伟 \"quoted\"\n\u{1}")

@@ -246,6 +246,36 @@ mod tests {
         assert_eq!(h, 0xe338_ebc4_1081_98d7, "golden digest: {h:#018x}");
     }
 
+    /// The same promise where a demand draws many of the pool (20 responses from 100 agents):
+    /// `pick_distinct` then samples by shuffling instead of by rejection, another use of the
+    /// random stream that the default sizes never reach.
+    #[test]
+    fn golden_digest_with_many_responses_per_demand() {
+        use super::agents::{MockSet, mock_agent};
+        use super::demands::{AgentPool, ScaleSpec, channels, responses};
+        let set = MockSet { seed: DEFAULT_SEED, locale: Locale::En, as_of: DEFAULT_AS_OF };
+        let mut pool: Vec<_> =
+            (0..100).map(|i| mock_agent(&set, i)).map(|a| (a.id, a.agent_type.to_string())).collect();
+        pool.sort();
+        let pool = AgentPool::new(pool);
+        let spec = ScaleSpec {
+            seed: DEFAULT_SEED,
+            demands: 50,
+            responses_per_demand: 20,
+            channels_per_demand: 1,
+            locale: Locale::En,
+            as_of: DEFAULT_AS_OF,
+        };
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        for i in 0..50 {
+            let (mut r, mut c) = (Vec::new(), Vec::new());
+            responses(&spec, &pool, i, &mut r);
+            channels(&spec, &pool, i, &mut c);
+            fnv1a(&mut h, format!("{r:?}{c:?}").as_bytes());
+        }
+        assert_eq!(h, 0x566b_28be_3ce8_66b0, "golden digest: {h:#018x}");
+    }
+
     #[test]
     fn weighted_draws_follow_the_weights() {
         let mut r = RowRng::new(5, Stream::Agent, 0);
