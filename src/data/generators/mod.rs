@@ -108,15 +108,13 @@ impl RowRng {
     pub fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u32 = weights.iter().sum();
         let mut x = self.below(total as u64) as u32;
-        // Past all the others, `x` falls in the last weight: no fallback that cannot be reached.
-        let last = weights.len() - 1;
-        for (i, w) in weights[..last].iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
+        // `x < total`, so it falls in one of the weights: the walk ends inside the slice.
+        let mut i = 0;
+        while x >= weights[i] {
+            x -= weights[i];
+            i += 1;
         }
-        last
+        i
     }
 
     /// `k` distinct items of `items` (all of them when `k >= len`), in draw order.
