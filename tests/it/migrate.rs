@@ -193,6 +193,9 @@ async fn verify_catches_edited_missing_and_hand_changed() {
     want[1] = "modified";
     want.push("missing");
     assert_eq!(states, want);
+    // What a migration this binary does not ship did to the tables is unknown: no shadow is built
+    // and no drift reported against a schema that may have moved on.
+    assert!(j.get("shadow").is_none() && j["drift"] == serde_json::json!([]), "{j}");
 }
 
 #[tokio::test]
