@@ -116,3 +116,15 @@ pub async fn verify(db: &Db, fail_on_pending: bool, fallback: Option<Fallback<'_
         shadow,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unmanaged_database_is_pointed_to_baseline() {
+        let m = unmanaged_message("towow", &["agent_profiles".into(), "demands".into()]);
+        assert!(m.starts_with("database \"towow\" has the ToWow tables (agent_profiles, demands)"), "{m}");
+        assert!(m.contains("`towow-db migrate baseline`") && m.contains("keeping every row"), "{m}");
+    }
+}
