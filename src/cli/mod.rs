@@ -225,7 +225,7 @@ pub enum Command {
     )]
     MockAgents(MockAgentsArgs),
 
-    // DBA runbook reports (their argument types are at the end of this file).
+    // DBA runbook reports (their argument types are in reports.rs).
     /// Tables due for VACUUM/ANALYZE (autovacuum's own math), XID/MultiXact age, xmin horizon holders.
     #[command(
         name = "vacuum-report",
@@ -271,8 +271,7 @@ pub enum Command {
     )]
     Indexes(IndexesArgs),
 
-    // Maintenance: fix what the reports find (their argument types are in the maintenance
-    // section below).
+    // Maintenance: fix what the reports find (their argument types are in maintenance.rs).
     /// Delete rows older than a cut-off in short transactions; drop partitions wholly older.
     #[command(
         after_help = "Examples:\n  towow-db retention --table system_metrics --column recorded_at --older-than 30d --dry-run\n  towow-db retention --table public.task_history --column timestamp --older-than 30d --yes\n  towow-db retention --table messages --column created_at --older-than 1y --archive /srv/archive --yes\n  towow-db retention --config /etc/towow-db/retention.conf --max-duration 30m --yes\n\nA rule file holds one rule per line, written as the flags above (# starts a comment):\n  --table system_metrics --column recorded_at --older-than 30d\n  --table messages --column created_at --older-than 1y --archive /srv/archive --batch-size 20000\nSee docs/maintenance.md."
