@@ -22,6 +22,9 @@ pub mod redact;
 pub mod sql;
 pub mod units;
 
+#[cfg(test)]
+mod test_support;
+
 use std::process::ExitCode;
 
 use clap::Parser;

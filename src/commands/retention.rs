@@ -184,15 +184,12 @@ mod tests {
 
     #[test]
     fn rule_files_parse_with_the_flags_of_the_command() {
-        let dir = std::env::temp_dir().join(format!("towow-rules-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("rules.conf");
-        std::fs::write(
-            &f,
+        let dir = crate::test_support::TempDir::new("rules");
+        let f = dir.file(
+            "rules.conf",
             "# retention\n--table system_metrics --column recorded_at --older-than 30d\n\n\
              --table messages --column created_at --before 2025-01-01 --batch-size 2k --no-vacuum\n",
-        )
-        .unwrap();
+        );
         let rules = rule_file(&f).unwrap();
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[0].age, Age::OlderThan("30 days".into()));
@@ -202,6 +199,5 @@ mod tests {
         assert!(e.contains("line 1") && e.contains("unknown unit"), "{e}");
         std::fs::write(&f, "--table t --older-than 3d\n").unwrap();
         assert!(rule_file(&f).unwrap_err().to_string().contains("--column is required"));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

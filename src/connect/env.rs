@@ -196,10 +196,8 @@ mod tests {
 
     #[test]
     fn only_in_dotenv_means_set_in_the_file_and_not_in_the_process() {
-        let dir = std::env::temp_dir().join(format!("towow-env-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(".env");
-        std::fs::write(&path, "A=file\nB=file\nC=file\n").unwrap();
+        let dir = crate::test_support::TempDir::new("env");
+        let path = dir.file(".env", "A=file\nB=file\nC=file\n");
         let mut env = Env::from_pairs([("A", "process"), ("C", "")]);
         env.load_dotenv(&path).unwrap();
         assert_eq!(env.dotenv_path.as_deref(), Some(path.as_path()));
@@ -208,19 +206,15 @@ mod tests {
         assert!(env.only_in_dotenv("B"));
         assert!(env.only_in_dotenv("C"), "an empty process variable counts as unset");
         assert!(!env.only_in_dotenv("D"));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_bad_dotenv_line_is_named_by_number_and_variable_never_by_value() {
-        let dir = std::env::temp_dir().join(format!("towow-env-bad-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(".env");
-        std::fs::write(&path, "OK=1\nOTHER=2\nexport A.B_C1=\"postgresql://u:s3cret@h/db\n").unwrap();
+        let dir = crate::test_support::TempDir::new("env-bad");
+        let path = dir.file(".env", "OK=1\nOTHER=2\nexport A.B_C1=\"postgresql://u:s3cret@h/db\n");
         let e = Env::default().load_dotenv(&path).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("(variable A.B_C1)"), "{e}");
         assert!(!e.contains("s3cret"), "{e}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -178,10 +178,8 @@ mod tests {
 
     #[test]
     fn database_url_from_the_dotenv_file_says_so() {
-        let dir = std::env::temp_dir().join(format!("towow-resolve-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(".env");
-        std::fs::write(&path, "DATABASE_URL=postgresql://a@file/d\n").unwrap();
+        let dir = crate::test_support::TempDir::new("resolve");
+        let path = dir.file(".env", "DATABASE_URL=postgresql://a@file/d\n");
         let mut env = Env::default();
         env.load_dotenv(&path).unwrap();
         let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
@@ -191,7 +189,6 @@ mod tests {
         env.load_dotenv(&path).unwrap();
         let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
         assert_eq!((c.source.clone(), c.host()), (Source::DatabaseUrl, "process"));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -651,16 +651,13 @@ mod tests {
     #[test]
     fn key_permissions_like_libpq() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir().join(format!("towow-tls-unit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let key = dir.join("k.key");
-        std::fs::write(&key, "x").unwrap();
+        let dir = crate::test_support::TempDir::new("tls-unit");
+        let key = dir.file("k.key", "x");
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(check_key_permissions(&key).is_ok());
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
         let e = check_key_permissions(&key).unwrap_err().to_string();
         assert!(e.contains("group or world access"), "{e}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

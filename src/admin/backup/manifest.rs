@@ -324,30 +324,29 @@ mod tests {
 
     #[test]
     fn checksums_find_a_flipped_byte_a_missing_and_an_extra_file() {
-        let dir = std::env::temp_dir().join(format!("towow-manifest-test-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let tmp = crate::test_support::TempDir::new("manifest-test");
+        let dir = tmp.path();
         fs::create_dir_all(dir.join(DUMP_DIR)).unwrap();
         fs::write(dir.join("dump/toc.dat"), b"toc").unwrap();
         fs::write(dir.join("dump/3001.dat.gz"), vec![7u8; 3 << 20]).unwrap();
-        let files = checksum_dump(&dir, 2).unwrap();
+        let files = checksum_dump(dir, 2).unwrap();
         assert_eq!(files.len(), 2);
         assert_eq!(files[1].path, "dump/toc.dat");
         // sha256("toc"), as `printf toc | sha256sum` prints it.
         assert_eq!(files[1].sha256, "4ebde790877e2f92305cfb30ed1c0e2943dc00dfc24b49e3dc2a47889ca44151");
         let m = Manifest { files, ..sample() };
-        assert!(check_files(&dir, &m, 2).unwrap().is_empty());
-        assert_eq!(quick_check(&dir, &m), None);
+        assert!(check_files(dir, &m, 2).unwrap().is_empty());
+        assert_eq!(quick_check(dir, &m), None);
         let mut data = fs::read(dir.join("dump/3001.dat.gz")).unwrap();
         data[1 << 20] ^= 1;
         fs::write(dir.join("dump/3001.dat.gz"), data).unwrap();
         fs::remove_file(dir.join("dump/toc.dat")).unwrap();
         fs::write(dir.join("dump/extra"), b"x").unwrap();
-        let problems = check_files(&dir, &m, 2).unwrap();
+        let problems = check_files(dir, &m, 2).unwrap();
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("dump/3001.dat.gz: sha256 differs"), "{problems:?}");
         assert_eq!(problems[1], "dump/toc.dat: missing");
         assert!(problems[2].starts_with("dump/extra: not in the manifest"));
-        assert!(quick_check(&dir, &m).unwrap().contains("toc.dat is missing"));
-        fs::remove_dir_all(&dir).unwrap();
+        assert!(quick_check(dir, &m).unwrap().contains("toc.dat is missing"));
     }
 }

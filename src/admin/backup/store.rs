@@ -292,27 +292,26 @@ mod tests {
 
     #[test]
     fn names_sort_by_time_and_never_collide() {
-        let dir = std::env::temp_dir().join(format!("towow-store-test-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        ensure_dir(&dir).unwrap();
+        let tmp = crate::test_support::TempDir::new("store-test");
+        let dir = tmp.path();
+        ensure_dir(dir).unwrap();
         let at = DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(new_name(&dir, "to wow", at), "to_wow-20260601T120000Z");
+        assert_eq!(new_name(dir, "to wow", at), "to_wow-20260601T120000Z");
         fs::create_dir(dir.join("to_wow-20260601T120000Z.partial")).unwrap();
-        assert_eq!(new_name(&dir, "to wow", at), "to_wow-20260601T120000Z-2");
+        assert_eq!(new_name(dir, "to wow", at), "to_wow-20260601T120000Z-2");
         let lock = WriteLock::take(&dir.join("to_wow-20260601T120000Z.partial")).unwrap();
-        let l = list(&dir).unwrap();
+        let l = list(dir).unwrap();
         assert_eq!((l.len(), l[0].state, l[0].running), (1, State::Incomplete, true));
         drop(lock);
-        assert!(!list(&dir).unwrap()[0].running);
-        fs::remove_dir_all(&dir).unwrap();
+        assert!(!list(dir).unwrap()[0].running);
     }
 
     #[test]
     fn concurrent_records_are_all_kept() {
-        let dir = std::env::temp_dir().join(format!("towow-store-record-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        ensure_dir(&dir).unwrap();
-        manifest::sample().write(&dir).unwrap();
+        let tmp = crate::test_support::TempDir::new("store-record");
+        let dir = tmp.path();
+        ensure_dir(dir).unwrap();
+        manifest::sample().write(dir).unwrap();
         let (threads, each) = (8, 25);
         std::thread::scope(|s| {
             for _ in 0..threads {
@@ -326,17 +325,16 @@ mod tests {
                             into: String::new(),
                             problems: vec![],
                         };
-                        record(&dir, v).unwrap();
+                        record(dir, v).unwrap();
                     }
                 });
             }
         });
-        assert_eq!(Manifest::read(&dir).unwrap().verifications.len(), threads * each);
-        let names: Vec<String> = fs::read_dir(&dir)
+        assert_eq!(Manifest::read(dir).unwrap().verifications.len(), threads * each);
+        let names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, [manifest::MANIFEST], "no temporary file is left");
-        fs::remove_dir_all(&dir).unwrap();
     }
 }
