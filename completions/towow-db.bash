@@ -335,7 +335,7 @@ _towow__db() {
 
     case "${cmd}" in
         towow__db)
-            opts="-v -q -h -V --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help --version init drop migrate seed mock-agents vacuum-report slow-query health activity sizes replication indexes retention partitions roles backup local completions man help"
+            opts="-v -q -h -V --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help --version init drop migrate seed mock-agents vacuum-report slow-query health activity sizes replication indexes retention partitions roles backup local completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +393,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__activity)
-            opts="-v -q -h --all --running --longer-than --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --all --running --longer-than --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +459,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help create list verify restore prune help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help create list verify restore prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +517,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup__subcmd__create)
-            opts="-j -v -q -h --dir --jobs --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-j -v -q -h --dir --jobs --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,7 +685,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup__subcmd__list)
-            opts="-v -q -h --dir --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --dir --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,7 +747,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup__subcmd__prune)
-            opts="-y -v -q -h --keep-days --keep-last --dry-run --dir --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --keep-days --keep-last --dry-run --dir --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,7 +817,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup__subcmd__restore)
-            opts="-j -y -v -q -h --into --clean --no-owner --no-privileges --jobs --dir --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-j -y -v -q -h --into --clean --no-owner --no-privileges --jobs --dir --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,7 +891,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup__subcmd__verify)
-            opts="-j -v -q -h --latest --into --jobs --dir --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-j -v -q -h --latest --into --jobs --dir --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -969,7 +969,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__completions)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help bash elvish fish powershell zsh"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,7 +1027,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__drop)
-            opts="-y -v -q -h --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,7 +1085,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__health)
-            opts="-v -q -h --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1693,7 +1693,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__indexes)
-            opts="-y -v -q -h --schema --table --unused-min-size --min-seq-scans --min-rows --exact --bloat --rebuild --bloat-threshold --rebuild-min-size --dry-run --yes --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --schema --table --unused-min-size --min-seq-scans --min-rows --exact --bloat --rebuild --bloat-threshold --rebuild-min-size --dry-run --yes --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1783,7 +1783,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__init)
-            opts="-y -v -q -h --drop --sample-data --mock-agents --mock-agents-count --locale --no-create-database --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --drop --sample-data --mock-agents --mock-agents-count --locale --no-create-database --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1849,7 +1849,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help start stop status url destroy help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help start stop status url destroy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1907,7 +1907,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__destroy)
-            opts="-y -v -q -h --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2063,7 +2063,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__start)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2121,7 +2121,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__status)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2179,7 +2179,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__stop)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2237,7 +2237,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__local__subcmd__url)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2295,7 +2295,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__man)
-            opts="-v -q -h --dir --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --dir --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2357,7 +2357,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate)
-            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help up status verify down baseline help"
+            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help up status verify down baseline help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2423,13 +2423,17 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__baseline)
-            opts="-y -v -q -h --dry-run --lock-wait --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --dry-run --lock-wait --shadow-url --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shadow-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2485,7 +2489,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__down)
-            opts="-y -v -q -h --steps --target --dry-run --lock-wait --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --steps --target --dry-run --lock-wait --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2653,7 +2657,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__status)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2711,7 +2715,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__up)
-            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --target --dry-run --lock-wait --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2777,12 +2781,16 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__migrate__subcmd__verify)
-            opts="-v -q -h --fail-on-pending --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --fail-on-pending --shadow-url --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --shadow-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2835,7 +2843,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__mock__subcmd__agents)
-            opts="-y -v -q -h --count --seed --locale --as-of --replace --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --count --seed --locale --as-of --replace --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2909,7 +2917,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__partitions)
-            opts="-v -q -h --schema --table --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help ensure help"
+            opts="-v -q -h --schema --table --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help ensure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2979,7 +2987,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__partitions__subcmd__ensure)
-            opts="-v -q -h --table --ahead --interval --name-pattern --time-zone --dry-run --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --table --ahead --interval --name-pattern --time-zone --dry-run --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3099,7 +3107,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__replication)
-            opts="-v -q -h --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3161,7 +3169,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__retention)
-            opts="-y -v -q -h --table --column --older-than --before --batch-size --pause --archive --no-vacuum --config --dry-run --max-duration --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --table --column --older-than --before --batch-size --pause --archive --no-vacuum --config --dry-run --max-duration --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3255,7 +3263,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__roles)
-            opts="-v -q -h --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help create show help"
+            opts="-v -q -h --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help create show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3313,7 +3321,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__roles__subcmd__create)
-            opts="-v -q -h --app-role --migrate-role --readonly-role --schema --keep-owner --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --app-role --migrate-role --readonly-role --schema --keep-owner --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3443,7 +3451,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__roles__subcmd__show)
-            opts="-v -q -h --schema --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --schema --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3505,7 +3513,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__seed)
-            opts="-y -v -q -h --file --sample-data --demands --responses-per-demand --channels-per-demand --seed --locale --as-of --replace --yes --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --file --sample-data --demands --responses-per-demand --channels-per-demand --seed --locale --as-of --replace --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3591,7 +3599,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__sizes)
-            opts="-v -q -h --schema --table --limit --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-v -q -h --schema --table --limit --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3665,7 +3673,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__slow__subcmd__query)
-            opts="-y -v -q -h --sort --limit --min-calls --min-mean-ms --running --longer-than --reset --yes --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --sort --limit --min-calls --min-mean-ms --running --longer-than --reset --yes --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3747,7 +3755,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__vacuum__subcmd__report)
-            opts="-y -v -q -h --schema --table --min-dead-tuples --due --bloat --exact --execute --full --yes --check --threshold --database-url --url --targets --all-targets --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --schema --table --min-dead-tuples --due --bloat --exact --execute --full --yes --check --threshold --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_towow_db_global_optspecs
-    string join \n url= targets= all-targets direct-url= wait= statement-timeout= lock-timeout= pool-size= pool-timeout= format= wide columns= v/verbose q/quiet h/help V/version
+    string join \n url= targets= all-targets local direct-url= wait= statement-timeout= lock-timeout= pool-size= pool-timeout= format= wide columns= v/verbose q/quiet h/help V/version
 end
 
 function __fish_towow_db_needs_command
@@ -36,6 +36,7 @@ complete -c towow-db -n "__fish_towow_db_needs_command" -l format -d 'Output for
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_needs_command" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_needs_command" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_needs_command" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_needs_command" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_needs_command" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -81,6 +82,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l mock-agents -
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l no-create-database -d 'Do not create the database when it does not exist'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand init" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -98,6 +100,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand drop" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -117,6 +120,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -l dry-run -d 'Print the SQL that would run, in order, and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and not __fish_seen_subcommand_from up status verify down baseline help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -142,6 +146,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l dry-run -d 'Print the SQL that would run, in order, and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -158,10 +163,12 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_se
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l shadow-url -d 'Build the shadow database (the schema the migrations make) on this server when the target\'s role may not create databases there, e.g. `"$(towow-db local url | tail -n1)"` [env: TOWOW_SHADOW_URL]. No server is ever started for it' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l targets -d 'Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated or repeated; several for the report commands only' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
@@ -175,6 +182,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l fail-on-pending -d 'Also fail when shipped migrations are not applied yet'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -196,11 +204,13 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_se
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l dry-run -d 'Print the SQL that would run and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l lock-wait -d 'How long to wait for another towow-db migrate holding the migration lock' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l shadow-url -d 'Build the shadow database (the schema the migrations make) on this server when the target\'s role may not create databases there, e.g. `"$(towow-db local url | tail -n1)"` [env: TOWOW_SHADOW_URL]. No server is ever started for it' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l url -l database-url -d 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l targets -d 'Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated or repeated; several for the report commands only' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l direct-url -d 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]' -r
@@ -215,6 +225,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_se
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l dry-run -d 'Print what differs and the SQL that would run, and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -248,6 +259,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l sample-data -
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l replace -d 'Delete previously generated demands (and their responses and channels) first. Asks'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand seed" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -271,6 +283,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l column
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l replace -d 'Delete every earlier towow-db mock agent (and, by cascade, their responses) first. Asks'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand mock-agents" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -298,6 +311,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l full
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand vacuum-report" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -328,6 +342,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l reset -
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand slow-query" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -346,6 +361,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand health" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -367,6 +383,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l all -d 'I
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l running -d 'Only statements running now and sessions idle in a transaction'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand activity" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -388,6 +405,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand sizes" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -406,6 +424,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand replication" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -436,6 +455,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l dry-run -d
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand indexes" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -464,6 +484,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l no-vacuu
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l dry-run -d 'Count exactly what would go (rows, bytes, oldest, newest) and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -484,6 +505,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and not __fish_seen_subcommand_from ensure help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -511,6 +533,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -l dry-run -d 'Show what would be created and create nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand partitions; and __fish_seen_subcommand_from ensure" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -529,6 +552,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and not __fish_seen_subcommand_from create show help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -553,6 +577,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l keep-owner -d 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -570,6 +595,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand roles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -589,6 +615,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish_seen_subcommand_from create list verify restore prune help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish_seen_subcommand_from create list verify restore prune help" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish_seen_subcommand_from create list verify restore prune help" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish_seen_subcommand_from create list verify restore prune help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish_seen_subcommand_from create list verify restore prune help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and not __fish_seen_subcommand_from create list verify restore prune help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -613,6 +640,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_see
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from create" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from create" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from create" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from create" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -630,11 +658,12 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_see
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l into -d 'Create the scratch database on this server (the URL\'s database is only used to connect) instead of the managed local cluster' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l into -d 'Create the scratch database on this server (the URL\'s database is only used to connect) instead of the target\'s own server (--url, DATABASE_URL, …; --local for the local cluster)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -s j -l jobs -d 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l dir -d 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]' -r -F
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l threshold -d 'Override a check\'s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables' -r
@@ -652,6 +681,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_see
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l latest -d 'Drill the newest complete backup (the default without NAME, unless --check is given alone)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l check -d 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -675,6 +705,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_see
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -l no-privileges -d 'Do not restore GRANTs (pg_restore --no-privileges)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -696,6 +727,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_see
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Only list what would be deleted'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand backup; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -718,6 +750,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and not __fish_seen_subcommand_from start stop status url destroy help" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -740,6 +773,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -756,6 +790,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -772,6 +807,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -788,6 +824,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -805,6 +842,7 @@ json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand local; and __fish_seen_subcommand_from destroy" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -827,6 +865,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l format
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand completions" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
@@ -844,6 +883,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l format -d 'Out
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'
+complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l local -d 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -l wide -d 'Tables: show every column (the default set fits a terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more). Never shows secrets'
 complete -c towow-db -n "__fish_towow_db_using_subcommand man" -s q -l quiet -d 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'

@@ -30,7 +30,8 @@ impl fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-/// Ctrl-C during a load: the transaction was rolled back. Exits 130 (128 + SIGINT), like a shell.
+/// Ctrl-C (or SIGTERM) during a load: the transaction was rolled back. Exits 130 (128 + SIGINT)
+/// or 143 (128 + SIGTERM), like a shell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interrupted {
     pub rolled_back: bool,
@@ -242,7 +243,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         c.downcast_ref::<Interrupted>().is_some()
             || c.downcast_ref::<crate::interrupt::Interrupted>().is_some()
     }) {
-        return 130;
+        return crate::interrupt::exit_status();
     }
     if err.chain().any(|c| c.downcast_ref::<Usage>().is_some()) {
         return 2;

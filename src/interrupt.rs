@@ -1,6 +1,8 @@
-//! Ctrl-C (SIGINT), one design for the whole process.
+//! Ctrl-C (SIGINT) and SIGTERM, one design for the whole process.
 //!
-//! [`run`] races the command against SIGINT from its first instant to its last. An interrupt
+//! [`run`] races the command against SIGINT and SIGTERM (what `timeout`, systemd and Kubernetes
+//! send) from its first instant to its last; both count as a press of Ctrl-C, and the exit status
+//! names the first signal: 130 (128 + SIGINT) or 143 (128 + SIGTERM), like a shell. An interrupt
 //! drops the command's future wherever it is (a query, a child process, hashing, a shadow
 //! database being built), then the cleanups that the dropped work registered with [`defer`] run
 //! (stop a child, drop a throwaway database, remove an incomplete backup), and the command fails
@@ -14,7 +16,7 @@
 
 use std::future::Future;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -22,6 +24,8 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::Notify;
 
 static PRESSES: AtomicUsize = AtomicUsize::new(0);
+/// The first signal that interrupted the command (0: none yet).
+static FIRST_SIGNAL: AtomicI32 = AtomicI32::new(0);
 static NOTIFY: Notify = Notify::const_new();
 /// How many presses the running section takes upon itself.
 static TAKEN: AtomicUsize = AtomicUsize::new(0);
@@ -59,9 +63,25 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
-/// How many times Ctrl-C was pressed.
+/// How many times Ctrl-C was pressed (or SIGTERM received).
 pub fn presses() -> usize {
     PRESSES.load(Ordering::SeqCst)
+}
+
+/// The exit status of an interrupted command: 128 + the first signal's number (130 for Ctrl-C,
+/// 143 for SIGTERM); 130 when no signal was seen (an interrupt said by other means).
+pub fn exit_status() -> u8 {
+    match FIRST_SIGNAL.load(Ordering::SeqCst) {
+        0 => 130,
+        n => (128 + n).clamp(0, 255) as u8,
+    }
+}
+
+/// Count one press, from signal `signo`.
+fn press(signo: i32) {
+    let _ = FIRST_SIGNAL.compare_exchange(0, signo, Ordering::SeqCst, Ordering::SeqCst);
+    PRESSES.fetch_add(1, Ordering::SeqCst);
+    NOTIFY.notify_waiters();
 }
 
 /// Resolves once Ctrl-C has been pressed `times` times (at once if it already was).
@@ -134,35 +154,37 @@ async fn run_cleanups(limit: Duration, stop: impl Future<Output = ()>) -> Vec<Ou
 
 /// Run `command` under Ctrl-C's rule (see the module's documentation).
 pub async fn run<T>(command: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-    let mut sigint = match signal(SignalKind::interrupt()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::debug!("cannot watch for Ctrl-C ({e}): its default action stays");
+    let (mut sigint, mut sigterm) = match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        (Ok(i), Ok(t)) => (i, t),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::debug!("cannot watch for Ctrl-C and SIGTERM ({e}): their default action stays");
             return command.await;
         }
     };
     let mut command = Box::pin(command);
     let mut seen = 0;
     let finished = loop {
-        tokio::select! {
+        let signo = tokio::select! {
             biased;
             r = &mut command => break Some(r),
-            _ = sigint.recv() => {
-                seen += 1;
-                PRESSES.fetch_add(1, Ordering::SeqCst);
-                NOTIFY.notify_waiters();
-                if seen <= TAKEN.load(Ordering::SeqCst) {
-                    tracing::debug!("Ctrl-C: left to the running section");
-                    continue;
-                }
-                break None;
-            }
+            _ = sigint.recv() => libc::SIGINT,
+            _ = sigterm.recv() => libc::SIGTERM,
+        };
+        seen += 1;
+        press(signo);
+        if seen <= TAKEN.load(Ordering::SeqCst) {
+            tracing::debug!("signal {signo}: left to the running section");
+            continue;
         }
+        break None;
     };
     // Dropping the command's future drops its guards, which register their cleanups.
     drop(command);
     let stop = async {
-        sigint.recv().await;
+        tokio::select! {
+            _ = sigint.recv() => {}
+            _ = sigterm.recv() => {}
+        }
     };
     let outcomes = run_cleanups(CLEANUP_LIMIT, stop).await;
     match finished {

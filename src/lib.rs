@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod reports;
 // Bottom: rendering and helpers every layer uses.
 pub mod error;
+pub mod files;
 pub mod interrupt;
 pub mod output;
 pub mod redact;
@@ -55,7 +56,8 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> ExitCode {
     // Ctrl-C anywhere drops the command, runs what it left to clean up, and exits 130.
     let result = runtime.block_on(interrupt::run(async {
         let env = connect::Env::from_process()?;
-        let ctx = commands::Ctx::new(cli.global.clone(), env);
+        let mut ctx = commands::Ctx::new(cli.global.clone(), env);
+        ctx.local_default = commands::local_default(&cli.command);
         commands::run(cli.command, &ctx).await
     }));
     // Do not wait for lingering connection tasks.
@@ -93,6 +95,7 @@ mod architecture {
     /// else (so no upward arrow and no cycle between top-level modules).
     const LAYERS: &[(&str, u8)] = &[
         ("redact", 0),
+        ("files", 0),
         ("sql", 0),
         ("interrupt", 0),
         ("units", 0),

@@ -104,7 +104,7 @@ pub struct BackupVerifyArgs {
     pub latest: bool,
 
     /// Create the scratch database on this server (the URL's database is only used to connect)
-    /// instead of the managed local cluster.
+    /// instead of the target's own server (--url, DATABASE_URL, …; --local for the local cluster).
     #[arg(long, value_name = "URL")]
     pub into: Option<String>,
 

@@ -77,6 +77,9 @@ pub struct MigrateBaselineArgs {
     pub lock: LockArgs,
 
     #[command(flatten)]
+    pub shadow: ShadowArgs,
+
+    #[command(flatten)]
     pub confirm: ConfirmArgs,
 }
 
@@ -85,6 +88,19 @@ pub struct VerifyArgs {
     /// Also fail when shipped migrations are not applied yet.
     #[arg(long)]
     pub fail_on_pending: bool,
+
+    #[command(flatten)]
+    pub shadow: ShadowArgs,
+}
+
+/// Where the shadow database goes when the target's server cannot have one.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ShadowArgs {
+    /// Build the shadow database (the schema the migrations make) on this server when the
+    /// target's role may not create databases there, e.g. `"$(towow-db local url | tail -n1)"`
+    /// [env: TOWOW_SHADOW_URL]. No server is ever started for it.
+    #[arg(long, value_name = "URL")]
+    pub shadow_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

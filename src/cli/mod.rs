@@ -84,7 +84,9 @@ pub fn parse_as_of(s: &str) -> Result<i64, String> {
     about = "Set up, fill and inspect the ToWow PostgreSQL database",
     long_about = "Set up, fill and inspect the ToWow PostgreSQL database.\n\n\
         With no connection configured (no --url, DATABASE_URL, PG* or POSTGRES_* variables), \
-        every command uses a local cluster that towow-db manages itself.",
+        the developer commands (init, drop, migrate, seed, mock-agents, local) use a local cluster \
+        that towow-db manages itself; the commands that act on or judge production data (backup, \
+        retention, roles create, --check, …) then stop and say what to set, or take --local.",
     after_help = "Examples:\n  towow-db init --mock-agents\n  towow-db --url postgresql://towow:***@db:5432/towow migrate --wait 60s\n  towow-db migrate status --format json"
 )]
 pub struct Cli {
@@ -113,6 +115,12 @@ pub struct GlobalArgs {
     /// Report commands: every database of the targets file, concurrently, in one table.
     #[arg(long, global = true, help_heading = CONNECTION)]
     pub all_targets: bool,
+
+    /// The managed local cluster, said explicitly: what the commands that act on or judge
+    /// production data (backups, retention, `--check`, …) need to use it when nothing else is
+    /// configured (docs/connecting.md#the-local-cluster).
+    #[arg(long, global = true, conflicts_with_all = ["url", "targets", "all_targets"], help_heading = CONNECTION)]
+    pub local: bool,
 
     /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
     /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
@@ -175,6 +183,7 @@ impl std::fmt::Debug for GlobalArgs {
             .field("url", &urls)
             .field("targets", &self.targets)
             .field("all_targets", &self.all_targets)
+            .field("local", &self.local)
             .field("direct_url", &redact(&self.direct_url))
             .field("format", &self.format)
             .field("verbose", &self.verbose)

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 
 use crate::admin::backup::{self, prune, restore, store, verify};
-use crate::admin::local::{InitOptions, LocalCluster};
 use crate::cli::{
     BackupAction, BackupArgs, BackupCreateArgs, BackupDirArgs, BackupPruneArgs, BackupRestoreArgs,
     BackupVerifyArgs, JobsArgs,
 };
 use crate::commands::Ctx;
-use crate::connect::{Db, Resolved};
+use crate::connect::{Db, Resolved, Source};
 use crate::error::Exit;
 use crate::output::cells;
 
@@ -115,20 +114,21 @@ fn into_target(ctx: &Ctx, url: &str, what: &str) -> Result<crate::connect::ConnC
     Ok(cfg)
 }
 
-/// The server of the scratch database: `--into`, else the managed local cluster.
-async fn drill_server(ctx: &Ctx, into: Option<&str>) -> Result<Db> {
-    let cfg = match into {
+/// The server of the scratch database: `--into`, else the target's own server (never a server
+/// started for the purpose: with neither, the target's policy says what to set).
+async fn drill_target(ctx: &Ctx, into: Option<&str>) -> Result<crate::connect::ConnConfig> {
+    Ok(match into {
         Some(url) => into_target(ctx, url, "backup verify --into")?,
         None => {
-            // Its maintenance database: the scratch database is created beside `towow`.
-            let mut c = LocalCluster::default_cluster().ensure_ready(&InitOptions::default()).await?.0;
-            c.dbname = Some("postgres".into());
+            let mut c = ctx.write_target("backup verify").await?;
+            // The local cluster's maintenance database: the scratch database goes beside `towow`,
+            // which need not exist yet.
+            if c.source == Source::Local {
+                c.dbname = Some("postgres".into());
+            }
             c
         }
-    };
-    Db::connect(cfg, ctx.connect_options(super::NO_STATEMENT_TIMEOUT)?)
-        .await
-        .map_err(crate::commands::writes("backup verify --into"))
+    })
 }
 
 async fn verify(ctx: &Ctx, a: BackupVerifyArgs) -> Result<u8> {
@@ -138,8 +138,12 @@ async fn verify(ctx: &Ctx, a: BackupVerifyArgs) -> Result<u8> {
     let mut failed = false;
     if drill {
         let r = async {
+            let target = drill_target(ctx, a.into.as_deref()).await?;
             let entry = store::resolve(&d, a.name.as_deref())?;
-            let server = drill_server(ctx, a.into.as_deref()).await?;
+            let what = if a.into.is_some() { "backup verify --into" } else { "backup verify" };
+            let server = Db::connect(target, ctx.connect_options(super::NO_STATEMENT_TIMEOUT)?)
+                .await
+                .map_err(crate::commands::writes(what))?;
             verify::drill(&entry, &server, jobs(&a.jobs)).await
         }
         .await;
@@ -220,7 +224,7 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
         no_owner: a.no_owner,
         no_privileges: a.no_privileges,
     };
-    let r = restore::restore(&plan, &target, o).await?;
+    let r = restore::restore(plan, &target, o).await?;
     if ctx.out.is_json() {
         return ctx.out.json(&r).map(|_| 0);
     }

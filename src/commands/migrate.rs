@@ -4,12 +4,13 @@ use futures_util::future::LocalBoxFuture;
 
 use serde::Serialize;
 
-use crate::admin::local::{InitOptions, LocalCluster, Readiness};
 use crate::cli::{
-    MigrateAction, MigrateArgs, MigrateBaselineArgs, MigrateDownArgs, MigrateUpArgs, ReportArgs,
+    MigrateAction, MigrateArgs, MigrateBaselineArgs, MigrateDownArgs, MigrateUpArgs, ReportArgs, ShadowArgs,
+    VerifyArgs,
 };
 use crate::commands::Ctx;
-use crate::connect::Db;
+use crate::connect::{Db, Resolved};
+use crate::error::Usage;
 use crate::migrate::diff::Difference;
 use crate::migrate::shadow::{self, ShadowServer};
 use crate::migrate::{
@@ -23,22 +24,32 @@ pub async fn run(ctx: &Ctx, args: MigrateArgs) -> Result<u8> {
         None => up(ctx, args.up).await,
         Some(MigrateAction::Up(a)) => up(ctx, a).await,
         Some(MigrateAction::Status) => status(ctx).await,
-        Some(MigrateAction::Verify(a)) => verify(ctx, a.fail_on_pending).await,
+        Some(MigrateAction::Verify(a)) => verify(ctx, a).await,
         Some(MigrateAction::Down(a)) => down(ctx, a).await,
         Some(MigrateAction::Baseline(a)) => baseline(ctx, a).await,
     }
 }
 
-/// The managed local cluster (started when needed), for the shadow database when the target's
-/// server cannot have one.
-async fn local_shadow_server(ctx: &Ctx) -> Result<ShadowServer> {
-    let cluster = LocalCluster::default_cluster();
-    let (cfg, state) = cluster.ensure_ready(&InitOptions::default()).await?;
-    let label = format!("the local towow-db cluster at {}", cluster.dir.display());
-    if state != Readiness::Running {
-        ctx.out.note(format!("started {label} for the shadow database"));
-    }
-    let db = Db::connect(cfg, ctx.connect_options(None)?).await?;
+/// The server for the shadow database when the target's own cannot have one: `--shadow-url`,
+/// else `TOWOW_SHADOW_URL`. Never a server started for the purpose: without either, a usage
+/// error (exit 2) says what the target's server lacks and what to give.
+async fn shadow_server(ctx: &Ctx, a: &ShadowArgs, why: String) -> Result<ShadowServer> {
+    let url = match a.shadow_url.as_deref().or(ctx.env.get("TOWOW_SHADOW_URL")) {
+        Some(u) => u.to_string(),
+        None => {
+            return Err(Usage(format!(
+                "cannot build the shadow database that the expected schema comes from on the target's server ({why}): \
+                 grant the role CREATEDB, or give --shadow-url URL (a server where the URL's role may create a database; \
+                 `towow-db local url` prints the local cluster's)"
+            ))
+            .into());
+        }
+    };
+    let Resolved::Conn(cfg) = crate::connect::resolve(Some(&url), &ctx.env)? else {
+        unreachable!("a URL always resolves to a connection")
+    };
+    let label = format!("the shadow server {}", cfg.describe());
+    let db = Db::connect(*cfg, ctx.connect_options(None)?).await?;
     Ok(ShadowServer { db, label })
 }
 
@@ -94,8 +105,11 @@ async fn status(ctx: &Ctx) -> Result<u8> {
     ctx.out.report(&r, None)
 }
 
-async fn verify(ctx: &Ctx, fail_on_pending: bool) -> Result<u8> {
-    let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
+async fn verify(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
+    let fail_on_pending = a.fail_on_pending;
+    let fallback = |why: String| -> LocalBoxFuture<'_, Result<ShadowServer>> {
+        Box::pin(shadow_server(ctx, &a.shadow, why))
+    };
     let fallback = &fallback;
     if ctx.is_fleet() {
         let read =
@@ -273,7 +287,9 @@ fn first_differing_line(expected: &str, found: &str) -> (String, String) {
 
 async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
     let db = ctx.connect_session_write("migrate baseline", super::NO_STATEMENT_TIMEOUT).await?;
-    let fallback = || -> LocalBoxFuture<'_, Result<ShadowServer>> { Box::pin(local_shadow_server(ctx)) };
+    let fallback = |why: String| -> LocalBoxFuture<'_, Result<ShadowServer>> {
+        Box::pin(shadow_server(ctx, &a.shadow, why))
+    };
     let expected = shadow::expected_for(&db, None, Some(&fallback)).await?;
     // What would change, checked and shown before anything is asked or changed.
     let plan = migrate::baseline_plan(&db, &expected.catalog).await?;

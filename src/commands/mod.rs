@@ -6,10 +6,8 @@ use std::time::Duration;
 use anyhow::Result;
 use futures_util::StreamExt;
 
-use crate::admin::local::{InitOptions, LocalCluster, Readiness};
 use crate::cli::{Command, GlobalArgs, ReportArgs};
-use crate::connect::{ConnConfig, ConnectOptions, Db, Env, Resolved, Source};
-use crate::error::Usage;
+use crate::connect::{Db, Env};
 use crate::output::check::{Threshold, Thresholds};
 use crate::output::fleet::FleetEntry;
 use crate::output::report::Report;
@@ -24,6 +22,7 @@ pub const REPORT_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::from_secs(
 
 pub mod activity;
 pub mod backup;
+pub mod connect;
 pub mod drop;
 pub mod health;
 pub mod indexes;
@@ -40,11 +39,16 @@ pub mod sizes;
 pub mod slow_query;
 pub mod vacuum_report;
 
+pub use connect::{LocalDefault, local_default, local_hint, writes};
+
 /// What every command gets: the global flags, the environment, the output.
 pub struct Ctx {
     pub global: GlobalArgs,
     pub env: Env,
     pub out: Out,
+    /// Whether the managed local cluster may answer when nothing names a database: the
+    /// command's policy ([`local_default`]); `Never` until the command is known.
+    pub local_default: LocalDefault,
 }
 
 impl Ctx {
@@ -54,244 +58,13 @@ impl Ctx {
             global.quiet,
             Columns::from_flags(global.wide, global.columns.as_deref()),
         );
-        Ctx { global, env, out }
+        Ctx { global, env, out, local_default: LocalDefault::Never("has no policy for the local cluster") }
     }
 
     /// Whether the flags name several databases (`--url` repeated, `--targets`, or
     /// `--all-targets`): the report commands then run on each.
     pub fn is_fleet(&self) -> bool {
         self.global.all_targets || self.global.url.len() + self.global.targets.len() > 1
-    }
-
-    /// The connection settings of a target of the targets file.
-    fn named_target(&self, name: &str) -> Result<ConnConfig> {
-        let file = crate::connect::targets::file(&self.env)?;
-        let defs = crate::connect::targets::load(&file)?;
-        let def = defs.iter().find(|d| d.name == name).ok_or_else(|| {
-            let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
-            Usage(format!(
-                "--targets {name}: {} names no such target (it has: {})",
-                file.display(),
-                names.join(", ")
-            ))
-        })?;
-        crate::connect::targets::resolve(def, &self.env)
-    }
-
-    /// Every database the flags name, in order: the `--url`s, then the `--targets` (or every
-    /// target of the file with `--all-targets`). Each has a name for the `target` column.
-    pub fn targets(&self) -> Result<Vec<(String, ConnConfig)>> {
-        let mut out: Vec<(String, ConnConfig)> = Vec::new();
-        for url in &self.global.url {
-            let Resolved::Conn(c) = crate::connect::resolve(Some(url), &self.env)? else {
-                unreachable!("a URL always resolves to a connection")
-            };
-            let host =
-                if c.hosts.len() > 1 { c.hosts.join(",") } else { format!("{}:{}", c.host(), c.port()) };
-            out.push((format!("{host}/{}", c.dbname_or_default()), *c));
-        }
-        let names: Vec<String> = if self.global.all_targets {
-            let file = crate::connect::targets::file(&self.env)?;
-            crate::connect::targets::load(&file)?.into_iter().map(|d| d.name).collect()
-        } else {
-            self.global.targets.clone()
-        };
-        for name in names {
-            let cfg = self.named_target(&name)?;
-            out.push((name, cfg));
-        }
-        // The same database twice gets a second name, so that rows can be told apart.
-        for i in 1..out.len() {
-            if out[..i].iter().any(|(n, _)| *n == out[i].0) {
-                out[i].0 = format!("{} #{}", out[i].0, i + 1);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The connection target; with nothing configured, the local cluster (started if needed).
-    /// Only the report commands take several databases.
-    pub async fn target(&self) -> Result<ConnConfig> {
-        if self.is_fleet() {
-            return Err(Usage(
-                "this command works on one database at a time: give one --url or --targets name (the report commands health, vacuum-report, slow-query, activity, sizes, indexes, replication and migrate status|verify take several)".into(),
-            )
-            .into());
-        }
-        let resolved = match self.global.targets.first() {
-            Some(name) => Resolved::Conn(Box::new(self.named_target(name)?)),
-            None => crate::connect::resolve(self.global.url.first().map(String::as_str), &self.env)?,
-        };
-        match resolved {
-            Resolved::Conn(c) => {
-                tracing::debug!("connecting to {c} (from {})", c.source);
-                Ok(*c)
-            }
-            Resolved::Local => {
-                let cluster = LocalCluster::default_cluster();
-                let (cfg, state) = cluster.ensure_ready(&InitOptions::default()).await?;
-                let what = match state {
-                    Readiness::Created => "created and started",
-                    Readiness::Started => "started",
-                    Readiness::Running => "using",
-                };
-                let line = format!(
-                    "no connection configured: {what} the local towow-db cluster at {} ({cfg})",
-                    cluster.dir.display()
-                );
-                if state == Readiness::Running {
-                    tracing::info!("{line}")
-                } else {
-                    self.out.note(line)
-                }
-                Ok(cfg)
-            }
-        }
-    }
-
-    /// The target of commands that need a session of their own (migrations hold an advisory
-    /// lock): `--direct-url` / `DIRECT_DATABASE_URL` when given, else the usual target.
-    pub async fn session_target(&self) -> Result<ConnConfig> {
-        match crate::connect::resolve_direct(self.global.direct_url.as_deref(), &self.env)? {
-            Some(c) => {
-                tracing::debug!("connecting directly to {c} (from {})", c.source);
-                Ok(c)
-            }
-            None => self.target().await,
-        }
-    }
-
-    /// Resolve the session target, build the pool and connect (retrying under `--wait`).
-    pub async fn connect_session(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
-        let cfg = self.session_target().await?;
-        let hint = local_hint(&cfg);
-        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await.map_err(hint)
-    }
-
-    /// `--statement-timeout`, else the command's default (see [`NO_STATEMENT_TIMEOUT`]).
-    pub fn statement_timeout(&self, default: Option<Duration>) -> Option<Duration> {
-        self.global.statement_timeout.or(default)
-    }
-
-    /// Session and pool options from the flags and `DB_POOL_SIZE` / `DB_POOL_TIMEOUT`, with the
-    /// command's own default statement timeout.
-    pub fn connect_options(&self, default_statement_timeout: Option<Duration>) -> Result<ConnectOptions> {
-        let mut o = ConnectOptions {
-            wait: self.global.wait,
-            statement_timeout: self.statement_timeout(default_statement_timeout),
-            ..ConnectOptions::default()
-        };
-        if let Some(t) = self.global.lock_timeout {
-            o.lock_timeout = Some(t);
-        }
-        // The variables are read by the flags' own parsers: one rule, one message, exit 2.
-        let var = |name: &str| self.env.get(name).map(|v| (name.to_string(), v.to_string()));
-        let usage = |(name, e): (String, String)| Usage(format!("{name}: {e}"));
-        o.pool_size = match (self.global.pool_size, var("DB_POOL_SIZE")) {
-            (Some(n), _) => n,
-            (None, Some((name, v))) => crate::cli::parse_pool_size(&v).map_err(|e| usage((name, e)))?,
-            (None, None) => o.pool_size,
-        };
-        o.pool_timeout = match (self.global.pool_timeout, var("DB_POOL_TIMEOUT")) {
-            (Some(t), _) => t,
-            (None, Some((name, v))) => crate::units::parse_duration(&v).map_err(|e| usage((name, e)))?,
-            (None, None) => o.pool_timeout,
-        };
-        Ok(o)
-    }
-
-    /// Resolve, build the pool and connect (retrying under `--wait`).
-    pub async fn connect(&self, default_statement_timeout: Option<Duration>) -> Result<Db> {
-        let cfg = self.target().await?;
-        let hint = local_hint(&cfg);
-        Db::connect(cfg, self.connect_options(default_statement_timeout)?).await.map_err(hint)
-    }
-}
-
-/// The commands that write (`what`: the command, for messages): they run on a primary. Unless
-/// the connection string says otherwise they ask for `read-write`, so that a standby is refused
-/// (or, among several hosts, passed over) before anything starts.
-impl Ctx {
-    /// [`Ctx::target`], for a command that writes.
-    pub async fn write_target(&self, what: &str) -> Result<ConnConfig> {
-        let mut cfg = self.target().await?;
-        cfg.for_writes(what)?;
-        Ok(cfg)
-    }
-
-    /// [`Ctx::session_target`], for a command that writes.
-    pub async fn write_session_target(&self, what: &str) -> Result<ConnConfig> {
-        let mut cfg = self.session_target().await?;
-        cfg.for_writes(what)?;
-        Ok(cfg)
-    }
-
-    /// [`Ctx::connect`], for a command that writes.
-    pub async fn connect_write(&self, what: &str, default_statement_timeout: Option<Duration>) -> Result<Db> {
-        self.open_for_writes(self.write_target(what).await?, what, default_statement_timeout).await
-    }
-
-    /// [`Ctx::connect_session`], for a command that writes.
-    pub async fn connect_session_write(
-        &self,
-        what: &str,
-        default_statement_timeout: Option<Duration>,
-    ) -> Result<Db> {
-        self.open_for_writes(self.write_session_target(what).await?, what, default_statement_timeout).await
-    }
-
-    async fn open_for_writes(
-        &self,
-        cfg: ConnConfig,
-        what: &str,
-        statement_timeout: Option<Duration>,
-    ) -> Result<Db> {
-        let hint = local_hint(&cfg);
-        Db::connect(cfg, self.connect_options(statement_timeout)?).await.map_err(hint).map_err(writes(what))
-    }
-}
-
-/// A refusal for want of a primary says which command wanted one.
-pub fn writes(what: &str) -> impl FnOnce(anyhow::Error) -> anyhow::Error + use<> {
-    let what = what.to_string();
-    move |e| match crate::connect::pool::is_wrong_kind(&e) {
-        true => e.context(format!("`{what}` writes, so it runs on the primary only")),
-        false => e,
-    }
-}
-
-/// A refused connection to the managed local cluster's port while that cluster is stopped (a
-/// `DATABASE_URL` from `local url`, after `local stop`): say so, and how to start it.
-pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Error + use<> {
-    let cluster = LocalCluster::default_cluster();
-    let loopback = matches!(cfg.host(), "127.0.0.1" | "localhost" | "::1");
-    let ours =
-        cfg.source != Source::Local && loopback && cluster.state().is_ok_and(|st| st.port == cfg.port());
-    move |e: anyhow::Error| {
-        let refused = ours && crate::error::render(&e).contains("refused");
-        if refused && !cluster.is_running().unwrap_or(true) {
-            e.context(format!(
-                "the local towow-db cluster at {} is stopped: start it with `towow-db local start`",
-                cluster.dir.display()
-            ))
-        } else {
-            e
-        }
-    }
-}
-
-/// The maintenance commands' connection: the session's `lock_timeout` is the long one of the
-/// steps that block nobody (see `maintenance::SESSION_LOCK_TIMEOUT`); their statements that do
-/// block set the short one themselves. A pool of at least two (a second connection watches).
-/// They write, so they run on the primary (`what`: the command, for messages).
-impl Ctx {
-    pub async fn connect_maintenance(&self, what: &str) -> Result<Db> {
-        let cfg = self.write_target(what).await?;
-        let mut opts = self.connect_options(None)?;
-        opts.lock_timeout = Some(crate::maintenance::SESSION_LOCK_TIMEOUT);
-        opts.pool_size = opts.pool_size.max(2);
-        let hint = local_hint(&cfg);
-        Db::connect(cfg, opts).await.map_err(hint).map_err(writes(what))
     }
 }
 
@@ -365,11 +138,13 @@ impl Ctx {
 
     /// Render a report's result. Under `--check`, data that cannot be read is UNKNOWN (exit 3),
     /// said once: as the Nagios-style status line on stdout (or in the JSON); otherwise errors
-    /// propagate (exit 1).
+    /// propagate (exit 1). A usage error (no database named, a bad flag) stays one (exit 2, as
+    /// clap's own): the check is misconfigured, which must not read as "data unavailable"; an
+    /// interrupt stays one too (130, 143).
     pub fn finish_report<R: Report>(&self, r: Result<R>, args: &ReportArgs, t: &Thresholds) -> Result<u8> {
         match r {
             Ok(r) => self.out.report(&r, args.check.then_some(t)),
-            Err(e) if args.check => {
+            Err(e) if args.check && !matches!(crate::error::exit_code(&e), 2 | 130 | 143) => {
                 let why = crate::error::render(&e);
                 if self.out.is_json() {
                     self.out.json(&serde_json::json!({ "check": { "status": "unknown", "error": why } }))?;

@@ -72,7 +72,7 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
     let r = retention::run(&db, &plans, &run_opts, &interrupt, &|s| out.note(s)).await;
     ctx.out.report(&r, None)?;
     Ok(match r.stopped {
-        Some(Stop::Interrupted) => 130,
+        Some(Stop::Interrupted) => crate::interrupt::exit_status(),
         Some(Stop::Error) => {
             ctx.out.error(format!("error: {}", r.error.unwrap_or_default()));
             1
@@ -102,7 +102,7 @@ fn rule(a: RetentionRuleArgs, at: &str) -> Result<Rule> {
 
 /// The rules of a rule file: one per line, the flags of `retention`; `#` starts a comment.
 fn rule_file(path: &std::path::Path) -> Result<Vec<Rule>> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::files::read_text(path, crate::files::CONFIG_LIMIT)
         .with_context(|| format!("cannot read the rule file {}", path.display()))?;
     let mut rules = Vec::new();
     for (i, line) in text.lines().enumerate() {

@@ -74,9 +74,9 @@ impl Env {
     }
 
     pub fn load_dotenv(&mut self, path: &Path) -> Result<()> {
-        let iter =
-            dotenvy::from_path_iter(path).with_context(|| format!("cannot read {}", path.display()))?;
-        for item in iter {
+        let bytes = crate::files::read_bounded(path, crate::files::CONFIG_LIMIT)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        for item in dotenvy::from_read_iter(bytes.as_slice()) {
             // dotenvy's error quotes the line, which may hold a password: say where and which
             // variable, never the value.
             let (k, v) = item.map_err(|e| dotenv_error(path, &e))?;
@@ -121,7 +121,7 @@ fn dotenv_error(path: &Path, e: &dotenvy::Error) -> anyhow::Error {
         return anyhow!("cannot read {}: {}", path.display(), redact_url(&e.to_string()));
     };
     let first = line.lines().next().unwrap_or_default();
-    let number = std::fs::read_to_string(path)
+    let number = crate::files::read_text(path, crate::files::CONFIG_LIMIT)
         .ok()
         .and_then(|text| text.lines().position(|l| l == first).map(|i| i + 1));
     let name: String = first

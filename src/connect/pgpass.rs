@@ -93,7 +93,7 @@ pub fn apply(cfg: &mut ConnConfig, env: &Env) -> Option<PathBuf> {
     if !usable(&p) {
         return None;
     }
-    let text = match std::fs::read_to_string(&p) {
+    let text = match crate::files::read_text(&p, crate::files::CONFIG_LIMIT) {
         Ok(t) => t,
         Err(e) => {
             tracing::warn!("cannot read password file \"{}\": {e}", p.display());

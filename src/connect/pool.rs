@@ -107,8 +107,12 @@ impl Db {
                     // Servers of the wrong kind (a standby where writes are wanted): a failover
                     // may change that, so `--wait` waits for it.
                     let retry = is_transient(&e) || self.selection.wrong_kind().is_some();
+                    // Retried until the deadline itself: the last sleep is cut to it, and one
+                    // more attempt is made there (`--wait 3s` waits 3 s, not the last whole
+                    // backoff step short of it).
                     match deadline {
-                        Some(d) if retry && Instant::now() + delay < d => {
+                        Some(d) if retry && Instant::now() < d => {
+                            let delay_now = delay.min(d.saturating_duration_since(Instant::now()));
                             let why = self.connect_error(&e);
                             if attempts == 1 {
                                 tracing::info!(
@@ -117,8 +121,8 @@ impl Db {
                                     self.cfg.describe()
                                 );
                             }
-                            tracing::debug!("attempt {attempts}: {why}; retrying in {delay:?}");
-                            tokio::time::sleep(delay).await;
+                            tracing::debug!("attempt {attempts}: {why}; retrying in {delay_now:?}");
+                            tokio::time::sleep(delay_now).await;
                             delay = (delay * 2).min(Duration::from_secs(2));
                         }
                         Some(_) if retry => {
@@ -151,6 +155,14 @@ impl Db {
         }
     }
 
+    /// A guard that cancels what `client` is running on the server should the command be
+    /// interrupted (Ctrl-C, SIGTERM) while it holds the guard: dropping a query's future closes
+    /// nothing on the server, which would go on with a `REINDEX`, a `VACUUM` or a lock wait (and
+    /// hold its locks) until it next writes to the closed socket.
+    pub fn cancel_on_interrupt(&self, client: &tokio_postgres::Client) -> CancelOnInterrupt {
+        CancelOnInterrupt { token: Some(client.cancel_token()), connector: self.connector.clone() }
+    }
+
     /// A pooled connection.
     pub async fn get(&self) -> Result<Object> {
         self.pool.get().await.map_err(|e| self.connect_error(&e))
@@ -169,6 +181,32 @@ impl Db {
         let mut opts = self.opts.clone();
         opts.pool_size = 1;
         Db::new(cfg, opts)
+    }
+}
+
+/// See [`Db::cancel_on_interrupt`]. Dropped after an interrupt, it registers a cancel request
+/// with the interrupt's cleanups (processes first: before anything that waits for the server);
+/// dropped otherwise, it does nothing (the statement has ended).
+pub struct CancelOnInterrupt {
+    token: Option<CancelToken>,
+    connector: Connector,
+}
+
+impl Drop for CancelOnInterrupt {
+    fn drop(&mut self) {
+        let Some(token) = self.token.take() else { return };
+        if crate::interrupt::presses() == 0 {
+            return;
+        }
+        let connector = self.connector.clone();
+        crate::interrupt::defer(crate::interrupt::Stage::Processes, async move {
+            match tokio::time::timeout(Duration::from_secs(2), connector.cancel(&token)).await {
+                // Said only when it fails: a statement that had already ended is cancelled too.
+                Ok(Ok(())) => Ok(String::new()),
+                Ok(Err(e)) => Err(format!("cannot cancel the statement in flight on the server: {e}")),
+                Err(_) => Err("cannot cancel the statement in flight on the server: no answer in 2 s".into()),
+            }
+        });
     }
 }
 

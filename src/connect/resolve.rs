@@ -144,6 +144,9 @@ pub(super) fn apply_libpq_defaults(cfg: &mut ConnConfig, env: &Env) -> Result<()
     {
         cfg.target_session_attrs = Some(TargetSessionAttrs::parse(t).context("PGTARGETSESSIONATTRS")?);
     }
+    if cfg.options.is_none() {
+        cfg.options = env.get("PGOPTIONS").map(str::to_string);
+    }
     if cfg.load_balance_hosts == LoadBalanceHosts::Disable
         && let Some(v) = env.get("PGLOADBALANCEHOSTS")
     {
@@ -218,6 +221,22 @@ mod tests {
         let env = Env::from_pairs([("PGHOST", "h"), ("PGSSLMODE", "disable")]);
         let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
         assert_eq!(c.sslmode, SslMode::Disable);
+    }
+
+    #[test]
+    fn pgoptions_fills_what_the_url_left_out() {
+        let env = Env::from_pairs([("PGOPTIONS", "-c search_path=app")]);
+        let Resolved::Conn(c) = resolve(Some("postgresql://u@h/d"), &env).unwrap() else { panic!() };
+        assert_eq!(c.options.as_deref(), Some("-c search_path=app"));
+        let Resolved::Conn(c) =
+            resolve(Some("postgresql://u@h/d?options=-c%20search_path%3Dother"), &env).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(c.options.as_deref(), Some("-c search_path=other"), "the URL's own wins");
+        let env = Env::from_pairs([("PGHOST", "h"), ("PGOPTIONS", "-c work_mem=64MB")]);
+        let Resolved::Conn(c) = resolve(None, &env).unwrap() else { panic!() };
+        assert_eq!(c.options.as_deref(), Some("-c work_mem=64MB"));
     }
 
     #[test]

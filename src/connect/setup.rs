@@ -124,6 +124,11 @@ pub fn pg_config(cfg: &ConnConfig, opts: &ConnectOptions) -> Config {
     if let Some(t) = opts.lock_timeout {
         options.push(format!("-c lock_timeout={}", timeout_setting(t)));
     }
+    // The connection string's own options (or PGOPTIONS) after towow-db's defaults: as in
+    // libpq, the server applies them, and a later `-c` for the same setting wins.
+    if let Some(o) = &cfg.options {
+        options.push(o.clone());
+    }
     if !options.is_empty() {
         pg.options(options.join(" "));
     }
@@ -276,7 +281,9 @@ impl Opener {
                 let port = cfg.ports.get(i).or(cfg.ports.first()).copied().unwrap_or(DEFAULT_PORT);
                 one.ports = vec![port];
                 let full = pg_config(&one, opts);
-                let bare = full.get_options().is_some().then(|| {
+                // Without the options only when towow-db's timeouts were all they held: the
+                // user's own (a search_path) are never dropped silently.
+                let bare = (full.get_options().is_some() && one.options.is_none()).then(|| {
                     let no_options =
                         ConnectOptions { statement_timeout: None, lock_timeout: None, ..opts.clone() };
                     pg_config(&one, &no_options)
@@ -496,6 +503,15 @@ mod tests {
         assert_eq!(pg.get_keepalives_retries(), Some(KEEPALIVES_COUNT));
         assert_eq!(pg.get_options(), Some("-c statement_timeout=0 -c lock_timeout=1500"));
         assert_eq!(connect_timeout(&c, &opts), DEFAULT_CONNECT_TIMEOUT);
+        // The connection string's own options come after towow-db's (a later `-c` wins).
+        let mut with = c.clone();
+        with.options = Some("-c search_path=app".into());
+        assert_eq!(
+            pg_config(&with, &opts).get_options(),
+            Some("-c statement_timeout=0 -c lock_timeout=1500 -c search_path=app")
+        );
+        let none = ConnectOptions { statement_timeout: None, lock_timeout: None, ..opts.clone() };
+        assert_eq!(pg_config(&with, &none).get_options(), Some("-c search_path=app"));
         let c = ConnConfig::parse(
             "postgresql://u@h/d?keepalives_idle=7&keepalives_interval=3&keepalives_count=4&connect_timeout=1",
             Source::Flag,

@@ -69,7 +69,8 @@ pub fn file(env: &Env) -> Result<PathBuf> {
 
 /// Read and check the targets file.
 pub fn load(path: &Path) -> Result<Vec<TargetDef>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::files::read_text(path, crate::files::CONFIG_LIMIT)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let defs = parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     if defs.is_empty() {
         bail!("{} lists no targets: add a [targets.NAME] table with a url", path.display());

@@ -242,9 +242,16 @@ pub fn is_handshake_error(e: &Error) -> bool {
     false
 }
 
+/// A PEM file's bytes, bounded (a CA bundle is the largest: see `files::LARGE_LIMIT`).
+fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
+    crate::files::read_bounded(path, crate::files::LARGE_LIMIT)
+        .map_err(|e| anyhow!("cannot read {what} from {}: {e}", path.display()))
+}
+
 fn read_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
-    let certs = CertificateDer::pem_file_iter(path)
-        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+    let pem = read_pem(path, "certificates")?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow!("cannot read certificates from {}: {e}", path.display()))?;
     if certs.is_empty() {
         bail!("no PEM certificate in {}", path.display());
@@ -332,7 +339,7 @@ fn load_client_cert(cfg: &ConnConfig) -> Result<Option<ClientCert>> {
         bail!("certificate present, but not private key file \"{}\"", key_path.display());
     }
     check_key_permissions(&key_path)?;
-    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|e| {
+    let key = PrivateKeyDer::from_pem_slice(&read_pem(&key_path, "the private key")?).map_err(|e| {
         anyhow!(
             "cannot read the private key in \"{}\" (PEM: PKCS#8, PKCS#1 or SEC1; encrypted keys are not supported): {e}",
             key_path.display()

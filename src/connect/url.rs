@@ -225,6 +225,9 @@ pub struct ConnConfig {
     pub target_session_attrs: Option<TargetSessionAttrs>,
     pub load_balance_hosts: LoadBalanceHosts,
     pub application_name: String,
+    /// libpq's `options` (command-line options sent to the server at connection start, e.g.
+    /// `-c search_path=app`), from the connection string or `PGOPTIONS`: applied as libpq does.
+    pub options: Option<String>,
     pub source: Source,
 }
 
@@ -286,6 +289,7 @@ impl ConnConfig {
             target_session_attrs: None,
             load_balance_hosts: LoadBalanceHosts::default(),
             application_name: APPLICATION_NAME.to_string(),
+            options: None,
             source,
         }
     }
@@ -441,6 +445,9 @@ impl ConnConfig {
         if self.load_balance_hosts != LoadBalanceHosts::Disable {
             params.push(format!("load_balance_hosts={}", self.load_balance_hosts.as_str()));
         }
+        if let Some(o) = &self.options {
+            params.push(format!("options={}", utf8_percent_encode(o, USERINFO)));
+        }
         if !params.is_empty() {
             s.push('?');
             s.push_str(&params.join("&"));
@@ -499,7 +506,8 @@ impl ConnConfig {
             "target_session_attrs" => self.target_session_attrs = Some(TargetSessionAttrs::parse(value)?),
             "load_balance_hosts" => self.load_balance_hosts = LoadBalanceHosts::parse(value)?,
             // Accepted and ignored, as harmless for this tool.
-            "options" | "gssencmode" | "client_encoding" | "prepared_statement_cache_size" => {}
+            "options" => self.options = non_empty(value),
+            "gssencmode" | "client_encoding" | "prepared_statement_cache_size" => {}
             other => bail!(
                 "unknown connection parameter `{}` (known: host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey, channel_binding, connect_timeout, keepalives, keepalives_idle, keepalives_interval, keepalives_count, target_session_attrs, load_balance_hosts, application_name)",
                 shown_key(other)
@@ -759,6 +767,21 @@ mod tests {
         let default_name = p("").application_name;
         assert_eq!(p("application_name=").application_name, default_name, "empty keeps the default");
         assert_eq!(p("application_name=etl").application_name, "etl");
+    }
+
+    #[test]
+    fn options_are_kept_and_written_back() {
+        // libpq's `options`: it was accepted and silently dropped, so `-c search_path=app` never
+        // reached the server.
+        let c = ConnConfig::parse("postgresql://u@h/d?options=-c%20search_path%3Dapp", Source::Flag).unwrap();
+        assert_eq!(c.options.as_deref(), Some("-c search_path=app"));
+        let again = ConnConfig::parse(&c.url_with_password(), Source::Flag).unwrap();
+        assert_eq!(again.options, c.options, "{}", c.url_with_password());
+        let kv =
+            ConnConfig::parse("host=h dbname=d options='-c search_path=app,public'", Source::Flag).unwrap();
+        assert_eq!(kv.options.as_deref(), Some("-c search_path=app,public"));
+        assert_eq!(ConnConfig::parse("postgresql://u@h/d?options=", Source::Flag).unwrap().options, None);
+        assert_eq!(ConnConfig::parse("postgresql://u@h/d", Source::Flag).unwrap().options, None);
     }
 
     #[test]

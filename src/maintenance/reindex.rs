@@ -194,6 +194,9 @@ pub async fn run(
     // Its own session: REINDEX CONCURRENTLY and DROP INDEX CONCURRENTLY run outside a
     // transaction and wait (without blocking anyone) for the transactions using the table.
     let client = db.dedicated().await?;
+    // Interrupted, the server's REINDEX is cancelled (it would go on, holding its lock, for as
+    // long as the build takes); the invalid copy it leaves is dropped by the next run.
+    let _cancel = db.cancel_on_interrupt(&client);
     let pid: i32 = client
         .query_typed_one("SELECT pg_backend_pid()", &[])
         .await

@@ -74,6 +74,7 @@ pub async fn baseline(
 ) -> Result<BaselineReport> {
     let started = Instant::now();
     let mut client = db.dedicated().await?;
+    let _cancel = db.cancel_on_interrupt(&client);
     if dry_run {
         let plan = plan(&mut client, expected).await?;
         return Ok(BaselineReport { plan, dry_run, millis: started.elapsed().as_millis() as u64 });

@@ -61,6 +61,7 @@ pub async fn down(
     let shipped = shipped()?;
     check_target(&shipped, target)?;
     let mut client = db.dedicated().await?;
+    let _cancel = db.cancel_on_interrupt(&client);
     if !dry_run {
         crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate down`").await?;
         acquire_lock(&client, lock_wait).await?;

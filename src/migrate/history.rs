@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde::Serialize;
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
@@ -19,13 +19,32 @@ pub struct Applied {
     pub checksum: String,
 }
 
-/// The history rows, or `None` when the table does not exist.
+/// How the comment of a database that `backup restore` created starts while the restore has not
+/// finished (see `admin::backup::restore`); [`applied`] refuses such a database.
+pub const INCOMPLETE_RESTORE: &str = "towow-db: an incomplete restore";
+
+/// The history rows of the connected database, or `None` when the table does not exist.
 pub async fn applied(client: &Client) -> Result<Option<Vec<Applied>>> {
-    let exists: bool = client
-        .query_typed_one("SELECT to_regclass($1) IS NOT NULL", &[(&HISTORY_TABLE, Type::TEXT)])
+    let row = client
+        .query_typed_one(
+            "SELECT to_regclass($1) IS NOT NULL AS history, d.datname::text AS database, \
+                    shobj_description(d.oid, 'pg_database') AS comment \
+             FROM pg_database d WHERE d.datname = current_database()",
+            &[(&HISTORY_TABLE, Type::TEXT)],
+        )
         .await
-        .pg_context("cannot look for the migration history")?
-        .get(0);
+        .pg_context("cannot look for the migration history")?;
+    // A restore that never finished (killed, failed) leaves tables and a history that cannot be
+    // trusted: nothing reads that history as the schema's.
+    let comment: Option<String> = row.try_get("comment")?;
+    if let Some(c) = comment.as_deref().filter(|c| c.starts_with(INCOMPLETE_RESTORE)) {
+        let database: String = row.try_get("database")?;
+        bail!(
+            "database \"{database}\" is {}: its tables and migration history are not to be trusted; drop it (DROP DATABASE) and restore again",
+            c.trim_start_matches("towow-db: ")
+        );
+    }
+    let exists: bool = row.try_get("history")?;
     if !exists {
         return Ok(None);
     }

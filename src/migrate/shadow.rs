@@ -1,7 +1,7 @@
 //! The expected schema, from the migration files themselves: apply them to a throw-away shadow
 //! database, read its catalog, drop it (as Prisma Migrate's shadow database, Atlas's dev
 //! database). The shadow goes on the target's own server when the role may create a database
-//! there, else on a server the caller provides (the managed local cluster).
+//! there, else on a server the user names (`--shadow-url`); no server is started for it.
 
 use anyhow::{Result, anyhow};
 use futures_util::future::LocalBoxFuture;
@@ -20,12 +20,13 @@ use crate::sql::{quote_ident, split_statements};
 pub struct ShadowServer {
     /// A pool on any database of that server, for a role that may create databases.
     pub db: Db,
-    /// What to call it in messages: "the local towow-db cluster at …".
+    /// What to call it in messages: "the shadow server …".
     pub label: String,
 }
 
-/// Provides the fallback server (started on demand).
-pub type Fallback<'a> = &'a dyn Fn() -> LocalBoxFuture<'a, Result<ShadowServer>>;
+/// Provides the fallback server, given why the target's own cannot have the shadow; its error
+/// (say, that none was named) is the command's.
+pub type Fallback<'a> = &'a dyn Fn(String) -> LocalBoxFuture<'a, Result<ShadowServer>>;
 
 /// The shadow database cannot be made or reached on that server (no CREATEDB, a read-only
 /// server, a pooler that does not know the new database): try elsewhere.
@@ -68,13 +69,11 @@ pub async fn expected(
             let Some(why) = e.downcast_ref::<ShadowUnavailable>() else { return Err(e) };
             let Some(fallback) = fallback else {
                 return Err(anyhow!(
-                    "cannot build the shadow database that the expected schema comes from: {why}; grant the role CREATEDB, or run towow-db where it can start its local cluster"
+                    "cannot build the shadow database that the expected schema comes from: {why}; grant the role CREATEDB"
                 ));
             };
-            tracing::info!("no shadow database on the target's server ({why}): using the local cluster");
-            let server = fallback().await.map_err(|f| {
-                anyhow!("cannot build the shadow database: on the target's server {why}; on the local cluster: {}", crate::error::render(&f))
-            })?;
+            tracing::info!("no shadow database on the target's server ({why}): using the shadow server");
+            let server = fallback(why.to_string()).await?;
             let (c, v) = build(&server.db, schema, versions).await.map_err(|f| {
                 anyhow!("cannot build the shadow database on {}: {}", server.label, crate::error::render(&f))
             })?;

@@ -64,6 +64,9 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
     let shipped = shipped()?;
     check_target(&shipped, target)?;
     let mut client = db.dedicated().await?;
+    // Interrupted, the migration in flight is cancelled on the server (and rolled back), not
+    // left running behind a closed connection.
+    let _cancel = db.cancel_on_interrupt(&client);
     crate::connect::pool::check_server_version(&client, MIN_SERVER_VERSION).await?;
     refuse_unmanaged(&client).await?;
     if dry_run {

@@ -2,8 +2,6 @@
 //! must say. No case may panic. (`cargo test --test it bad_input -- --nocapture` prints the
 //! messages as they are shown in docs/ci.md.)
 
-use std::net::TcpListener;
-
 use crate::common::*;
 
 const SECRET: &str = "Sup3r-Secret";
@@ -37,10 +35,6 @@ fn check(c: &Case) {
     for s in &c.says {
         assert!(all.contains(s), "{}: `{s}` missing from: {all}", c.what);
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[tokio::test]

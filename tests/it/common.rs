@@ -87,6 +87,11 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     d
 }
 
+/// A loopback port nothing listens on (a dead server's).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 /// Create and start a cluster in a new scratch directory (reaped at exit).
 pub fn start_cluster(tag: &str, opts: InitOptions) -> (LocalCluster, ConnConfig) {
     let dir = scratch_dir(tag);

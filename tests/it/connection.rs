@@ -2,7 +2,6 @@
 //! port, database and user and never the password; `--wait` for a server that comes up later.
 
 use std::io::BufRead;
-use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -11,10 +10,6 @@ use towow_db::connect::ConnConfig;
 use crate::common::*;
 
 const SECRET: &str = "s3cr3t-Pa55";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 #[track_caller]
 fn assert_one_line_error(o: &std::process::Output, must_contain: &[&str]) {
@@ -398,4 +393,56 @@ fn values_out_of_range_or_of_another_kind_are_refused_before_connecting() {
             stderr(&o)
         );
     }
+}
+
+/// libpq's `options` (in the URL, or `PGOPTIONS`) reach the server: with `-c search_path=app`,
+/// `retention --table sp_t` acts on `app.sp_t`, as psql would. Both were accepted and silently
+/// ignored, and retention deleted from `public.sp_t`.
+#[tokio::test]
+async fn options_and_pgoptions_reach_the_server_as_in_libpq() {
+    let cfg = fresh_db("libpqopts").await;
+    let db = connect(&cfg).await;
+    let fill = "INSERT INTO public.sp_t SELECT g, now() - interval '400 days' FROM generate_series(1, 10) g; \
+                INSERT INTO app.sp_t SELECT g, now() - interval '400 days' FROM generate_series(1, 20) g;";
+    exec(
+        &db,
+        &format!(
+            "CREATE SCHEMA app; CREATE TABLE public.sp_t (id int PRIMARY KEY, at timestamptz NOT NULL); \
+             CREATE TABLE app.sp_t (id int PRIMARY KEY, at timestamptz NOT NULL); {fill}"
+        ),
+    )
+    .await;
+    let counts = || async {
+        (
+            scalar_i64(&db, "SELECT count(*) FROM public.sp_t").await,
+            scalar_i64(&db, "SELECT count(*) FROM app.sp_t").await,
+        )
+    };
+    let rule = [
+        "retention",
+        "--table",
+        "sp_t",
+        "--column",
+        "at",
+        "--older-than",
+        "1y",
+        "--no-vacuum",
+        "--yes",
+        "-q",
+    ];
+    let mut with = cfg.clone();
+    with.options = Some("-c search_path=app".into());
+    assert_ok(&run_url(&with, &rule));
+    assert_eq!(counts().await, (10, 0), "the URL's options=");
+    exec(&db, "DELETE FROM public.sp_t; DELETE FROM app.sp_t;").await;
+    exec(&db, fill).await;
+    let o = cmd()
+        .env("PGOPTIONS", "-c search_path=app")
+        .arg("--url")
+        .arg(cfg.url_with_password())
+        .args(rule)
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert_eq!(counts().await, (10, 0), "PGOPTIONS");
 }

@@ -34,8 +34,10 @@ fn the_embedded_default_works_with_nothing_configured() {
     let o = local_cmd(&dir).args(["init", "-q", "--mock-agents"]).output().unwrap();
     assert_ok(&o);
     assert_eq!((stdout(&o).as_str(), stderr(&o).as_str()), ("", ""), "init -q prints nothing");
-    // slow-query works out of the box: the managed cluster made pg_stat_statements.
-    let o = local_cmd(&dir).args(["slow-query", "--format", "json"]).output().unwrap();
+    // slow-query works out of the box (given --local without a terminal: see
+    // `the_local_cluster_answers_only_where_it_is_meant_to`): the managed cluster made
+    // pg_stat_statements.
+    let o = local_cmd(&dir).args(["--local", "slow-query", "--format", "json"]).output().unwrap();
     assert_ok(&o);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(!j["queries"].as_array().unwrap().is_empty(), "{j}");
@@ -50,10 +52,10 @@ fn the_embedded_default_works_with_nothing_configured() {
     // The fresh ToWow schema passes the report gates a CI job would put after init: the app's
     // ix_demands_status (a prefix of V2's ix_demands_status_created) is kept on purpose (V4).
     for gate in [&["indexes", "--check"][..], &["health", "--check"], &["vacuum-report", "--check"]] {
-        let o = local_cmd(&dir).args(gate).output().unwrap();
+        let o = local_cmd(&dir).arg("--local").args(gate).output().unwrap();
         assert_eq!(o.status.code(), Some(0), "{gate:?} on the fresh schema: {}", stdout(&o));
     }
-    let o = local_cmd(&dir).args(["indexes", "--format", "json"]).output().unwrap();
+    let o = local_cmd(&dir).args(["--local", "indexes", "--format", "json"]).output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let dup = &j["duplicates"][0];
     assert_eq!(
@@ -223,4 +225,69 @@ fn towow_pg_bindir_chooses_the_servers_programs() {
     let o = local_cmd(&dir).env("TOWOW_PG_BINDIR", "/tmp").args(["local", "start"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("TOWOW_PG_BINDIR") && stderr(&o).contains("/tmp"), "{}", stderr(&o));
+}
+
+/// The embedded default answers only where it is meant to (docs/connecting.md#the-local-cluster):
+/// in cron's environment (`env -i`: no DATABASE_URL, no .env, no HOME) a command that acts on or
+/// judges production data exits 2 naming what to set, and starts and writes nothing; a report
+/// that only shows needs a terminal for it (the note saying which database answered is seen
+/// there). The developer commands keep it (`the_embedded_default_works_with_nothing_configured`).
+#[test]
+fn the_local_cluster_answers_only_where_it_is_meant_to() {
+    let refused: &[&[&str]] = &[
+        &["backup", "create", "-q"],
+        &["backup", "verify", "--latest"],
+        &["retention", "--table", "t", "--column", "c", "--older-than", "30d", "--yes"],
+        &["health", "--check"],
+        &["vacuum-report", "--check", "-q"],
+        &["slow-query", "--reset", "--yes"],
+        &["indexes", "--rebuild", "--yes"],
+        &["partitions", "ensure", "--table", "t", "--ahead", "1"],
+        &["roles", "create"],
+        // Shows only, but no terminal says which database answered.
+        &["sizes", "--format", "json"],
+    ];
+    let says_what_to_set = |o: &std::process::Output, args: &[&str]| {
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}{}", stdout(o), stderr(o));
+        let e = stderr(o);
+        for what in ["--url", "DATABASE_URL", "--targets", "--local", "does not fall back"] {
+            assert!(e.contains(what), "{args:?} names {what}: {e}");
+        }
+        assert_eq!(e.lines().count(), 1, "{args:?}: one line: {e}");
+    };
+    // Exactly cron's environment. Nothing was written where the defaults point.
+    let default_local = towow_db::admin::local::LocalCluster::default_dir();
+    let default_backups = towow_db::admin::backup::default_dir();
+    let before = (default_local.exists(), default_backups.exists());
+    for args in refused {
+        let o = std::process::Command::new(BIN)
+            .env_clear()
+            .current_dir("/")
+            .args(*args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        says_what_to_set(&o, args);
+    }
+    assert_eq!((default_local.exists(), default_backups.exists()), before);
+    // The same with the local cluster's and the backups' folders pointed at fresh paths: neither
+    // is ever made.
+    let dir = scratch_dir("no-fallback");
+    let backups = scratch_dir("no-fallback-backups");
+    for args in refused {
+        let o = local_cmd(&dir).env("TOWOW_BACKUP_DIR", &backups).args(*args).output().unwrap();
+        says_what_to_set(&o, args);
+    }
+    assert!(!dir.exists() && !backups.exists(), "a folder was made");
+    // A configured target wins over the policy (here an unreachable one: exit 1, not 2), and
+    // --local conflicts with a URL (exit 2, clap's).
+    let o = local_cmd(&dir)
+        .env("DATABASE_URL", format!("postgresql://u@127.0.0.1:{}/d", free_port()))
+        .args(["health", "--check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    let o = local_cmd(&dir).args(["--local", "--url", "postgresql://u@h/d", "health"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.exists());
 }

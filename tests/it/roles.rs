@@ -104,17 +104,21 @@ async fn towow_app_has_dml_only_and_towow_migrate_migrates() {
     let mig = as_role(&admin, "towow_migrate", MIGRATE_PW);
     assert_ok(&run_url(&mig, &["migrate", "down", "--target", "0", "--yes"]));
     assert_ok(&run_url(&mig, &["migrate"]));
-    // towow_migrate may not create databases: verify builds its shadow database on the managed
-    // local cluster (here a scratch one, deleted at exit).
-    let local = scratch_dir("roles-shadow");
-    reap_on_exit(&local);
+    // towow_migrate may not create databases: verify builds its shadow database on the server
+    // --shadow-url names (here the same server, as the administrator).
     let o = cmd()
-        .env("TOWOW_LOCAL_DIR", &local)
-        .args(["--url", &mig.url_with_password(), "migrate", "verify"])
+        .args([
+            "--url",
+            &mig.url_with_password(),
+            "migrate",
+            "verify",
+            "--shadow-url",
+            &admin.url_with_password(),
+        ])
         .output()
         .unwrap();
     assert_ok(&o);
-    assert!(stdout(&o).contains("local towow-db cluster"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("built on the shadow server"), "{}", stdout(&o));
     exec(&app, "INSERT INTO agent_profiles (name, agent_type) VALUES ('a', 'b')").await;
     assert!(sql_error(&app, "DELETE FROM refinery_schema_history").await.starts_with("42501"));
 

@@ -120,7 +120,8 @@ pub struct Verification {
 impl Manifest {
     pub fn read(folder: &Path) -> Result<Manifest> {
         let p = folder.join(MANIFEST);
-        let text = fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        let text = crate::files::read_text(&p, crate::files::LARGE_LIMIT)
+            .with_context(|| format!("cannot read {}", p.display()))?;
         let m: Manifest =
             serde_json::from_str(&text).with_context(|| format!("{} is damaged", p.display()))?;
         if m.format != FORMAT {

@@ -162,13 +162,15 @@ pub fn table_problems(checks: &[TableCheck]) -> Vec<String> {
 }
 
 /// What `backup restore` checked before restoring: the backup, and what the target already holds.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RestorePlan {
     pub backup: Checked,
     pub bindir: Bindir,
     pub database: String,
     /// Tables of the target that the restore would replace (`schema.table (N rows)`).
     pub conflicts: Vec<String>,
+    /// The target database, when this run created it.
+    pub created: Option<CreatedDatabase>,
 }
 
 const CONFLICTS_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
@@ -195,10 +197,17 @@ pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestoreP
         "the target server is older than the backup's server (PostgreSQL {major}): a dump restores into the \
          same major or a newer one; restore into a PostgreSQL {major} or newer server"
     );
-    crate::connect::pool::ensure_database(&target.cfg, &target.opts, Some((major as i32 * 10000, &why)))
-        .await?;
+    let created =
+        crate::connect::pool::ensure_database(&target.cfg, &target.opts, Some((major as i32 * 10000, &why)))
+            .await?;
+    // From here, a database this run created is dropped again unless the restore completes
+    // (an error, Ctrl-C, SIGTERM), and marked until then (a kill -9 leaves it marked).
+    let mut created = created.then(|| CreatedDatabase::new(target, &backup.name));
     let client = target.get().await?;
-    check_target_server(&client, &backup.manifest).await?;
+    let version = check_target_server(&client, &backup.manifest).await?;
+    if let Some(c) = &mut created {
+        c.mark(&client, version).await?;
+    }
     let names: Vec<String> = backup.manifest.tables.iter().map(|t| t.qualified()).collect();
     let towow: Vec<String> = migrate::TOWOW_TABLES.iter().map(|s| s.to_string()).collect();
     let rows = client
@@ -211,7 +220,87 @@ pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestoreP
         let n = create::count(&client, &schema, &table).await?;
         conflicts.push(format!("{schema}.{table} ({n} rows)"));
     }
-    Ok(RestorePlan { backup, bindir, database: target.cfg.dbname_or_default(), conflicts })
+    Ok(RestorePlan { backup, bindir, database: target.cfg.dbname_or_default(), conflicts, created })
+}
+
+/// A database that `backup restore` created, until the restore completes: marked with a comment
+/// (`migrate::INCOMPLETE_RESTORE`, which every migrate command refuses), and dropped when dropped
+/// itself before [`CreatedDatabase::complete`] (an error, an interrupt: see `interrupt`).
+#[derive(Debug)]
+pub struct CreatedDatabase {
+    name: String,
+    backup: String,
+    cfg: crate::connect::ConnConfig,
+    opts: crate::connect::ConnectOptions,
+    version_num: i32,
+    done: bool,
+}
+
+impl CreatedDatabase {
+    fn new(target: &Db, backup: &str) -> CreatedDatabase {
+        CreatedDatabase {
+            name: target.cfg.dbname_or_default(),
+            backup: backup.to_string(),
+            cfg: target.cfg.clone(),
+            opts: target.opts.clone(),
+            version_num: 0,
+            done: false,
+        }
+    }
+
+    async fn mark(&mut self, client: &Client, version_num: i32) -> Result<()> {
+        self.version_num = version_num;
+        let comment = format!(
+            "{} of backup {} (started {}): towow-db drops it when the restore fails or is interrupted; a killed run leaves it",
+            migrate::INCOMPLETE_RESTORE,
+            self.backup,
+            chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
+        );
+        client
+            .batch_execute(&format!(
+                "COMMENT ON DATABASE {} IS {}",
+                crate::sql::quote_ident(&self.name),
+                crate::sql::quote_literal(&comment)
+            ))
+            .await
+            .pg_context("cannot mark the new database as a restore in progress")
+    }
+
+    /// The restore completed: unmark the database and keep it.
+    async fn complete(mut self, client: &Client) -> Result<()> {
+        client
+            .batch_execute(&format!("COMMENT ON DATABASE {} IS NULL", crate::sql::quote_ident(&self.name)))
+            .await
+            .pg_context("cannot clear the restore's mark on the new database")?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for CreatedDatabase {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let (name, version, cfg, opts) =
+            (self.name.clone(), self.version_num, self.cfg.clone(), self.opts.clone());
+        crate::interrupt::defer(crate::interrupt::Stage::Resources, async move {
+            let dropped = async {
+                let mut maint = cfg.clone();
+                maint.dbname = Some("postgres".into());
+                let db = Db::new(maint, opts)?;
+                let admin = db.get().await?;
+                crate::migrate::throwaway::drop_database(&admin, &name, version).await.pg_context("")
+            };
+            match dropped.await {
+                Ok(()) => Ok(format!("the database \"{name}\" that the restore created was dropped")),
+                Err(e) => Err(format!(
+                    "the database \"{name}\" that the restore created could not be dropped ({}): it is marked as an incomplete restore; drop it by hand",
+                    crate::error::render(&e)
+                )),
+            }
+        });
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -236,7 +325,7 @@ pub struct RestoreOptions {
 
 /// Restore a planned backup into the target (after the caller's confirmation when it replaces
 /// tables), then compare the row counts with the manifest.
-pub async fn restore(plan: &RestorePlan, target: &Db, o: RestoreOptions) -> Result<RestoreReport> {
+pub async fn restore(mut plan: RestorePlan, target: &Db, o: RestoreOptions) -> Result<RestoreReport> {
     if !plan.conflicts.is_empty() && !o.clean {
         bail!(
             "database \"{}\" already holds tables of this backup: {}; restore into an empty database, or pass \
@@ -256,12 +345,16 @@ pub async fn restore(plan: &RestorePlan, target: &Db, o: RestoreOptions) -> Resu
     if o.no_privileges {
         args.push("--no-privileges");
     }
+    let what_left = if plan.created.is_some() {
+        "the database this restore created is dropped"
+    } else {
+        "the database holds what was restored before the error"
+    };
     let took = pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup.folder, o.jobs, &args)
         .await
         .map_err(|e| {
             e.context(format!(
-                "restoring backup `{}` into database \"{}\" failed part way: the database holds what was \
-                 restored before the error",
+                "restoring backup `{}` into database \"{}\" failed part way: {what_left}",
                 plan.backup.name, plan.database
             ))
         })?;
@@ -269,7 +362,13 @@ pub async fn restore(plan: &RestorePlan, target: &Db, o: RestoreOptions) -> Resu
     let tables = compare_tables(&client, &plan.backup.manifest).await?;
     let problems = table_problems(&tables);
     if !problems.is_empty() {
-        bail!("the restored database differs from the backup's manifest:\n  {}", problems.join("\n  "));
+        bail!(
+            "the restored database differs from the backup's manifest ({what_left}):\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    if let Some(c) = plan.created.take() {
+        c.complete(&client).await?;
     }
     Ok(RestoreReport {
         backup: plan.backup.name.clone(),

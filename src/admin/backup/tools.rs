@@ -151,6 +151,9 @@ impl ChildConn {
             vars.push(("PGSSLKEY", p.into()));
         }
         vars.push(("PGCHANNELBINDING", cfg.channel_binding.as_str().into()));
+        if let Some(o) = &cfg.options {
+            vars.push(("PGOPTIONS", o.into()));
+        }
         // towow-db's own deadline (its default when the connection string sets none), so that a
         // child never waits for ever on a server that accepts and never answers.
         let deadline = cfg.connect_timeout.unwrap_or(setup::DEFAULT_CONNECT_TIMEOUT);

@@ -20,6 +20,7 @@ use crate::migrate::throwaway::{Kind, Throwaway};
 use crate::output::check::{Check, Status, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 use crate::sql::quote_literal;
+use tokio_postgres::error::SqlState;
 
 /// The outcome of one drill.
 #[derive(Debug, Clone, Serialize)]
@@ -75,9 +76,21 @@ pub async fn drill(entry: &Entry, server: &Db, jobs: u32) -> Result<DrillReport>
         "TEMPLATE template0 ENCODING {} LC_COLLATE 'C' LC_CTYPE 'C'",
         quote_literal(&m.server.encoding)
     );
-    let scratch = Throwaway::create(server, &admin, Kind::Drill, &tail, &options)
-        .await
-        .pg_context("cannot create the scratch database for the drill")?;
+    let scratch = match Throwaway::create(server, &admin, Kind::Drill, &tail, &options).await {
+        Ok(s) => s,
+        // The server cannot have it (no CREATEDB, a standby): say where it could go instead; no
+        // server is started for it.
+        Err(e) if matches!(e.code(), Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE || *c == SqlState::READ_ONLY_SQL_TRANSACTION) =>
+        {
+            return Err(crate::error::Usage(format!(
+                "cannot create the drill's scratch database on {}: {}; grant the role CREATEDB, or give --into URL (a server where the URL's role may create a database)",
+                server.cfg.describe(),
+                crate::error::pg_message(&e)
+            ))
+            .into());
+        }
+        Err(e) => return Err(e).pg_context("cannot create the scratch database for the drill"),
+    };
     report.scratch_database = Some(scratch.name.clone());
     let outcome = restore_and_compare(&checked, &bindir, server, &scratch.name, jobs, &mut report).await;
     // Always drop the scratch database, whatever happened (after Ctrl-C too, see `throwaway`).

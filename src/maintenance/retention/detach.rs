@@ -8,6 +8,7 @@
 //! left "detach pending") is finished with `DETACH … FINALIZE`. Without an archive, a partition
 //! that cannot be detached concurrently is simply dropped, in one statement.
 
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -202,8 +203,7 @@ fn archive_path(dir: &Path, t: &Table) -> PathBuf {
 /// for this server are found and the folder can be created.
 pub fn check_archive(server_version: i32, dir: &Path) -> Result<()> {
     tools::find((server_version / 10000) as u32)?;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the archive folder {}", dir.display()))?;
+    create_archive_dir(dir)?;
     let probe = dir.join(format!(".towow-db-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"")
         .with_context(|| format!("cannot write into the archive folder {}", dir.display()))?;
@@ -219,10 +219,19 @@ pub async fn dump(db: &Db, t: &Table, dir: &Path) -> Result<PathBuf> {
     let version = crate::maintenance::table::server_version(&client).await?;
     drop(client);
     let bindir = tools::find((version / 10000) as u32)?;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the archive folder {}", dir.display()))?;
+    create_archive_dir(dir)?;
     let path = archive_path(dir, t);
     let partial = path.with_extension("dump.partial");
+    // The rows are only for the archive's owner: made 0600 before pg_dump writes into it (it
+    // keeps an existing file's mode), and deleted if the dump is abandoned (an error, Ctrl-C).
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut partial_guard = RemoveOnDrop(Some(partial.clone()));
     let mut cmd = tokio::process::Command::new(bindir.program("pg_dump"));
     cmd.arg("--format=custom")
         .arg("--no-password")
@@ -236,10 +245,7 @@ pub async fn dump(db: &Db, t: &Table, dir: &Path) -> Result<PathBuf> {
     let what = format!("pg_dump of {}", t.display());
     let dumped = tools::run(cmd, &what, |_| {}).await;
     drop(conn);
-    if let Err(e) = dumped {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
+    dumped?;
     let listed = tokio::process::Command::new(bindir.program("pg_restore"))
         .arg("--list")
         .arg(&partial)
@@ -260,8 +266,29 @@ pub async fn dump(db: &Db, t: &Table, dir: &Path) -> Result<PathBuf> {
     let f = std::fs::File::open(&partial)?;
     f.sync_all()?;
     std::fs::rename(&partial, &path).with_context(|| format!("cannot rename {}", partial.display()))?;
+    partial_guard.0 = None;
     sync_dir(dir);
     Ok(path)
+}
+
+/// Deletes a file when dropped, unless disarmed (its path taken).
+struct RemoveOnDrop(Option<PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The archive folder, created 0700 when missing (what it holds are the rows).
+fn create_archive_dir(dir: &Path) -> Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create the archive folder {}", dir.display()))
 }
 
 #[cfg(test)]

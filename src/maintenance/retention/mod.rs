@@ -30,6 +30,7 @@ use tokio_postgres::types::Type;
 
 use self::detach::How;
 use self::report::{DryPart, DryRule, DryRunReport};
+use crate::error::Usage;
 use crate::maintenance::bounds::{self, Bound};
 use crate::maintenance::table::{self, Table, TimeColumn};
 use crate::reports::query;
@@ -128,8 +129,11 @@ pub struct Plan {
     pub server_version: i32,
 }
 
-const CUTOFF_AGO_SQL: &str = "SELECT now() - $1::text::interval";
-const CUTOFF_AT_SQL: &str = "SELECT $1::text::timestamptz";
+/// The cut-off, as the server reads it: whether it is finite, how it prints, and the time itself
+/// when this program can hold it (before 262143-01-01: chrono's range), else NULL.
+const CUTOFF_SQL: &str = "SELECT isfinite(x.t) AS finite, x.t::text AS text, \
+     CASE WHEN isfinite(x.t) AND x.t < '262143-01-01 00:00:00+00'::timestamptz THEN x.t END AS at \
+     FROM (SELECT {expr} AS t) x";
 
 /// Which range bounds are wholly older (`to <= cut-off`) or wholly newer (`from >= cut-off`).
 const CLASSIFY_SQL: &str = "SELECT coalesce(x.t::{ty} <= {cut}, false), coalesce(x.f::{ty} >= {cut}, false) \
@@ -143,6 +147,33 @@ WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 AND starts_with(d.des
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY c.relname";
 
+/// The cut-off of `age`, read by the server (so `--before` takes what PostgreSQL reads as a
+/// timestamptz). `infinity`, `-infinity` and times past 262142 are refused (exit 2): the first
+/// would delete every row, the second none, and retention is for old rows; TRUNCATE empties a
+/// table.
+async fn cutoff(client: &Client, age: &Age) -> Result<DateTime<Utc>> {
+    let (expr, value, flag) = match age {
+        Age::OlderThan(interval) => ("now() - $1::text::interval", interval, "--older-than"),
+        Age::Before(at) => ("$1::text::timestamptz", at, "--before"),
+    };
+    let rows =
+        query(client, "the cut-off", &CUTOFF_SQL.replace("{expr}", expr), &[(value, Type::TEXT)]).await?;
+    let row = &rows[0];
+    let (finite, text): (bool, String) = (row.try_get("finite")?, row.try_get("text")?);
+    match row.try_get::<_, Option<DateTime<Utc>>>("at")? {
+        Some(at) => Ok(at),
+        None if !finite => Err(Usage(format!(
+            "{flag} {value}: the cut-off is {text}, which would delete {}; give a finite time (TRUNCATE empties a table)",
+            if text.starts_with('-') { "nothing" } else { "every row" }
+        ))
+        .into()),
+        None => Err(Usage(format!(
+            "{flag} {value}: the cut-off {text} is later than this tool handles (before the year 262143); give a time in the past"
+        ))
+        .into()),
+    }
+}
+
 /// Check `rule` against the database and work out what to do. Changes nothing.
 pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
     let server_version = table::server_version(client).await?;
@@ -151,13 +182,7 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
         detach::check_archive(server_version, dir)?;
     }
     let column = table::time_column(client, &root, &rule.column).await?;
-    let cutoff: DateTime<Utc> = match &rule.age {
-        Age::OlderThan(interval) => {
-            query(client, "the cut-off", CUTOFF_AGO_SQL, &[(interval, Type::TEXT)]).await
-        }
-        Age::Before(at) => query(client, "the cut-off", CUTOFF_AT_SQL, &[(at, Type::TEXT)]).await,
-    }?[0]
-        .get(0);
+    let cutoff = cutoff(client, &rule.age).await?;
     let cutoff_text: String = query(
         client,
         "the cut-off",

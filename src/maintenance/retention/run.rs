@@ -27,13 +27,17 @@ pub struct RunOptions {
     pub quiet: bool,
 }
 
-/// Ctrl-C while a run is going: the first press stops it after the batch in flight, the second
-/// abandons that batch (the server rolls it back). Both are left to the run (see `interrupt`);
-/// a third ends the command.
+/// Ctrl-C (or SIGTERM) while a run is going: the first press stops it after the batch in flight,
+/// or abandons that batch when it has not ended within [`GRACE`] (a batch waiting on a row lock:
+/// the server cancels it and rolls it back); the second abandons it at once. Both are left to the
+/// run (see `interrupt`); a third ends the command.
 #[derive(Clone)]
 pub struct Interrupt {
     _taken: Arc<crate::interrupt::Handled>,
 }
+
+/// How long the first Ctrl-C lets the batch in flight finish before abandoning it.
+pub const GRACE: Duration = Duration::from_secs(2);
 
 impl Interrupt {
     /// Listen for Ctrl-C; `note` is told what the first press does.
@@ -41,7 +45,9 @@ impl Interrupt {
         let taken = Arc::new(crate::interrupt::take_presses(2));
         tokio::spawn(async move {
             crate::interrupt::pressed(1).await;
-            note("interrupted: stopping after the batch in flight (Ctrl-C again to abandon it)");
+            note(
+                "interrupted: stopping after the batch in flight (abandoned if it takes over 2 s; Ctrl-C again to abandon it now)",
+            );
         });
         Interrupt { _taken: taken }
     }
@@ -52,6 +58,18 @@ impl Interrupt {
 
     async fn pressed(&self, times: usize) {
         crate::interrupt::pressed(times).await
+    }
+
+    /// Resolves when the work in flight is to be abandoned: a second press, or the first one
+    /// [`GRACE`] ago.
+    async fn abandon(&self) {
+        tokio::select! {
+            _ = self.pressed(2) => {}
+            _ = async {
+                self.pressed(1).await;
+                tokio::time::sleep(GRACE).await;
+            } => {}
+        }
     }
 }
 
@@ -74,6 +92,8 @@ pub async fn run(
             return report;
         }
     };
+    // Should a third press end the command, the server's statement is cancelled too.
+    let _cancel = db.cancel_on_interrupt(&client);
     for p in plans {
         let mut outcome = RuleOutcome::new(p);
         let r = run_rule(db, &client, p, opts, interrupt, deadline, note, &mut outcome).await;
@@ -150,9 +170,14 @@ async fn run_rule(
                 part.archive.as_deref().unwrap_or(std::path::Path::new("")).display()
             ));
         }
+        // The first press stops the removal before its drop (an archive being written is
+        // abandoned and deleted; the partition stays, marked for the next run).
         let removed = tokio::select! {
             r = detach::remove(db, client, &part.table, parent, how, archive, opts.lock_timeout) => r?,
-            _ = interrupt.pressed(2) => return Ok(Some(Stop::Interrupted)),
+            _ = interrupt.pressed(1) => {
+                db.cancel(&client.cancel_token()).await;
+                return Ok(Some(Stop::Interrupted));
+            }
         };
         note(&format!(
             "dropped {} (~{} rows, {}){} in {} ms",
@@ -171,12 +196,14 @@ async fn run_rule(
         .map(|x| x.estimate.unwrap_or(0).max(0) as u64)
         .sum();
     let progress = crate::data::copy::Progress::new(total, opts.quiet);
-    let result = delete_all(client, p, opts, interrupt, &over_time, &progress, outcome).await;
+    let result = delete_all(db, client, p, opts, interrupt, &over_time, &progress, outcome).await;
     progress.finish();
     result
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn delete_all(
+    db: &Db,
     client: &Client,
     p: &Plan,
     opts: &RunOptions,
@@ -198,7 +225,12 @@ async fn delete_all(
             }
             let b = tokio::select! {
                 b = d.next(client) => b,
-                _ = interrupt.pressed(2) => break Some(Stop::Interrupted),
+                _ = interrupt.abandon() => {
+                    // The server would go on with the batch (or its lock wait) until it next
+                    // writes to us: cancel it, so that it rolls back now.
+                    db.cancel(&client.cancel_token()).await;
+                    break Some(Stop::Interrupted);
+                }
             };
             let b = match b {
                 Ok(b) => b,

@@ -587,6 +587,7 @@ pub async fn execute(
     let opts = ConnectOptions { statement_timeout, pool_size: 1, ..db.opts.clone() };
     let vdb = Db::new(db.cfg.clone(), opts)?;
     let client = vdb.get().await?;
+    let _cancel = vdb.cancel_on_interrupt(&client);
     let mut done = Vec::with_capacity(plan.len());
     for (i, (schema, table, cmd)) in plan.iter().enumerate() {
         progress(i, cmd, None);

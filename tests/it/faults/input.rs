@@ -147,3 +147,113 @@ fn counts_are_plain_numbers_with_an_optional_suffix() {
         assert_eq!(t.code(), Some(2), "`{bad}` was accepted: {t:?}");
     }
 }
+
+/// `c` with at most 1 GiB of address space: a read that is not bounded fails (abort, exit 134)
+/// instead of slowly taking the machine.
+fn capped(mut c: std::process::Command) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe.
+    unsafe {
+        c.pre_exec(|| {
+            let lim = libc::rlimit { rlim_cur: 1 << 30, rlim_max: 1 << 30 };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c
+}
+
+/// Every file a flag or a variable names is read with a bound (src/files.rs): `/dev/zero` and
+/// `/dev/urandom` fail fast and name the file, whatever the file is for. (`retention --config
+/// /dev/zero` took 3.5 GB in 9 s, `/dev/urandom` 22 GB.)
+#[tokio::test]
+async fn endless_or_binary_files_for_every_file_input_fail_fast() {
+    let (cfg, _db) = initialised("endlessflags").await;
+    let url = cfg.url_with_password();
+    let mut nopw = cfg.clone();
+    nopw.password = None;
+    for file in ["/dev/zero", "/dev/urandom"] {
+        let dotenv_dir = temp_dir("endless-dotenv");
+        std::os::unix::fs::symlink(file, dotenv_dir.join(".env")).unwrap();
+        let mut cases: Vec<(&str, std::process::Command)> = Vec::new();
+        cases.push(("retention --config", url_cmd(&url, &["retention", "--config", file, "--dry-run"])));
+        let mut c = cmd();
+        c.env("TOWOW_TARGETS_FILE", file).args(["--targets", "x", "health"]);
+        cases.push(("TOWOW_TARGETS_FILE", c));
+        let mut c = url_cmd(&nopw.url_with_password(), &["health"]);
+        c.env("PGPASSFILE", file);
+        cases.push(("PGPASSFILE", c));
+        let mut tls = cfg.clone();
+        tls.sslmode = towow_db::connect::SslMode::VerifyFull;
+        tls.sslrootcert = Some(file.into());
+        cases.push(("sslrootcert", url_cmd(&tls.url_with_password(), &["health"])));
+        let mut c = cmd();
+        c.current_dir(&dotenv_dir).args(["health"]);
+        cases.push((".env", c));
+        for (what, c) in cases {
+            let t = run_limited(&mut capped(c), Duration::from_secs(20));
+            assert!(matches!(t.code(), Some(1 | 2)), "{what} {file}: {t:?}");
+            assert!(t.took < Duration::from_secs(5), "{what} {file}: {t:?}");
+            assert_no_panic(&t.out);
+            assert!(!t.all().contains(SECRET) && !t.all().contains(&cfg.password.clone().unwrap()));
+            // The file is named (the password file's trouble is a warning, then the missing
+            // password fails the connection).
+            let named = if what == ".env" { ".env".to_string() } else { file.to_string() };
+            if what != "PGPASSFILE" {
+                assert!(t.stderr().contains(&named), "{what} {file}: {t:?}");
+            }
+        }
+    }
+}
+
+/// `retention --before infinity` (and far dates) was a panic (exit 101) in dry runs and real
+/// runs: now a usage error naming the cut-off, before anything is read or deleted.
+#[tokio::test]
+async fn infinite_and_far_cut_offs_are_refused() {
+    let (cfg, db) = initialised("infcutoff").await;
+    exec(&db, "CREATE TABLE ev (id int PRIMARY KEY, at timestamptz NOT NULL); INSERT INTO ev SELECT g, now() - g * interval '1 day' FROM generate_series(1, 100) g").await;
+    for before in ["infinity", "Infinity", "-infinity", "262143-12-31", "294276-12-31"] {
+        for extra in [&["--dry-run"][..], &["--yes"]] {
+            let flag = format!("--before={before}");
+            let mut args = vec!["retention", "--table", "ev", "--column", "at", &flag];
+            args.extend_from_slice(extra);
+            let t = run_limited(&mut url_cmd(&cfg.url_with_password(), &args), Duration::from_secs(20));
+            assert_no_panic(&t.out);
+            assert_eq!(t.code(), Some(2), "{before} {extra:?}: {t:?}");
+            assert!(
+                t.stderr().contains("--before") && t.stderr().contains(before.trim_start_matches('-')),
+                "{t:?}"
+            );
+        }
+    }
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM ev").await, 100);
+    // A finite time still works.
+    let t = run_limited(
+        &mut url_cmd(
+            &cfg.url_with_password(),
+            &["retention", "--table", "ev", "--column", "at", "--older-than", "50d", "--yes", "-q"],
+        ),
+        Duration::from_secs(30),
+    );
+    assert_eq!(t.code(), Some(0), "{t:?}");
+    // Rows 50 days old and older go (inserted a moment before the cut-off was read).
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM ev").await, 49);
+}
+
+/// `--wait 3s` against a dead port gave up after 1.53 s (the last backoff step that would pass
+/// the deadline was skipped): it now tries until the deadline itself.
+#[test]
+fn wait_is_honoured_to_its_end() {
+    for (wait, at_least) in [("3s", 3.0), ("1s", 1.0)] {
+        let t = run_limited(
+            &mut url_cmd(&unreachable(), &["--wait", wait, "migrate", "status"]),
+            Duration::from_secs(20),
+        );
+        assert_eq!(t.code(), Some(1), "{t:?}");
+        let took = t.took.as_secs_f64();
+        assert!(took >= at_least && took < at_least + 2.5, "--wait {wait}: gave up after {took:.2}s: {t:?}");
+        assert!(t.stderr().contains(&format!("gave up after waiting {}s", at_least as u64)), "{t:?}");
+    }
+}

@@ -61,7 +61,7 @@ async fn caught_up_standby_of_an_idle_primary_has_no_lag(
 }
 
 /// Every report on the standby: exit 0, and once the note that its statistics are its own.
-fn every_report_runs_on_the_standby(scfg: &ConnConfig) {
+fn every_report_runs_on_the_standby(scfg: &ConnConfig, pcfg: &ConnConfig) {
     for args in [
         &["health"][..],
         &["vacuum-report"],
@@ -78,17 +78,31 @@ fn every_report_runs_on_the_standby(scfg: &ConnConfig) {
         assert!(e.contains("run against the primary (this standby streams from 127.0.0.1:"), "{args:?}: {e}");
     }
     assert_ok(&run_url(scfg, &["migrate", "status"]));
-    // A standby cannot have verify's shadow database: it is built on the local cluster.
+    // A standby cannot have verify's shadow database: without --shadow-url it says so (exit 2,
+    // no server started); with it, the shadow is built there (here: the primary).
     let local = scratch_dir("standby-shadow");
-    reap_on_exit(&local);
     let o = cmd()
         .env("TOWOW_LOCAL_DIR", &local)
         .args(["--url", &scfg.url_with_password(), "migrate", "verify"])
         .output()
         .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("--shadow-url"), "{}", stderr(&o));
+    assert!(!local.exists(), "a local cluster was set up at {}", local.display());
+    let o = cmd()
+        .args([
+            "--url",
+            &scfg.url_with_password(),
+            "migrate",
+            "verify",
+            "--shadow-url",
+            &pcfg.url_with_password(),
+        ])
+        .output()
+        .unwrap();
     assert_ok(&o);
     assert!(
-        stdout(&o).contains("OK: ") && stdout(&o).contains("built on the local towow-db cluster"),
+        stdout(&o).contains("OK: ") && stdout(&o).contains("built on the shadow server"),
         "{}",
         stdout(&o)
     );
@@ -280,7 +294,7 @@ async fn primary_and_streaming_replica() {
     let p = connect(&pcfg).await;
     let s = connect(&scfg).await;
     caught_up_standby_of_an_idle_primary_has_no_lag(&p, &s, &pcfg, &scfg).await;
-    every_report_runs_on_the_standby(&scfg);
+    every_report_runs_on_the_standby(&scfg, &pcfg);
     writes_are_refused_on_the_standby(&scfg);
     inactive_slot_keeps_wal(&p, &pcfg).await;
     paused_replay(&p, &s, &pcfg, &scfg).await;
