@@ -241,24 +241,27 @@ async fn ctrl_c_during_the_drill_after_pg_restore_drops_the_scratch_and_shadow_d
     assert_eq!(databases_left(&admin, &[shadow, scratch]).await, Vec::<String>::new(), "{t:?}");
 }
 
+/// Ctrl-C, and SIGTERM (`timeout`, systemd, Kubernetes: `backup create` ignored it), alike.
 #[tokio::test]
-async fn ctrl_c_while_pg_dump_writes_stops_it_and_keeps_nothing() {
+async fn ctrl_c_or_sigterm_while_pg_dump_writes_stops_it_and_keeps_nothing() {
     let (cfg, _db) = crate::backup::towow_db(&server().base, "sigintdump", "20000").await;
-    let dir = temp_dir("sigintdump");
-    let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--jobs", "2", "--dir"]);
-    c.stdout(std::process::Stdio::piped());
-    let (child, pg_dump, workers) = crate::backup::start_slow_backup(c, &dir);
-    let sent = Instant::now();
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let t = wait_limited(child, sent, Duration::from_secs(30));
-    assert_eq!(t.code(), Some(130), "{t:?}");
-    assert!(t.took < Duration::from_secs(3), "{t:?}");
-    assert!(t.stderr().contains("pg_dump was stopped") && t.stderr().contains("was removed"), "{t:?}");
-    // towow-db waits for pg_dump and its workers before it exits.
-    for p in std::iter::once(pg_dump).chain(workers) {
-        assert_ne!(crate::backup::comm(p), "pg_dump", "pg_dump (pid {p}) outlived towow-db");
+    for (signal, status) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        let dir = temp_dir("sigintdump");
+        let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--jobs", "2", "--dir"]);
+        c.stdout(std::process::Stdio::piped());
+        let (child, pg_dump, workers) = crate::backup::start_slow_backup(c, &dir);
+        let sent = Instant::now();
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let t = wait_limited(child, sent, Duration::from_secs(30));
+        assert_eq!(t.code(), Some(status), "{t:?}");
+        assert!(t.took < Duration::from_secs(3), "{t:?}");
+        assert!(t.stderr().contains("pg_dump was stopped") && t.stderr().contains("was removed"), "{t:?}");
+        // towow-db waits for pg_dump and its workers before it exits.
+        for p in std::iter::once(pg_dump).chain(workers) {
+            assert_ne!(crate::backup::comm(p), "pg_dump", "pg_dump (pid {p}) outlived towow-db");
+        }
+        assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "the partial folder is gone: {t:?}");
     }
-    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "the partial folder is gone: {t:?}");
 }
 
 #[tokio::test]

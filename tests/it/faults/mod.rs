@@ -11,6 +11,7 @@ mod interrupt;
 mod locks;
 mod privileges;
 mod props;
+mod signals;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
