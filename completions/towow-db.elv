@@ -701,6 +701,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --keep-owner 'Leave the owner of existing ToWow tables alone (then only their owner can migrate them)'
+            cand --reset-password 'Also set the password of roles that exist already (from TOWOW_*_PASSWORD or the prompt). Roles belong to the whole cluster: without it, an existing role''s password is never changed, since other databases may use that role'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'

@@ -12,6 +12,13 @@
 //! Passwords never travel in clear: the SCRAM-SHA-256 verifier is computed here (as libpq's
 //! `PQencryptPasswordConn` and psql's `\password` do), so `log_statement = ddl` logs a verifier.
 //! Everything runs in one transaction (so it also works through a transaction pooler).
+//!
+//! Side effects stay where they belong: roles are cluster-wide, so an existing role is left
+//! as it is (its password only changes when asked, and the other databases that use it are
+//! named first); privileges are granted on the ToWow tables only, never on every table of the
+//! schema; and a database that holds another application's tables and no ToWow table is refused
+//! before anything changes (no migration history is made there). What the running role lacks
+//! (CREATEROLE to create a role) is said before anything changes.
 
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -20,7 +27,7 @@ use tokio_postgres::types::Type;
 use tokio_postgres::{Client, GenericClient};
 
 use crate::connect::Db;
-use crate::error::PgContext;
+use crate::error::{PgContext, Usage};
 use crate::migrate::{HISTORY_TABLE, TOWOW_TABLES};
 use crate::sql::{qualified, quote_ident, quote_literal};
 
@@ -162,8 +169,56 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
     }
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
     let before = existing(&*tx, &names).await?;
+    let me: String =
+        tx.query_typed_one("SELECT current_user::text", &[]).await.pg_context("current_user")?.get(0);
+    let superuser = one_bool(&*tx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[]).await?;
+    let schema_state = SchemaState::read(&*tx, schema).await?;
+    let database = db.cfg.dbname_or_default();
+    if schema_state.is_foreign() {
+        return Err(Usage(format!(
+            "database \"{database}\" schema {schema} holds another application's tables ({}) and no ToWow table: \
+             `roles create` sets up ToWow's roles on ToWow's tables, so it changes nothing here; run it on the \
+             ToWow database (`towow-db init` first for a new one), or give --schema",
+            schema_state.others_text()
+        ))
+        .into());
+    }
+    // What the running role lacks, before anything changes.
+    let creates: Vec<&str> =
+        specs.iter().filter(|s| !before.contains(&s.name)).map(|s| s.name.as_str()).collect();
+    let resets: Vec<&str> = specs
+        .iter()
+        .filter(|s| before.contains(&s.name) && s.password.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
+    let createrole =
+        one_bool(&*tx, "SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user", &[]).await?;
+    let needs_createrole = !creates.is_empty() || !resets.is_empty();
+    if needs_createrole && !superuser && !createrole {
+        let what = match creates.is_empty() {
+            false => format!("create role(s) {}", creates.join(", ")),
+            true => format!("set the password of {}", resets.join(", ")),
+        };
+        return Err(Usage(format!(
+            "role \"{me}\" may not {what}: that needs the CREATEROLE attribute (a superuser runs \
+             `ALTER ROLE \"{me}\" CREATEROLE`), or have the roles created beforehand; nothing was changed"
+        ))
+        .into());
+    }
     let mut outcomes = Vec::new();
     let mut notes = Vec::new();
+    // Roles belong to the whole cluster: say which other databases use the existing ones.
+    for (role, dbs) in other_databases(&*tx, &before).await? {
+        notes.push(format!(
+            "role \"{role}\" exists already and is cluster-wide: databases {} use it too; {}",
+            dbs.join(", "),
+            if resets.contains(&role.as_str()) {
+                "its password was reset (--reset-password), for them as well"
+            } else {
+                "its password and attributes were left as they are"
+            }
+        ));
+    }
     for spec in specs {
         let q = quote_ident(&spec.name);
         let created = !before.contains(&spec.name);
@@ -174,35 +229,49 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
             }
             None => String::new(),
         };
-        let verb = if created { "CREATE" } else { "ALTER" };
-        let sql = format!("{verb} ROLE {q} LOGIN{password}");
-        let mut result = tx.batch_execute(&format!("SAVEPOINT towow_role; {sql}")).await;
-        // Roles belong to the whole cluster: a run on another database may have created it
-        // meanwhile (42710, or 23505 when both passed the check at once). Then update it.
-        if created
-            && let Err(e) = &result
-            && matches!(e.code(), Some(&SqlState::DUPLICATE_OBJECT) | Some(&SqlState::UNIQUE_VIOLATION))
-        {
-            let alter = format!("ROLLBACK TO SAVEPOINT towow_role; ALTER ROLE {q} LOGIN{password}");
-            result = tx.batch_execute(&alter).await;
-        }
-        result.pg_context(format!("cannot {} role \"{}\"", verb.to_lowercase(), spec.name))?;
         outcomes.push(RoleOutcome {
             role: spec.name.clone(),
             kind: spec.kind,
             created,
             password_set: spec.password.is_some(),
         });
+        // An existing role is not touched unless its password is to be reset.
+        if !created && spec.password.is_none() {
+            continue;
+        }
+        let verb = if created { "CREATE" } else { "ALTER" };
+        let sql = format!("{verb} ROLE {q} LOGIN{password}");
+        let mut result = tx.batch_execute(&format!("SAVEPOINT towow_role; {sql}")).await;
+        // Roles belong to the whole cluster: a run on another database may have created it
+        // meanwhile (42710, or 23505 when both passed the check at once). Then leave it, unless
+        // its password is to be reset.
+        if created
+            && let Err(e) = &result
+            && matches!(e.code(), Some(&SqlState::DUPLICATE_OBJECT) | Some(&SqlState::UNIQUE_VIOLATION))
+        {
+            result = tx.batch_execute("ROLLBACK TO SAVEPOINT towow_role").await;
+            if let Some(o) = outcomes.last_mut() {
+                o.created = false;
+                o.password_set = false;
+            }
+        }
+        result.pg_context(format!("cannot {} role \"{}\"", verb.to_lowercase(), spec.name))?;
     }
-    let me: String =
-        tx.query_typed_one("SELECT current_user::text", &[]).await.pg_context("current_user")?.get(0);
-    let superuser = one_bool(&*tx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[]).await?;
+    // Handing the tables over and setting the migrate role's default privileges needs SET ROLE
+    // to it: from PostgreSQL 16 the membership a CREATEROLE role gets in a role it creates has
+    // ADMIN but neither SET nor INHERIT (createrole_self_grant), so SET is checked and granted.
+    let v16 = one_bool(&*tx, "SELECT current_setting('server_version_num')::int >= 160000", &[]).await?;
+    let (may_set, grant_set) = if v16 { ("SET", " WITH SET TRUE") } else { ("MEMBER", "") };
     if !superuser
         && me != migrate
-        && !one_bool(&*tx, "SELECT pg_has_role(current_user, $1, 'MEMBER')", &[(&migrate, Type::TEXT)])
-            .await?
+        && !one_bool(
+            &*tx,
+            &format!("SELECT pg_has_role(current_user, $1, '{may_set}')"),
+            &[(&migrate, Type::TEXT)],
+        )
+        .await?
     {
-        tx.batch_execute(&format!("GRANT {} TO {}", quote_ident(&migrate), quote_ident(&me)))
+        tx.batch_execute(&format!("GRANT {} TO {}{grant_set}", quote_ident(&migrate), quote_ident(&me)))
             .await
             .pg_context(format!(
                 "cannot make \"{me}\" a member of \"{migrate}\" (needed to hand it the ToWow tables)"
@@ -224,23 +293,52 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
             "revoked CREATE on schema {schema} from PUBLIC (PostgreSQL 15's default; before, every role could create tables there)"
         ));
     }
-    let dbq = quote_ident(&db.cfg.dbname_or_default());
+    // The migration history is the migrate role's business: the app and read-only roles may read
+    // it (to check the schema version) but not change it. Created here (refinery's own DDL) when
+    // missing, so that the first `migrate` does not create it with the app's default privileges
+    // (this is a ToWow database, or an empty schema made ready for one: see `SchemaState`).
+    let history = qualified(schema, HISTORY_TABLE);
+    tx.batch_execute(&format!("SET LOCAL search_path = {s}; {}", crate::migrate::CREATE_HISTORY))
+        .await
+        .pg_context("cannot create the migration history table")?;
+    // Grants on the ToWow tables (and the history, and their sequences), never on every table
+    // of the schema: other tables there are not ToWow's.
+    let tables: Vec<String> = TOWOW_TABLES
+        .iter()
+        .filter(|t| schema_state.towow.iter().any(|x| x == *t))
+        .map(|t| qualified(schema, t))
+        .collect();
+    let sequences = owned_sequences(&*tx, schema).await?;
+    let dbq = quote_ident(&database);
     let (a, m) = (quote_ident(&app), quote_ident(&migrate));
     let mut sql = vec![
         format!("GRANT CONNECT ON DATABASE {dbq} TO {a}, {m}"),
         format!("GRANT USAGE ON SCHEMA {s} TO {a}"),
         format!("GRANT USAGE, CREATE ON SCHEMA {s} TO {m}"),
-        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {a}"),
-        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {a}"),
-        format!("GRANT ALL ON ALL TABLES IN SCHEMA {s} TO {m}"),
-        format!("GRANT ALL ON ALL SEQUENCES IN SCHEMA {s} TO {m}"),
+        format!("GRANT SELECT ON {history} TO {a}"),
+        format!("GRANT ALL ON {history} TO {m}"),
     ];
+    if !tables.is_empty() {
+        let list = tables.join(", ");
+        sql.push(format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {list} TO {a}"));
+        sql.push(format!("GRANT ALL ON {list} TO {m}"));
+    }
+    if !sequences.is_empty() {
+        let list = sequences.join(", ");
+        sql.push(format!("GRANT USAGE, SELECT ON SEQUENCE {list} TO {a}"));
+        sql.push(format!("GRANT ALL ON SEQUENCE {list} TO {m}"));
+    }
     if let Some(r) = &readonly {
         let r = quote_ident(r);
         sql.push(format!("GRANT CONNECT ON DATABASE {dbq} TO {r}"));
         sql.push(format!("GRANT USAGE ON SCHEMA {s} TO {r}"));
-        sql.push(format!("GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}"));
-        sql.push(format!("GRANT SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}"));
+        sql.push(format!("GRANT SELECT ON {history} TO {r}"));
+        if !tables.is_empty() {
+            sql.push(format!("GRANT SELECT ON {} TO {r}", tables.join(", ")));
+        }
+        if !sequences.is_empty() {
+            sql.push(format!("GRANT SELECT ON SEQUENCE {} TO {r}", sequences.join(", ")));
+        }
     }
     // Future tables: those the migrate role creates, and those the administrator creates.
     let mut creators = vec![m.clone()];
@@ -260,13 +358,6 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
     for stmt in &sql {
         tx.batch_execute(stmt).await.pg_context(format!("`{stmt}` failed"))?;
     }
-    // The migration history is the migrate role's business: the app and read-only roles may read
-    // it (to check the schema version) but not change it. Created here (refinery's own DDL) when
-    // missing, so that the first `migrate` does not create it with the app's default privileges.
-    let history = qualified(schema, HISTORY_TABLE);
-    tx.batch_execute(&format!("SET LOCAL search_path = {s}; {}", crate::migrate::CREATE_HISTORY))
-        .await
-        .pg_context("cannot create the migration history table")?;
     tx.batch_execute(&format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {history} FROM {a}"))
         .await
         .pg_context("cannot protect the migration history")?;
@@ -298,13 +389,90 @@ pub async fn create(db: &Db, specs: &[RoleSpec], schema: &str, keep_owner: bool)
         }
     }
     tx.commit().await.pg_context("cannot commit the roles")?;
-    Ok(CreateReport {
-        database: db.cfg.dbname_or_default(),
-        schema: schema.to_string(),
-        roles: outcomes,
-        owner_changed,
-        notes,
-    })
+    Ok(CreateReport { database, schema: schema.to_string(), roles: outcomes, owner_changed, notes })
+}
+
+/// What the schema holds, for `roles create`: the ToWow tables, the history, other tables.
+struct SchemaState {
+    towow: Vec<String>,
+    history: bool,
+    others: Vec<String>,
+    others_count: i64,
+}
+
+const SCHEMA_STATE_SQL: &str = "
+SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE c.relname::text = ANY($2)), '{}') AS towow,
+       coalesce(bool_or(c.relname::text = $3), false) AS history,
+       coalesce((array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relname::text = ANY($2) AND c.relname::text <> $3))[1:3], '{}') AS others,
+       count(*) FILTER (WHERE NOT c.relname::text = ANY($2) AND c.relname::text <> $3) AS others_count
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
+
+impl SchemaState {
+    async fn read(c: &impl GenericClient, schema: &str) -> Result<SchemaState> {
+        let towow: Vec<String> = TOWOW_TABLES.iter().map(|t| t.to_string()).collect();
+        let r = c
+            .query_typed_one(
+                SCHEMA_STATE_SQL,
+                &[(&schema, Type::TEXT), (&towow, Type::TEXT_ARRAY), (&HISTORY_TABLE, Type::TEXT)],
+            )
+            .await
+            .pg_context("cannot read the schema's tables")?;
+        Ok(SchemaState {
+            towow: r.try_get("towow")?,
+            history: r.try_get("history")?,
+            others: r.try_get("others")?,
+            others_count: r.try_get("others_count")?,
+        })
+    }
+
+    /// Another application's schema: its tables, and no ToWow table nor history. (An empty
+    /// schema is one being made ready for ToWow.)
+    fn is_foreign(&self) -> bool {
+        self.towow.is_empty() && !self.history && self.others_count > 0
+    }
+
+    fn others_text(&self) -> String {
+        let more = self.others_count - self.others.len() as i64;
+        let mut t = self.others.join(", ");
+        if more > 0 {
+            t.push_str(&format!(" and {more} more"));
+        }
+        t
+    }
+}
+
+/// The sequences that the ToWow tables of `schema` own (serial and identity columns).
+async fn owned_sequences(c: &impl GenericClient, schema: &str) -> Result<Vec<String>> {
+    let towow: Vec<String> = TOWOW_TABLES.iter().map(|t| t.to_string()).collect();
+    let rows = c
+        .query_typed(
+            "SELECT s.oid::regclass::text AS seq FROM pg_class s \
+             JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i') \
+             JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE s.relkind = 'S' AND n.nspname = $1 AND t.relname::text = ANY($2) ORDER BY 1",
+            &[(&schema, Type::TEXT), (&towow, Type::TEXT_ARRAY)],
+        )
+        .await
+        .pg_context("cannot read the ToWow tables' sequences")?;
+    rows.iter().map(|r| Ok(r.try_get("seq")?)).collect()
+}
+
+/// For each of `roles`, the other databases of the cluster where it owns objects or holds
+/// privileges (`pg_shdepend`, which every database shares), by name.
+async fn other_databases(c: &impl GenericClient, roles: &[String]) -> Result<Vec<(String, Vec<String>)>> {
+    let rows = c
+        .query_typed(
+            "SELECT r.rolname::text AS role, array_agg(DISTINCT d.datname::text ORDER BY d.datname::text) AS dbs \
+             FROM pg_shdepend s JOIN pg_roles r ON r.oid = s.refobjid \
+             JOIN pg_database d ON d.oid = CASE WHEN s.dbid = 0 AND s.classid = 'pg_database'::regclass THEN s.objid ELSE s.dbid END \
+             WHERE s.refclassid = 'pg_authid'::regclass AND r.rolname::text = ANY($1) AND d.datname <> current_database() \
+             GROUP BY 1 ORDER BY 1",
+            &[(&roles, Type::TEXT_ARRAY)],
+        )
+        .await
+        .pg_context("cannot read which databases use the roles")?;
+    rows.iter().map(|r| Ok((r.try_get("role")?, r.try_get("dbs")?))).collect()
 }
 
 /// What one role may do on the ToWow database, schema and tables (effective privileges: through

@@ -214,6 +214,12 @@ pub struct RolesCreateArgs {
     /// Leave the owner of existing ToWow tables alone (then only their owner can migrate them).
     #[arg(long)]
     pub keep_owner: bool,
+
+    /// Also set the password of roles that exist already (from TOWOW_*_PASSWORD or the prompt).
+    /// Roles belong to the whole cluster: without it, an existing role's password is never
+    /// changed, since other databases may use that role.
+    #[arg(long)]
+    pub reset_password: bool,
 }
 
 #[derive(Debug, Clone, Args)]

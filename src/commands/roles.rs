@@ -16,14 +16,52 @@ pub async fn run(ctx: &Ctx, args: RolesArgs) -> Result<u8> {
     }
 }
 
-/// A password typed twice at the terminal, not echoed.
-fn prompt(name: &str) -> Result<String> {
-    let first = rpassword::prompt_password(format!("Password for new role {name}: "))?;
-    let again = rpassword::prompt_password("Enter it again: ")?;
-    if first != again {
-        bail!("the two passwords for role \"{name}\" differ; nothing was changed");
+/// A password typed twice at the terminal, not echoed. On a thread of its own, so that Ctrl-C
+/// (and the connection's tasks) are not stalled until Enter; an interrupt restores the
+/// terminal's echo, which the abandoned prompt had turned off.
+async fn prompt(name: &str) -> Result<String> {
+    let _echo = TerminalState::save();
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || -> Result<String> {
+        let first = rpassword::prompt_password(format!("Password for new role {name}: "))?;
+        let again = rpassword::prompt_password("Enter it again: ")?;
+        if first != again {
+            bail!("the two passwords for role \"{name}\" differ; nothing was changed");
+        }
+        Ok(first)
+    })
+    .await?
+}
+
+/// The terminal's settings before a prompt, put back if the command is interrupted during it.
+struct TerminalState(Option<(std::fs::File, libc::termios)>);
+
+impl TerminalState {
+    fn save() -> TerminalState {
+        use std::os::fd::AsRawFd;
+        let Ok(tty) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty") else {
+            return TerminalState(None);
+        };
+        // SAFETY: tcgetattr writes into the struct we own; the fd is open.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        match unsafe { libc::tcgetattr(tty.as_raw_fd(), &mut t) } {
+            0 => TerminalState(Some((tty, t))),
+            _ => TerminalState(None),
+        }
     }
-    Ok(first)
+}
+
+impl Drop for TerminalState {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        if crate::interrupt::presses() == 0 {
+            return;
+        }
+        if let Some((tty, t)) = self.0.take() {
+            // SAFETY: restoring settings read from the same terminal.
+            unsafe { libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &t) };
+        }
+    }
 }
 
 async fn create(ctx: &Ctx, a: RolesCreateArgs) -> Result<u8> {
@@ -40,14 +78,25 @@ async fn create(ctx: &Ctx, a: RolesCreateArgs) -> Result<u8> {
     let mut specs = Vec::new();
     for (name, kind) in wanted {
         let var = kind.password_env();
+        // Roles belong to the whole cluster: an existing one keeps its password unless
+        // --reset-password says otherwise (other databases may use it).
+        let existing = exists.contains(&name);
         let password = match ctx.env.get(var) {
+            _ if existing && !a.reset_password => None,
             Some(p) => Some(p.to_string()),
-            None if exists.contains(&name) => None,
-            None if std::io::stdin().is_terminal() => Some(prompt(&name)?),
+            None if std::io::stdin().is_terminal() => Some(prompt(&name).await?),
+            None if existing => bail!(
+                "--reset-password: no password for role \"{name}\": set {var} (or run on a terminal to be asked)"
+            ),
             None => bail!(
                 "role \"{name}\" does not exist and needs a password: set {var} (or run on a terminal to be asked); passwords are never taken from the command line"
             ),
         };
+        if existing && !a.reset_password && ctx.env.get(var).is_some() {
+            ctx.out.note(format!(
+                "role \"{name}\" exists: {var} is not used (its password is kept; --reset-password sets it)"
+            ));
+        }
         if let Some(p) = &password {
             if p.is_empty() {
                 bail!("the password for role \"{name}\" is empty");
@@ -71,7 +120,11 @@ async fn create(ctx: &Ctx, a: RolesCreateArgs) -> Result<u8> {
             vec![
                 o.role.clone(),
                 format!("{:?}", o.kind).to_lowercase(),
-                if o.created { "created".into() } else { "updated".to_string() },
+                match (o.created, o.password_set) {
+                    (true, _) => "created".to_string(),
+                    (false, true) => "password reset".to_string(),
+                    (false, false) => "exists, kept".to_string(),
+                },
                 if o.password_set { "set (SCRAM-SHA-256)".into() } else { "unchanged".to_string() },
             ]
         }),

@@ -230,3 +230,155 @@ async fn keep_owner_leaves_the_towow_objects_to_their_owner() {
     assert_ok(&roles_create(&admin, &args, APP_PW, MIGRATE_PW));
     assert_eq!(scalar_i64(&adb, handed).await, 2);
 }
+
+/// `roles create` with its passwords from the environment, as `role` with password `pw` on
+/// `cfg`'s database, for roles `app`/`migrate` (unique per test: roles are cluster-wide).
+fn roles_create_as(cfg: &ConnConfig, app: &str, migrate: &str, extra: &[&str], pws: (&str, &str)) -> Output {
+    let url = cfg.url_with_password();
+    let mut args =
+        vec!["--url", url.as_str(), "roles", "create", "--app-role", app, "--migrate-role", migrate];
+    args.extend_from_slice(extra);
+    let o = cmd()
+        .env("TOWOW_APP_PASSWORD", pws.0)
+        .env("TOWOW_MIGRATE_PASSWORD", pws.1)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_no_panic(&o);
+    o
+}
+
+async fn verifier(db: &towow_db::connect::Db, role: &str) -> String {
+    scalar_text(db, &format!("SELECT rolpassword FROM pg_authid WHERE rolname = '{role}'")).await
+}
+
+/// On another team's database `roles create` made `refinery_schema_history` there and reset
+/// the cluster-wide `towow_migrate` password that other databases use. Now: a database with
+/// another application's tables and no ToWow table is refused before anything changes; an
+/// existing role keeps its password (the databases that use it are named) unless
+/// --reset-password; and grants go to the ToWow tables only, never to every table of the schema.
+#[tokio::test]
+async fn roles_create_leaves_other_databases_and_applications_alone() {
+    let pid = std::process::id();
+    let (app, mig) = (format!("side_app_{pid}"), format!("side_mig_{pid}"));
+    let first = fresh_db("roles_side_a").await;
+    assert_ok(&run_url(&first, &["init", "-q"]));
+    assert_ok(&roles_create_as(&first, &app, &mig, &[], (APP_PW, MIGRATE_PW)));
+    let admin = connect(&first).await;
+    let (app_v, mig_v) = (verifier(&admin, &app).await, verifier(&admin, &mig).await);
+
+    // A second ToWow database of the same cluster: the roles exist, their passwords stay.
+    let second = fresh_db("roles_side_b").await;
+    assert_ok(&run_url(&second, &["init", "-q"]));
+    exec(&connect(&second).await, "CREATE TABLE other_app_table (id int)").await;
+    let o = roles_create_as(
+        &second,
+        &app,
+        &mig,
+        &["--format", "json"],
+        ("other-Pa55word-0123456789", "other-Pa55word-9876543210"),
+    );
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        j["roles"].as_array().unwrap().iter().all(|r| r["created"] == false && r["password_set"] == false),
+        "{j}"
+    );
+    let notes = j["notes"].to_string();
+    assert!(notes.contains("cluster-wide") && notes.contains(&first.dbname_or_default()), "{notes}");
+    assert_eq!((verifier(&admin, &app).await, verifier(&admin, &mig).await), (app_v.clone(), mig_v.clone()));
+    // The other table of that database got nothing; the ToWow tables did.
+    let sdb = connect(&second).await;
+    assert!(scalar_bool(&sdb, "SELECT relacl IS NULL FROM pg_class WHERE relname = 'other_app_table'").await);
+    assert!(scalar_bool(&sdb, &format!("SELECT has_table_privilege('{app}', 'demands', 'INSERT')")).await);
+    assert!(
+        !scalar_bool(&sdb, &format!("SELECT has_table_privilege('{app}', 'other_app_table', 'SELECT')"))
+            .await
+    );
+    // --reset-password: then it changes, and says so.
+    let o = roles_create_as(
+        &second,
+        &app,
+        &mig,
+        &["--reset-password"],
+        ("other-Pa55word-0123456789", "other-Pa55word-9876543210"),
+    );
+    assert_ok(&o);
+    assert!(stderr(&o).contains("its password was reset"), "{}", stderr(&o));
+    assert_ne!(verifier(&admin, &mig).await, mig_v);
+
+    // Another application's database (tables, an Alembic history, no ToWow table): refused,
+    // nothing made, nothing granted, no role created.
+    let foreign = fresh_db("roles_side_c").await;
+    let fdb = connect(&foreign).await;
+    exec(
+        &fdb,
+        "CREATE TABLE users (id int PRIMARY KEY); CREATE TABLE orders (id int PRIMARY KEY); \
+         CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('abc123')",
+    )
+    .await;
+    let (app2, mig2) = (format!("side_app2_{pid}"), format!("side_mig2_{pid}"));
+    let o = roles_create_as(&foreign, &app2, &mig2, &[], (APP_PW, MIGRATE_PW));
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("another application's tables") && stderr(&o).contains("alembic_version"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!scalar_bool(&fdb, "SELECT to_regclass('refinery_schema_history') IS NOT NULL").await);
+    assert_eq!(
+        scalar_i64(&fdb, &format!("SELECT count(*) FROM pg_roles WHERE rolname IN ('{app2}', '{mig2}')"))
+            .await,
+        0
+    );
+    assert!(
+        scalar_bool(
+            &fdb,
+            "SELECT bool_and(relacl IS NULL) FROM pg_class WHERE relname IN ('users', 'orders')"
+        )
+        .await
+    );
+    exec(&admin, &format!("DROP OWNED BY {app}, {mig}")).await;
+}
+
+/// "Run it as the database owner", the docs said, but as the owner without CREATEROLE it failed
+/// with 42501 half-way. Now it says which attribute is missing before anything changes, and as
+/// the owner with CREATEROLE it works (PostgreSQL 15, and 16+ where CREATEROLE changed).
+#[tokio::test]
+async fn roles_create_as_the_database_owner_says_what_it_lacks_then_works() {
+    let pid = std::process::id();
+    let majors: Vec<u32> =
+        crate::pg_versions::majors().into_iter().filter(|m| [15, 17].contains(m)).collect();
+    for major in majors {
+        let base = &crate::pg_versions::server(major).base;
+        let owner = format!("owner_{major}_{pid}");
+        let (app, mig) = (format!("own_app_{major}_{pid}"), format!("own_mig_{major}_{pid}"));
+        let root = connect(base).await;
+        exec(&root, &format!("CREATE ROLE {owner} LOGIN PASSWORD 'owner-pw' CREATEDB")).await;
+        let mut as_owner = base.clone();
+        as_owner.user = Some(owner.clone());
+        as_owner.password = Some("owner-pw".into());
+        as_owner.dbname = Some(format!("owned_{major}_{pid}"));
+        assert_ok(&run_url(&as_owner, &["init", "-q"]));
+        let o = roles_create_as(&as_owner, &app, &mig, &[], (APP_PW, MIGRATE_PW));
+        assert_eq!(o.status.code(), Some(2), "PostgreSQL {major}: {}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains("CREATEROLE") && stderr(&o).contains(&app), "{}", stderr(&o));
+        assert_eq!(
+            scalar_i64(&root, &format!("SELECT count(*) FROM pg_roles WHERE rolname IN ('{app}', '{mig}')"))
+                .await,
+            0
+        );
+        exec(&root, &format!("ALTER ROLE {owner} CREATEROLE")).await;
+        let o = roles_create_as(&as_owner, &app, &mig, &[], (APP_PW, MIGRATE_PW));
+        assert_ok(&o);
+        let appdb = connect(&as_role(&as_owner, &app, APP_PW)).await;
+        exec(&appdb, "INSERT INTO demands (title, description, user_id) VALUES ('t', 'd', 'u')").await;
+        assert!(sql_error(&appdb, "DROP TABLE demands").await.starts_with("42501"));
+        // The migrate role migrates (it owns the tables now).
+        assert_ok(&run_url(
+            &as_role(&as_owner, &mig, MIGRATE_PW),
+            &["migrate", "down", "--steps", "1", "--yes"],
+        ));
+        assert_ok(&run_url(&as_role(&as_owner, &mig, MIGRATE_PW), &["migrate"]));
+    }
+}
