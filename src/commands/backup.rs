@@ -24,8 +24,17 @@ pub async fn run(ctx: &Ctx, args: BackupArgs) -> Result<u8> {
     }
 }
 
-fn dir(a: &BackupDirArgs) -> PathBuf {
-    a.dir.clone().unwrap_or_else(backup::default_dir)
+/// The backup folder: `--dir`, else `TOWOW_BACKUP_DIR`, else the default. The variable set to
+/// the empty string is a mistake (a script's unset variable), not "the default": refused.
+fn dir(a: &BackupDirArgs) -> Result<PathBuf> {
+    if a.dir.is_none() && std::env::var_os(backup::DIR_ENV).is_some_and(|v| v.is_empty()) {
+        return Err(crate::error::Usage(format!(
+            "{} is set but empty: give the backup folder there (or with --dir), or unset it for the default",
+            backup::DIR_ENV
+        ))
+        .into());
+    }
+    Ok(a.dir.clone().unwrap_or_else(backup::default_dir))
 }
 
 fn jobs(a: &JobsArgs) -> u32 {
@@ -37,8 +46,9 @@ fn ms(v: Option<u64>) -> String {
 }
 
 async fn create(ctx: &Ctx, a: BackupCreateArgs) -> Result<u8> {
+    let d = dir(&a.dir)?;
     let db = ctx.connect_session(super::NO_STATEMENT_TIMEOUT).await?;
-    let opts = backup::CreateOptions { dir: dir(&a.dir), jobs: jobs(&a.jobs), progress: !ctx.global.quiet };
+    let opts = backup::CreateOptions { dir: d, jobs: jobs(&a.jobs), progress: !ctx.global.quiet };
     let m = backup::create(&db, &opts).await?;
     if ctx.out.is_json() {
         return ctx.out.json(&m).map(|_| 0);
@@ -75,7 +85,7 @@ fn verified_cell(e: &store::Entry) -> String {
 }
 
 fn list(ctx: &Ctx, a: BackupDirArgs) -> Result<u8> {
-    let d = dir(&a);
+    let d = dir(&a)?;
     let entries = store::list(&d)?;
     if ctx.out.is_json() {
         return ctx.out.json(&serde_json::json!({ "dir": d, "backups": entries })).map(|_| 0);
@@ -132,7 +142,7 @@ async fn drill_target(ctx: &Ctx, into: Option<&str>) -> Result<crate::connect::C
 }
 
 async fn verify(ctx: &Ctx, a: BackupVerifyArgs) -> Result<u8> {
-    let d = dir(&a.dir);
+    let d = dir(&a.dir)?;
     let t = ctx.report_thresholds(verify::CHECKS, &a.report)?;
     let drill = a.name.is_some() || a.latest || !a.report.check;
     let mut failed = false;
@@ -195,7 +205,7 @@ fn render_drill(ctx: &Ctx, r: &verify::DrillReport, check: bool) -> Result<()> {
 }
 
 async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
-    let d = dir(&a.dir);
+    let d = dir(&a.dir)?;
     let entry = store::resolve(&d, Some(&a.name))?;
     let cfg = into_target(ctx, &a.into, "backup restore")?;
     let target = Db::new(cfg, ctx.connect_options(super::NO_STATEMENT_TIMEOUT)?)?;
@@ -240,7 +250,7 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
 }
 
 async fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {
-    let d = dir(&a.dir);
+    let d = dir(&a.dir)?;
     let policy = prune::Policy { keep_days: a.keep_days, keep_last: a.keep_last };
     let (entries, decisions) = prune::plan(&d, policy)?;
     let doomed: Vec<&prune::Decision> = decisions.iter().filter(|x| x.delete).collect();

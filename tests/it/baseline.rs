@@ -214,3 +214,47 @@ async fn a_partial_or_empty_database_is_refused_by_name() {
     assert!(!e.contains("SQLSTATE"), "{e}");
     assert!(!has_history(&db).await);
 }
+
+/// The adoption guide (docs/migrations.md, "Adopting an existing ToWow database, step by step")
+/// runs as written with the app's own `postgresql+asyncpg://` URL in `DATABASE_URL`: its step 1
+/// (`pg_dump -Fc … "$DATABASE_URL"`) failed with it. Every command of the guide's steps is read
+/// from the document and run through bash (`--yes` added to the one that asks, as the guide says
+/// scripts do).
+#[tokio::test]
+async fn the_adoption_guide_runs_as_written_with_the_apps_url() {
+    let cfg = fresh_db("guide").await;
+    psql_files(&cfg, &[CREATE_ALL, ROWS]);
+    let rows = row_digest(&connect(&cfg).await).await;
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/migrations.md")).unwrap();
+    let guide = doc.split("## Adopting an existing ToWow database, step by step").nth(1).unwrap();
+    let guide = guide.split("\n## ").next().unwrap();
+    let commands: Vec<String> = guide
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with("towow-db ") || (c.starts_with("pg_dump ") && c.contains("DATABASE_URL")))
+        .map(str::to_string)
+        .collect();
+    assert!(commands.len() >= 6, "{commands:?}");
+    let dir = temp_dir("guide");
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap().to_path_buf();
+    let pg_bin = crate::backup::client_bindir(15);
+    let url = cfg.url_with_password().replacen("postgresql://", "postgresql+asyncpg://", 1);
+    for c in &commands {
+        let line = if c.ends_with("migrate baseline") { format!("{c} --yes") } else { c.clone() };
+        let o = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&line)
+            .env_clear()
+            .env("PATH", format!("{}:{}:/usr/bin:/bin", bin_dir.display(), pg_bin.display()))
+            .env("DATABASE_URL", &url)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_ok(&o);
+        assert!(!format!("{}{}", stdout(&o), stderr(&o)).contains(&cfg.password.clone().unwrap()), "{line}");
+    }
+    assert!(dir.join("towow-before-baseline.dump").is_file());
+    assert!(std::fs::read_dir(dir.join("towow-before-baseline")).unwrap().next().is_some());
+    assert_eq!(row_digest(&connect(&cfg).await).await, rows);
+}

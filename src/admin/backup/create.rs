@@ -208,7 +208,9 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             }),
             count_exact(&snap_client, &mut tables)
         );
-        dumped?;
+        // pg_dump's own message names no file ("could not write to output file"): say where.
+        let out_dir = partial.join(manifest::DUMP_DIR);
+        dumped.with_context(|| format!("pg_dump writing into {}", out_dir.display()))?;
         counted?;
         if let Some(b) = &bar {
             b.finish_and_clear();

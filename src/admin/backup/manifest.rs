@@ -140,14 +140,15 @@ impl Manifest {
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
         ));
-        let written = (|| -> Result<()> {
-            let mut f =
-                fs::File::create_new(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        // Every failure names the file (a full disk said only "No space left on device").
+        let written = (|| -> std::io::Result<()> {
+            let mut f = fs::File::create_new(&tmp)?;
             f.write_all(serde_json::to_string_pretty(self)?.as_bytes())?;
             f.write_all(b"\n")?;
             f.sync_all()?;
-            fs::rename(&tmp, &p).with_context(|| format!("cannot write {}", p.display()))
-        })();
+            fs::rename(&tmp, &p)
+        })()
+        .with_context(|| format!("cannot write {}", p.display()));
         if written.is_err() {
             let _ = fs::remove_file(&tmp);
         }

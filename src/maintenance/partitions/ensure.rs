@@ -79,8 +79,46 @@ const DEFAULT_CONFLICTS_SQL: &str = "SELECT x.i::int8, (SELECT count(*) FROM {de
        WHERE d.{key} >= x.f::{ty} AND d.{key} < x.t::{ty})::int8 \
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY x(f, t, i) ORDER BY x.i";
 
+/// Names taken by a table that is not a partition of the parent `$3` (one that a concurrent
+/// `ensure` attached meanwhile is not in the way: the creation skips it).
 const TAKEN_SQL: &str = "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE n.nspname = $1 AND c.relname = ANY ($2) ORDER BY 1";
+     WHERE n.nspname = $1 AND c.relname = ANY ($2) \
+       AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid AND i.inhparent = $3::int8::oid) \
+     ORDER BY 1";
+
+/// The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are cut.
+const MAX_NAME_BYTES: usize = 63;
+
+/// Key class of the advisory lock that concurrent `ensure` runs on one table take (`"towp"`),
+/// with the table's oid.
+const ENSURE_LOCK_CLASS: i64 = 0x746f_7770;
+
+/// The advisory lock key of `ensure` on the table `oid`.
+fn ensure_lock_key(oid: i64) -> i64 {
+    (ENSURE_LOCK_CLASS << 32) | (oid & 0xffff_ffff)
+}
+
+/// Names that PostgreSQL would not keep as given (over 63 bytes), and names given to several new
+/// partitions (a pattern coarser than the interval, such as `%Y` for months): both refused before
+/// the first CREATE.
+fn name_problems(created: &[NewPartition]) -> Option<String> {
+    if let Some(p) = created.iter().find(|p| p.name.len() > MAX_NAME_BYTES) {
+        return Some(format!(
+            "the partition name {} is {} bytes long, over PostgreSQL's {MAX_NAME_BYTES} (it would be cut, and names could collide): give a shorter --name-pattern",
+            p.name,
+            p.name.len()
+        ));
+    }
+    for (i, p) in created.iter().enumerate() {
+        if let Some(q) = created[i + 1..].iter().find(|q| q.name == p.name) {
+            return Some(format!(
+                "the name pattern gives {} to two new partitions ({} to {}, and {} to {}): it must tell every interval apart (e.g. %Y_%m for months)",
+                p.name, p.from, p.to, q.from, q.to
+            ));
+        }
+    }
+    None
+}
 
 const TABLESPACE_SQL: &str = "SELECT t.spcname::text FROM pg_class c JOIN pg_tablespace t ON t.oid = c.reltablespace WHERE c.oid = $1::int8::oid";
 
@@ -116,12 +154,36 @@ pub async fn ensure(client: &Client, opts: &EnsureOptions) -> Result<EnsureRepor
             for p in &mut e.created {
                 let started = Instant::now();
                 let new = crate::sql::qualified(&p.schema, &p.name);
-                let sql = format!(
-                    "{}CREATE TABLE {new} (LIKE {parent} INCLUDING ALL EXCLUDING IDENTITY){space}; \
-                     ALTER TABLE {parent} ATTACH PARTITION {new} FOR VALUES FROM ({}) TO ({})",
-                    set_zone(opts.time_zone.as_deref()),
+                // Concurrent runs on this table take turns, and one that finds the partition made
+                // (and attached) by another meanwhile leaves it: the same names come from the same
+                // pattern, so both end in the same state and exit 0. A table of that name that is
+                // not its partition is an error, as at planning.
+                let create = format!(
+                    "CREATE TABLE {new} (LIKE {parent} INCLUDING ALL EXCLUDING IDENTITY){space}; \
+                     ALTER TABLE {parent} ATTACH PARTITION {new} FOR VALUES FROM ({}) TO ({});",
                     quote_literal(&literal(p.from, &ty)),
                     quote_literal(&literal(p.to, &ty)),
+                );
+                if create.contains("$towow_ensure$") {
+                    bail!(
+                        "{new}: the name holds `$towow_ensure$`; rename the table or give another --name-pattern"
+                    );
+                }
+                let sql = format!(
+                    "{}SELECT pg_advisory_xact_lock({key}); \
+                     DO $towow_ensure$ BEGIN \
+                       IF to_regclass({reg}) IS NULL THEN {create} \
+                       ELSIF NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass({reg}) AND inhparent = {oid}::oid) THEN \
+                         RAISE EXCEPTION USING ERRCODE = '42P07', MESSAGE = {taken}; \
+                       END IF; \
+                     END $towow_ensure$",
+                    set_zone(opts.time_zone.as_deref()),
+                    key = ensure_lock_key(t.oid),
+                    reg = quote_literal(&new),
+                    oid = t.oid,
+                    taken = quote_literal(&format!(
+                        "a table named {new} exists but is not a partition of {parent}: rename or attach it first"
+                    )),
                 );
                 in_short_transaction(
                     client,
@@ -227,14 +289,21 @@ async fn plan(client: &Client, name: &str, opts: &EnsureOptions) -> Result<(Part
         }
         next = to;
     }
+    if let Some(why) = name_problems(&created) {
+        bail!("{}: {why}; nothing was created", t.display());
+    }
     let names: Vec<String> = created.iter().map(|p| p.name.clone()).collect();
     if let Some(p) = created.first() {
-        let taken: Vec<String> =
-            query(client, "the names", TAKEN_SQL, &[(&p.schema, Type::TEXT), (&names, Type::TEXT_ARRAY)])
-                .await?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
+        let taken: Vec<String> = query(
+            client,
+            "the names",
+            TAKEN_SQL,
+            &[(&p.schema, Type::TEXT), (&names, Type::TEXT_ARRAY), (&t.oid, Type::INT8)],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
         if !taken.is_empty() {
             bail!(
                 "{}: a table named {} already exists in schema {} but is not a partition of it: rename or attach it first",

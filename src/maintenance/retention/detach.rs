@@ -263,8 +263,9 @@ pub async fn dump(db: &Db, t: &Table, dir: &Path) -> Result<PathBuf> {
             String::from_utf8_lossy(&listed.stderr).trim()
         );
     }
-    let f = std::fs::File::open(&partial)?;
-    f.sync_all()?;
+    std::fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, &path).with_context(|| format!("cannot rename {}", partial.display()))?;
     partial_guard.0 = None;
     sync_dir(dir);

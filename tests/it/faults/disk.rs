@@ -64,3 +64,32 @@ async fn copy_on_a_full_disk_says_what_was_sent_and_that_nothing_was_written() {
     exec(&db, "DROP TABLE agent_responses, collaboration_channels, demands, agent_profiles CASCADE").await;
     exec(&db, &format!("DROP TABLESPACE {ts}")).await;
 }
+
+/// A backup onto a full disk fails naming the file it could not write (it said only "No space
+/// left on device"), and leaves no partial folder; `TOWOW_BACKUP_DIR=""` is refused instead of
+/// meaning the default folder.
+#[tokio::test]
+async fn a_backup_on_a_full_disk_names_the_file_and_an_empty_folder_variable_is_refused() {
+    let (cfg, _db) = crate::backup::towow_db(&server().base, "fullbackup", "20000").await;
+    let t = run_limited(
+        url_cmd(&cfg.url_with_password(), &["backup", "create", "-q"]).env("TOWOW_BACKUP_DIR", ""),
+        Duration::from_secs(30),
+    );
+    assert_eq!(t.code(), Some(2), "{t:?}");
+    assert!(t.stderr().contains("TOWOW_BACKUP_DIR is set but empty"), "{t:?}");
+    let dir = scratch_dir("fullbackup");
+    if small_tmpfs(&dir, "1m").is_none() {
+        return;
+    }
+    let t = run_limited(
+        url_cmd(&cfg.url_with_password(), &["backup", "create", "--dir"]).arg(&dir),
+        Duration::from_secs(120),
+    );
+    assert_eq!(t.code(), Some(1), "{t:?}");
+    let e = t.stderr();
+    assert!(e.contains("No space left") || e.contains("could not write"), "{e}");
+    assert!(e.contains(&dir.display().to_string()), "the file is named: {e}");
+    assert_no_secret(&t, &cfg.password.clone().unwrap());
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
