@@ -4,18 +4,103 @@
 
 use std::time::Duration;
 
+use serde_json::Value;
 use towow_db::connect::ConnConfig;
 
 use crate::common::*;
 use crate::pg_versions::{Dedicated, PgServer, majors, server};
 use crate::replication::check;
-use crate::reports::{code, json};
+use crate::reports::{code, json, report};
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[key] == value)
+        .unwrap_or_else(|| panic!("no {key} = {value} in {list}"))
+}
 
 fn as_role(cfg: &ConnConfig, role: &str) -> ConnConfig {
     let mut c = cfg.clone();
     c.user = Some(role.into());
     c.password = Some("pw".into());
     c
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5, 6. indexes: an unused index after a bulk load; duplicates counted as indexes.
+
+async fn indexes_case(srv: &PgServer) {
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "idx3").await;
+    let db = connect(&cfg).await;
+    // Built on an empty table (relpages 1), then bulk-loaded without VACUUM or ANALYZE.
+    exec(
+        &db,
+        "CREATE TABLE loaded (id int, v text);
+         CREATE INDEX loaded_v ON loaded (v);
+         INSERT INTO loaded SELECT g, md5(g::text) FROM generate_series(1, 40000) g;",
+    )
+    .await;
+    let truth = scalar_i64(&db, "SELECT pg_relation_size('loaded_v')").await;
+    assert!(truth > 2 << 20, "{v}: {truth}");
+    assert_eq!(scalar_i64(&db, "SELECT relpages::int8 FROM pg_class WHERE relname = 'loaded_v'").await, 1);
+    let j = report(&cfg, &["indexes"]);
+    assert!(
+        j["unused"].as_array().unwrap().iter().any(|u| u == "public.loaded_v"),
+        "{v}: a never scanned {truth}-byte index not listed: {}",
+        j["unused"]
+    );
+    let i = find(&j["indexes"], "index", "loaded_v");
+    assert_eq!((i["bytes"].as_i64(), i["bytes_exact"].as_bool()), (Some(truth), Some(true)), "{v}: {i}");
+
+    // 7 drop candidates in 12 pairs: (a) and its copy are prefixes of (a, b) and (a, b, c),
+    // (a, b) of (a, b, c); (b DESC) is (b) backwards and both are prefixes of (b, c); (c) and
+    // its copy are prefixes of (c, a).
+    exec(
+        &db,
+        "CREATE TABLE d (a int, b int, c int);
+         CREATE INDEX d_a ON d (a); CREATE INDEX d_a2 ON d (a); CREATE INDEX d_ab ON d (a, b);
+         CREATE INDEX d_abc ON d (a, b, c);
+         CREATE INDEX d_b ON d (b); CREATE INDEX d_b_desc ON d (b DESC); CREATE INDEX d_bc ON d (b, c);
+         CREATE INDEX d_c ON d (c); CREATE INDEX d_c2 ON d (c); CREATE INDEX d_ca ON d (c, a);",
+    )
+    .await;
+    let o = run_url(&cfg, &["indexes", "--table", "d", "--check", "--format", "json"]);
+    let j = json(&o);
+    let pairs = j["duplicates"].as_array().unwrap().len();
+    let c = check(&j, "duplicate_indexes").clone();
+    let n = c["value"].as_i64().unwrap();
+    assert!(pairs > n as usize, "{v}: the case has more pairs ({pairs}) than indexes: {c}");
+    // The truth: drop each named index; nothing redundant is left, and it took n drops.
+    let mut names: Vec<String> = j["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["index"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    for name in &names {
+        exec(&db, &format!("DROP INDEX {name}")).await;
+    }
+    let after = report(&cfg, &["indexes", "--table", "d"]);
+    assert_eq!(after["duplicates"], serde_json::json!([]), "{v}");
+    assert_eq!(n, names.len() as i64, "{v}: {c}");
+    assert_eq!(n, 7, "{v}: {c}");
+    // What is left covers every column the dropped ones did.
+    assert_eq!(
+        scalar_i64(&db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'd'").await,
+        3,
+        "{v}: d_abc, d_bc, d_ca"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unused_and_duplicate_indexes_as_the_files_and_drops_tell_on_every_version() {
+    for m in majors() {
+        indexes_case(server(m)).await;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
