@@ -550,3 +550,157 @@ async fn health_never_shows_a_negative_age() {
     }
     late.batch_execute("COMMIT").await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// 10, 12. indexes --rebuild on a partitioned table: --table reaches its partitions' indexes,
+// --index names one index (or a partitioned index's partitions' ones), and the sizes before are
+// the files', not relpages after a bulk load.
+
+async fn relfilenodes(db: &Db) -> std::collections::BTreeMap<String, i64> {
+    let rows = db
+        .get()
+        .await
+        .unwrap()
+        .query_typed(
+            "SELECT c.relname::text, c.relfilenode::int8 FROM pg_class c WHERE c.relkind = 'i' AND c.relname LIKE 'msgs%'",
+            &[],
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+async fn rebuild_case(srv: &PgServer) {
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "rebuild3").await;
+    let db = connect(&cfg).await;
+    let rows = |from: i64, to: i64| {
+        format!(
+            "INSERT INTO msgs SELECT p * 100000 + g, g % 10, timestamptz '2024-01-01' + g * interval '1 minute'
+             FROM generate_series({from}, {to}) g, (VALUES (0), (1)) AS parts(p);"
+        )
+    };
+    exec(
+        &db,
+        &format!(
+            "CREATE TABLE msgs (id int, tenant int, at timestamptz) PARTITION BY RANGE (id);
+             CREATE TABLE msgs_a PARTITION OF msgs FOR VALUES FROM (0) TO (100000);
+             CREATE TABLE msgs_b PARTITION OF msgs FOR VALUES FROM (100000) TO (200000);
+             CREATE INDEX idx_msgs_tenant_at ON msgs (tenant, at);
+             {}
+             DELETE FROM msgs WHERE id % 5 <> 0;",
+            rows(1, 10000),
+        ),
+    )
+    .await;
+    exec(&db, "VACUUM ANALYZE msgs_a, msgs_b").await;
+    exec(&db, &rows(10001, 20000)).await;
+    let leaves: Vec<String> = {
+        let rows = db
+            .get()
+            .await
+            .unwrap()
+            .query_typed(
+                "SELECT relid::regclass::text FROM pg_partition_tree('idx_msgs_tenant_at') WHERE isleaf ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    };
+    assert_eq!(leaves.len(), 2, "{v}");
+    let names = |j: &Value| -> Vec<String> {
+        j["indexes"].as_array().unwrap().iter().map(|i| i["index"].as_str().unwrap().to_string()).collect()
+    };
+    // The bloated ones of the whole database: the partitions' indexes. Their sizes before are
+    // the files now, not relpages (from before the second load).
+    let j = report(&cfg, &["indexes", "--rebuild", "--rebuild-min-size", "0", "--dry-run"]);
+    assert_eq!(names(&j), leaves, "{v}: {j}");
+    for i in j["indexes"].as_array().unwrap() {
+        let name = i["index"].as_str().unwrap();
+        let file = scalar_i64(&db, &format!("SELECT pg_relation_size('{name}')")).await;
+        let relpages =
+            scalar_i64(&db, &format!("SELECT relpages::int8 * 8192 FROM pg_class WHERE relname = '{name}'"))
+                .await;
+        assert!(file > relpages, "{v}: the case: {name} grew since its relpages");
+        assert_eq!(i["bytes_before"], file, "{v}: {i}");
+    }
+    // --table on the partitioned table reaches the same.
+    let j =
+        report(&cfg, &["indexes", "--rebuild", "--table", "msgs", "--rebuild-min-size", "0", "--dry-run"]);
+    assert_eq!(
+        names(&j),
+        leaves,
+        "{v}: --table on the partitioned table reaches its partitions' indexes: {j}"
+    );
+    // Without a terminal and without --yes: refused, nothing rebuilt.
+    let before = relfilenodes(&db).await;
+    let o = run_url(&cfg, &["indexes", "--rebuild", "--index", "idx_msgs_tenant_at"]);
+    assert_eq!(code(&o), 1, "{v}: {}", stderr(&o));
+    assert_eq!(relfilenodes(&db).await, before, "{v}");
+    // --index on one partition's index: that one only.
+    let one = &leaves[1];
+    let o = run_url(&cfg, &["indexes", "--rebuild", "--index", one, "--yes", "--format", "json"]);
+    assert_ok(&o);
+    let j = json(&o);
+    assert_eq!(j["indexes"].as_array().unwrap().len(), 1, "{v}: {j}");
+    assert_eq!(
+        (j["indexes"][0]["reason"].as_str(), j["indexes"][0]["valid_after"].as_bool()),
+        (Some("requested"), Some(true)),
+        "{v}: {j}"
+    );
+    let after = relfilenodes(&db).await;
+    for (name, node) in &after {
+        assert_eq!(node != &before[name], name == one, "{v}: {name}");
+    }
+    // --index on the partitioned index: each partition's; --table the same way.
+    let o = run_url(
+        &cfg,
+        &["indexes", "--rebuild", "--index", "idx_msgs_tenant_at", "--yes", "--format", "json"],
+    );
+    assert_ok(&o);
+    assert_eq!(json(&o)["indexes"].as_array().unwrap().len(), 2, "{v}: {}", stdout(&o));
+    let again = relfilenodes(&db).await;
+    for leaf in &leaves {
+        assert_ne!(again[leaf], after[leaf], "{v}: {leaf} not rebuilt");
+    }
+    // A name that is no index: a clear error, nothing done.
+    let o = run_url(&cfg, &["indexes", "--rebuild", "--index", "msgs", "--yes"]);
+    assert_eq!(code(&o), 1, "{v}: {}", stderr(&o));
+    assert!(stderr(&o).contains("no such index"), "{v}: {}", stderr(&o));
+    assert_eq!(relfilenodes(&db).await, again, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rebuilds_reach_partitions_and_name_one_index_on_every_version() {
+    for m in majors() {
+        rebuild_case(server(m)).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. sizes: a partitioned parent's rows are its partitions', also after 11 of 12 were dropped,
+// and its totals are there when --table names it alone.
+
+async fn parent_rows_case(srv: &PgServer) {
+    let v = format!("PostgreSQL {}", srv.major);
+    let cfg = fresh_db_on(&srv.base, "prows3").await;
+    let db = connect(&cfg).await;
+    partitioned_m(&db).await;
+    for i in 1..=11 {
+        exec(&db, &format!("DROP TABLE m_{i:02}")).await;
+    }
+    let rows = scalar_i64(&db, "SELECT count(*) FROM m").await;
+    let j = report(&cfg, &["sizes", "--table", "m"]);
+    let t = find(&j["tables"], "table", "m");
+    assert_eq!(t["reltuples"].as_f64(), Some(rows as f64), "{v}: {t}");
+    let total = scalar_i64(&db, "SELECT pg_total_relation_size('m_12')").await;
+    assert_eq!(t["partitions_total_bytes"], total, "{v}: {t}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partitioned_parents_rows_are_its_partitions_on_every_version() {
+    for m in majors() {
+        parent_rows_case(server(m)).await;
+    }
+}
