@@ -531,6 +531,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --min-rows '…and at least this many live rows are listed as sequentially scanned'
             cand --bloat-threshold 'With --rebuild: the estimated bloat (%) from which a valid btree index is rebuilt'
             cand --rebuild-min-size 'With --rebuild: bloated indexes smaller than this are left alone'
+            cand --index 'With --rebuild: this index only, whatever its bloat (`name` or `schema.name`, as REINDEX INDEX takes it); an index of a partitioned table: each of its partitions'' indexes'
             cand --threshold 'Override a check''s thresholds (repeatable): NAME=WARN[:CRIT], with units (80, 30s, 5min, 10GB); `none` disables'
             cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
             cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'

@@ -128,6 +128,11 @@ pub struct RebuildArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MB", requires = "rebuild")]
     pub rebuild_min_size: i64,
 
+    /// With --rebuild: this index only, whatever its bloat (`name` or `schema.name`, as REINDEX
+    /// INDEX takes it); an index of a partitioned table: each of its partitions' indexes.
+    #[arg(long, value_name = "INDEX", requires = "rebuild", conflicts_with_all = ["schemas", "tables"])]
+    pub index: Option<String>,
+
     /// With --rebuild: list what would be rebuilt or dropped, change nothing.
     #[arg(long, requires = "rebuild")]
     pub dry_run: bool,

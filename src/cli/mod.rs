@@ -276,7 +276,7 @@ pub enum Command {
 
     /// Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them.
     #[command(
-        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --exact --format json       # index sizes from the files, not relpages\n  towow-db indexes --check\n  towow-db indexes --bloat --table task_history\n  towow-db indexes --rebuild --dry-run                # what is invalid or estimated bloated\n  towow-db indexes --rebuild --bloat-threshold 40 --yes   # REINDEX INDEX CONCURRENTLY, one at a time"
+        after_help = "Examples:\n  towow-db indexes\n  towow-db indexes --unused-min-size 0 --format json\n  towow-db indexes --min-seq-scans 1000 --min-rows 100000\n  towow-db indexes --exact --format json       # index sizes from the files, not relpages\n  towow-db indexes --check\n  towow-db indexes --bloat --table task_history\n  towow-db indexes --rebuild --dry-run                # what is invalid or estimated bloated\n  towow-db indexes --rebuild --bloat-threshold 40 --yes   # REINDEX INDEX CONCURRENTLY, one at a time\n  towow-db indexes --rebuild --index idx_messages_tenant_session_time --yes"
     )]
     Indexes(IndexesArgs),
 

@@ -28,6 +28,7 @@ pub async fn run(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
 async fn rebuild(ctx: &Ctx, a: IndexesArgs) -> Result<u8> {
     let opts = reindex::RebuildOptions {
         filter: a.filter,
+        index: a.rebuild.index,
         bloat_pct: a.rebuild.bloat_threshold,
         min_bytes: a.rebuild.rebuild_min_size,
         progress: !ctx.out.quiet,

@@ -1,6 +1,10 @@
 //! `indexes --rebuild`: rebuild the invalid indexes and the btree indexes whose estimated bloat
-//! is above a threshold, one at a time, with `REINDEX INDEX CONCURRENTLY` (12+: the application
-//! keeps reading and writing), showing the phase from `pg_stat_progress_create_index`.
+//! is above a threshold (or the one index `--index` names), one at a time, with `REINDEX INDEX
+//! CONCURRENTLY` (12+: the application keeps reading and writing), showing the phase from
+//! `pg_stat_progress_create_index`. An index of a partitioned table has no storage: its
+//! partitions' indexes are rebuilt, one by one (`--table` reaches a partitioned table's
+//! partitions, `--index` a partitioned index's). The sizes before are the files' as the rebuild
+//! starts, not `relpages` (which lags a bulk load until the next VACUUM or ANALYZE).
 //!
 //! A concurrent rebuild that fails (a unique index with duplicates, a cancel, a lock timeout)
 //! leaves its new copy behind as an invalid index named `<index>_ccnew` (or, failing at the very
@@ -28,6 +32,9 @@ use crate::sql::qualified;
 #[derive(Debug, Clone)]
 pub struct RebuildOptions {
     pub filter: Filter,
+    /// Rebuild this index only (`name` or `schema.name`, as `REINDEX INDEX` takes it), whatever
+    /// its bloat; an index of a partitioned table: each of its partitions' indexes.
+    pub index: Option<String>,
     /// Rebuild valid btree indexes whose estimated bloat is at least this, in %.
     pub bloat_pct: f64,
     /// …and at least this large.
@@ -42,6 +49,18 @@ pub struct RebuildOptions {
 pub enum Reason {
     Invalid,
     Bloat,
+    /// Named by `--index`.
+    Requested,
+}
+
+impl Reason {
+    fn describe(self, bloat_pct: Option<f64>) -> String {
+        match self {
+            Reason::Invalid => "invalid".into(),
+            Reason::Bloat => format!("~{:.0}% bloat", bloat_pct.unwrap_or_default()),
+            Reason::Requested => "named by --index".into(),
+        }
+    }
 }
 
 /// An index to rebuild, or one rebuilt.
@@ -53,6 +72,7 @@ pub struct Rebuild {
     pub reason: Reason,
     /// The estimated bloat, for `bloat`.
     pub bloat_pct: Option<f64>,
+    /// Its file's size as the plan was made (dry run) or as its rebuild started.
     pub bytes_before: i64,
     /// After the rebuild (null when not done).
     pub bytes_after: Option<i64>,
@@ -106,11 +126,59 @@ SELECT n.nspname::text, ic.relname::text, 'backs an exclusion constraint'
 FROM pg_constraint k JOIN pg_class ic ON ic.oid = k.conindid JOIN pg_namespace n ON n.oid = ic.relnamespace
 WHERE k.contype = 'x'";
 
+/// The indexes `--index` names: the index, or a partitioned index's leaf partitions' indexes
+/// (`pg_partition_tree` of a plain index is the index itself). The name is resolved as
+/// `REINDEX INDEX` would (`to_regclass`: the search path, quoting).
+const NAMED_SQL: &str = "
+SELECT n.nspname::text AS schema, t.relname::text AS table, c.relname::text AS index
+FROM pg_partition_tree(to_regclass($1)) p
+JOIN pg_class c ON c.oid = p.relid AND c.relkind = 'i'
+JOIN pg_index i ON i.indexrelid = c.oid
+JOIN pg_class t ON t.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE p.isleaf AND (SELECT relkind FROM pg_class WHERE oid = to_regclass($1)) IN ('i', 'I')
+ORDER BY 1, 3";
+
+/// The size of the files of the named indexes now (`schemas[i].indexes[i]`).
+const FILE_SIZES_SQL: &str = "
+SELECT n.nspname::text AS schema, c.relname::text AS index, coalesce(pg_relation_size(c.oid), 0)::int8 AS bytes
+FROM unnest($1::text[], $2::text[]) AS x(schema, index)
+JOIN pg_namespace n ON n.nspname = x.schema
+JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = x.index AND c.relkind = 'i'";
+
 /// What needs doing: the leftovers to drop, the indexes to rebuild, and those skipped. Reads only.
 pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
-    let r = report(db, &IndexOptions { filter: opts.filter.clone(), bloat: true, ..IndexOptions::default() })
-        .await?;
     let client = db.get().await?;
+    // --index: the indexes it names, and the tables they are on (for the report to read).
+    let (named, filter) = match &opts.index {
+        None => (None, opts.filter.clone()),
+        Some(name) => {
+            let rows = query(&client, "the index to rebuild", NAMED_SQL, &[(name, Type::TEXT)]).await?;
+            if rows.is_empty() {
+                anyhow::bail!(
+                    "--index {name}: no such index in database \"{}\" (a name as REINDEX INDEX takes it: index or schema.index, on the search path)",
+                    db.cfg.dbname_or_default()
+                );
+            }
+            let named: Vec<(String, String)> =
+                rows.iter().map(|r| (r.get("schema"), r.get("index"))).collect();
+            let mut filter = Filter::default();
+            for r in &rows {
+                let (schema, table): (String, String) = (r.get("schema"), r.get("table"));
+                if !filter.schemas.contains(&schema) {
+                    filter.schemas.push(schema);
+                }
+                if !filter.tables.contains(&table) {
+                    filter.tables.push(table);
+                }
+            }
+            (Some(named), filter)
+        }
+    };
+    let is_named = |schema: &str, index: &str| {
+        named.as_ref().is_some_and(|n| n.iter().any(|(s, i)| s == schema && i == index))
+    };
+    let r = report(db, &IndexOptions { filter, bloat: true, ..IndexOptions::default() }).await?;
     let busy = query(&client, "indexes being built", BUSY_SQL, &[]).await?;
     let busy: Vec<(String, String, String)> = busy.iter().map(|b| (b.get(0), b.get(1), b.get(2))).collect();
     let why_busy = |i: &IndexRow| {
@@ -130,11 +198,22 @@ pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
     for i in &r.indexes {
         let name = format!("{}.{}", i.schema, i.index);
         let leftover = !i.valid && is_leftover_name(&i.index);
+        let requested = is_named(&i.schema, &i.index);
+        if named.is_some() {
+            // --index: that index, and the leftovers of its earlier rebuilds.
+            let of_named = leftover
+                && named.as_ref().is_some_and(|n| {
+                    n.iter().any(|(s, x)| *s == i.schema && i.index.starts_with(&format!("{x}_cc")))
+                });
+            if !(requested || of_named) {
+                continue;
+            }
+        }
         let bloated = i.valid
             && i.method == "btree"
             && i.bytes >= opts.min_bytes
             && i.bloat.is_some_and(|b| b.pct >= opts.bloat_pct);
-        if !(leftover || bloated || !i.valid) {
+        if !(leftover || bloated || !i.valid || requested) {
             continue;
         }
         if let Some(why) = why_busy(i) {
@@ -150,13 +229,19 @@ pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
             });
         } else if i.partitioned {
             out.skipped
-                .push(format!("{name}: an index of a partitioned table (rebuild its partitions' indexes)"));
+                .push(format!("{name}: an index of a partitioned table, with no storage (its partitions' indexes are rebuilt one by one: --table on the table, or --index on the index)"));
         } else {
             out.indexes.push(Rebuild {
                 schema: i.schema.clone(),
                 table: i.table.clone(),
                 index: i.index.clone(),
-                reason: if i.valid { Reason::Bloat } else { Reason::Invalid },
+                reason: if !i.valid {
+                    Reason::Invalid
+                } else if bloated {
+                    Reason::Bloat
+                } else {
+                    Reason::Requested
+                },
                 bloat_pct: i.bloat.map(|b| b.pct),
                 bytes_before: i.bytes,
                 bytes_after: None,
@@ -165,6 +250,33 @@ pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
                 error: None,
             });
         }
+    }
+    // The sizes before, from the files: `relpages` is the size at the last VACUUM, ANALYZE or
+    // CREATE INDEX.
+    let (schemas, names): (Vec<String>, Vec<String>) = out
+        .indexes
+        .iter()
+        .map(|x| (x.schema.clone(), x.index.clone()))
+        .chain(out.leftovers.iter().map(|l| (l.schema.clone(), l.index.clone())))
+        .unzip();
+    let sizes = query(
+        &client,
+        "the indexes' sizes",
+        FILE_SIZES_SQL,
+        &[(&schemas, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)],
+    )
+    .await?;
+    let size_of = |schema: &str, index: &str| {
+        sizes
+            .iter()
+            .find(|r| r.get::<_, String>("schema") == schema && r.get::<_, String>("index") == index)
+            .map(|r| r.get::<_, i64>("bytes"))
+    };
+    for x in &mut out.indexes {
+        x.bytes_before = size_of(&x.schema, &x.index).unwrap_or(x.bytes_before);
+    }
+    for l in &mut out.leftovers {
+        l.bytes = size_of(&l.schema, &l.index).unwrap_or(l.bytes);
     }
     Ok(out)
 }
@@ -207,14 +319,22 @@ pub async fn run(
     }
     for r in &mut plan.indexes {
         let name = qualified(&r.schema, &r.index);
+        // The size as the rebuild starts (the plan may be a while old).
+        let now = query(
+            &client,
+            "the index's size",
+            FILE_SIZES_SQL,
+            &[(&vec![r.schema.clone()], Type::TEXT_ARRAY), (&vec![r.index.clone()], Type::TEXT_ARRAY)],
+        )
+        .await?;
+        if let Some(b) = now.first() {
+            r.bytes_before = b.get("bytes");
+        }
         note(&format!(
             "REINDEX INDEX CONCURRENTLY {}.{} ({}, {})",
             r.schema,
             r.index,
-            match r.reason {
-                Reason::Invalid => "invalid".to_string(),
-                Reason::Bloat => format!("~{:.0}% bloat", r.bloat_pct.unwrap_or_default()),
-            },
+            r.reason.describe(r.bloat_pct),
             crate::output::cells::bytes(r.bytes_before)
         ));
         let started = Instant::now();
@@ -345,10 +465,7 @@ impl Report for RebuildReport {
                         vec![
                             format!("{}.{}", r.schema, r.index),
                             r.table.clone(),
-                            match r.reason {
-                                Reason::Invalid => "invalid".into(),
-                                Reason::Bloat => format!("~{:.0}% bloat", r.bloat_pct.unwrap_or_default()),
-                            },
+                            r.reason.describe(r.bloat_pct),
                             bytes(r.bytes_before),
                             size(r.bytes_after),
                             r.millis.map(|m| format!("{m} ms")).unwrap_or_else(|| "-".into()),

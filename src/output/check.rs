@@ -73,6 +73,12 @@ impl Threshold {
         Threshold { warn, crit, direction: Direction::Below }
     }
 
+    /// Switched off (`--threshold NAME=none:none`, or no default): nothing it measures, or
+    /// cannot measure, decides the status.
+    pub fn is_off(&self) -> bool {
+        self.warn.is_none() && self.crit.is_none()
+    }
+
     pub fn evaluate(&self, v: f64) -> Status {
         let beyond = |t: Option<f64>| match (t, self.direction) {
             (Some(t), Direction::Above) => v > t,
@@ -121,15 +127,28 @@ impl Check {
         }
     }
 
-    /// A value that could not be determined: UNKNOWN, with the reason.
+    /// A value that could not be determined: UNKNOWN, with the reason (OK when the check is
+    /// switched off: a check nobody asked for never decides the status).
     pub fn unknown(name: &str, t: Option<Threshold>, message: impl Into<String>) -> Check {
         Check {
             name: name.into(),
-            status: Status::Unknown,
+            status: if t.is_some_and(|t| t.is_off()) { Status::Ok } else { Status::Unknown },
             value: None,
             threshold: t,
             message: message.into(),
         }
+    }
+
+    /// An OK that cannot be vouched for (`why`: what could not be seen): UNKNOWN, the reason
+    /// added to the message. A WARNING or CRITICAL stands (what was seen is already beyond its
+    /// threshold), and a switched-off check stays OK.
+    pub fn unless_unseen(mut self, why: &str) -> Check {
+        if self.status == Status::Ok && !self.threshold.is_some_and(|t| t.is_off()) {
+            self.status = Status::Unknown;
+        }
+        self.message =
+            if self.message.is_empty() { why.to_string() } else { format!("{}; {why}", self.message) };
+        self
     }
 
     /// Nothing to measure (e.g. no replicas): OK with a null value.
@@ -219,6 +238,19 @@ mod tests {
             [Status::Ok, Status::Warning, Status::Critical, Status::Unknown].map(Status::exit_code),
             [0, 1, 2, 3]
         );
+    }
+
+    #[test]
+    fn a_switched_off_check_never_decides_the_status() {
+        let off = Threshold::above(None, None);
+        let on = Threshold::above(Some(1.0), None);
+        assert_eq!(Check::unknown("x", Some(off), "hidden").status, Status::Ok);
+        assert_eq!(Check::unknown("x", Some(on), "hidden").status, Status::Unknown);
+        assert_eq!(Check::unknown("x", None, "no thresholds at all").status, Status::Unknown);
+        let c = Check::measured("x", 0.0, off, "seen").unless_unseen("3 not readable");
+        assert_eq!((c.status, c.message.as_str()), (Status::Ok, "seen; 3 not readable"));
+        assert_eq!(Check::measured("x", 0.0, on, "").unless_unseen("hidden").status, Status::Unknown);
+        assert_eq!(Check::measured("x", 2.0, on, "").unless_unseen("hidden").status, Status::Warning);
     }
 
     #[test]

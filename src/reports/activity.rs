@@ -9,15 +9,15 @@ use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::query;
-use crate::output::check::{Check, Status, Threshold, Thresholds};
+use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
 const ACTIVITY_SQL: &str = "
 SELECT a.pid, a.usename::text, a.datname::text, a.application_name::text, a.client_addr::text,
        a.backend_type::text, a.state::text, a.wait_event_type::text, a.wait_event::text,
-       extract(epoch FROM now() - a.query_start)::float8,
-       extract(epoch FROM now() - a.xact_start)::float8,
-       extract(epoch FROM now() - a.state_change)::float8,
+       greatest(extract(epoch FROM clock_timestamp() - a.query_start), 0)::float8,
+       greatest(extract(epoch FROM clock_timestamp() - a.xact_start), 0)::float8,
+       greatest(extract(epoch FROM clock_timestamp() - a.state_change), 0)::float8,
        pg_blocking_pids(a.pid),
        greatest(age(a.backend_xmin), age(a.backend_xid))::int8,
        a.query,
@@ -197,15 +197,11 @@ pub fn session_checks(r: &ActivityReport, t: &Thresholds) -> Vec<Check> {
         ),
     ];
     if r.hidden_sessions > 0 {
-        for c in &mut checks {
-            if c.status == Status::Ok {
-                c.status = Status::Unknown;
-                c.message = format!(
-                    "{}; {} session(s) of other roles are not visible: grant pg_read_all_stats",
-                    c.message, r.hidden_sessions
-                );
-            }
-        }
+        let why = format!(
+            "{} session(s) of other roles are not visible: grant pg_read_all_stats",
+            r.hidden_sessions
+        );
+        checks = checks.into_iter().map(|c| c.unless_unseen(&why)).collect();
     }
     checks
 }

@@ -36,7 +36,12 @@ use crate::output::check::{Check, Status, Threshold, Thresholds, combine};
 use crate::output::report::{Report, Section};
 
 /// Sequence usage: the effective maximum is the smaller of the sequence's and its owning
-/// column's type (a `serial` column is int4 however far its sequence could go).
+/// column's type (a `serial` column is int4 however far its sequence could go). A CYCLE sequence
+/// whose own bound is the effective one wraps around instead of failing: it cannot run out and
+/// is counted apart (one whose column ends first still fails there). Sequences this role may not
+/// read (no SELECT or USAGE) are counted and named, never taken as unused. The ages are taken
+/// from the clock when the row is read, not from the transaction's start (`now()`): a session
+/// that began after this report's transaction would otherwise get a negative age.
 const HEALTH_SQL: &str = "
 WITH seq AS (
   SELECT n.nspname || '.' || c.relname AS name, s.seqincrement AS inc, s.seqmin::numeric AS mn,
@@ -44,6 +49,10 @@ WITH seq AS (
               ELSE s.seqmax::numeric END AS mx,
          CASE WHEN s.seqincrement < 0 THEN greatest(s.seqmin::numeric, CASE own.typ WHEN 21 THEN -32768 WHEN 23 THEN -2147483648 ELSE s.seqmin END)
               ELSE s.seqmin::numeric END AS mn_eff,
+         s.seqcycle AND CASE WHEN s.seqincrement > 0 THEN own.typ IS NULL OR own.typ NOT IN (21, 23)
+                                                            OR s.seqmax <= CASE own.typ WHEN 21 THEN 32767 ELSE 2147483647 END
+                             ELSE own.typ IS NULL OR own.typ NOT IN (21, 23)
+                                  OR s.seqmin >= CASE own.typ WHEN 21 THEN -32768 ELSE -2147483648 END END AS cycles,
          p.readable,
          CASE WHEN p.readable THEN pg_sequence_last_value(c.oid) END AS last
   FROM pg_sequence s
@@ -62,7 +71,7 @@ WITH seq AS (
     LIMIT 1
   ) own ON true
 ), seq_pct AS (
-  SELECT name, readable,
+  SELECT name, readable, cycles,
          CASE WHEN last IS NULL THEN 0
               WHEN inc > 0 THEN 100 * (last - mn) / nullif(mx - mn, 0)
               ELSE 100 * (mx - last) / nullif(mx - mn_eff, 0) END::float8 AS pct
@@ -72,30 +81,32 @@ WITH seq AS (
   FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid()
 )
 SELECT
-  (SELECT count(*) FROM act WHERE backend_type = 'client backend' OR hidden_session)::int8 + 1,
-  current_setting('max_connections')::int8,
-  d.deadlocks::int8,
+  (SELECT count(*) FROM act WHERE backend_type = 'client backend' OR hidden_session)::int8 + 1 AS connections,
+  current_setting('max_connections')::int8 AS max_connections,
+  d.deadlocks::int8 AS deadlocks,
   d.stats_reset,
-  (SELECT max(age(datfrozenxid)) FROM pg_database)::int8,
-  (SELECT max(mxid_age(datminmxid)) FROM pg_database)::int8,
-  current_setting('autovacuum_freeze_max_age')::float8,
+  (SELECT max(age(datfrozenxid)) FROM pg_database)::int8 AS xid_age,
+  (SELECT max(mxid_age(datminmxid)) FROM pg_database)::int8 AS mxid_age,
+  current_setting('autovacuum_freeze_max_age')::float8 AS freeze_max_age,
   greatest((SELECT max(greatest(age(backend_xmin), age(backend_xid))) FROM act),
            (SELECT max(age(transaction)) FROM pg_prepared_xacts),
-           (SELECT max(age(xmin)) FROM pg_replication_slots))::int8,
-  (SELECT max(extract(epoch FROM now() - xact_start)) FROM act WHERE backend_type = 'client backend')::float8,
-  (SELECT max(extract(epoch FROM now() - query_start)) FROM act WHERE state = 'active' AND backend_type = 'client backend')::float8,
-  (SELECT max(extract(epoch FROM now() - state_change)) FROM act WHERE state LIKE 'idle in transaction%')::float8,
-  (SELECT count(*) FROM act WHERE hidden_session)::int8,
-  (100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0))::float8,
-  (SELECT count(*) FROM pg_index WHERE NOT indisvalid)::int8,
-  (SELECT string_agg(c.relname::text, ', ' ORDER BY c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid),
-  (SELECT max(pct) FROM seq_pct WHERE readable),
-  (SELECT name FROM seq_pct WHERE readable ORDER BY pct DESC NULLS LAST LIMIT 1),
-  (SELECT count(*) FROM seq_pct WHERE NOT readable)::int8,
-  pg_database_size(current_database())::int8,
-  current_database()::text,
-  current_setting('server_version_num')::int4,
-  (d.blks_hit + d.blks_read)::int8
+           (SELECT max(age(xmin)) FROM pg_replication_slots))::int8 AS xmin_horizon_age,
+  greatest((SELECT max(extract(epoch FROM clock_timestamp() - xact_start)) FROM act WHERE backend_type = 'client backend'), 0)::float8 AS oldest_transaction_s,
+  greatest((SELECT max(extract(epoch FROM clock_timestamp() - query_start)) FROM act WHERE state = 'active' AND backend_type = 'client backend'), 0)::float8 AS long_running_s,
+  greatest((SELECT max(extract(epoch FROM clock_timestamp() - state_change)) FROM act WHERE state LIKE 'idle in transaction%'), 0)::float8 AS idle_in_transaction_s,
+  (SELECT count(*) FROM act WHERE hidden_session)::int8 AS hidden_sessions,
+  (100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0))::float8 AS cache_hit_pct,
+  (SELECT count(*) FROM pg_index WHERE NOT indisvalid)::int8 AS invalid_indexes,
+  (SELECT string_agg(c.relname::text, ', ' ORDER BY c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid) AS invalid_names,
+  (SELECT max(pct) FROM seq_pct WHERE readable AND NOT cycles) AS sequence_used_pct,
+  (SELECT name FROM seq_pct WHERE readable AND NOT cycles ORDER BY pct DESC NULLS LAST LIMIT 1) AS most_used_sequence,
+  (SELECT count(*) FROM seq_pct WHERE NOT readable)::int8 AS unreadable_sequences,
+  (SELECT string_agg(name, ', ' ORDER BY name) FROM (SELECT name FROM seq_pct WHERE NOT readable ORDER BY name LIMIT 3) u) AS unreadable_names,
+  (SELECT count(*) FROM seq_pct WHERE cycles)::int8 AS cycling_sequences,
+  pg_database_size(current_database())::int8 AS database_bytes,
+  current_database()::text AS database,
+  current_setting('server_version_num')::int4 AS server_version_num,
+  (d.blks_hit + d.blks_read)::int8 AS block_accesses
 -- This database's statistics, read once (NULLs when it has none yet).
 FROM (SELECT) one
 LEFT JOIN pg_stat_database d ON d.datname = current_database()";
@@ -157,6 +168,11 @@ pub struct HealthReport {
     /// Sessions of other roles whose details this role may not see (needs `pg_read_all_stats`);
     /// background processes are not counted.
     pub hidden_sessions: i64,
+    /// Sequences this role may not read (needs SELECT or USAGE on them): their use is unknown.
+    pub unreadable_sequences: i64,
+    /// CYCLE sequences that wrap around within their column's range: they cannot run out and
+    /// are not judged by `sequence_used_pct`.
+    pub cycling_sequences: i64,
     pub status: Status,
     pub checks: Vec<Check>,
 }
@@ -174,18 +190,18 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         super::replication::read(client)
     )?;
     let r = &rows[0];
-    let hidden: i64 = r.get(11);
+    let hidden: i64 = r.get("hidden_sessions");
     let mut checks = Vec::new();
 
-    let (conns, max): (i64, i64) = (r.get(0), r.get(1));
+    let (conns, max): (i64, i64) = (r.get("connections"), r.get("max_connections"));
     checks.push(Check::measured(
         "connections_pct",
         100.0 * conns as f64 / max.max(1) as f64,
         t.get("connections_pct"),
         format!("{conns} of max_connections {max}"),
     ));
-    let stats_reset: Option<DateTime<Utc>> = r.get(3);
-    checks.push(match r.get::<_, Option<i64>>(2) {
+    let stats_reset: Option<DateTime<Utc>> = r.get("stats_reset");
+    checks.push(match r.get::<_, Option<i64>>("deadlocks") {
         Some(d) => Check::measured(
             "deadlocks",
             d as f64,
@@ -197,14 +213,14 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         ),
         None => Check::unknown("deadlocks", Some(t.get("deadlocks")), "no statistics for this database"),
     });
-    let xmin: Option<i64> = r.get(7);
+    let xmin: Option<i64> = r.get("xmin_horizon_age");
     let horizon = Check::measured(
         "xmin_horizon_age",
         xmin.unwrap_or(0) as f64,
         t.get("xmin_horizon_age"),
         "see `vacuum-report` for who holds it",
     );
-    let (xid, mxid, freeze): (i64, i64, f64) = (r.get(4), r.get(5), r.get(6));
+    let (xid, mxid, freeze): (i64, i64, f64) = (r.get("xid_age"), r.get("mxid_age"), r.get("freeze_max_age"));
     checks.push(Check::measured(
         "xid_age_pct_of_freeze_max",
         100.0 * xid as f64 / freeze,
@@ -217,40 +233,19 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         t.get("xid_pct_to_wraparound"),
         format!("XID age {xid}, MultiXact age {mxid}"),
     ));
-    let mut oldest = Check::measured(
-        "oldest_transaction_s",
-        r.get::<_, Option<f64>>(8).unwrap_or(0.0),
-        t.get("oldest_transaction_s"),
-        "oldest open transaction",
-    );
-    let mut long = Check::measured(
-        "long_running_s",
-        r.get::<_, Option<f64>>(9).unwrap_or(0.0),
-        t.get("long_running_s"),
-        "longest running statement",
-    );
-    let mut idle = Check::measured(
-        "idle_in_transaction_s",
-        r.get::<_, Option<f64>>(10).unwrap_or(0.0),
-        t.get("idle_in_transaction_s"),
-        "longest idle-in-transaction session",
-    );
-    // The xmin horizon is not among them: every session's backend_xmin is visible to any role.
-    for c in [&mut oldest, &mut long, &mut idle] {
-        if hidden > 0 && c.status == Status::Ok {
-            c.status = Status::Unknown;
-            c.message = format!(
-                "{}; {hidden} session(s) of other roles not visible: grant pg_read_all_stats",
-                c.message
-            );
-        }
+    // The xmin horizon is not among these: every session's backend_xmin is visible to any role.
+    let hidden_why = format!("{hidden} session(s) of other roles not visible: grant pg_read_all_stats");
+    for (name, what) in [
+        ("oldest_transaction_s", "oldest open transaction"),
+        ("long_running_s", "longest running statement"),
+        ("idle_in_transaction_s", "longest idle-in-transaction session"),
+    ] {
+        let c = Check::measured(name, r.get::<_, Option<f64>>(name).unwrap_or(0.0), t.get(name), what);
+        checks.push(if hidden > 0 { c.unless_unseen(&hidden_why) } else { c });
     }
     checks.insert(2, horizon);
-    checks.push(oldest);
-    checks.push(long);
-    checks.push(idle);
-    let accesses = r.get::<_, Option<i64>>(21).unwrap_or(0);
-    checks.push(match r.get::<_, Option<f64>>(12) {
+    let accesses = r.get::<_, Option<i64>>("block_accesses").unwrap_or(0);
+    checks.push(match r.get::<_, Option<f64>>("cache_hit_pct") {
         Some(p) if accesses >= CACHE_HIT_MIN_ACCESSES => {
             Check::measured("cache_hit_pct", p, t.get("cache_hit_pct"), "blocks found in shared buffers")
         }
@@ -263,36 +258,28 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         ),
         None => Check::not_applicable("cache_hit_pct", Some(t.get("cache_hit_pct")), "no blocks read yet"),
     });
-    let invalid: i64 = r.get(13);
+    let invalid: i64 = r.get("invalid_indexes");
     checks.push(Check::measured(
         "invalid_indexes",
         invalid as f64,
         t.get("invalid_indexes"),
-        r.get::<_, Option<String>>(14).map(|n| format!("invalid: {n}")).unwrap_or_else(|| "none".into()),
+        r.get::<_, Option<String>>("invalid_names")
+            .map(|n| format!("invalid: {n}"))
+            .unwrap_or_else(|| "none".into()),
     ));
-    let unreadable: i64 = r.get(17);
-    let mut seq = match r.get::<_, Option<f64>>(15) {
-        Some(p) => Check::measured(
-            "sequence_used_pct",
-            p,
-            t.get("sequence_used_pct"),
-            format!("most used: {}", r.get::<_, Option<String>>(16).unwrap_or_default()),
-        ),
-        None => {
-            Check::measured("sequence_used_pct", 0.0, t.get("sequence_used_pct"), "no readable sequences")
-        }
-    };
-    if unreadable > 0 && seq.status == Status::Ok {
-        seq.status = Status::Unknown;
-        seq.message = format!(
-            "{}; {unreadable} sequence(s) not readable by this role (needs SELECT or USAGE)",
-            seq.message
-        );
-    }
-    checks.push(seq);
+    let unreadable: i64 = r.get("unreadable_sequences");
+    let cycling: i64 = r.get("cycling_sequences");
+    checks.push(sequence_check(
+        r.get("sequence_used_pct"),
+        r.get("most_used_sequence"),
+        unreadable,
+        r.get("unreadable_names"),
+        cycling,
+        t.get("sequence_used_pct"),
+    ));
     checks.push(Check::measured(
         "database_size_bytes",
-        r.get::<_, i64>(18) as f64,
+        r.get::<_, i64>("database_bytes") as f64,
         t.get("database_size_bytes"),
         "pg_database_size",
     ));
@@ -300,13 +287,45 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
     checks.extend(replication.checks(t));
 
     Ok(HealthReport {
-        database: r.get(19),
-        server_version_num: r.get(20),
+        database: r.get("database"),
+        server_version_num: r.get("server_version_num"),
         stats_reset,
         hidden_sessions: hidden,
+        unreadable_sequences: unreadable,
+        cycling_sequences: cycling,
         status: combine(&checks),
         checks,
     })
+}
+
+/// `sequence_used_pct`: the most used readable sequence that can run out. Sequences this role
+/// may not read make an OK unknown (one of them may be the full one), counted and named.
+fn sequence_check(
+    pct: Option<f64>,
+    most_used: Option<String>,
+    unreadable: i64,
+    unreadable_names: Option<String>,
+    cycling: i64,
+    t: Threshold,
+) -> Check {
+    let mut msg = match (&pct, most_used) {
+        (Some(_), Some(name)) => format!("most used: {name}"),
+        _ => "no readable sequence that can run out".to_string(),
+    };
+    if cycling > 0 {
+        msg.push_str(&format!(
+            "; {cycling} CYCLE sequence(s) not judged (they wrap around instead of running out)"
+        ));
+    }
+    let c = Check::measured("sequence_used_pct", pct.unwrap_or(0.0), t, msg);
+    if unreadable == 0 {
+        return c;
+    }
+    let names = unreadable_names.unwrap_or_default();
+    let more = if unreadable > 3 { format!(" and {} more", unreadable - 3) } else { String::new() };
+    c.unless_unseen(&format!(
+        "{unreadable} sequence(s) not readable by this role, their use unknown: {names}{more} (grant SELECT or USAGE on them)"
+    ))
 }
 
 impl Report for HealthReport {

@@ -24,7 +24,8 @@ use super::{Filter, query};
 use crate::output::cells::bytes;
 use crate::output::report::Section;
 
-/// Every btree index with storage (schema and table filters as the reports'), with its pages,
+/// Every btree index with storage (schema and table filters as the reports', reaching the
+/// partitions of the tables named), with its pages,
 /// rows, fillfactor and, per column, the statistics' null fraction and average width (null
 /// where `pg_stats` has no row: never analyzed, or not readable by this role).
 const INPUTS_SQL: &str = "
@@ -46,8 +47,7 @@ LEFT JOIN pg_stats s ON s.schemaname = n.nspname
   AND s.attname = coalesce(ta.attname, ia.attname)
 WHERE am.amname = 'btree' AND ci.relkind = 'i' AND ci.relpages >= $3
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-  AND ($1::text[] IS NULL OR n.nspname = ANY ($1))
-  AND ($2::text[] IS NULL OR ct.relname = ANY ($2))
+  AND {table_filter}
 GROUP BY n.nspname, ci.relname, ci.relpages, ci.reltuples, ci.reloptions";
 
 /// A btree index's estimated bloat.
@@ -107,7 +107,7 @@ pub async fn estimates(client: &Client, filter: &Filter) -> Result<HashMap<(Stri
     let rows = query(
         client,
         "the indexes' statistics",
-        INPUTS_SQL,
+        &INPUTS_SQL.replace("{table_filter}", &super::table_filter_with_partitions("ct", "n")),
         &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY), (&MIN_PAGES, Type::INT8)],
     )
     .await?;

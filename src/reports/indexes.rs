@@ -24,13 +24,16 @@ use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
 /// `{last}` is `pg_stat_get_lastscan` on 16+, NULL before; `{size}` the exact size or the
-/// estimate from `relpages`. The statistics are read with the `pg_stat_get_*` functions that
+/// estimate from `relpages`, except for the candidates for `unused` (never scanned, not unique,
+/// valid, backing no constraint), whose size decides whether they are listed: `relpages` is the
+/// size at the last VACUUM, ANALYZE or CREATE INDEX, and after a bulk load without them a large
+/// index still shows the few pages it was built with. Their files are few and read exactly. The statistics are read with the `pg_stat_get_*` functions that
 /// `pg_stat_all_indexes` is made of; the key columns' arrays come as arrays (binary), the
 /// expressions and predicates as node trees (compared without deparsing); the rows are sorted
 /// by the client.
 const INDEXES_SQL: &str = "
 SELECT n.nspname::text, t.relname::text, c.relname::text, c.relkind = 'I',
-       {size}::int8,
+       {size}::int8 AS bytes,
        coalesce(pg_stat_get_numscans(c.oid), 0)::int8,
        coalesce(pg_stat_get_tuples_returned(c.oid), 0)::int8,
        coalesce(pg_stat_get_tuples_fetched(c.oid), 0)::int8, {last},
@@ -40,7 +43,8 @@ SELECT n.nspname::text, t.relname::text, c.relname::text, c.relkind = 'I',
        i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[],
        i.indexprs::text, i.indpred::text,
        coalesce(pg_get_indexdef(c.oid), ''),
-       t.reltuples::float8
+       t.reltuples::float8,
+       {size_is_exact} AS bytes_exact
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
@@ -50,8 +54,19 @@ JOIN pg_am am ON am.oid = c.relam
 LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE conindid <> 0) k ON k.conindid = c.oid
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
   AND t.relpersistence <> 't'
-  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
-  AND ($2::text[] IS NULL OR t.relname = ANY($2))";
+  AND {table_filter}";
+
+/// An index's size: its file now (`pg_relation_size` opens it: a relation cache entry each, in a
+/// fresh backend), or `relpages × block_size`, except for the candidates for `unused`, which are
+/// sized from their files (see [`INDEXES_SQL`]).
+const EXACT_SIZE: &str = "coalesce(pg_relation_size(c.oid), 0)";
+/// Never scanned, not unique, valid, backing no constraint, an index with storage: what may be
+/// listed as unused, if large enough.
+const UNUSED_CANDIDATE: &str =
+    "(coalesce(pg_stat_get_numscans(c.oid), 0) = 0 AND NOT i.indisunique AND i.indisvalid
+        AND k.conindid IS NULL AND c.relkind = 'i')";
+/// `relpages × block_size`.
+const RELPAGES_SIZE: &str = "c.relpages::int8 * current_setting('block_size')::int8";
 
 const STATS_RESET_SQL: &str = "SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()";
 
@@ -123,9 +138,12 @@ pub struct IndexRow {
     pub schema: String,
     pub table: String,
     pub index: String,
-    /// `relpages × block_size` (as of the last VACUUM/ANALYZE/CREATE INDEX), or with `--exact`
-    /// the file's size now (`pg_relation_size`, main fork).
+    /// `relpages × block_size` (as of the last VACUUM/ANALYZE/CREATE INDEX), or the file's size
+    /// now (`pg_relation_size`, main fork): with `--exact`, and always for the candidates for
+    /// `unused` (see `bytes_exact`).
     pub bytes: i64,
+    /// `bytes` is the file's size now, not `relpages`.
+    pub bytes_exact: bool,
     pub idx_scan: i64,
     pub idx_tup_read: i64,
     pub idx_tup_fetch: i64,
@@ -218,7 +236,7 @@ fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
         .collect();
     let partitioned: bool = r.get(3);
     let (unique, constraint_backed, valid): (bool, bool, bool) = (r.get(9), r.get(12), r.get(11));
-    let bytes: i64 = r.get(4);
+    let bytes: i64 = r.get("bytes");
     let idx_scan: i64 = r.get(5);
     let method: String = r.get(13);
     IndexRow {
@@ -226,6 +244,7 @@ fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
         table: r.get(1),
         index: r.get(2),
         bytes,
+        bytes_exact: r.get("bytes_exact"),
         idx_scan,
         idx_tup_read: r.get(6),
         idx_tup_fetch: r.get(7),
@@ -273,13 +292,14 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         )
         .replace(
             "{size}",
-            // pg_relation_size opens the index: a relation cache entry each in a fresh backend.
-            if opts.exact {
-                "coalesce(pg_relation_size(c.oid), 0)"
+            &if opts.exact {
+                EXACT_SIZE.to_string()
             } else {
-                "(c.relpages::int8 * current_setting('block_size')::int8)"
+                format!("CASE WHEN {UNUSED_CANDIDATE} THEN {EXACT_SIZE} ELSE {RELPAGES_SIZE} END")
             },
-        );
+        )
+        .replace("{size_is_exact}", if opts.exact { "true" } else { UNUSED_CANDIDATE })
+        .replace("{table_filter}", &super::table_filter_with_partitions("t", "n"));
     let (schemas, tables) = (opts.filter.schemas_param(), opts.filter.tables_param());
     let filter: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
     let seq_params: [super::Param; 4] = [
@@ -494,11 +514,23 @@ impl Report for IndexesReport {
                 self.invalid.join(", "),
             ),
             {
-                let (kept, drop): (Vec<&Duplicate>, Vec<&Duplicate>) =
-                    self.duplicates.iter().partition(|d| d.kept.is_some());
-                let mut message = drop.iter().map(|d| d.index.as_str()).collect::<Vec<_>>().join(", ");
+                // An index redundant to two others is listed twice (once per pair) but is one
+                // index to drop: the check counts distinct indexes.
+                let distinct = |kept: bool| {
+                    let mut names: Vec<String> = self
+                        .duplicates
+                        .iter()
+                        .filter(|d| d.kept.is_some() == kept)
+                        .map(|d| format!("{}.{}", d.schema, d.index))
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    names
+                };
+                let (kept, drop) = (distinct(true), distinct(false));
+                let mut message = drop.join(", ");
                 if !kept.is_empty() {
-                    let names = kept.iter().map(|d| d.index.as_str()).collect::<Vec<_>>().join(", ");
+                    let names = kept.join(", ");
                     message = format!(
                         "{message}{}kept on purpose: {names}",
                         if drop.is_empty() { "" } else { "; " }
@@ -530,6 +562,7 @@ fn test_index(name: &str, cols: &[i16], unique: bool, cons: bool) -> IndexRow {
         table: "t".into(),
         index: name.into(),
         bytes: 8192,
+        bytes_exact: false,
         idx_scan: 0,
         idx_tup_read: 0,
         idx_tup_fetch: 0,
@@ -599,7 +632,7 @@ mod tests {
         short.kept = Some("the app declares it".into());
         let (listed, status, message) = check(vec![short, long]);
         assert_eq!((listed, status), (1, Status::Ok));
-        assert!(message.contains("kept on purpose: b"), "{message}");
+        assert!(message.contains("kept on purpose: s.b"), "{message}");
     }
     use super::without_locations;
 

@@ -36,6 +36,21 @@ pub mod vacuum;
 pub const HIDDEN_SESSION_SQL: &str =
     "(a.query = '<insufficient privilege>' AND a.datid IS NOT NULL AND a.usesysid IS NOT NULL)";
 
+/// The schema/table filter (`$1` schemas, `$2` table names, as [`Filter`] binds them) on the
+/// relation alias `rel` in the namespace alias `ns`, reaching the partitions (at any depth, in
+/// any schema) of the tables it names: a partitioned table has no storage, its data, indexes and
+/// statistics are its partitions'.
+pub fn table_filter_with_partitions(rel: &str, ns: &str) -> String {
+    format!(
+        "((($1::text[] IS NULL OR {ns}.nspname = ANY($1)) AND ($2::text[] IS NULL OR {rel}.relname = ANY($2)))
+   OR {rel}.relispartition AND EXISTS (
+        SELECT 1 FROM pg_partition_ancestors({rel}.oid) anc
+        JOIN pg_class anc_c ON anc_c.oid = anc.relid JOIN pg_namespace anc_n ON anc_n.oid = anc_c.relnamespace
+        WHERE anc.relid <> {rel}.oid
+          AND ($1::text[] IS NULL OR anc_n.nspname = ANY($1)) AND ($2::text[] IS NULL OR anc_c.relname = ANY($2))))"
+    )
+}
+
 /// One bind value and its declared type.
 pub type Param<'a> = (&'a (dyn ToSql + Sync), Type);
 

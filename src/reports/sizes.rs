@@ -15,23 +15,25 @@ use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
 /// One row per table. Each file is statted once: the heap's forks, the TOAST table with its
-/// index, the indexes; together they are `pg_total_relation_size`.
+/// index, the indexes; together they are `pg_total_relation_size`. With `--schema`/`--table`,
+/// the partitions of the tables asked for are read too (a parent's totals are its partitions'),
+/// and `requested` says which rows were asked for.
 const SIZES_SQL: &str = "
-SELECT n.nspname::text, c.relname::text, c.relkind::text, c.oid::int8,
-       (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1),
-       coalesce(pg_relation_size(c.oid, 'main'), 0)::int8,
-       coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)::int8,
-       coalesce(pg_indexes_size(c.oid), 0)::int8,
+SELECT n.nspname::text AS schema, c.relname::text AS table, c.relkind::text AS relkind, c.oid::int8 AS oid,
+       (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1) AS parent,
+       coalesce(pg_relation_size(c.oid, 'main'), 0)::int8 AS table_bytes,
+       coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)::int8 AS toast_bytes,
+       coalesce(pg_indexes_size(c.oid), 0)::int8 AS indexes_bytes,
        coalesce(pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
-                + pg_relation_size(c.oid, 'init'), 0)::int8,
-       c.reltuples::float8
+                + pg_relation_size(c.oid, 'init'), 0)::int8 AS maps_bytes,
+       c.reltuples::float8 AS reltuples,
+       ($1::text[] IS NULL OR n.nspname = ANY($1)) AND ($2::text[] IS NULL OR c.relname = ANY($2)) AS requested
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'm', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
   AND c.relpersistence <> 't'
-  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
-  AND ($2::text[] IS NULL OR c.relname = ANY($2))";
+  AND {table_filter}";
 
 const DATABASE_SQL: &str = "SELECT pg_database_size(current_database())::int8, current_database()::text";
 
@@ -50,6 +52,8 @@ pub struct TableSize {
     pub total_bytes: i64,
     /// For a partitioned parent: the total of all its partitions, recursively.
     pub partitions_total_bytes: Option<i64>,
+    /// The rows by the last VACUUM/ANALYZE (-1: never); for a partitioned parent the sum of its
+    /// partitions' (its own is from its last ANALYZE, stale once partitions come and go).
     pub reltuples: f64,
     pub parent: Option<String>,
 }
@@ -71,24 +75,28 @@ pub async fn report(db: &crate::connect::Db, filter: &Filter, limit: Option<usiz
 async fn read(client: &Client, filter: &Filter, limit: Option<usize>) -> Result<SizesReport> {
     let (schemas, tables) = (filter.schemas_param(), filter.tables_param());
     let filter: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY)];
+    let sql = SIZES_SQL.replace("{table_filter}", &super::table_filter_with_partitions("c", "n"));
     let (rows, db_rows) = futures_util::try_join!(
-        query(client, "the relation sizes", SIZES_SQL, &filter),
+        query(client, "the relation sizes", &sql, &filter),
         query(client, "the database size", DATABASE_SQL, &[]),
     )?;
     let (database_bytes, database): (i64, String) = (db_rows[0].get(0), db_rows[0].get(1));
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut parent_of: HashMap<i64, i64> = HashMap::new();
-    let mut out: Vec<(i64, TableSize)> = Vec::new();
+    let mut out: Vec<(i64, bool, TableSize)> = Vec::new();
     for r in &rows {
-        let oid: i64 = r.get(3);
-        let (schema, table): (String, String) = (r.get(0), r.get(1));
+        let oid: i64 = r.get("oid");
+        let (schema, table): (String, String) = (r.get("schema"), r.get("table"));
         names.insert(oid, format!("{schema}.{table}"));
-        if let Some(p) = r.get::<_, Option<i64>>(4) {
+        if let Some(p) = r.get::<_, Option<i64>>("parent") {
             parent_of.insert(oid, p);
         }
-        let kind: String = r.get(2);
+        let kind: String = r.get("relkind");
+        let parts: [i64; 4] =
+            [r.get("table_bytes"), r.get("toast_bytes"), r.get("indexes_bytes"), r.get("maps_bytes")];
         out.push((
             oid,
+            r.get("requested"),
             TableSize {
                 schema,
                 table,
@@ -97,38 +105,49 @@ async fn read(client: &Client, filter: &Filter, limit: Option<usize>) -> Result<
                     "m" => "materialized_view",
                     _ => "table",
                 },
-                table_bytes: r.get(5),
-                toast_bytes: r.get(6),
-                indexes_bytes: r.get(7),
-                total_bytes: r.get::<_, i64>(5)
-                    + r.get::<_, i64>(6)
-                    + r.get::<_, i64>(7)
-                    + r.get::<_, i64>(8),
+                table_bytes: parts[0],
+                toast_bytes: parts[1],
+                indexes_bytes: parts[2],
+                total_bytes: parts.iter().sum(),
                 partitions_total_bytes: None,
-                reltuples: r.get(9),
+                reltuples: r.get("reltuples"),
                 parent: None,
             },
         ));
     }
-    // Add every partition's total to each of its ancestors (cycles are impossible in
-    // pg_inherits, the depth bound only guards against a damaged catalog).
-    let totals: Vec<(i64, i64)> = out.iter().map(|(o, t)| (*o, t.total_bytes)).collect();
-    let mut sums: HashMap<i64, i64> = HashMap::new();
-    for (oid, total) in totals {
+    // Add every partition's total (and row estimate) to each of its ancestors (cycles are
+    // impossible in pg_inherits, the depth bound only guards against a damaged catalog). A
+    // parent's own `reltuples` is from its last ANALYZE, which nothing runs on its own
+    // (autovacuum never analyzes a partitioned table): its partitions' are current.
+    let leaves: Vec<(i64, i64, f64)> = out
+        .iter()
+        .filter(|(_, _, t)| t.kind != "partitioned")
+        .map(|(o, _, t)| (*o, t.total_bytes, t.reltuples))
+        .collect();
+    let mut sums: HashMap<i64, (i64, f64, bool)> = HashMap::new();
+    for (oid, total, rows) in leaves {
         let mut cur = oid;
         for _ in 0..1000 {
             let Some(p) = parent_of.get(&cur) else { break };
-            *sums.entry(*p).or_default() += total;
+            let e = sums.entry(*p).or_default();
+            e.0 += total;
+            if rows >= 0.0 {
+                (e.1, e.2) = (e.1 + rows, true);
+            }
             cur = *p;
         }
     }
-    for (oid, t) in &mut out {
+    for (oid, _, t) in &mut out {
         if t.kind == "partitioned" {
-            t.partitions_total_bytes = Some(sums.get(oid).copied().unwrap_or(0));
+            let (bytes, rows, any_known) = sums.get(oid).copied().unwrap_or_default();
+            t.partitions_total_bytes = Some(bytes);
+            // No partition analyzed (or none at all): as unknown as a never analyzed table.
+            t.reltuples = if any_known { rows } else { -1.0 };
         }
         t.parent = parent_of.get(oid).and_then(|p| names.get(p).cloned());
     }
-    let mut tables: Vec<TableSize> = out.into_iter().map(|(_, t)| t).collect();
+    let mut tables: Vec<TableSize> =
+        out.into_iter().filter(|(_, requested, _)| *requested).map(|(_, _, t)| t).collect();
     tables.sort_by(|a, b| {
         let key = |t: &TableSize| t.partitions_total_bytes.unwrap_or(0).max(t.total_bytes);
         key(b).cmp(&key(a)).then_with(|| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)))

@@ -596,12 +596,11 @@ impl Report for SlowReport {
             t.get("slow_statements"),
             format!("statements with a mean time over {limit} ms"),
         );
-        if c.status == crate::output::check::Status::Ok && self.totals.hidden_statements > 0 {
-            c.status = crate::output::check::Status::Unknown;
-            c.message = format!(
+        if self.totals.hidden_statements > 0 {
+            c = c.unless_unseen(&format!(
                 "{} statement(s) of other roles cannot be judged: grant pg_read_all_stats",
                 self.totals.hidden_statements
-            );
+            ));
         }
         vec![c]
     }

@@ -20,6 +20,7 @@ mod rebuild;
 mod replication;
 mod report_options;
 mod report_truth;
+mod report_truth3;
 mod reports;
 mod retention;
 mod roles;

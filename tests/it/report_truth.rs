@@ -172,7 +172,7 @@ async fn slow_query_io_times_match_the_raw_view_on_every_version() {
 /// What a rewrite gives back, measured: the table's main fork (or its TOAST table's) against an
 /// identical copy filled with its live rows. pgstattuple confirms the copy holds the same live
 /// rows and nothing dead.
-async fn rewrite_truth(db: &Db, table: &str, toast: bool) -> (i64, f64) {
+pub(crate) async fn rewrite_truth(db: &Db, table: &str, toast: bool) -> (i64, f64) {
     let copy = format!("{table}_rewritten");
     exec(
         db,

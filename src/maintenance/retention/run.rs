@@ -96,6 +96,9 @@ pub async fn run(
     let _cancel = db.cancel_on_interrupt(&client);
     for p in plans {
         let mut outcome = RuleOutcome::new(p);
+        // Where this rule's deletes start: a snapshot older than this keeps VACUUM from removing
+        // any of them (a standby's hot_standby_feedback, a long transaction, a slot).
+        let before = crate::reports::vacuum::next_xid(&client).await.ok();
         let r = run_rule(db, &client, p, opts, interrupt, deadline, note, &mut outcome).await;
         let stopped = match r {
             Ok(s) => s,
@@ -125,6 +128,10 @@ pub async fn run(
                     Ok(v) => outcome.vacuumed = v,
                     Err(e) => note(&format!("VACUUM failed: {}", crate::error::render(&e))),
                 }
+                if let Some(held) = held_back(&client, before, &outcome).await {
+                    note(&held);
+                    outcome.notes.push(held);
+                }
             }
         }
         outcome.finish();
@@ -138,6 +145,25 @@ pub async fn run(
     }
     report.finish(started.elapsed());
     report
+}
+
+/// What kept the VACUUM after the deletes from removing them: the holders of the xmin horizon
+/// older than the first delete (`before`, the next XID as the rule started). None when nothing
+/// did (or it could not be read: the run itself went through).
+async fn held_back(client: &Client, before: Option<i64>, outcome: &RuleOutcome) -> Option<String> {
+    let holders = crate::reports::vacuum::holders_older_than(client, before?).await.ok()?;
+    if holders.is_empty() || !outcome.vacuumed.iter().any(|v| v.ok) {
+        return None;
+    }
+    let rows: u64 = outcome.deleted.iter().map(|d| d.rows).sum();
+    let who: Vec<String> = holders.iter().take(3).map(|h| h.describe()).collect();
+    let more = holders.len().saturating_sub(3);
+    Some(format!(
+        "{}: VACUUM removed none of the {rows} deleted rows: the xmin horizon is older than the deletes, held back by {}{}; they stay, dead and taking space, until it moves on (then VACUUM again, or let autovacuum)",
+        outcome.table,
+        who.join(", "),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    ))
 }
 
 /// One rule: the removals, then the batched deletes. Returns why it stopped early, if it did.

@@ -9,8 +9,8 @@ use tokio_postgres::Client;
 use super::IndexRow;
 use crate::reports::{Param, query};
 
-/// The foreign keys of the tables in scope: the referencing columns, the referenced table and
-/// what a DELETE / UPDATE of a referenced row does.
+/// The foreign keys of the tables in scope (with their partitions): the referencing columns, the
+/// referenced table and what a DELETE / UPDATE of a referenced row does.
 const FOREIGN_KEYS_SQL: &str = "
 SELECT n.nspname::text, t.relname::text, f.conname::text, f.conkey::int2[],
        pn.nspname::text, p.relname::text, f.confdeltype::text,
@@ -24,8 +24,7 @@ JOIN pg_class p ON p.oid = f.confrelid
 JOIN pg_namespace pn ON pn.oid = p.relnamespace
 WHERE f.contype = 'f'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-  AND ($1::text[] IS NULL OR n.nspname = ANY($1))
-  AND ($2::text[] IS NULL OR t.relname = ANY($2))";
+  AND {table_filter}";
 
 /// A foreign key of a table in scope.
 #[derive(Debug, Clone)]
@@ -70,7 +69,14 @@ pub(super) type ByTable = HashMap<String, HashMap<String, Vec<ForeignKey>>>;
 
 pub(super) async fn by_table(client: &Client, filter: &[Param<'_>]) -> Result<ByTable> {
     let mut fks = ByTable::new();
-    for r in query(client, "the foreign keys", FOREIGN_KEYS_SQL, filter).await? {
+    for r in query(
+        client,
+        "the foreign keys",
+        &FOREIGN_KEYS_SQL.replace("{table_filter}", &crate::reports::table_filter_with_partitions("t", "n")),
+        filter,
+    )
+    .await?
+    {
         let (name, columns): (String, Vec<i16>) = (r.get(2), r.get(3));
         let (pschema, ptable, on_delete): (String, String, String) = (r.get(4), r.get(5), r.get(6));
         let colnames: Vec<String> = r.get::<_, Option<Vec<String>>>(7).unwrap_or_default();

@@ -63,21 +63,23 @@ SELECT s.slot_name::text, s.slot_type::text, s.plugin::text, s.database::text, s
        s.restart_lsn::text, s.confirmed_flush_lsn::text,
        pg_wal_lsn_diff({lsn}, s.restart_lsn)::int8,
        {wal_status}::text, {safe_wal_size}::int8, {inactive_since},
-       extract(epoch FROM now() - {inactive_since})::float8, {invalidation}::text
+       greatest(extract(epoch FROM clock_timestamp() - {inactive_since}), 0)::float8, {invalidation}::text
 FROM pg_replication_slots s
 ORDER BY s.slot_name";
 
 /// A standby's upstream: the WAL receiver (no row when it does not run), received vs replayed.
-/// `{pause}` is replaced by a version dependent expression.
+/// `{pause}` is replaced by a version dependent expression. A role without `pg_read_all_stats`
+/// sees the receiver's row with its pid only (its status and positions are NULL).
 const RECEIVER_SQL: &str = "
-SELECT w.status::text, w.sender_host::text, w.sender_port, w.slot_name::text,
-       pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text,
-       greatest(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::int8,
-       {pause}, pg_last_xact_replay_timestamp(),
+SELECT w.pid AS receiver_pid, w.status::text AS status, w.sender_host::text AS sender_host,
+       w.sender_port AS sender_port, w.slot_name::text AS slot_name,
+       pg_last_wal_receive_lsn()::text AS received_lsn, pg_last_wal_replay_lsn()::text AS replayed_lsn,
+       greatest(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::int8 AS gap_bytes,
+       {pause} AS replay_pause_state, pg_last_xact_replay_timestamp() AS last_replayed_commit,
        CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn()
             THEN 0
-            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8,
-       w.last_msg_receipt_time, w.latest_end_lsn::text
+            ELSE greatest(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0) END::float8 AS replay_delay_s,
+       w.last_msg_receipt_time, w.latest_end_lsn::text AS latest_end_lsn
 FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver w ON true";
 
 /// The server's role in replication, and what this role may see of it.
@@ -272,8 +274,11 @@ impl Slot {
 #[derive(Debug, Clone, Serialize)]
 pub struct Receiver {
     /// The WAL receiver's status (`streaming`, `starting`, `waiting`, …); `null` when none runs
-    /// (no primary_conninfo, the primary unreachable, or WAL from the archive only).
+    /// (no primary_conninfo, the primary unreachable, or WAL from the archive only), or when this
+    /// role may not see it (`status_hidden`).
     pub status: Option<String>,
+    /// A WAL receiver runs, but this role may not see its status (needs `pg_read_all_stats`).
+    pub status_hidden: bool,
     /// The upstream server, `host:port` (needs pg_read_all_stats).
     pub sender: Option<String>,
     pub slot_name: Option<String>,
@@ -293,25 +298,28 @@ pub struct Receiver {
 
 impl Receiver {
     fn from_row(r: &Row) -> Receiver {
-        let host: Option<String> = r.get(1);
-        let port: Option<i32> = r.get(2);
-        let pause: String = r.get(7);
+        let host: Option<String> = r.get("sender_host");
+        let port: Option<i32> = r.get("sender_port");
+        let pause: String = r.get("replay_pause_state");
+        let status: Option<String> = r.get("status");
+        let pid: Option<i32> = r.get("receiver_pid");
         Receiver {
-            status: r.get(0),
+            status_hidden: pid.is_some() && status.is_none(),
+            status,
             sender: host.map(|h| match port {
                 Some(p) => format!("{h}:{p}"),
                 None => h,
             }),
-            slot_name: r.get(3),
-            received_lsn: r.get(4),
-            replayed_lsn: r.get(5),
-            gap_bytes: r.get(6),
+            slot_name: r.get("slot_name"),
+            received_lsn: r.get("received_lsn"),
+            replayed_lsn: r.get("replayed_lsn"),
+            gap_bytes: r.get("gap_bytes"),
             replay_paused: pause != "not paused",
             replay_pause_state: pause,
-            last_replayed_commit: r.get(8),
-            replay_delay_s: r.get(9),
-            last_msg_receipt_time: r.get(10),
-            latest_end_lsn: r.get(11),
+            last_replayed_commit: r.get("last_replayed_commit"),
+            replay_delay_s: r.get("replay_delay_s"),
+            last_msg_receipt_time: r.get("last_msg_receipt_time"),
+            latest_end_lsn: r.get("latest_end_lsn"),
         }
     }
 

@@ -200,8 +200,11 @@ impl ReplicationReport {
             .filter(|s| s.state.as_deref() != Some("streaming"))
             .map(|s| s.summary())
             .collect();
+        // A receiver whose status this role may not see is not "not streaming": unknown.
+        let receiver_hidden = self.receiver.as_ref().is_some_and(|r| r.status_hidden);
         if let Some(r) = &self.receiver
             && !r.streaming()
+            && !r.status_hidden
         {
             stalled.push(format!(
                 "this standby's WAL receiver is {} (no primary_conninfo, the primary unreachable, or WAL from the archive only): its lag counts only what it received",
@@ -211,6 +214,12 @@ impl ReplicationReport {
         let th = t.get("replicas_not_streaming");
         checks.push(if hidden {
             Check::unknown("replicas_not_streaming", Some(th), grant)
+        } else if receiver_hidden && stalled.is_empty() {
+            Check::unknown(
+                "replicas_not_streaming",
+                Some(th),
+                "this standby's WAL receiver runs, but its status is not visible to this role: grant pg_read_all_stats",
+            )
         } else if stalled.is_empty() {
             let msg = match (&self.receiver, replicas.len()) {
                 (Some(_), 0) => format!("this standby streams{backups_note}"),
@@ -295,7 +304,11 @@ impl Report for ReplicationReport {
                 title: format!(
                     "Standby of {}: WAL receiver {}",
                     r.sender.as_deref().unwrap_or("its primary"),
-                    r.status.as_deref().unwrap_or("not running")
+                    r.status.as_deref().unwrap_or(if r.status_hidden {
+                        "running (its status is not visible to this role)"
+                    } else {
+                        "not running"
+                    })
                 ),
                 headers: vec![
                     "received",

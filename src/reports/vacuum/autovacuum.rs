@@ -23,6 +23,32 @@
 //! any, else its main table's (autovacuum.c's `table_toast_map`). Partitioned parents have no
 //! storage: autovacuum never vacuums or analyzes them.
 //!
+//! Who acts on `force_vacuum`: with autovacuum active (`autovacuum` and `track_counts` on) the
+//! launcher visits every database each `autovacuum_naptime`, and a forced table is vacuumed
+//! whatever its `autovacuum_enabled`. With autovacuum off the postmaster starts a worker only
+//! when the cluster's oldest `datfrozenxid` is older than the *server-wide*
+//! `autovacuum_freeze_max_age` (or `datminmxid` than the MultiXact one: `SetTransactionIdLimit()`
+//! in `varsup.c`, the launcher's emergency mode), and that worker goes to the databases past it:
+//! a table past only its own, lower `autovacuum_freeze_max_age` reloption in a database under the
+//! server-wide limit is vacuumed by nobody.
+//!
+//! What that vacuum does (`vacuum_get_cutoffs()` in `vacuum.c`, `table_recheck_autovac()`): it
+//! is aggressive (visits every page not all-frozen, so that relfrozenxid can advance) only when
+//! `age(relfrozenxid) >= min(freeze_table_age, 0.95 * autovacuum_freeze_max_age)` (or the same
+//! for MultiXacts), where `freeze_table_age` is the table's `autovacuum_freeze_table_age`
+//! reloption, else `vacuum_freeze_table_age` (0 in a template database), and the cap uses the
+//! *server-wide* setting. A table whose own `autovacuum_freeze_max_age` is below that gets a
+//! non-aggressive "automatic vacuum to prevent wraparound" (it may skip all-visible pages). Any
+//! vacuum freezes only the rows older than `freeze_min_age` (the table's
+//! `autovacuum_freeze_min_age`, else `vacuum_freeze_min_age`, at most half the server-wide
+//! `autovacuum_freeze_max_age`): when that is not below the table's own
+//! `autovacuum_freeze_max_age`, its rows aged between the two stay unfrozen, relfrozenxid stays
+//! past the limit, and the table is due again at once: an anti-wraparound vacuum every round,
+//! for as long as it has such rows. With autovacuum
+//! active the same worker also analyzes the table when
+//! `n_mod_since_analyze > anlthresh`, even with `autovacuum_enabled = off` (the forced table is
+//! past the reloption's early return); with autovacuum off it never analyzes.
+//!
 //! The failsafe (14+) triggers at `max(vacuum_failsafe_age, 1.05 * autovacuum_freeze_max_age)`
 //! (`vacuum_xid_failsafe_check()` in `src/backend/commands/vacuum.c`), the same for MultiXacts.
 
@@ -47,6 +73,14 @@ pub struct AvSettings {
     pub analyze_scale_factor: f64,
     pub freeze_max_age: f64,
     pub multixact_freeze_max_age: f64,
+    /// `vacuum_freeze_table_age` and `vacuum_multixact_freeze_table_age`: from these ages a
+    /// vacuum is aggressive (capped at 95% of the freeze max ages).
+    pub freeze_table_age: f64,
+    pub multixact_freeze_table_age: f64,
+    /// `vacuum_freeze_min_age` and `vacuum_multixact_freeze_min_age`: a vacuum freezes rows
+    /// older than these (capped at half the freeze max ages).
+    pub freeze_min_age: f64,
+    pub multixact_freeze_min_age: f64,
     /// 14+, already raised to 105% of the freeze max age as VACUUM does.
     pub failsafe_age: Option<f64>,
     pub multixact_failsafe_age: Option<f64>,
@@ -71,6 +105,10 @@ impl AvSettings {
             analyze_scale_factor: f("autovacuum_analyze_scale_factor", 0.1),
             freeze_max_age: freeze,
             multixact_freeze_max_age: mfreeze,
+            freeze_table_age: f("vacuum_freeze_table_age", 150_000_000.0),
+            multixact_freeze_table_age: f("vacuum_multixact_freeze_table_age", 150_000_000.0),
+            freeze_min_age: f("vacuum_freeze_min_age", 50_000_000.0),
+            multixact_freeze_min_age: f("vacuum_multixact_freeze_min_age", 5_000_000.0),
             failsafe_age: s.setting_f64("vacuum_failsafe_age").map(|v| v.max(freeze * 1.05)),
             multixact_failsafe_age: s
                 .setting_f64("vacuum_multixact_failsafe_age")
@@ -93,6 +131,10 @@ pub struct RelOpts {
     pub analyze_scale_factor: Option<f64>,
     pub freeze_max_age: Option<f64>,
     pub multixact_freeze_max_age: Option<f64>,
+    pub freeze_table_age: Option<f64>,
+    pub multixact_freeze_table_age: Option<f64>,
+    pub freeze_min_age: Option<f64>,
+    pub multixact_freeze_min_age: Option<f64>,
     pub fillfactor: Option<f64>,
 }
 
@@ -131,6 +173,10 @@ impl RelOpts {
                 "autovacuum_analyze_scale_factor" => o.analyze_scale_factor = n,
                 "autovacuum_freeze_max_age" => o.freeze_max_age = n,
                 "autovacuum_multixact_freeze_max_age" => o.multixact_freeze_max_age = n,
+                "autovacuum_freeze_table_age" => o.freeze_table_age = n,
+                "autovacuum_multixact_freeze_table_age" => o.multixact_freeze_table_age = n,
+                "autovacuum_freeze_min_age" => o.freeze_min_age = n,
+                "autovacuum_multixact_freeze_min_age" => o.multixact_freeze_min_age = n,
                 "fillfactor" => o.fillfactor = n,
                 _ => {}
             }
@@ -169,6 +215,16 @@ pub struct Trigger {
     pub insert_due: bool,
     pub analyze_due: bool,
     pub wraparound_due: bool,
+    /// A vacuum of it now (autovacuum's, with the table's freeze ages) would be aggressive.
+    pub aggressive: bool,
+    /// The age from which its vacuums freeze rows (`freeze_min_age`, capped at half the
+    /// server-wide max age), and the same for MultiXacts.
+    pub freeze_min_age: f64,
+    pub multixact_freeze_min_age: f64,
+    /// Due for wraparound, and its vacuums may not bring it under its limit: they freeze only
+    /// rows older than `freeze_min_age`, which is not below its `freeze_max_age`, so rows aged
+    /// between the two stay unfrozen and keep it due.
+    pub wraparound_can_repeat: bool,
 }
 
 /// The trigger math for one relation (see the module documentation for the source).
@@ -213,6 +269,23 @@ pub fn trigger(g: &AvSettings, o: &RelOpts, r: &RelStats, is_toast: bool) -> Tri
         .map_or(g.multixact_freeze_max_age, |v| v.min(g.multixact_freeze_max_age));
     let wraparound_due = r.xid_age.is_some_and(|a| a as f64 > freeze_max_age)
         || r.mxid_age.is_some_and(|a| a as f64 > multixact_freeze_max_age);
+    // vacuum_get_cutoffs(): the table's freeze_min_age, capped at half the server-wide max age.
+    let min_age = base(o.freeze_min_age, g.freeze_min_age).min(0.5 * g.freeze_max_age);
+    let mmin_age =
+        base(o.multixact_freeze_min_age, g.multixact_freeze_min_age).min(0.5 * g.multixact_freeze_max_age);
+    // vacuum_get_cutoffs(): the table's freeze_table_age, capped by the server-wide max age.
+    let table_age = |opt: Option<f64>, guc: f64, max: f64| base(opt, guc).min(0.95 * max);
+    let aggressive = r
+        .xid_age
+        .is_some_and(|a| a as f64 >= table_age(o.freeze_table_age, g.freeze_table_age, g.freeze_max_age))
+        || r.mxid_age.is_some_and(|a| {
+            a as f64
+                >= table_age(
+                    o.multixact_freeze_table_age,
+                    g.multixact_freeze_table_age,
+                    g.multixact_freeze_max_age,
+                )
+        });
     Trigger {
         enabled: g.autovacuum && o.enabled.unwrap_or(true),
         vacuum_threshold: vacthresh,
@@ -230,6 +303,13 @@ pub fn trigger(g: &AvSettings, o: &RelOpts, r: &RelStats, is_toast: bool) -> Tri
             _ => false,
         },
         wraparound_due,
+        aggressive,
+        freeze_min_age: min_age,
+        multixact_freeze_min_age: mmin_age,
+        wraparound_can_repeat: (r.xid_age.is_some_and(|a| a as f64 > freeze_max_age)
+            && min_age >= freeze_max_age)
+            || (r.mxid_age.is_some_and(|a| a as f64 > multixact_freeze_max_age)
+                && mmin_age >= multixact_freeze_max_age),
     }
 }
 
@@ -264,6 +344,10 @@ mod tests {
             analyze_scale_factor: 0.1,
             freeze_max_age: 200_000_000.0,
             multixact_freeze_max_age: 400_000_000.0,
+            freeze_table_age: 150_000_000.0,
+            multixact_freeze_table_age: 150_000_000.0,
+            freeze_min_age: 50_000_000.0,
+            multixact_freeze_min_age: 5_000_000.0,
             failsafe_age: (version >= 140000).then_some(1_600_000_000.0),
             multixact_failsafe_age: (version >= 140000).then_some(1_600_000_000.0),
             block_size: 8192.0,
@@ -352,6 +436,50 @@ mod tests {
     }
 
     #[test]
+    fn a_vacuum_is_aggressive_from_the_tables_freeze_table_age_capped_by_the_server_wide_max_age() {
+        let own_limit = RelOpts { freeze_max_age: Some(100_000.0), ..RelOpts::default() };
+        let mut s = stats(10.0, 0, 0);
+        s.xid_age = Some(101_000);
+        // Past its own limit, far below vacuum_freeze_table_age: forced, not aggressive.
+        let t = trigger(&g(150000), &own_limit, &s, false);
+        assert!(t.wraparound_due && !t.aggressive, "{t:?}");
+        // The table's own freeze_table_age makes it aggressive.
+        let both = RelOpts { freeze_table_age: Some(0.0), ..own_limit.clone() };
+        assert!(trigger(&g(150000), &both, &s, false).aggressive);
+        // The cap is 95% of the server-wide autovacuum_freeze_max_age, not the table's.
+        let mut low = g(150000);
+        low.freeze_max_age = 100_000.0;
+        assert!(trigger(&low, &RelOpts::default(), &s, false).aggressive, "95,000 <= 101,000");
+        s.xid_age = Some(94_999);
+        assert!(!trigger(&low, &RelOpts::default(), &s, false).aggressive);
+        // MultiXacts the same way.
+        let mut m = stats(10.0, 0, 0);
+        m.mxid_age = Some(150_000_000);
+        assert!(trigger(&g(150000), &RelOpts::default(), &m, false).aggressive);
+    }
+
+    #[test]
+    fn a_table_whose_limit_is_below_freeze_min_age_can_repeat_after_its_vacuums() {
+        let mut s = stats(10.0, 0, 0);
+        s.xid_age = Some(101_000);
+        // Its vacuums freeze rows older than 50M only: rows aged 100,000 to 50M keep it due.
+        let own = RelOpts { freeze_max_age: Some(100_000.0), ..RelOpts::default() };
+        let t = trigger(&g(150000), &own, &s, false);
+        assert!(t.wraparound_due && t.wraparound_can_repeat, "{t:?}");
+        assert_eq!(t.freeze_min_age, 50_000_000.0);
+        // Its own freeze_min_age below its limit: they can.
+        let fixed = RelOpts { freeze_min_age: Some(0.0), ..own.clone() };
+        assert!(!trigger(&g(150000), &fixed, &s, false).wraparound_can_repeat);
+        // freeze_min_age is capped at half the server-wide limit.
+        let mut low = g(150000);
+        low.freeze_max_age = 300_000.0;
+        assert_eq!(trigger(&low, &own, &s, false).freeze_min_age, 150_000.0);
+        // Not due: nothing stays due.
+        s.xid_age = Some(99_000);
+        assert!(!trigger(&g(150000), &own, &s, false).wraparound_can_repeat);
+    }
+
+    #[test]
     fn toast_tables_are_never_analyzed() {
         let t = trigger(&g(150000), &RelOpts::default(), &stats(10.0, 0, 0), true);
         assert_eq!(t.analyze_threshold, None);
@@ -391,6 +519,8 @@ mod tests {
             "autovacuum_vacuum_insert_scale_factor": "0.04", "autovacuum_vacuum_max_threshold": "5",
             "autovacuum_analyze_threshold": "6", "autovacuum_analyze_scale_factor": "0.07",
             "autovacuum_freeze_max_age": "8", "autovacuum_multixact_freeze_max_age": "9",
+            "autovacuum_freeze_table_age": "10", "autovacuum_multixact_freeze_table_age": "11",
+            "autovacuum_freeze_min_age": "12", "autovacuum_multixact_freeze_min_age": "13",
             "fillfactor": "70", "toast_tuple_target": "128",
         })));
         let want = RelOpts {
@@ -404,6 +534,10 @@ mod tests {
             analyze_scale_factor: Some(0.07),
             freeze_max_age: Some(8.0),
             multixact_freeze_max_age: Some(9.0),
+            freeze_table_age: Some(10.0),
+            multixact_freeze_table_age: Some(11.0),
+            freeze_min_age: Some(12.0),
+            multixact_freeze_min_age: Some(13.0),
             fillfactor: Some(70.0),
         };
         assert_eq!(o, want);

@@ -8,10 +8,15 @@
 //!   [`STALE_FRACTION`] of the rows changed since the last ANALYZE (`n_mod_since_analyze`), or the
 //!   live row count moved that much away from `reltuples` (`n_live_tup`: rows inserted or deleted
 //!   since, or statistics reset).
-//! - **TOAST**: the TOAST table's real size against the pages its live chunks fill at
-//!   [`TOAST_CHUNKS_PER_PAGE`] a page (`TOAST_TUPLES_PER_PAGE`: a page always holds that many
-//!   chunks, the last chunk of a value is smaller): a lower bound, exact when values span whole
-//!   chunks, short when many small last chunks share pages.
+//! - **TOAST**: a range, since the statistics count the live chunks but not their sizes. A chunk
+//!   is at most a quarter page (`TOAST_TUPLES_PER_PAGE`): at [`TOAST_CHUNKS_PER_PAGE`] a page
+//!   the live chunks need at most that many pages, so the real size minus those is what a rewrite
+//!   gives back at least (`bloat_bytes`). Every value but its last chunk is made of full chunks,
+//!   and there are at most as many values as live rows times the columns that can be stored out of
+//!   line: with every last chunk as small as a chunk can be, the live chunks need at least so many
+//!   bytes, and the real size minus those is what a rewrite gives back at most
+//!   (`bloat_bytes_max`). The two meet when values fill whole chunks; for values of a chunk and a
+//!   bit (2–4 kB), whose small last chunks share pages, the lower end can be half the truth.
 //! - The table's figure is heap + TOAST, and only when both parts are known: a heap-only figure
 //!   is never shown as the table's.
 
@@ -19,21 +24,24 @@ use serde::Serialize;
 
 /// Per table: columns, columns with statistics visible to this role, whether the role may read
 /// them all, the average tuple data width, any NULLs, row-level security hiding `pg_stats`; the
-/// heap's and the TOAST table's main fork size now and the TOAST table's live and dead chunks
-/// (cumulative statistics). Privileges are checked per column only where statistics are missing
+/// heap's and the TOAST table's main fork size now, the TOAST table's live and dead chunks
+/// (cumulative statistics), and how many columns can be stored out of line (variable width, not
+/// `STORAGE PLAIN`; dropped ones too: their values stay until a rewrite). Privileges are checked per column only where statistics are missing
 /// and the table-level privilege is not there (a check per column costs a catalog lookup each).
 pub(super) const BLOAT_SQL: &str = "
 SELECT b.schema, b.name, b.natts, b.nstats,
        coalesce(b.nstats = b.natts OR has_table_privilege(b.oid, 'SELECT')
                 OR (SELECT bool_and(coalesce(has_column_privilege(b.oid, a.attnum, 'SELECT'), false))
                       FROM pg_attribute a
-                     WHERE a.attrelid = b.oid AND a.attnum > 0 AND NOT a.attisdropped), false),
+                     WHERE a.attrelid = b.oid AND a.attnum > 0 AND NOT a.attisdropped), false) AS readable,
        b.data_width, b.has_nulls,
-       pg_relation_size(b.oid)::int8,
-       CASE WHEN b.toast <> 0 THEN pg_relation_size(b.toast) END::int8,
-       CASE WHEN b.toast <> 0 THEN pg_stat_get_live_tuples(b.toast) END::int8,
-       CASE WHEN b.toast <> 0 THEN pg_stat_get_dead_tuples(b.toast) END::int8,
-       coalesce(b.nstats < b.natts AND b.rls AND row_security_active(b.oid), false)
+       pg_relation_size(b.oid)::int8 AS heap_bytes,
+       CASE WHEN b.toast <> 0 THEN pg_relation_size(b.toast) END::int8 AS toast_bytes,
+       CASE WHEN b.toast <> 0 THEN pg_stat_get_live_tuples(b.toast) END::int8 AS toast_live,
+       CASE WHEN b.toast <> 0 THEN pg_stat_get_dead_tuples(b.toast) END::int8 AS toast_dead,
+       coalesce(b.nstats < b.natts AND b.rls AND row_security_active(b.oid), false) AS hidden_by_rls,
+       (SELECT count(*) FROM pg_attribute a
+         WHERE a.attrelid = b.oid AND a.attnum > 0 AND a.attlen = -1 AND a.attstorage <> 'p')::int8 AS toastable_columns
 FROM (
   SELECT c.oid, c.reltoastrelid AS toast, c.relrowsecurity AS rls, n.nspname::text AS schema, c.relname::text AS name,
          count(*)::int8 AS natts,
@@ -61,6 +69,23 @@ pub const STALE_FRACTION: f64 = 0.1;
 /// `TOAST_TUPLES_PER_PAGE`: the chunk size is chosen so that this many full chunks fill a page.
 pub const TOAST_CHUNKS_PER_PAGE: f64 = 4.0;
 
+/// A page's header (`SizeOfPageHeaderData`) and a line pointer (`ItemIdData`).
+const PAGE_HEADER: f64 = 24.0;
+const LINE_POINTER: f64 = 4.0;
+
+/// The space a full TOAST chunk takes in a page, its line pointer included: the largest tuple of
+/// which `TOAST_TUPLES_PER_PAGE` fit a page (`MaximumBytesPerTuple`, MAXALIGNed down), 2,036
+/// bytes for 8 kB pages.
+fn full_chunk_bytes(block_size: f64) -> f64 {
+    let header = PAGE_HEADER + TOAST_CHUNKS_PER_PAGE * LINE_POINTER;
+    (((block_size - header) / TOAST_CHUNKS_PER_PAGE / 8.0).floor() * 8.0) + LINE_POINTER
+}
+
+/// The least space a chunk takes: its MAXALIGNed tuple (a 24-byte header, `chunk_id`,
+/// `chunk_seq` and one byte of data with its short varlena header: 34, aligned to 40) and its
+/// line pointer.
+const MIN_CHUNK_BYTES: f64 = 44.0;
+
 /// The bloat of one part of a table (heap or TOAST), or why there is none.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct BloatPart {
@@ -70,6 +95,10 @@ pub struct BloatPart {
     pub bloat_bytes: Option<i64>,
     /// Of `size_bytes`.
     pub bloat_pct: Option<f64>,
+    /// TOAST: at most this much (the statistics bound it from both sides, `bloat_bytes` being the
+    /// least); null for the heap (an estimate) or when it cannot be bounded.
+    pub bloat_bytes_max: Option<i64>,
+    pub bloat_pct_max: Option<f64>,
     pub reason: Option<String>,
 }
 
@@ -80,6 +109,8 @@ impl BloatPart {
             size_bytes,
             bloat_bytes: None,
             bloat_pct: None,
+            bloat_bytes_max: None,
+            bloat_pct_max: None,
             reason: Some(why.into()),
         }
     }
@@ -90,8 +121,18 @@ impl BloatPart {
             size_bytes: Some(size_bytes),
             bloat_bytes: Some(bloat_bytes),
             bloat_pct: Some(pct(bloat_bytes, size_bytes)),
+            bloat_bytes_max: None,
+            bloat_pct_max: None,
             reason: None,
         }
+    }
+
+    fn at_most(mut self, max: Option<i64>) -> BloatPart {
+        if let (Some(size), Some(max)) = (self.size_bytes, max) {
+            self.bloat_bytes_max = Some(max);
+            self.bloat_pct_max = Some(pct(max, size));
+        }
+        self
     }
 }
 
@@ -99,10 +140,13 @@ impl BloatPart {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Bloat {
     pub available: bool,
-    /// Heap + TOAST.
+    /// Heap + TOAST (the least TOAST's statistics allow).
     pub bloat_bytes: Option<i64>,
     /// Of the heap's and the TOAST table's size.
     pub bloat_pct: Option<f64>,
+    /// Heap + the most TOAST's statistics allow; null without a TOAST range.
+    pub bloat_bytes_max: Option<i64>,
+    pub bloat_pct_max: Option<f64>,
     pub reason: Option<String>,
     pub heap: BloatPart,
     /// None when the table has no TOAST table.
@@ -115,6 +159,8 @@ impl Bloat {
             available: false,
             bloat_bytes: None,
             bloat_pct: None,
+            bloat_bytes_max: None,
+            bloat_pct_max: None,
             reason: Some(why.into()),
             heap: BloatPart::unavailable(None, why),
             toast: None,
@@ -128,6 +174,8 @@ impl Bloat {
                 available: false,
                 bloat_bytes: None,
                 bloat_pct: None,
+                bloat_bytes_max: None,
+                bloat_pct_max: None,
                 reason: Some(match (p == &&heap, &p.reason) {
                     (true, Some(r)) => r.clone(),
                     (false, Some(r)) => format!("TOAST: {r}"),
@@ -139,10 +187,16 @@ impl Bloat {
             None => {
                 let sum = |f: fn(&BloatPart) -> Option<i64>| parts.iter().filter_map(|p| f(p)).sum::<i64>();
                 let (bloat, size) = (sum(|p| p.bloat_bytes), sum(|p| p.size_bytes));
+                let max = parts
+                    .iter()
+                    .any(|p| p.bloat_bytes_max.is_some())
+                    .then(|| sum(|p| p.bloat_bytes_max.or(p.bloat_bytes)));
                 Bloat {
                     available: true,
                     bloat_bytes: Some(bloat),
                     bloat_pct: Some(pct(bloat, size)),
+                    bloat_bytes_max: max,
+                    bloat_pct_max: max.map(|m| pct(m, size)),
                     reason: None,
                     heap,
                     toast,
@@ -170,21 +224,24 @@ pub struct BloatInputs {
     pub toast_dead: Option<i64>,
     /// Row-level security hides this table's `pg_stats` rows from the role.
     pub hidden_by_rls: bool,
+    /// Columns whose values can be stored in the TOAST table (dropped ones included).
+    pub toastable_columns: i64,
 }
 
 impl BloatInputs {
     pub(super) fn from_row(r: &tokio_postgres::Row) -> BloatInputs {
         BloatInputs {
-            natts: r.get(2),
-            nstats: r.get(3),
-            readable: r.get(4),
-            data_width: r.get(5),
-            has_nulls: r.get(6),
-            heap_bytes: r.get(7),
-            toast_bytes: r.get(8),
-            toast_live: r.get(9),
-            toast_dead: r.get(10),
-            hidden_by_rls: r.get(11),
+            natts: r.get("natts"),
+            nstats: r.get("nstats"),
+            readable: r.get("readable"),
+            data_width: r.get("data_width"),
+            has_nulls: r.get("has_nulls"),
+            heap_bytes: r.get("heap_bytes"),
+            toast_bytes: r.get("toast_bytes"),
+            toast_live: r.get("toast_live"),
+            toast_dead: r.get("toast_dead"),
+            hidden_by_rls: r.get("hidden_by_rls"),
+            toastable_columns: r.get("toastable_columns"),
         }
     }
 }
@@ -202,7 +259,7 @@ pub struct HeapCounts {
 
 /// The table's bloat from its inputs (see the module documentation).
 pub fn bloat(block_size: f64, i: &BloatInputs, h: &HeapCounts) -> Bloat {
-    Bloat::of(heap_bloat(block_size, i, h), i.toast_bytes.map(|_| toast_bloat(block_size, i)))
+    Bloat::of(heap_bloat(block_size, i, h), i.toast_bytes.map(|_| toast_bloat(block_size, i, h)))
 }
 
 fn heap_bloat(block_size: f64, i: &BloatInputs, h: &HeapCounts) -> BloatPart {
@@ -250,7 +307,7 @@ fn heap_bloat(block_size: f64, i: &BloatInputs, h: &HeapCounts) -> BloatPart {
     BloatPart::known(bytes, b)
 }
 
-fn toast_bloat(block_size: f64, i: &BloatInputs) -> BloatPart {
+fn toast_bloat(block_size: f64, i: &BloatInputs, h: &HeapCounts) -> BloatPart {
     let size = i.toast_bytes;
     let Some(bytes) = size else {
         return BloatPart::unavailable(size, "its size could not be read");
@@ -260,8 +317,19 @@ fn toast_bloat(block_size: f64, i: &BloatInputs) -> BloatPart {
         return BloatPart::unavailable(size, "no chunk counts (statistics reset?): run VACUUM on the table");
     }
     let pages = (bytes as f64 / block_size).ceil();
-    let needed = (live.max(0) as f64 / TOAST_CHUNKS_PER_PAGE).ceil();
-    BloatPart::known(bytes, ((pages - needed).max(0.0) * block_size) as i64)
+    let live = live.max(0) as f64;
+    let needed_most = (live / TOAST_CHUNKS_PER_PAGE).ceil();
+    let least = BloatPart::known(bytes, ((pages - needed_most).max(0.0) * block_size) as i64);
+    // At most one last chunk per value, and at most a value per live row and column stored out
+    // of line; every other chunk is full.
+    let rows = (h.n_live_tup as f64).max(h.reltuples).max(0.0);
+    if i.toastable_columns <= 0 {
+        return least;
+    }
+    let last_chunks = (rows * i.toastable_columns as f64).min(live);
+    let bytes_least = (live - last_chunks) * full_chunk_bytes(block_size) + last_chunks * MIN_CHUNK_BYTES;
+    let needed_least = (bytes_least / (block_size - PAGE_HEADER)).ceil();
+    least.at_most(Some(((pages - needed_least).max(0.0) * block_size) as i64))
 }
 
 /// The statistics-based heap bloat estimate: expected pages = live rows / rows per page, where a
@@ -335,6 +403,38 @@ mod tests {
             assert!(b.reason.unwrap().contains("run ANALYZE"));
         }
         assert!(bloat(8192.0, &inputs(), &counts(6100.0, 6000, 600)).available, "10% is still fresh");
+    }
+
+    #[test]
+    fn a_full_toast_chunk_is_a_quarter_page() {
+        assert_eq!(full_chunk_bytes(8192.0), 2036.0);
+        assert!(4.0 * full_chunk_bytes(8192.0) <= 8192.0 - PAGE_HEADER);
+        assert!(4.0 * full_chunk_bytes(32768.0) <= 32768.0 - PAGE_HEADER);
+    }
+
+    #[test]
+    fn toast_bloat_is_a_range_that_closes_when_values_fill_whole_chunks() {
+        // 1000 TOAST pages; 2000 live chunks of 1000 rows of one column: 1000 full chunks and
+        // 1000 last chunks. At most 500 pages needed (a quarter page each), at least
+        // (1000 * 2036 + 1000 * 44) / 8168 = 255 pages.
+        let i = BloatInputs {
+            toast_bytes: Some(1000 * 8192),
+            toast_live: Some(2000),
+            toast_dead: Some(0),
+            toastable_columns: 1,
+            ..inputs()
+        };
+        let t = bloat(8192.0, &i, &counts(1000.0, 1000, 0)).toast.unwrap();
+        assert_eq!(t.bloat_bytes, Some(500 * 8192));
+        assert_eq!(t.bloat_bytes_max, Some((1000 - 255) * 8192));
+        // 4000 chunks of 1000 rows: 3000 full ones; the range narrows to (1000 - 1000) ..
+        // (1000 - ceil((3000 * 2036 + 1000 * 44) / 8168) = 754).
+        let i = BloatInputs { toast_live: Some(4000), ..i };
+        let t = bloat(8192.0, &i, &counts(1000.0, 1000, 0)).toast.unwrap();
+        assert_eq!((t.bloat_bytes, t.bloat_bytes_max), (Some(0), Some((1000 - 754) * 8192)));
+        // No column that can be stored out of line (all made PLAIN since): no upper bound.
+        let i = BloatInputs { toastable_columns: 0, ..i };
+        assert_eq!(bloat(8192.0, &i, &counts(1000.0, 1000, 0)).toast.unwrap().bloat_bytes_max, None);
     }
 
     #[test]

@@ -42,6 +42,10 @@ const SETTINGS: &[&str] = &[
     "autovacuum_analyze_scale_factor",
     "autovacuum_freeze_max_age",
     "autovacuum_multixact_freeze_max_age",
+    "vacuum_freeze_table_age",
+    "vacuum_multixact_freeze_table_age",
+    "vacuum_freeze_min_age",
+    "vacuum_multixact_freeze_min_age",
     "vacuum_failsafe_age",
     "vacuum_multixact_failsafe_age",
     "block_size",
@@ -54,25 +58,34 @@ const SETTINGS: &[&str] = &[
 /// `pg_stat_get_*` functions `pg_stat_all_tables` is made of, without the view's index-scan
 /// aggregate over `pg_index`.
 const TABLES_SQL: &str = "
-SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relispartition,
-       c.reltuples::float8, c.relpages::int8, {frozen}::int8,
-       {size}::int8,
-       coalesce(pg_stat_get_live_tuples(c.oid), 0)::int8, coalesce(pg_stat_get_dead_tuples(c.oid), 0)::int8,
-       coalesce(pg_stat_get_mod_since_analyze(c.oid), 0)::int8, {ins}::int8,
-       pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid),
-       pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid),
-       coalesce(pg_stat_get_vacuum_count(c.oid), 0)::int8, coalesce(pg_stat_get_autovacuum_count(c.oid), 0)::int8,
-       coalesce(pg_stat_get_analyze_count(c.oid), 0)::int8, coalesce(pg_stat_get_autoanalyze_count(c.oid), 0)::int8,
-       CASE WHEN c.relfrozenxid::text::int8 >= 3 THEN age(c.relfrozenxid) END::int8,
-       CASE WHEN c.relminmxid::text::int8 >= 1 THEN mxid_age(c.relminmxid) END::int8,
-       (SELECT json_object_agg(o.option_name, o.option_value) FROM pg_options_to_table(c.reloptions) o),
-       t.oid IS NOT NULL,
-       t.reltuples::float8, t.relpages::int8, {tfrozen}::int8,
-       pg_stat_get_dead_tuples(t.oid)::int8, {tins}::int8,
-       CASE WHEN t.relfrozenxid::text::int8 >= 3 THEN age(t.relfrozenxid) END::int8,
-       CASE WHEN t.relminmxid::text::int8 >= 1 THEN mxid_age(t.relminmxid) END::int8,
-       (SELECT json_object_agg(o.option_name, o.option_value) FROM pg_options_to_table(t.reloptions) o),
-       p.phase::text
+SELECT n.nspname::text AS schema, c.relname::text AS table, c.relkind::text AS relkind, c.relispartition,
+       c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, {frozen}::int8 AS relallfrozen,
+       {size}::int8 AS size_bytes,
+       coalesce(pg_stat_get_live_tuples(c.oid), 0)::int8 AS n_live_tup,
+       coalesce(pg_stat_get_dead_tuples(c.oid), 0)::int8 AS n_dead_tup,
+       coalesce(pg_stat_get_mod_since_analyze(c.oid), 0)::int8 AS n_mod_since_analyze,
+       {ins}::int8 AS n_ins_since_vacuum,
+       pg_stat_get_last_vacuum_time(c.oid) AS last_vacuum, pg_stat_get_last_autovacuum_time(c.oid) AS last_autovacuum,
+       pg_stat_get_last_analyze_time(c.oid) AS last_analyze, pg_stat_get_last_autoanalyze_time(c.oid) AS last_autoanalyze,
+       coalesce(pg_stat_get_vacuum_count(c.oid), 0)::int8 AS vacuum_count,
+       coalesce(pg_stat_get_autovacuum_count(c.oid), 0)::int8 AS autovacuum_count,
+       coalesce(pg_stat_get_analyze_count(c.oid), 0)::int8 AS analyze_count,
+       coalesce(pg_stat_get_autoanalyze_count(c.oid), 0)::int8 AS autoanalyze_count,
+       -- Any row counter at all since the statistics were (re)set: inserted, updated, deleted,
+       -- read. All zero on a table with pages means its counters start now (a reset, a crash,
+       -- a standby), not that it has no dead rows.
+       (coalesce(pg_stat_get_tuples_inserted(c.oid), 0) + coalesce(pg_stat_get_tuples_updated(c.oid), 0)
+        + coalesce(pg_stat_get_tuples_deleted(c.oid), 0) + coalesce(pg_stat_get_numscans(c.oid), 0))::int8 AS counted_since_reset,
+       CASE WHEN c.relfrozenxid::text::int8 >= 3 THEN age(c.relfrozenxid) END::int8 AS xid_age,
+       CASE WHEN c.relminmxid::text::int8 >= 1 THEN mxid_age(c.relminmxid) END::int8 AS mxid_age,
+       (SELECT json_object_agg(o.option_name, o.option_value) FROM pg_options_to_table(c.reloptions) o) AS reloptions,
+       t.oid IS NOT NULL AS has_toast,
+       t.reltuples::float8 AS toast_reltuples, t.relpages::int8 AS toast_relpages, {tfrozen}::int8 AS toast_relallfrozen,
+       pg_stat_get_dead_tuples(t.oid)::int8 AS toast_n_dead_tup, {tins}::int8 AS toast_n_ins_since_vacuum,
+       CASE WHEN t.relfrozenxid::text::int8 >= 3 THEN age(t.relfrozenxid) END::int8 AS toast_xid_age,
+       CASE WHEN t.relminmxid::text::int8 >= 1 THEN mxid_age(t.relminmxid) END::int8 AS toast_mxid_age,
+       (SELECT json_object_agg(o.option_name, o.option_value) FROM pg_options_to_table(t.reloptions) o) AS toast_reloptions,
+       p.phase::text AS vacuum_phase
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
@@ -87,9 +100,16 @@ WHERE c.relkind IN ('r', 'm', 'p')
 ORDER BY n.nspname, c.relname";
 
 const DATABASES_SQL: &str = "
-SELECT datname::text, age(datfrozenxid)::int8, mxid_age(datminmxid)::int8, datallowconn
+SELECT datname::text, age(datfrozenxid)::int8 AS xid_age, mxid_age(datminmxid)::int8 AS mxid_age, datallowconn,
+       datistemplate, datname = current_database() AS current
 FROM pg_database
 ORDER BY age(datfrozenxid) DESC, datname";
+
+/// Whether this server is a standby (its counters are its own: it runs no autovacuum), and when
+/// this database's statistics were last reset.
+const STATE_SQL: &str = "
+SELECT pg_is_in_recovery() AS in_recovery,
+       (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) AS stats_reset";
 
 /// Who holds back the xmin horizon: sessions (also autovacuum workers), standbys with
 /// hot_standby_feedback (once each: their WAL sender's session is not listed again), replication
@@ -122,7 +142,7 @@ WITH hidden AS (
          age(x.transaction)::int8, NULL, 'all_tables'
   FROM pg_prepared_xacts x
 )
-SELECT hidden.n, h.kind, h.id, h.owner, h.database, h.state, h.since, h.xmin_age, h.detail, h.holds_back
+SELECT hidden.n AS hidden, h.kind, h.id, h.owner, h.database, h.state, h.since, h.xmin_age, h.detail, h.holds_back
 FROM hidden LEFT JOIN h ON true
 ORDER BY h.xmin_age DESC NULLS LAST";
 
@@ -140,9 +160,17 @@ pub struct TableRow {
     /// `pg_class.reltuples`: -1 when never vacuumed or analyzed (14+).
     pub reltuples: f64,
     pub never_analyzed: bool,
-    pub n_live_tup: i64,
-    pub n_dead_tup: i64,
-    /// n_dead_tup / (n_live_tup + n_dead_tup), in percent; null when both are 0.
+    /// Its row counters do not describe it: on a standby (they are its own, autovacuum runs on
+    /// the primary), or when they started after its rows were written (a statistics reset, a
+    /// crash: no VACUUM or ANALYZE since, and they count fewer rows than it has, `reltuples`).
+    /// Its live and dead rows are then unknown (null); after a reset autovacuum, which reads the
+    /// same counters, sees no dead rows either.
+    pub counters_unknown: bool,
+    /// Null when the counters are unknown (`counters_unknown`).
+    pub n_live_tup: Option<i64>,
+    /// Null when the counters are unknown (`counters_unknown`).
+    pub n_dead_tup: Option<i64>,
+    /// n_dead_tup / (n_live_tup + n_dead_tup), in percent; null when both are 0 or unknown.
     pub dead_pct: Option<f64>,
     pub n_mod_since_analyze: i64,
     pub n_ins_since_vacuum: Option<i64>,
@@ -158,12 +186,26 @@ pub struct TableRow {
     /// anti-wraparound vacuum (run whatever `autovacuum` and `autovacuum_enabled` say), or dead
     /// tuples / inserts of a relation (the table, or its TOAST table) with autovacuum enabled.
     pub autovacuum_will_vacuum: bool,
-    /// Due for an anti-wraparound vacuum (`wraparound` or `toast_wraparound`): aggressive
-    /// (freezes every unfrozen page), never skipped for a lock, no ANALYZE.
+    /// Due for an anti-wraparound vacuum (`wraparound` or `toast_wraparound`): never skipped
+    /// for a lock; run by autovacuum when it is active, else only in a database past the
+    /// server-wide freeze max ages.
     pub anti_wraparound: bool,
+    /// For an anti-wraparound vacuum: whether it will be aggressive (visit every page not
+    /// all-frozen, and advance relfrozenxid): its age is at least min(`autovacuum_freeze_table_age`
+    /// or `vacuum_freeze_table_age`, 95% of the server-wide `autovacuum_freeze_max_age`), or the
+    /// same for MultiXacts. Null when not due for one.
+    pub wraparound_vacuum_aggressive: Option<bool>,
+    /// For an anti-wraparound vacuum: whether it can leave the table due again at once (its
+    /// vacuums freeze only rows older than `freeze_min_age`, which is not below its own
+    /// `autovacuum_freeze_max_age`: rows aged in between stay unfrozen): one every autovacuum
+    /// round while it has such rows. Null when not due for one.
+    pub wraparound_can_repeat: Option<bool>,
     /// Why: `dead_tuples`, `inserts`, `wraparound`, `toast_dead_tuples`, `toast_inserts`, `toast_wraparound`.
     pub vacuum_due_reasons: Vec<&'static str>,
     pub analyze_due: bool,
+    /// Autovacuum will analyze it: due for analyze, autovacuum active, and autovacuum on for
+    /// it or it being due for wraparound (the forced worker analyzes it too).
+    pub autovacuum_will_analyze: bool,
     /// n_dead_tup - vacuum_threshold (positive: over by that many).
     pub dead_over_threshold: f64,
     pub inserts_over_threshold: Option<f64>,
@@ -224,6 +266,63 @@ pub struct XminHolder {
     pub holds_back: String,
 }
 
+impl XminHolder {
+    /// A row of [`XMIN_HOLDERS_SQL`] (none for the row that only counts hidden sessions).
+    fn from_row(r: &tokio_postgres::Row) -> Option<XminHolder> {
+        Some(XminHolder {
+            kind: r.get::<_, Option<String>>("kind")?,
+            id: r.get::<_, Option<String>>("id").unwrap_or_default(),
+            owner: r.get("owner"),
+            database: r.get("database"),
+            state: r.get("state"),
+            since: r.get("since"),
+            xmin_age: r.get("xmin_age"),
+            detail: r.get("detail"),
+            holds_back: r.get::<_, Option<String>>("holds_back").unwrap_or_default(),
+        })
+    }
+
+    /// In a few words: `standby "pair" (hot_standby_feedback, xmin age 1234)`.
+    pub fn describe(&self) -> String {
+        let age = self.xmin_age.map(|a| format!("xmin age {a}")).unwrap_or_default();
+        match self.kind.as_str() {
+            "standby" => format!("standby \"{}\" (hot_standby_feedback, {age})", self.id),
+            "replication_slot" => format!("replication slot \"{}\" ({age})", self.id),
+            "prepared_transaction" => format!("prepared transaction \"{}\" ({age})", self.id),
+            _ => format!(
+                "session {} ({}{age})",
+                self.id,
+                self.owner.as_deref().map(|o| format!("{o}, ")).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// The next transaction ID (64-bit, with its epoch): read before some work, it tells which xmin
+/// holders are older than everything that work deletes ([`holders_older_than`]).
+const NEXT_XID_SQL: &str = "SELECT txid_snapshot_xmax(txid_current_snapshot())::int8 AS next_xid";
+
+/// The holders of the xmin horizon of every table whose xmin is older than `$1` (a
+/// [`NEXT_XID_SQL`] reading): their age is at least the XIDs assigned since.
+const HOLDERS_OLDER_SQL: &str = "
+SELECT x.* FROM ({holders}) x
+WHERE x.kind IS NOT NULL AND x.holds_back = 'all_tables'
+  AND x.xmin_age >= txid_snapshot_xmax(txid_current_snapshot())::int8 - $1";
+
+/// The next transaction ID now (see [`NEXT_XID_SQL`]).
+pub async fn next_xid(client: &Client) -> Result<i64> {
+    Ok(query(client, "the next transaction ID", NEXT_XID_SQL, &[]).await?[0].get("next_xid"))
+}
+
+/// Who holds the xmin horizon of every table back to before `next_xid` (a [`next_xid`] reading):
+/// VACUUM can remove no row deleted since, until they move on.
+pub async fn holders_older_than(client: &Client, next_xid: i64) -> Result<Vec<XminHolder>> {
+    let sql = HOLDERS_OLDER_SQL
+        .replace("{holders}", &XMIN_HOLDERS_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL));
+    let rows = query(client, "who holds back the xmin horizon", &sql, &[(&next_xid, Type::INT8)]).await?;
+    Ok(rows.iter().filter_map(XminHolder::from_row).collect())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct XminHorizon {
     pub holders: Vec<XminHolder>,
@@ -247,6 +346,11 @@ pub struct VacuumReport {
     pub database: String,
     /// `size_bytes` read from the files (`--exact`), else estimated from `relpages`.
     pub exact_sizes: bool,
+    /// A standby: its counters are its own and autovacuum runs on the primary; the checks that
+    /// depend on the counters are UNKNOWN here.
+    pub in_recovery: bool,
+    /// When this database's statistics were last reset (`pg_stat_database.stats_reset`).
+    pub stats_reset: Option<DateTime<Utc>>,
     pub settings: AvSettings,
     pub tables: Vec<TableRow>,
     pub databases: Vec<DatabaseAge>,
@@ -266,6 +370,27 @@ pub struct VacuumOptions {
     pub exact: bool,
 }
 
+/// A table's row counters against what it holds (see [`counters_reset`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CounterState {
+    pub reltuples: f64,
+    pub n_live_tup: i64,
+    pub n_dead_tup: i64,
+    pub vacuums_and_analyzes: i64,
+}
+
+/// Whether a table's counters started after its rows were written: no VACUUM or ANALYZE since
+/// they (re)started, and they count fewer rows, live and dead, than the table has by the
+/// catalog (`reltuples`, from before), by more than [`STALE_FRACTION`]. Every row written since
+/// is counted (inserted as live; deleted or updated as dead), so only rows from before the
+/// counters started can be missing: a `pg_stat_reset()`, a crash (the statistics are then
+/// discarded), a standby.
+pub fn counters_reset(c: &CounterState) -> bool {
+    c.reltuples > 0.0
+        && c.vacuums_and_analyzes == 0
+        && ((c.n_live_tup + c.n_dead_tup).max(0) as f64) < (1.0 - STALE_FRACTION) * c.reltuples
+}
+
 fn pct(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| 100.0 * a / b)
 }
@@ -274,8 +399,9 @@ fn pct(a: f64, b: f64) -> Option<f64> {
 /// relation, a relation cache entry each in a fresh backend) or from `relpages` (the pages
 /// counted by the last VACUUM, ANALYZE or CREATE INDEX: what autovacuum works from).
 const SIZE_EXACT: &str = "coalesce(pg_table_size(c.oid), 0)";
+/// A partitioned parent has no storage: its `relpages` is -1 (14+), not a size.
 const SIZE_ESTIMATE: &str =
-    "((c.relpages::int8 + coalesce(t.relpages, 0)) * current_setting('block_size')::int8)";
+    "((greatest(c.relpages, 0)::int8 + coalesce(t.relpages, 0)) * current_setting('block_size')::int8)";
 
 fn tables_sql(version: i32, exact: bool) -> String {
     let (ins, tins) = if version >= 130000 {
@@ -310,7 +436,7 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         tables_sql(info.version_num, opts.exact),
         XMIN_HOLDERS_SQL.replace("{hidden}", super::HIDDEN_SESSION_SQL),
     );
-    let (rows, bloat_rows, database_rows, hrows) = futures_util::try_join!(
+    let (rows, bloat_rows, database_rows, hrows, state) = futures_util::try_join!(
         query(client, "the tables' vacuum statistics", &tables_sql, &params),
         async {
             match opts.bloat {
@@ -322,41 +448,70 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         },
         query(client, "the databases' transaction ID ages", DATABASES_SQL, &[]),
         query(client, "who holds back the xmin horizon", &xmin_sql, &[]),
+        query(client, "the server's state", STATE_SQL, &[]),
     )?;
     let bloat_inputs: HashMap<(String, String), BloatInputs> =
-        bloat_rows.iter().map(|r| ((r.get(0), r.get(1)), BloatInputs::from_row(r))).collect();
+        bloat_rows.iter().map(|r| ((r.get("schema"), r.get("name")), BloatInputs::from_row(r))).collect();
+    let in_recovery: bool = state[0].get("in_recovery");
+    let stats_reset: Option<DateTime<Utc>> = state[0].get("stats_reset");
+    let databases: Vec<DatabaseAge> = database_rows
+        .iter()
+        .map(|r| {
+            let xid: i64 = r.get("xid_age");
+            let mxid: i64 = r.get("mxid_age");
+            DatabaseAge {
+                database: r.get("datname"),
+                xid_age: xid,
+                xid_age_pct_of_freeze_max: 100.0 * xid as f64 / g.freeze_max_age,
+                xid_pct_to_wraparound: 100.0 * xid as f64 / WRAPAROUND,
+                mxid_age: mxid,
+                mxid_pct_to_wraparound: 100.0 * mxid as f64 / WRAPAROUND,
+                allow_connections: r.get("datallowconn"),
+            }
+        })
+        .collect();
+    // This database: past the server-wide limits, autovacuum comes even when it is off; a
+    // template database's vacuums freeze everything (freeze ages 0).
+    let this_db = database_rows.iter().find(|r| r.get::<_, bool>("current"));
+    let database_at_risk = this_db.is_some_and(|r| {
+        r.get::<_, i64>("xid_age") as f64 > g.freeze_max_age
+            || r.get::<_, i64>("mxid_age") as f64 > g.multixact_freeze_max_age
+    });
+    let template = this_db.is_some_and(|r| r.get::<_, bool>("datistemplate"));
+    let anti_wraparound_runs = g.autovacuum || database_at_risk;
 
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let schema: String = r.get(0);
-        let table: String = r.get(1);
-        let relkind: String = r.get(2);
-        let opts_json: Option<serde_json::Value> = r.get(22);
-        let toast_json: Option<serde_json::Value> = r.get(31);
+        let schema: String = r.get("schema");
+        let table: String = r.get("table");
+        let relkind: String = r.get("relkind");
+        let opts_json: Option<serde_json::Value> = r.get("reloptions");
+        let toast_json: Option<serde_json::Value> = r.get("toast_reloptions");
         let relopts = RelOpts::from_json(&opts_json);
         let toast_own = RelOpts::from_json(&toast_json);
         // A TOAST table without reloptions of its own uses its main table's (autovacuum.c).
         let toast_opts = if toast_own.is_empty() { relopts.clone() } else { toast_own };
+        let n_mod: i64 = r.get("n_mod_since_analyze");
         let heap = RelStats {
-            reltuples: r.get(4),
-            relpages: r.get(5),
-            relallfrozen: r.get(6),
-            n_dead_tup: r.get(9),
-            n_ins_since_vacuum: r.get(11),
-            n_mod_since_analyze: Some(r.get(10)),
-            xid_age: r.get(20),
-            mxid_age: r.get(21),
+            reltuples: r.get("reltuples"),
+            relpages: r.get("relpages"),
+            relallfrozen: r.get("relallfrozen"),
+            n_dead_tup: r.get("n_dead_tup"),
+            n_ins_since_vacuum: r.get("n_ins_since_vacuum"),
+            n_mod_since_analyze: Some(n_mod),
+            xid_age: r.get("xid_age"),
+            mxid_age: r.get("mxid_age"),
         };
-        let has_toast: bool = r.get(23);
+        let has_toast: bool = r.get("has_toast");
         let toast = has_toast.then(|| RelStats {
-            reltuples: r.get::<_, Option<f64>>(24).unwrap_or(0.0),
-            relpages: r.get::<_, Option<i64>>(25).unwrap_or(0),
-            relallfrozen: r.get(26),
-            n_dead_tup: r.get::<_, Option<i64>>(27).unwrap_or(0),
-            n_ins_since_vacuum: r.get(28),
+            reltuples: r.get::<_, Option<f64>>("toast_reltuples").unwrap_or(0.0),
+            relpages: r.get::<_, Option<i64>>("toast_relpages").unwrap_or(0),
+            relallfrozen: r.get("toast_relallfrozen"),
+            n_dead_tup: r.get::<_, Option<i64>>("toast_n_dead_tup").unwrap_or(0),
+            n_ins_since_vacuum: r.get("toast_n_ins_since_vacuum"),
             n_mod_since_analyze: None,
-            xid_age: r.get(29),
-            mxid_age: r.get(30),
+            xid_age: r.get("toast_xid_age"),
+            mxid_age: r.get("toast_mxid_age"),
         });
         let partitioned = relkind == "p";
         let ht = trigger(&g, &relopts, &heap, false);
@@ -385,15 +540,29 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
                 }
             }
         }
-        // Anti-wraparound vacuums ignore `autovacuum_enabled` and the `autovacuum` setting
-        // (relation_needs_vacanalyze: `force_vacuum`); the other reasons need autovacuum on for
-        // the relation that is due (a TOAST table's own switch, else its table's).
+        // Anti-wraparound vacuums ignore `autovacuum_enabled`, and run with autovacuum off only in
+        // a database past the server-wide limits (relation_needs_vacanalyze: `force_vacuum`;
+        // the launcher's emergency mode); the other reasons need autovacuum on for the relation
+        // that is due (a TOAST table's own switch, else its table's).
         let toast_enabled = tt.as_ref().is_some_and(|t| t.enabled);
         let will_vacuum = reasons.iter().any(|r| match *r {
-            "wraparound" | "toast_wraparound" => true,
+            "wraparound" | "toast_wraparound" => anti_wraparound_runs,
             "dead_tuples" | "inserts" => ht.enabled,
             _ => toast_enabled,
         });
+        let anti_wraparound = reasons.iter().any(|r| r.ends_with("wraparound"));
+        // Aggressive only when every forced relation's vacuum is (template databases: always).
+        let forced = [ht.wraparound_due.then_some(&ht), tt.as_ref().filter(|t| t.wraparound_due)];
+        let aggressive = anti_wraparound.then(|| template || forced.iter().flatten().all(|t| t.aggressive));
+        // A template database's vacuums freeze everything (freeze_min_age 0).
+        let can_repeat =
+            anti_wraparound.then(|| !template && forced.iter().flatten().any(|t| t.wraparound_can_repeat));
+        // The worker analyzes too when autovacuum is active and the table is due for it, its own
+        // `autovacuum_enabled = off` notwithstanding when it is forced (never a TOAST table).
+        let will_analyze = !partitioned
+            && ht.analyze_due
+            && g.autovacuum
+            && (relopts.enabled.unwrap_or(true) || ht.wraparound_due);
         let xid_age = heap.xid_age.max(toast.as_ref().and_then(|t| t.xid_age));
         let mxid_age = heap.mxid_age.max(toast.as_ref().and_then(|t| t.mxid_age));
         let freeze_max_age =
@@ -401,13 +570,28 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         let mfreeze = tt.as_ref().map_or(ht.multixact_freeze_max_age, |t| {
             t.multixact_freeze_max_age.min(ht.multixact_freeze_max_age)
         });
-        let n_live: i64 = r.get(8);
+        let n_live: i64 = r.get("n_live_tup");
         let n_dead = heap.n_dead_tup;
+        let (analyzes, vacuums): (i64, i64) = (
+            r.get::<_, i64>("analyze_count") + r.get::<_, i64>("autoanalyze_count"),
+            r.get::<_, i64>("vacuum_count") + r.get::<_, i64>("autovacuum_count"),
+        );
         let never_analyzed = if info.version_num >= 140000 {
             heap.reltuples < 0.0
         } else {
-            heap.reltuples == 0.0 && heap.relpages == 0 && r.get::<_, i64>(18) + r.get::<_, i64>(19) == 0
+            heap.reltuples == 0.0 && heap.relpages == 0 && analyzes == 0
         };
+        let counters_reset = !partitioned
+            && !in_recovery
+            && counters_reset(&CounterState {
+                reltuples: heap.reltuples,
+                n_live_tup: n_live,
+                n_dead_tup: n_dead,
+                vacuums_and_analyzes: vacuums + analyzes,
+            });
+        // On a standby the counters are its own (it runs no autovacuum): the primary's say what
+        // is there.
+        let counters_unknown = counters_reset || (in_recovery && !partitioned);
         let mut reloptions = serde_json::Map::new();
         if let Some(m) = opts_json.as_ref().and_then(|v| v.as_object()) {
             reloptions.extend(m.clone());
@@ -415,13 +599,44 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         if let Some(m) = toast_json.as_ref().and_then(|v| v.as_object()) {
             reloptions.extend(m.iter().map(|(k, v)| (format!("toast.{k}"), v.clone())));
         }
-        let note = if partitioned {
-            Some("partitioned table: no storage of its own, never autovacuumed or autoanalyzed; its partitions are; run ANALYZE on it by hand for planner statistics".to_string())
-        } else if never_analyzed && !partitioned {
-            Some("never analyzed: reltuples unknown (taken as 0 by autovacuum)".to_string())
-        } else {
-            None
-        };
+        let mut notes: Vec<String> = Vec::new();
+        if partitioned {
+            notes.push("partitioned table: no storage of its own, never autovacuumed or autoanalyzed; its partitions are; run ANALYZE on it by hand for planner statistics".into());
+        } else if never_analyzed {
+            notes.push("never analyzed: reltuples unknown (taken as 0 by autovacuum)".into());
+        }
+        if counters_reset {
+            notes.push(format!(
+                "statistics reset: its counters start {} while it has ~{:.0} rows; its dead rows are unknown (autovacuum counts none either until a VACUUM or ANALYZE): run ANALYZE on it",
+                stats_reset.map(|t| format!("at {}", t.format("%Y-%m-%d %H:%M:%S UTC"))).unwrap_or_else(|| "afresh".into()),
+                heap.reltuples
+            ));
+        }
+        if anti_wraparound && !will_vacuum {
+            notes.push(format!(
+                "due for an anti-wraparound vacuum, but autovacuum is off: it starts workers only for a database past the server-wide autovacuum_freeze_max_age ({:.0}) or autovacuum_multixact_freeze_max_age ({:.0}), which this one is not: VACUUM (FREEZE) it by hand",
+                g.freeze_max_age, g.multixact_freeze_max_age
+            ));
+        }
+        if aggressive == Some(false) {
+            notes.push(format!(
+                "its anti-wraparound vacuum will not be aggressive (its age is below min(autovacuum_freeze_table_age or vacuum_freeze_table_age, 95% of the server-wide autovacuum_freeze_max_age) = {:.0}): it may skip all-visible pages, and the log says \"automatic vacuum to prevent wraparound\"",
+                relopts.freeze_table_age.filter(|v| *v >= 0.0).unwrap_or(g.freeze_table_age).min(0.95 * g.freeze_max_age)
+            ));
+        }
+        if can_repeat == Some(true) {
+            notes.push(format!(
+                "its vacuums freeze only rows older than {:.0} XIDs (autovacuum_freeze_min_age or vacuum_freeze_min_age, at most half the server-wide autovacuum_freeze_max_age), which is not below its own autovacuum_freeze_max_age {:.0}: {}; set autovacuum_freeze_min_age on it below its limit, or VACUUM (FREEZE) it",
+                ht.freeze_min_age,
+                freeze_max_age,
+                if info.version_num >= 150000 {
+                    "rows aged in between stay unfrozen and keep it due, and an anti-wraparound vacuum comes back every round while it has any"
+                } else {
+                    "a vacuum sets relfrozenxid to that cutoff (before PostgreSQL 15), past its limit: an anti-wraparound vacuum comes back every round"
+                }
+            ));
+        }
+        let note = (!notes.is_empty()).then(|| notes.join("; "));
         let bloat = opts.bloat.then(|| {
             if partitioned {
                 return Bloat::unavailable("partitioned: no storage");
@@ -435,26 +650,28 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
                         reltuples: heap.reltuples,
                         never_analyzed,
                         n_live_tup: n_live,
-                        n_mod_since_analyze: r.get(10),
+                        n_mod_since_analyze: n_mod,
                         fillfactor: relopts.fillfactor.unwrap_or(100.0),
                     },
                 ),
             }
         });
+        let known = |v: i64| (!counters_unknown).then_some(v);
         let row = TableRow {
             kind: match relkind.as_str() {
                 "p" => "partitioned",
                 "m" => "materialized_view",
                 _ => "table",
             },
-            is_partition: r.get(3),
-            size_bytes: r.get(7),
+            is_partition: r.get("relispartition"),
+            size_bytes: r.get("size_bytes"),
             reltuples: heap.reltuples,
             never_analyzed,
-            n_live_tup: n_live,
-            n_dead_tup: n_dead,
-            dead_pct: pct(n_dead as f64, (n_live + n_dead) as f64),
-            n_mod_since_analyze: r.get(10),
+            counters_unknown,
+            n_live_tup: known(n_live),
+            n_dead_tup: known(n_dead),
+            dead_pct: if counters_unknown { None } else { pct(n_dead as f64, (n_live + n_dead) as f64) },
+            n_mod_since_analyze: n_mod,
             n_ins_since_vacuum: heap.n_ins_since_vacuum,
             autovacuum_enabled: ht.enabled && !partitioned,
             reloptions,
@@ -463,24 +680,27 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
             analyze_threshold: ht.analyze_threshold,
             vacuum_due: !reasons.is_empty(),
             autovacuum_will_vacuum: will_vacuum,
-            anti_wraparound: reasons.iter().any(|r| r.ends_with("wraparound")),
+            anti_wraparound,
+            wraparound_vacuum_aggressive: aggressive,
+            wraparound_can_repeat: can_repeat,
             vacuum_due_reasons: reasons,
             analyze_due: ht.analyze_due && !partitioned,
+            autovacuum_will_analyze: will_analyze,
             dead_over_threshold: n_dead as f64 - ht.vacuum_threshold,
             inserts_over_threshold: match (heap.n_ins_since_vacuum, ht.insert_threshold) {
                 (Some(n), Some(t)) => Some(n as f64 - t),
                 _ => None,
             },
-            mods_over_threshold: ht.analyze_threshold.map(|t| r.get::<_, i64>(10) as f64 - t),
-            last_vacuum: r.get(12),
-            last_autovacuum: r.get(13),
-            last_analyze: r.get(14),
-            last_autoanalyze: r.get(15),
-            vacuum_count: r.get(16),
-            autovacuum_count: r.get(17),
-            analyze_count: r.get(18),
-            autoanalyze_count: r.get(19),
-            vacuum_phase: r.get(32),
+            mods_over_threshold: ht.analyze_threshold.map(|t| n_mod as f64 - t),
+            last_vacuum: r.get("last_vacuum"),
+            last_autovacuum: r.get("last_autovacuum"),
+            last_analyze: r.get("last_analyze"),
+            last_autoanalyze: r.get("last_autoanalyze"),
+            vacuum_count: r.get("vacuum_count"),
+            autovacuum_count: r.get("autovacuum_count"),
+            analyze_count: r.get("analyze_count"),
+            autoanalyze_count: r.get("autoanalyze_count"),
+            vacuum_phase: r.get("vacuum_phase"),
             toast_n_dead_tup: toast.as_ref().map(|t| t.n_dead_tup),
             xid_age,
             freeze_max_age,
@@ -497,7 +717,7 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
             schema,
             table,
         };
-        if opts.min_dead_tuples.is_some_and(|m| row.n_dead_tup < m) {
+        if opts.min_dead_tuples.is_some_and(|m| row.n_dead_tup.is_some_and(|d| d < m)) {
             continue;
         }
         if opts.due_only && !(row.vacuum_due || row.analyze_due) {
@@ -506,45 +726,15 @@ async fn read(client: &Client, opts: &VacuumOptions) -> Result<VacuumReport> {
         out.push(row);
     }
 
-    let databases = database_rows
-        .iter()
-        .map(|r| {
-            let xid: i64 = r.get(1);
-            let mxid: i64 = r.get(2);
-            DatabaseAge {
-                database: r.get(0),
-                xid_age: xid,
-                xid_age_pct_of_freeze_max: 100.0 * xid as f64 / g.freeze_max_age,
-                xid_pct_to_wraparound: 100.0 * xid as f64 / WRAPAROUND,
-                mxid_age: mxid,
-                mxid_pct_to_wraparound: 100.0 * mxid as f64 / WRAPAROUND,
-                allow_connections: r.get(3),
-            }
-        })
-        .collect();
-
-    let hidden_sessions = hrows.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0);
-    let holders = hrows
-        .iter()
-        .filter_map(|r| {
-            Some(XminHolder {
-                kind: r.get::<_, Option<String>>(1)?,
-                id: r.get::<_, Option<String>>(2).unwrap_or_default(),
-                owner: r.get(3),
-                database: r.get(4),
-                state: r.get(5),
-                since: r.get(6),
-                xmin_age: r.get(7),
-                detail: r.get(8),
-                holds_back: r.get::<_, Option<String>>(9).unwrap_or_default(),
-            })
-        })
-        .collect();
+    let hidden_sessions = hrows.first().map(|r| r.get::<_, i64>("hidden")).unwrap_or(0);
+    let holders = hrows.iter().filter_map(XminHolder::from_row).collect();
 
     Ok(VacuumReport {
         server_version_num: info.version_num,
         database: info.database,
         exact_sizes: opts.exact,
+        in_recovery,
+        stats_reset,
         settings: g,
         tables: out,
         databases,

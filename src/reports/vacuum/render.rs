@@ -7,7 +7,7 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
     (
         "due_autovacuum_off",
         Threshold::above(Some(0.0), None),
-        "tables due for vacuum that autovacuum will not vacuum (off for them, not due for wraparound)",
+        "tables due for vacuum that autovacuum will not vacuum (off for them; or due for wraparound with autovacuum off in a database under the server-wide limit)",
     ),
     ("due_tables", Threshold::above(None, None), "tables due for vacuum or analyze"),
     (
@@ -79,8 +79,8 @@ impl Report for VacuumReport {
                         format!("{}.{}", t.schema, t.table),
                         bytes(t.size_bytes),
                         if t.reltuples < 0.0 { "-1 (never)".into() } else { format!("{:.0}", t.reltuples) },
-                        t.n_live_tup.to_string(),
-                        t.n_dead_tup.to_string(),
+                        t.n_live_tup.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into()),
+                        t.n_dead_tup.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into()),
                         f1(t.dead_pct),
                         yes(t.autovacuum_enabled),
                         format!("{:.0}", t.vacuum_threshold),
@@ -99,9 +99,17 @@ impl Report for VacuumReport {
                     ];
                     if show_bloat {
                         row.push(match &t.bloat {
-                            Some(b) if b.available => match b.bloat_bytes {
-                                Some(x) => format!("~{} ({:.0}%)", bytes(x), b.bloat_pct.unwrap_or(0.0)),
-                                None => "-".into(),
+                            Some(b) if b.available => match (b.bloat_bytes, b.bloat_bytes_max) {
+                                // TOAST's statistics give a range: both ends, never one of them alone.
+                                (Some(x), Some(m)) if m > x => format!(
+                                    "~{}–{} ({:.0}–{:.0}%)",
+                                    bytes(x),
+                                    bytes(m),
+                                    b.bloat_pct.unwrap_or(0.0),
+                                    b.bloat_pct_max.unwrap_or(0.0)
+                                ),
+                                (Some(x), _) => format!("~{} ({:.0}%)", bytes(x), b.bloat_pct.unwrap_or(0.0)),
+                                (None, _) => "-".into(),
                             },
                             Some(b) => {
                                 format!(
@@ -225,7 +233,7 @@ impl Report for VacuumReport {
     fn notes(&self) -> Vec<String> {
         let mut n = Vec::new();
         if !self.settings.autovacuum {
-            n.push("autovacuum is off (or track_counts is off): only anti-wraparound vacuums run".into());
+            n.push("autovacuum is off (or track_counts is off): only anti-wraparound vacuums run, and only in databases past the server-wide autovacuum_freeze_max_age (or autovacuum_multixact_freeze_max_age), without ANALYZE".into());
         }
         if self.xmin_horizon.hidden_sessions > 0 {
             n.push(format!(
@@ -275,19 +283,40 @@ impl Report for VacuumReport {
             t.get("xmin_horizon_age"),
             format!("{} holder(s) of the xmin horizon", self.xmin_horizon.holders.len()),
         );
+        // The checks that read the row counters: unknowable on a standby (autovacuum and its
+        // counters are the primary's), and unknown for the tables whose counters were reset.
+        let reset: Vec<String> = self
+            .tables
+            .iter()
+            .filter(|x| x.counters_unknown)
+            .map(|x| format!("{}.{}", x.schema, x.table))
+            .collect();
+        let counted = |name: &str, value: usize, message: &str| {
+            if self.in_recovery {
+                return Check::unknown(
+                    name,
+                    Some(t.get(name)),
+                    "this server is a standby: autovacuum runs on the primary, whose row counters say what is due; run this check against the primary",
+                );
+            }
+            let c = Check::measured(name, value as f64, t.get(name), message);
+            if reset.is_empty() {
+                return c;
+            }
+            let more = if reset.len() > 3 { format!(" and {} more", reset.len() - 3) } else { String::new() };
+            c.unless_unseen(&format!(
+                "{} table(s) whose statistics were reset, their dead rows unknown (autovacuum counts none either): {}{more}; run ANALYZE on them",
+                reset.len(),
+                reset.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            ))
+        };
         vec![
-            Check::measured(
+            counted(
                 "due_autovacuum_off",
-                due_off as f64,
-                t.get("due_autovacuum_off"),
-                "tables due for vacuum that autovacuum will not vacuum (autovacuum off for them; anti-wraparound vacuums run anyway)",
+                due_off,
+                "tables due for vacuum that autovacuum will not vacuum (autovacuum off for them, or due for wraparound with autovacuum off and this database under the server-wide limit)",
             ),
-            Check::measured(
-                "due_tables",
-                due as f64,
-                t.get("due_tables"),
-                "tables due for vacuum or analyze",
-            ),
+            counted("due_tables", due, "tables due for vacuum or analyze"),
             Check::measured(
                 "xid_age_pct_of_freeze_max",
                 xid_pct,

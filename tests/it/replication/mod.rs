@@ -8,6 +8,7 @@ mod failover;
 mod fleet;
 mod majors;
 mod standby;
+mod standby_truth;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
