@@ -157,8 +157,11 @@ async fn pg_dump_inherits_no_connection_string_nor_password_from_the_environment
         assert!(env.iter().any(|(k, _)| k == "PGHOST"), "read the environment of pid {pid}: {env:?}");
         for (k, v) in &env {
             // What towow-db's allow-list passes on, and the libpq variables it sets itself.
+            // PGOPTIONS is part of the connection (libpq applies it; so does towow-db, and it
+            // passes it on as it resolved it).
             let allowed = ["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH"].contains(&k.as_str())
                 || k.starts_with("LC_")
+                || (k == "PGOPTIONS" && v == "-c work_mem=1MB")
                 || (k.starts_with("PG") && !["PGPASSWORD", "PGOPTIONS"].contains(&k.as_str()));
             assert!(allowed, "pg_dump (pid {pid}) inherited {k}");
             for secret in [password.as_str(), "secret-4242"] {
