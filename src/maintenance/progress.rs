@@ -56,7 +56,7 @@ pub async fn build_with_progress(
 }
 
 /// A bar with the build's phase and blocks (or tuples), on a terminal only.
-pub fn progress_bar(show: bool, label: &str) -> Option<indicatif::ProgressBar> {
+fn progress_bar(show: bool, label: &str) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
     if !show || !std::io::stderr().is_terminal() {
         return None;
