@@ -589,7 +589,10 @@ mod tests {
         );
         assert_eq!(uses("(NOT a.is_active)"), vec![u("a", "is_active", Kind::Eq, false, &[])]);
         assert_eq!(uses("(a.deleted_at IS NULL)"), vec![u("a", "deleted_at", Kind::Eq, false, &[])]);
-        assert_eq!(uses("(d.created_at > CURRENT_DATE)"), vec![u("d", "created_at", Kind::Lower, false, &[])]);
+        assert_eq!(
+            uses("(d.created_at > CURRENT_DATE)"),
+            vec![u("d", "created_at", Kind::Lower, false, &[])]
+        );
         assert_eq!(uses("\"Quoted\".\"Col\" = 5"), vec![u("Quoted", "Col", Kind::Eq, false, &[])]);
         // Unqualified (EXPLAIN without VERBOSE).
         assert_eq!(uses("((status)::text = $1)"), vec![u("", "status", Kind::Eq, false, &[1])]);
