@@ -307,13 +307,15 @@ async fn run(
     let mut discovery: Vec<Facts> = Vec::new();
     for q in &slow.queries {
         let mut a = statement(q);
+        // As planned: `timestamp $1` (pg_stat_statements' form of a typed literal) made `$1::timestamp`.
+        a.query = expr::typed_params(&q.query);
         let plannable = expr::first_keyword(&q.query).is_some_and(|k| PLANNABLE.contains(&k.as_str()));
         let planned = if !plannable {
             Err("not a statement EXPLAIN plans (a utility statement)".to_string())
         } else if crate::sql::split_statements(&q.query).len() != 1 {
             Err("the text holds several statements".to_string())
         } else {
-            plan_twice(s, &q.query).await
+            plan_twice(s, &a.query).await
         };
         match planned {
             Ok((types, before, disc)) => {

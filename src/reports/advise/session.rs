@@ -84,9 +84,12 @@ impl<'a> Session<'a> {
     /// deallocate `prepared` if the error left it behind. Returns the messages, or the server's
     /// error as text.
     async fn guarded(&self, sql: &str, prepared: Option<&str>) -> Result<Vec<SimpleQueryMessage>, String> {
-        let full = format!(
-            "SAVEPOINT {SAVEPOINT}; {sql}; ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
-        );
+        // The savepoint in a round trip of its own: a syntax error anywhere in a batch fails the
+        // whole batch before its first statement runs.
+        if let Err(e) = self.client.batch_execute(&format!("SAVEPOINT {SAVEPOINT}")).await {
+            return Err(crate::error::pg_message(&e));
+        }
+        let full = format!("{sql}; ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}");
         match self.client.simple_query(&full).await {
             Ok(m) => Ok(m),
             Err(e) => {
