@@ -141,20 +141,23 @@ async fn server_cost(db: &Db, text: &str, nparams: usize, hypothetical: Option<&
     }
     let args = vec!["NULL"; nparams].join(", ");
     let args = if nparams == 0 { String::new() } else { format!("({args})") };
-    let msgs = c
-        .simple_query(&format!("PREPARE t_cost AS {text}; EXPLAIN (FORMAT JSON) EXECUTE t_cost{args}"))
-        .await
-        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    c.batch_execute(&format!("PREPARE t_cost AS {text}")).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+    let plan = explain(&c, &format!("EXPLAIN (FORMAT JSON) EXECUTE t_cost{args}")).await;
     c.batch_execute("DEALLOCATE t_cost; SELECT hypopg_reset(); ROLLBACK").await.unwrap();
-    let plan = msgs
+    plan["Total Cost"].as_f64().unwrap()
+}
+
+/// The top node of the plan `explain` (an EXPLAIN (FORMAT JSON)) prints.
+async fn explain(c: &tokio_postgres::Client, explain: &str) -> Value {
+    let msgs = c.simple_query(explain).await.unwrap_or_else(|e| panic!("{explain}: {e}"));
+    let text = msgs
         .iter()
         .find_map(|m| match m {
             tokio_postgres::SimpleQueryMessage::Row(r) => r.get("QUERY PLAN").map(str::to_string),
             _ => None,
         })
         .unwrap();
-    let v: Value = serde_json::from_str(&plan).unwrap();
-    v[0]["Plan"]["Total Cost"].as_f64().unwrap()
+    serde_json::from_str::<Value>(&text).unwrap()[0]["Plan"].clone()
 }
 
 /// The number of `$n` of a statement's text.
@@ -237,7 +240,11 @@ async fn task_history_gets_the_index_its_document_adds_by_hand_proven_and_measur
     // A table too.
     let o = run_url(&cfg, &["advise"]);
     assert_ok(&o);
-    assert!(stdout(&o).contains(name) && stdout(&o).contains("helped by"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("CREATE INDEX CONCURRENTLY") && stdout(&o).contains(&format!("helped: {name}")),
+        "{}",
+        stdout(&o)
+    );
 
     // --create: built, and the measured plans read it.
     let relpages = scalar_i64(
@@ -618,17 +625,7 @@ async fn finds_every_helpful_index_pg_qualstats_finds_with_proof() {
     let c = db.get().await.unwrap();
     let plan = |text: String| {
         let c = &c;
-        async move {
-            let m = c.simple_query(&format!("EXPLAIN (FORMAT JSON) {text}")).await.unwrap();
-            let p = m
-                .iter()
-                .find_map(|m| match m {
-                    tokio_postgres::SimpleQueryMessage::Row(r) => r.get("QUERY PLAN").map(str::to_string),
-                    _ => None,
-                })
-                .unwrap();
-            serde_json::from_str::<Value>(&p).unwrap()[0]["Plan"].clone()
-        }
+        async move { explain(c, &format!("EXPLAIN (FORMAT JSON) {text}")).await }
     };
     let hypothetical = |ddls: Vec<String>| {
         let c = &c;

@@ -93,7 +93,7 @@ pub enum Outcome {
     NotEnough,
     /// Candidates, but hypopg is missing: not proven.
     Unproven,
-    /// Not planned (a utility statement, several statements, a text that does not plan).
+    /// Not planned (several statements, a text that does not plan).
     Skipped,
 }
 
@@ -226,7 +226,13 @@ struct Work {
 /// Read the advice. The statements come from `slow-query`'s report; everything else runs on one
 /// pooled connection in one read-only transaction (see `session`).
 pub async fn advise(db: &Db, opts: &AdviseOptions) -> Result<Advice> {
-    let slow = super::slow::report(db, &opts.ranking).await?;
+    // Utility statements (BEGIN, SET, CREATE …) have no plan: the ranking is read deeper and
+    // the first `limit` statements that have one are examined.
+    let mut deeper = opts.ranking.clone();
+    deeper.limit = opts.ranking.limit.saturating_mul(UTILITY_ALLOWANCE).min(opts.ranking.limit.max(MAX_READ));
+    let mut slow = super::slow::report(db, &deeper).await?;
+    slow.queries.retain(|q| plannable(&q.query));
+    slow.queries.truncate(opts.ranking.limit.max(0) as usize);
     let client = db.get().await?;
     let info = ServerInfo::read(&client, &[]).await?;
     let hypopg = detect_hypopg(&client, &info).await?;
@@ -274,6 +280,15 @@ async fn detect_hypopg(client: &Client, info: &ServerInfo) -> Result<Hypopg> {
 /// Statements EXPLAIN plans (and PREPARE takes).
 const PLANNABLE: &[&str] = &["select", "with", "values", "table", "insert", "update", "delete", "merge"];
 
+fn plannable(text: &str) -> bool {
+    expr::first_keyword(text).is_some_and(|k| PLANNABLE.contains(&k.as_str()))
+}
+
+/// How much deeper than `--limit` the ranking is read, to pass over utility statements …
+const UTILITY_ALLOWANCE: i64 = 5;
+/// … up to this many statements (unless `--limit` asks for more).
+const MAX_READ: i64 = 500;
+
 async fn run(
     client: &Client,
     s: &Session<'_>,
@@ -309,10 +324,7 @@ async fn run(
         let mut a = statement(q);
         // As planned: `timestamp $1` (pg_stat_statements' form of a typed literal) made `$1::timestamp`.
         a.query = expr::typed_params(&q.query);
-        let plannable = expr::first_keyword(&q.query).is_some_and(|k| PLANNABLE.contains(&k.as_str()));
-        let planned = if !plannable {
-            Err("not a statement EXPLAIN plans (a utility statement)".to_string())
-        } else if crate::sql::split_statements(&q.query).len() != 1 {
+        let planned = if crate::sql::split_statements(&q.query).len() != 1 {
             Err("the text holds several statements".to_string())
         } else {
             plan_twice(s, &a.query).await

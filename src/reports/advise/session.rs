@@ -56,9 +56,9 @@ impl<'a> Session<'a> {
         superuser: bool,
         hypopg_schema: Option<&str>,
     ) -> Result<Session<'a>> {
-        let quiet = if superuser { "; SET LOCAL pg_stat_statements.track = none" } else { "" };
+        let quiet = if superuser { " SET LOCAL pg_stat_statements.track = none;" } else { "" };
         client
-            .batch_execute(&format!("BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan{quiet}"))
+            .batch_execute(&format!("BEGIN READ ONLY;{quiet} SET LOCAL plan_cache_mode = force_generic_plan"))
             .await
             .map_err(|e| PgError::new(&e, "starting the advisor's transaction"))?;
         let s = Session { client, major, hypopg: hypopg_schema.map(quote_ident) };
