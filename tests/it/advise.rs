@@ -439,6 +439,57 @@ async fn the_towow_schema_and_the_apps_queries() {
 }
 
 #[tokio::test]
+async fn an_index_that_does_not_help_as_predicted_is_said_and_dropped() {
+    // A skewed column: 90 % of the rows hold 0, the rest 99 other values. The generic plan
+    // expects 1 % of the rows for `kind = $1` (1 / n_distinct) and proves an index; the statement
+    // measured with its most common value (0, nine rows in ten) still reads the whole table.
+    let srv = hypopg_server().await;
+    let (cfg, db) = fresh(srv, "advise_skew", true).await;
+    exec(
+        &db,
+        "CREATE TABLE events (id bigint PRIMARY KEY, kind int NOT NULL, payload text NOT NULL); \
+         INSERT INTO events SELECT g, CASE WHEN g % 10 = 0 THEN 1 + g % 99 ELSE 0 END, repeat('x', 50) \
+         FROM generate_series(1, 100000) g",
+    )
+    .await;
+    exec(&db, "VACUUM ANALYZE events").await;
+    reset_statements(&db).await;
+    let w: Vec<String> = (0..20)
+        .map(|i| format!("SELECT count(*), max(payload) FROM events WHERE kind = {}", i % 3))
+        .collect();
+    run_workload(&db, &w).await;
+    let o = run_url(&cfg, &["advise", "--format", "json"]);
+    assert_ok(&o);
+    let v = json(&o);
+    let idx = advised(&v, "events");
+    assert_eq!(idx.len(), 1, "{:#}", v["indexes"]);
+    assert_eq!(columns(idx[0]), ["kind"]);
+    let name = idx[0]["name"].as_str().unwrap().to_string();
+    let s = &statements(&v, "WHERE kind = $1")[0];
+    assert_eq!(s["params"][0]["value"], "0", "{s:#}");
+    assert!(s["params"][0]["from"].as_str().unwrap().contains("most common value"), "{s:#}");
+
+    let o = run_url(
+        &cfg,
+        &["advise", "--create", "--drop-unhelpful", "--yes", "--runs", "1", "--format", "json"],
+    );
+    assert_ok(&o);
+    let c = json(&o);
+    let created = &c["created"][0];
+    assert_eq!(created["verdict"], "not_as_predicted", "{created:#}");
+    assert_eq!(created["dropped"], true, "{created:#}");
+    let m = &created["statements"][0];
+    assert!(!m["uses_index"].as_bool().unwrap() || m["measured_speedup"].as_f64().unwrap() < 2.0, "{m:#}");
+    assert!(m["predicted_speedup"].as_f64().unwrap() >= 2.0, "{m:#}");
+    // Gone from the catalog.
+    assert_eq!(scalar_i64(&db, &format!("SELECT count(*) FROM pg_class WHERE relname = '{name}'")).await, 0);
+    // The table says so.
+    let o = run_url(&cfg, &["advise", "--create", "--yes", "--runs", "1"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("DID NOT HELP as predicted"), "{}", stdout(&o));
+}
+
+#[tokio::test]
 async fn without_hypopg_the_candidates_are_unproven_on_every_major() {
     for major in majors() {
         let srv = server(major);
