@@ -8,7 +8,8 @@
 //!    timeout, a cancel, a deadlock) leaves an invalid index behind, maintained on every write and
 //!    used by no query: it is dropped at once with `DROP INDEX CONCURRENTLY`, as `indexes
 //!    --rebuild` does with its leftovers, and said so. An index of that name that is valid (not
-//!    ours) is never dropped.
+//!    ours) is never dropped. Interrupted (Ctrl-C), the build is stopped (`pg_cancel_backend`) and
+//!    its invalid index dropped the same way, after the command.
 //! 3. The statements are run again. An index helped when every measured statement's plan reads
 //!    it and their measured time fell at least `min_speedup` times (the factor the proof used);
 //!    otherwise it "did not help as predicted", and `--drop-unhelpful` drops it (concurrently).
@@ -201,6 +202,12 @@ async fn build(
     };
     note(&i.definition);
     let started = Instant::now();
+    let mut guard = BuildGuard {
+        db: Some((db.cfg.clone(), db.opts.clone())),
+        pid,
+        schema: i.schema.clone(),
+        name: i.name.clone(),
+    };
     let built =
         super::progress::build_with_progress(db, ddl, pid, &i.definition, &i.name, opts.progress).await?;
     c.millis = Some(started.elapsed().as_millis() as u64);
@@ -235,7 +242,65 @@ async fn build(
             }
         }
     }
+    guard.db = None;
     Ok(c)
+}
+
+/// While a build runs: if the command is dropped (Ctrl-C) or fails before its end, the build is
+/// stopped (`pg_cancel_backend`: the server would otherwise finish it for a client that left)
+/// and the invalid index a stopped concurrent build leaves is dropped, after the command.
+struct BuildGuard {
+    /// The connection settings; `None` once the build's outcome is handled.
+    db: Option<(crate::connect::ConnConfig, crate::connect::ConnectOptions)>,
+    pid: i32,
+    schema: String,
+    name: String,
+}
+
+impl Drop for BuildGuard {
+    fn drop(&mut self) {
+        let Some((cfg, opts)) = self.db.take() else { return };
+        let (pid, schema, name) = (self.pid, self.schema.clone(), self.name.clone());
+        crate::interrupt::defer(crate::interrupt::Stage::Resources, async move {
+            let done = async {
+                let db = Db::new(cfg, opts)?;
+                let c = db.dedicated().await?;
+                query(&c, "the build", "SELECT pg_cancel_backend($1) AS sent", &[(&pid, Type::INT4)]).await?;
+                // Until the build's transaction is over: its index is then invalid, or valid.
+                for _ in 0..100 {
+                    let busy = query(
+                        &c,
+                        "the build",
+                        "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE pid = $1 AND state <> 'idle'",
+                        &[(&pid, Type::INT4)],
+                    )
+                    .await?;
+                    if busy[0].get::<_, i64>("n") == 0 {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                match index_state(&c, &schema, &name).await? {
+                    Some((false, _)) => match drop_index(&c, &schema, &name).await {
+                        Ok(()) => {
+                            Ok(format!("the invalid index {schema}.{name} of the stopped build was dropped"))
+                        }
+                        Err(e) => Err(anyhow::anyhow!(e)),
+                    },
+                    Some((true, _)) => {
+                        Ok(format!("the index {schema}.{name} was built before the stop: it stays"))
+                    }
+                    None => Ok(String::new()),
+                }
+            };
+            done.await.map_err(|e: anyhow::Error| {
+                format!(
+                    "the build of {schema}.{name} could not be stopped and cleaned up ({}): if it is INVALID, DROP INDEX CONCURRENTLY it",
+                    crate::error::render(&e)
+                )
+            })
+        });
+    }
 }
 
 async fn drop_index(client: &Client, schema: &str, name: &str) -> Result<(), String> {

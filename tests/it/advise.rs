@@ -490,6 +490,78 @@ async fn an_index_that_does_not_help_as_predicted_is_said_and_dropped() {
 }
 
 #[tokio::test]
+async fn a_failed_build_leaves_no_invalid_index() {
+    let srv = hypopg_server().await;
+    let (cfg, db) = fresh(srv, "advise_fail", true).await;
+    task_history(&db, 1000, 10, 5, false).await;
+    // A key too large for a btree entry (> 2704 bytes after compression): the build fails after
+    // CREATE INDEX CONCURRENTLY has made its (invalid) index.
+    exec(
+        &db,
+        "INSERT INTO task_history (user_id, task_id, step, result, timestamp) \
+         SELECT string_agg(md5(g::text || random()::text), ''), 'task_big', 1, '{}', now() FROM generate_series(1, 400) g",
+    )
+    .await;
+    exec(&db, "ANALYZE task_history").await;
+    reset_statements(&db).await;
+    run_workload(&db, &task_history_workload(10, 1000, 10)).await;
+    let o = run_url(&cfg, &["advise", "--create", "--yes", "--runs", "1", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let c = json(&o);
+    let created = &c["created"][0];
+    assert!(created["error"].as_str().unwrap().contains("54000"), "{created:#}");
+    assert_eq!(
+        (created["verdict"].as_str(), created["leftover_dropped"].as_bool()),
+        (Some("failed"), Some(true))
+    );
+    assert!(stderr(&o).contains("dropped the invalid index"), "{}", stderr(&o));
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid").await, 0);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'task_history'").await, 1);
+}
+
+#[tokio::test]
+async fn ctrl_c_during_a_build_stops_it_and_drops_its_invalid_index() {
+    let srv = hypopg_server().await;
+    let (cfg, db) = fresh(srv, "advise_sigint", true).await;
+    task_history(&db, 1000, 10, 5, false).await;
+    reset_statements(&db).await;
+    run_workload(&db, &task_history_workload(10, 1000, 10)).await;
+    // A writer's open transaction: CREATE INDEX CONCURRENTLY makes its (invalid) index, then waits.
+    let blocker = connect(&cfg).await;
+    let b = blocker.get().await.unwrap();
+    b.batch_execute("BEGIN; LOCK TABLE task_history IN ROW EXCLUSIVE MODE").await.unwrap();
+    let child = cmd()
+        .args(["--url", &cfg.url_with_password(), "advise", "--create", "--yes", "--runs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_within(
+        &db,
+        "SELECT count(*) > 0 FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid \
+         WHERE c.relname = 'task_history' AND p.phase LIKE 'waiting for writers%'",
+        std::time::Duration::from_secs(60),
+    )
+    .await;
+    assert!(
+        scalar_bool(&db, "SELECT count(*) = 1 FROM pg_index WHERE NOT indisvalid").await,
+        "the build's index, invalid"
+    );
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    // The stopped build's index can be dropped once the writer is gone.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    b.batch_execute("COMMIT").await.unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("of the stopped build was dropped"), "{}", stderr(&o));
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid").await, 0);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'task_history'").await, 1);
+}
+
+#[tokio::test]
 async fn without_hypopg_the_candidates_are_unproven_on_every_major() {
     for major in majors() {
         let srv = server(major);
