@@ -530,12 +530,7 @@ async fn ctrl_c_during_a_build_stops_it_and_drops_its_invalid_index() {
     let blocker = connect(&cfg).await;
     let b = blocker.get().await.unwrap();
     b.batch_execute("BEGIN; LOCK TABLE task_history IN ROW EXCLUSIVE MODE").await.unwrap();
-    let child = cmd()
-        .args(["--url", &cfg.url_with_password(), "advise", "--create", "--yes", "--runs", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = run_bg(&cfg, &["advise", "--create", "--yes", "--runs", "1"]);
     wait_until_within(
         &db,
         "SELECT count(*) > 0 FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid \
