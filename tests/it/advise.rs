@@ -193,6 +193,8 @@ async fn task_history_gets_the_index_its_document_adds_by_hand_proven_and_measur
             columns(idx).iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
         )
     );
+    // It covers the single-column candidate that helped the same statements.
+    assert!(idx["covers"].to_string().contains("public.task_history (user_id)"), "{idx:#}");
     let helped: Vec<i64> =
         idx["statements"].as_array().unwrap().iter().map(|h| h["queryid"].as_i64().unwrap()).collect();
     for needle in ["AND task_id = $2", "GROUP BY task_id"] {

@@ -568,7 +568,18 @@ async fn prove(
     };
     let mut trials: HashMap<(usize, usize), Result<Trial, String>> = HashMap::new();
     for (ci, c) in all.iter().enumerate() {
-        let oid = s.hypothetical(c).await?;
+        let oid = match s.hypothetical(c).await {
+            Ok(oid) => oid,
+            Err(e) => {
+                let why = crate::error::render(&e);
+                for (wi, w) in work.iter().enumerate() {
+                    if scans(w, c) {
+                        trials.insert((ci, wi), Err(why.clone()));
+                    }
+                }
+                continue;
+            }
+        };
         for (wi, w) in work.iter().enumerate() {
             if !scans(w, c) {
                 continue;
@@ -651,6 +662,7 @@ async fn prove(
         finals.clear();
         after.clear();
         for (ci, covers) in &chosen {
+            // It was made once already: a failure now is the server's, and ends the run.
             let oid = s.hypothetical(&all[*ci]).await?;
             finals.push((*ci, covers.clone(), oid));
         }

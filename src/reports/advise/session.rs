@@ -168,13 +168,25 @@ impl<'a> Session<'a> {
     }
 
     /// Make `c` a hypothetical index; returns its oid.
+    /// In the savepoint: a candidate hypopg refuses (a type without a btree operator class)
+    /// fails alone.
     pub async fn hypothetical(&self, c: &Candidate) -> Result<u32> {
         let sql = format!("SELECT indexrelid FROM {}.hypopg_create_index($1)", self.hypopg()?);
         let ddl = c.hypothetical_sql();
-        let rows =
+        self.client
+            .batch_execute(&format!("SAVEPOINT {SAVEPOINT}"))
+            .await
+            .map_err(|e| PgError::new(&e, "a savepoint"))?;
+        let made =
             query(self.client, "a hypothetical index (hypopg_create_index)", &sql, &[(&ddl, Type::TEXT)])
-                .await?;
-        rows.first()
+                .await;
+        let end = match made {
+            Ok(_) => format!("RELEASE SAVEPOINT {SAVEPOINT}"),
+            Err(_) => format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"),
+        };
+        self.client.batch_execute(&end).await.map_err(|e| PgError::new(&e, "ending a savepoint"))?;
+        made?
+            .first()
             .map(|r| r.get::<_, u32>("indexrelid"))
             .ok_or_else(|| anyhow!("hypopg_create_index made no index for {}", c.label()))
     }
