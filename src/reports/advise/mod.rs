@@ -19,28 +19,30 @@
 //!
 //! Without hypopg, steps 4–6 cannot run: the candidates are listed as unproven, never as advice.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::Client;
-use tokio_postgres::types::Type;
 
 use super::slow::{SlowOptions, SlowReport, Statement};
-use super::{Filter, ServerInfo, query};
+use super::{Filter, ServerInfo};
 use crate::connect::Db;
 
 pub mod candidates;
+mod catalog;
 pub mod expr;
 pub mod measure;
 pub mod params;
 pub mod plan;
+mod prove;
 pub mod render;
 pub mod session;
+pub mod text;
 
-use candidates::{Candidate, IndexColumn, TableInfo};
-use params::{ColumnStats, ParamValue, Stats};
+use candidates::{Candidate, IndexColumn};
+use params::ParamValue;
 use plan::Facts;
 use session::Session;
 
@@ -232,10 +234,11 @@ pub async fn advise(db: &Db, opts: &AdviseOptions) -> Result<Advice> {
     deeper.limit = opts.ranking.limit.saturating_mul(UTILITY_ALLOWANCE).min(opts.ranking.limit.max(MAX_READ));
     let mut slow = super::slow::report(db, &deeper).await?;
     slow.queries.retain(|q| plannable(&q.query));
+    slow.queries = one_per_statement(std::mem::take(&mut slow.queries));
     slow.queries.truncate(opts.ranking.limit.max(0) as usize);
     let client = db.get().await?;
     let info = ServerInfo::read(&client, &[]).await?;
-    let hypopg = detect_hypopg(&client, &info).await?;
+    let hypopg = catalog::detect_hypopg(&client, &info).await?;
     let s = Session::begin(
         &client,
         info.major(),
@@ -250,38 +253,11 @@ pub async fn advise(db: &Db, opts: &AdviseOptions) -> Result<Advice> {
     Ok(advice)
 }
 
-const HYPOPG_SQL: &str = "
-SELECT (SELECT n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-         WHERE e.extname = 'hypopg') AS schema,
-       (SELECT e.extversion::text FROM pg_extension e WHERE e.extname = 'hypopg') AS version,
-       (SELECT a.default_version::text FROM pg_available_extensions a WHERE a.name = 'hypopg') AS available";
-
-async fn detect_hypopg(client: &Client, info: &ServerInfo) -> Result<Hypopg> {
-    let rows = query(client, "the hypopg extension", HYPOPG_SQL, &[]).await?;
-    let r = &rows[0];
-    let schema: Option<String> = r.get("schema");
-    let available: Option<String> = r.get("available");
-    let remedy = match (&schema, &available) {
-        (Some(_), _) => None,
-        (None, Some(_)) => Some(format!(
-            "hypopg is installed on the server but not created in database \"{}\": run CREATE EXTENSION hypopg; in it, then advise again",
-            info.database
-        )),
-        (None, None) => Some(format!(
-            "hypopg is not installed on the server: install it (Debian/Ubuntu: apt-get install postgresql-{m}-hypopg; \
-             RHEL: dnf install hypopg_{m}), then run CREATE EXTENSION hypopg; in database \"{}\"",
-            info.database,
-            m = info.major()
-        )),
-    };
-    Ok(Hypopg { created: schema.is_some(), version: r.get("version"), schema, remedy })
-}
-
 /// Statements EXPLAIN plans (and PREPARE takes).
 const PLANNABLE: &[&str] = &["select", "with", "values", "table", "insert", "update", "delete", "merge"];
 
 fn plannable(text: &str) -> bool {
-    expr::first_keyword(text).is_some_and(|k| PLANNABLE.contains(&k.as_str()))
+    text::first_keyword(text).is_some_and(|k| PLANNABLE.contains(&k.as_str()))
 }
 
 /// How much deeper than `--limit` the ranking is read, to pass over utility statements …
@@ -323,7 +299,7 @@ async fn run(
     for q in &slow.queries {
         let mut a = statement(q);
         // As planned: `timestamp $1` (pg_stat_statements' form of a typed literal) made `$1::timestamp`.
-        a.query = expr::typed_params(&q.query);
+        a.query = text::typed_params(&q.query);
         let planned = if crate::sql::split_statements(&q.query).len() != 1 {
             Err("the text holds several statements".to_string())
         } else {
@@ -352,7 +328,7 @@ async fn run(
             }
         }
     }
-    let (infos, stats) = read_tables(client, &tables).await?;
+    let (infos, stats) = catalog::read_tables(client, &tables).await?;
     for (w, disc) in work.iter_mut().zip(&discovery) {
         let mut found = candidates::for_statement(disc, &infos, opts.max_columns);
         found.candidates.retain(|c| wanted(&opts.filter, c));
@@ -361,7 +337,7 @@ async fn run(
         w.found = found;
     }
     if advice.hypopg.created {
-        prove(s, client, &mut work, opts, &mut advice).await?;
+        prove::prove(s, client, &mut work, opts, &mut advice).await?;
     } else {
         advice.unproven = unproven(&work);
     }
@@ -409,6 +385,29 @@ fn statement(q: &Statement) -> StatementAdvice {
     }
 }
 
+/// pg_stat_statements keeps a statement once per role that ran it: one entry per queryid here
+/// (the first in the ranking's order), with the calls, times and rows of all.
+fn one_per_statement(queries: Vec<Statement>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    for q in queries {
+        match out.iter_mut().find(|o| o.queryid == q.queryid) {
+            Some(o) => {
+                o.calls += q.calls;
+                o.total_ms += q.total_ms;
+                o.rows += q.rows;
+                o.pct_of_total = match (o.pct_of_total, q.pct_of_total) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    (a, b) => a.or(b),
+                };
+                o.mean_ms = if o.calls > 0 { o.total_ms / o.calls as f64 } else { 0.0 };
+                o.rows_per_call = (o.calls > 0).then(|| o.rows as f64 / o.calls as f64);
+            }
+            None => out.push(q),
+        }
+    }
+    out
+}
+
 async fn plan_twice(s: &Session<'_>, text: &str) -> Result<(Vec<String>, Facts, Facts), String> {
     let types = s.param_types(text).await?;
     let before = s.explain(text, &types, false).await?;
@@ -419,103 +418,6 @@ async fn plan_twice(s: &Session<'_>, text: &str) -> Result<(Vec<String>, Facts, 
 fn wanted(f: &Filter, c: &Candidate) -> bool {
     (f.schemas.is_empty() || f.schemas.contains(&c.schema))
         && (f.tables.is_empty() || f.tables.contains(&c.table))
-}
-
-const TABLES_SQL: &str = "
-SELECT n.nspname::text AS schema, c.relname::text AS tbl, c.relkind::text AS relkind,
-       c.relpersistence::text AS persistence, c.relispartition AS is_partition,
-       (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
-          JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid LIMIT 1) AS parent,
-       greatest(c.reltuples, 0)::float8 AS reltuples,
-       coalesce((SELECT json_agg(json_build_object('name', ic.relname, 'columns',
-                  (SELECT json_agg(a.attname ORDER BY k.ord)
-                     FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-                     LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum > 0
-                    WHERE k.ord <= x.indnkeyatts)))
-                 FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_am am ON am.oid = ic.relam
-                WHERE x.indrelid = c.oid AND x.indisvalid AND x.indpred IS NULL AND am.amname = 'btree'),
-                '[]'::json) AS indexes
-FROM unnest($1::text[], $2::text[]) AS u(schema, tbl)
-JOIN pg_namespace n ON n.nspname = u.schema
-JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = u.tbl";
-
-/// `most_common_vals` and `histogram_bounds` as text arrays (not for array columns, whose
-/// values would not read back as one dimension).
-const STATS_SQL: &str = "
-SELECT s.schemaname::text AS schema, s.tablename::text AS tbl, s.attname::text AS col,
-       s.n_distinct::float8 AS n_distinct,
-       CASE WHEN t.typcategory = 'A' THEN NULL ELSE (s.most_common_vals::text)::text[] END AS mcv,
-       CASE WHEN t.typcategory = 'A' THEN NULL ELSE (s.histogram_bounds::text)::text[] END AS hist
-FROM unnest($1::text[], $2::text[]) AS u(schema, tbl)
-JOIN pg_stats s ON s.schemaname = u.schema AND s.tablename = u.tbl AND NOT s.inherited
-JOIN pg_namespace n ON n.nspname = s.schemaname
-JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname
-JOIN pg_type t ON t.oid = a.atttypid";
-
-async fn read_tables(
-    client: &Client,
-    tables: &[(String, String)],
-) -> Result<(HashMap<(String, String), TableInfo>, Stats)> {
-    let schemas: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
-    let names: Vec<&str> = tables.iter().map(|t| t.1.as_str()).collect();
-    let p: [super::Param; 2] = [(&schemas, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)];
-    let (rows, stat_rows) = futures_util::try_join!(
-        query(client, "the scanned tables", TABLES_SQL, &p),
-        query(client, "the column statistics", STATS_SQL, &p)
-    )?;
-    let mut infos = HashMap::new();
-    let mut reltuples = HashMap::new();
-    for r in &rows {
-        let key: (String, String) = (r.get("schema"), r.get("tbl"));
-        let relkind: String = r.get("relkind");
-        let parent: Option<String> = r.get("parent");
-        let unsupported = match (relkind.as_str(), r.get::<_, String>("persistence").as_str()) {
-            (_, "t") => Some("a temporary table".to_string()),
-            ("p", _) => {
-                Some("a partitioned table (hypopg cannot make its indexes; index its partitions)".into())
-            }
-            ("r" | "m", _) if r.get::<_, bool>("is_partition") => Some(format!(
-                "a partition of {}: index the partitioned table",
-                parent.unwrap_or_else(|| "its parent".into())
-            )),
-            ("r" | "m", _) => None,
-            (k, _) => Some(format!("not a table (relkind {k})")),
-        };
-        let indexes: serde_json::Value = r.get("indexes");
-        let indexes = indexes
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|i| {
-                        let name = i["name"].as_str().unwrap_or_default().to_string();
-                        let cols = i["columns"]
-                            .as_array()
-                            .map(|c| c.iter().map(|x| x.as_str().map(str::to_string)).collect())
-                            .unwrap_or_default();
-                        (name, cols)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        reltuples.insert(key.clone(), r.get::<_, f64>("reltuples"));
-        infos.insert(key, TableInfo { unsupported, indexes, n_distinct: HashMap::new() });
-    }
-    let mut stats = Stats::new();
-    for r in &stat_rows {
-        let key: (String, String) = (r.get("schema"), r.get("tbl"));
-        let col: String = r.get("col");
-        let nd: f64 = r.get("n_distinct");
-        let nd = if nd < 0.0 { -nd * reltuples.get(&key).copied().unwrap_or(0.0) } else { nd };
-        if let Some(i) = infos.get_mut(&key) {
-            i.n_distinct.insert(col.clone(), nd);
-        }
-        let mcv: Option<Vec<Option<String>>> = r.get("mcv");
-        let hist: Option<Vec<Option<String>>> = r.get("hist");
-        let flat = |v: Option<Vec<Option<String>>>| v.unwrap_or_default().into_iter().flatten().collect();
-        stats.insert((key.0, key.1, col), ColumnStats { mcv: flat(mcv), histogram: flat(hist) });
-    }
-    Ok((infos, stats))
 }
 
 /// The candidates, with the statements that produced them (no hypopg).
@@ -538,295 +440,6 @@ fn unproven(work: &[Work]) -> Vec<Unproven> {
         .collect()
 }
 
-/// One candidate's plan of one statement: cost and whether it reads the index.
-#[derive(Debug, Clone, Copy)]
-struct Trial {
-    cost: f64,
-    used: bool,
-}
-
-/// Steps 4 to 6 (see the module's documentation).
-async fn prove(
-    s: &Session<'_>,
-    client: &Client,
-    work: &mut [Work],
-    opts: &AdviseOptions,
-    advice: &mut Advice,
-) -> Result<()> {
-    // Every distinct candidate, on every statement that scans its table.
-    let mut all: Vec<Candidate> = Vec::new();
-    for w in work.iter() {
-        for c in &w.found.candidates {
-            if !all.contains(c) {
-                all.push(c.clone());
-            }
-        }
-    }
-    let scans = |w: &Work, c: &Candidate| {
-        w.before.scans.iter().any(|sc| sc.schema == c.schema && sc.table == c.table)
-            || w.found.candidates.iter().any(|x| x.schema == c.schema && x.table == c.table)
-    };
-    let mut trials: HashMap<(usize, usize), Result<Trial, String>> = HashMap::new();
-    for (ci, c) in all.iter().enumerate() {
-        let oid = match s.hypothetical(c).await {
-            Ok(oid) => oid,
-            Err(e) => {
-                let why = crate::error::render(&e);
-                for (wi, w) in work.iter().enumerate() {
-                    if scans(w, c) {
-                        trials.insert((ci, wi), Err(why.clone()));
-                    }
-                }
-                continue;
-            }
-        };
-        for (wi, w) in work.iter().enumerate() {
-            if !scans(w, c) {
-                continue;
-            }
-            let r = s.explain(&w.advice.query, &w.types, false).await;
-            trials.insert((ci, wi), r.map(|f| Trial { cost: f.cost, used: f.uses_hypothetical(oid) }));
-        }
-        s.reset().await?;
-    }
-    let factor = opts.min_speedup;
-    let befores: Vec<Option<f64>> = work.iter().map(|w| w.advice.cost_before).collect();
-    let weights: Vec<f64> = work.iter().map(|w| w.advice.total_ms.max(1e-6)).collect();
-    let saving = |ci: usize, wi: usize| -> Option<f64> {
-        let before = befores[wi]?;
-        match trials.get(&(ci, wi)) {
-            Some(Ok(t)) if t.used && t.cost > 0.0 && before / t.cost >= factor => Some(1.0 - t.cost / before),
-            Some(Ok(t)) if t.used && t.cost <= 0.0 && before > 0.0 => Some(1.0),
-            _ => None,
-        }
-    };
-    // What each statement's own candidates gave.
-    for (wi, w) in work.iter_mut().enumerate() {
-        for c in &w.found.candidates {
-            let ci = all.iter().position(|x| x == c).unwrap_or_default();
-            let (cost, used, error) = match trials.get(&(ci, wi)) {
-                Some(Ok(t)) => (Some(t.cost), t.used, None),
-                Some(Err(e)) => (None, false, Some(e.clone())),
-                None => (None, false, None),
-            };
-            let speedup = match (w.advice.cost_before, cost) {
-                (Some(b), Some(c)) if c > 0.0 => Some(b / c),
-                _ => None,
-            };
-            w.advice.tried.push(Tried { index: c.label(), cost, speedup, used, error });
-        }
-    }
-    // Greedy choice.
-    let mut open: HashSet<usize> =
-        (0..work.len()).filter(|&wi| (0..all.len()).any(|ci| saving(ci, wi).is_some())).collect();
-    let mut chosen: Vec<(usize, Vec<String>)> = Vec::new();
-    while !open.is_empty() {
-        let score = |ci: usize| -> f64 {
-            open.iter().filter_map(|&wi| saving(ci, wi).map(|s| s * weights[wi])).sum()
-        };
-        let scores: Vec<f64> = (0..all.len()).map(score).collect();
-        let Some(best) = (0..all.len()).filter(|&ci| scores[ci] > 0.0).max_by(|&a, &b| {
-            scores[a]
-                .total_cmp(&scores[b])
-                .then(all[b].columns.len().cmp(&all[a].columns.len()))
-                .then(all[b].label().cmp(&all[a].label()))
-        }) else {
-            break;
-        };
-        // A narrower prefix that leaves nearly as little: it helps every statement the wider
-        // one helps, and their remaining cost (weighted by total time) is at most 10 % more.
-        let helped: Vec<usize> = open.iter().copied().filter(|&wi| saving(best, wi).is_some()).collect();
-        let remaining = |ci: usize| -> Option<f64> {
-            helped.iter().map(|&wi| saving(ci, wi).map(|s| (1.0 - s) * weights[wi])).sum()
-        };
-        let pick = match remaining(best) {
-            Some(wide) => (0..all.len())
-                .filter(|&ci| all[ci].is_prefix_of(&all[best]))
-                .filter(|&ci| remaining(ci).is_some_and(|r| r <= wide * 1.1 + 1e-9))
-                .min_by_key(|&ci| all[ci].columns.len())
-                .unwrap_or(best),
-            None => best,
-        };
-        let covers: Vec<String> = (0..all.len())
-            .filter(|&ci| ci != pick && all[ci].is_prefix_of(&all[pick]) && scores[ci] > 0.0)
-            .map(|ci| all[ci].label())
-            .collect();
-        open.retain(|&wi| saving(pick, wi).is_none());
-        chosen.push((pick, covers));
-    }
-    // All chosen at once: the cost after, which index each plan reads, the sizes. A chosen index
-    // that no plan reads (another one serves better) leaves the advice.
-    let mut finals: Vec<(usize, Vec<String>, u32)> = Vec::new();
-    let mut after: HashMap<usize, Facts> = HashMap::new();
-    for _round in 0..4 {
-        finals.clear();
-        after.clear();
-        for (ci, covers) in &chosen {
-            // It was made once already: a failure now is the server's, and ends the run.
-            let oid = s.hypothetical(&all[*ci]).await?;
-            finals.push((*ci, covers.clone(), oid));
-        }
-        for (wi, w) in work.iter().enumerate() {
-            if chosen.is_empty() || !finals.iter().any(|(ci, ..)| scans(w, &all[*ci])) {
-                continue;
-            }
-            if let Ok(f) = s.explain(&w.advice.query, &w.types, false).await {
-                after.insert(wi, f);
-            }
-        }
-        let unused: Vec<usize> = finals
-            .iter()
-            .filter(|(_, _, oid)| !after.values().any(|f| f.uses_hypothetical(*oid)))
-            .map(|(ci, ..)| *ci)
-            .collect();
-        if unused.is_empty() {
-            break;
-        }
-        s.reset().await?;
-        chosen.retain(|(ci, _)| !unused.contains(ci));
-    }
-    let mut sizes = HashMap::new();
-    for (ci, _, oid) in &finals {
-        sizes.insert(*ci, s.hypothetical_size(*oid).await.ok());
-    }
-    s.reset().await?;
-    // Names: the default, unless taken.
-    let names = unique_names(client, finals.iter().map(|(ci, ..)| &all[*ci]).collect()).await?;
-    let writes = read_writes(
-        client,
-        &finals.iter().map(|(ci, ..)| (all[*ci].schema.clone(), all[*ci].table.clone())).collect::<Vec<_>>(),
-    )
-    .await?;
-    for (i, (ci, covers, oid)) in finals.iter().enumerate() {
-        let c = &all[*ci];
-        let mut helped = Vec::new();
-        for (wi, w) in work.iter_mut().enumerate() {
-            let (Some(f), Some(before)) = (after.get(&wi), w.advice.cost_before) else { continue };
-            if !f.uses_hypothetical(*oid) {
-                continue;
-            }
-            w.advice.indexes.push(names[i].clone());
-            let speedup = if f.cost > 0.0 { before / f.cost } else { f64::INFINITY };
-            if speedup >= factor {
-                helped.push(Helped {
-                    queryid: w.advice.queryid,
-                    cost_before: before,
-                    cost_after: f.cost,
-                    speedup: if speedup.is_finite() { speedup } else { before },
-                    pct_of_total: w.advice.pct_of_total,
-                });
-            }
-        }
-        advice.indexes.push(AdvisedIndex {
-            name: names[i].clone(),
-            schema: c.schema.clone(),
-            table: c.table.clone(),
-            columns: c.columns.clone(),
-            definition: c.create_sql(&names[i]),
-            estimated_bytes: sizes.get(ci).copied().flatten(),
-            time_share_pct: helped.iter().filter_map(|h| h.pct_of_total).sum(),
-            statements: helped,
-            writes: writes.get(&(c.schema.clone(), c.table.clone())).cloned(),
-            covers: covers.clone(),
-            candidate: c.clone(),
-        });
-    }
-    for (wi, w) in work.iter_mut().enumerate() {
-        let Some(f) = after.get(&wi) else { continue };
-        let Some(before) = w.advice.cost_before else { continue };
-        w.advice.cost_after = Some(f.cost);
-        w.advice.speedup = (f.cost > 0.0).then(|| before / f.cost);
-        if w.advice.speedup.is_some_and(|x| x >= factor) && !w.advice.indexes.is_empty() {
-            w.advice.outcome = Outcome::Helped;
-        }
-    }
-    Ok(())
-}
-
-const NAMES_SQL: &str = "
-SELECT n.nspname::text AS schema, c.relname::text AS name
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY($1) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS b(base) WHERE starts_with(c.relname::text, b.base))";
-
-/// The default names of `cs`, each made unique in its schema (a digit appended, as PostgreSQL
-/// does).
-async fn unique_names(client: &Client, cs: Vec<&Candidate>) -> Result<Vec<String>> {
-    let schemas: Vec<String> = cs.iter().map(|c| c.schema.clone()).collect();
-    let bases: Vec<String> =
-        cs.iter().map(|c| c.default_name().trim_end_matches("_idx").to_string()).collect();
-    let rows = if cs.is_empty() {
-        Vec::new()
-    } else {
-        query(
-            client,
-            "the names in use",
-            NAMES_SQL,
-            &[(&schemas, Type::TEXT_ARRAY), (&bases, Type::TEXT_ARRAY)],
-        )
-        .await?
-    };
-    let mut taken: HashSet<(String, String)> =
-        rows.iter().map(|r| (r.get("schema"), r.get("name"))).collect();
-    let mut out = Vec::new();
-    for c in cs {
-        let base = c.default_name();
-        let mut name = base.clone();
-        let mut n = 0;
-        while taken.contains(&(c.schema.clone(), name.clone())) {
-            n += 1;
-            name = format!("{}{n}", base);
-        }
-        taken.insert((c.schema.clone(), name.clone()));
-        out.push(name);
-    }
-    Ok(out)
-}
-
-const WRITES_SQL: &str = "
-SELECT t.schemaname::text AS schema, t.relname::text AS tbl, t.n_tup_ins::int8 AS inserts,
-       t.n_tup_upd::int8 AS updates, t.n_tup_hot_upd::int8 AS hot_updates,
-       coalesce(d.stats_reset, pg_postmaster_start_time()) AS since, d.stats_reset IS NOT NULL AS since_reset,
-       extract(epoch FROM now() - coalesce(d.stats_reset, pg_postmaster_start_time()))::float8 AS seconds,
-       (SELECT count(*) FROM pg_index x WHERE x.indrelid = t.relid)::int8 AS indexes
-FROM pg_stat_user_tables t
-CROSS JOIN pg_stat_database d
-JOIN unnest($1::text[], $2::text[]) AS u(schema, tbl) ON u.schema = t.schemaname AND u.tbl = t.relname
-WHERE d.datname = current_database()";
-
-async fn read_writes(
-    client: &Client,
-    tables: &[(String, String)],
-) -> Result<HashMap<(String, String), WriteCost>> {
-    let schemas: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
-    let names: Vec<&str> = tables.iter().map(|t| t.1.as_str()).collect();
-    let rows = query(
-        client,
-        "the tables' writes",
-        WRITES_SQL,
-        &[(&schemas, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)],
-    )
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let inserts: i64 = r.get("inserts");
-            let updates: i64 = r.get("updates");
-            let seconds: f64 = r.get("seconds");
-            let key = (r.get("schema"), r.get("tbl"));
-            let w = WriteCost {
-                rows_written_per_s: if seconds > 0.0 { (inserts + updates) as f64 / seconds } else { 0.0 },
-                inserts,
-                updates,
-                hot_updates: r.get("hot_updates"),
-                since: r.get("since"),
-                since_stats_reset: r.get("since_reset"),
-                indexes_now: r.get("indexes"),
-            };
-            (key, w)
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     /// PgBouncer in transaction pooling breaks named protocol-level prepared statements: this
@@ -842,7 +455,10 @@ mod tests {
             ("params.rs", include_str!("params.rs")),
             ("plan.rs", include_str!("plan.rs")),
             ("candidates.rs", include_str!("candidates.rs")),
+            ("catalog.rs", include_str!("catalog.rs")),
+            ("prove.rs", include_str!("prove.rs")),
             ("expr.rs", include_str!("expr.rs")),
+            ("text.rs", include_str!("text.rs")),
         ] {
             let code = src.split("#[cfg(test)]").next().unwrap();
             for m in ["query", "query_one", "query_opt", "query_raw", "prepare", "prepare_typed", "execute"] {

@@ -19,8 +19,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::expr::{self, Kind};
+use super::expr::Kind;
 use super::plan::Facts;
+use super::text;
 use crate::sql::quote_literal;
 
 /// A column's statistics: most common values and histogram bounds, as text.
@@ -78,7 +79,7 @@ pub fn choose(
     rows_per_call: Option<f64>,
     stats: &Stats,
 ) -> Vec<ParamValue> {
-    let (limits, offsets) = expr::limit_params(text);
+    let (limits, offsets) = text::limit_params(text);
     (1..=types.len() as u32)
         .map(|n| {
             let type_name = types[n as usize - 1].clone();
@@ -91,8 +92,8 @@ pub fn choose(
 fn value_of(
     n: u32,
     facts: &Facts,
-    limits: &expr::Positions,
-    offsets: &expr::Positions,
+    limits: &text::Positions,
+    offsets: &text::Positions,
     rows_per_call: Option<f64>,
     stats: &Stats,
 ) -> (Option<String>, String) {
