@@ -8,8 +8,8 @@
 //!    timeout, a cancel, a deadlock) leaves an invalid index behind, maintained on every write and
 //!    used by no query: it is dropped at once with `DROP INDEX CONCURRENTLY`, as `indexes
 //!    --rebuild` does with its leftovers, and said so. An index of that name that is valid (not
-//!    ours) is never dropped. Interrupted (Ctrl-C), the build is stopped (`pg_cancel_backend`) and
-//!    its invalid index dropped the same way, after the command.
+//!    ours) is never dropped. Interrupted (Ctrl-C, SIGTERM), the build is cancelled and its invalid
+//!    index dropped the same way, after the command.
 //! 3. The statements are run again. An index helped when every measured statement's plan reads
 //!    it and their measured time fell at least `min_speedup` times (the factor the proof used);
 //!    otherwise it "did not help as predicted", and `--drop-unhelpful` drops it (concurrently).
@@ -126,6 +126,8 @@ pub async fn create(
         }
     }
     let client = db.get().await?;
+    // Interrupted (Ctrl-C, SIGTERM), a statement being measured is cancelled on the server.
+    let _cancel_measure = db.cancel_on_interrupt(&client);
     let mut before: HashMap<i64, Result<Measured, String>> = HashMap::new();
     for id in &ids {
         let s = by_id[id];
@@ -134,6 +136,7 @@ pub async fn create(
     }
     // Its own session: CREATE INDEX CONCURRENTLY runs outside a transaction.
     let ddl = db.dedicated().await?;
+    let _cancel_build = db.cancel_on_interrupt(&ddl);
     let pid: i32 = query(&ddl, "the session", "SELECT pg_backend_pid() AS pid", &[]).await?[0].get("pid");
     let mut created = Vec::new();
     for i in &advice.indexes {
