@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('sizes', 'sizes', [CompletionResultType]::ParameterValue, 'Database, table, index and TOAST sizes, largest first')
             [CompletionResult]::new('replication', 'replication', [CompletionResultType]::ParameterValue, 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay')
             [CompletionResult]::new('indexes', 'indexes', [CompletionResultType]::ParameterValue, 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them')
+            [CompletionResult]::new('advise', 'advise', [CompletionResultType]::ParameterValue, 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Delete rows older than a cut-off in short transactions; drop partitions wholly older')
             [CompletionResult]::new('partitions', 'partitions', [CompletionResultType]::ParameterValue, 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions')
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)')
@@ -578,6 +579,42 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)')
+            [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'towow-db;advise' {
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Rank the statements as slow-query does, by')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many of the heaviest statements to examine')
+            [CompletionResult]::new('--min-calls', '--min-calls', [CompletionResultType]::ParameterName, 'Only statements called at least N times')
+            [CompletionResult]::new('--min-mean-ms', '--min-mean-ms', [CompletionResultType]::ParameterName, 'Only statements whose mean time is at least this many milliseconds')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Only this schema (repeatable)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Only tables with this name (repeatable; combine with --schema for one schema''s table)')
+            [CompletionResult]::new('--min-speedup', '--min-speedup', [CompletionResultType]::ParameterName, 'Keep a candidate only when a statement''s planned cost with it falls at least this many times (2: to half or less)')
+            [CompletionResult]::new('--max-columns', '--max-columns', [CompletionResultType]::ParameterName, 'The widest index to propose, in columns')
+            [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'With --create: how many times each statement runs, before and after (the fastest counts)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each')
+            [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated or repeated; several for the report commands only')
+            [CompletionResult]::new('--direct-url', '--direct-url', [CompletionResultType]::ParameterName, 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`: until the server starts, or a host of the wanted kind accepts (a failover)')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'statement_timeout for the session (`0` = none). Default depends on the command')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'lock_timeout for the session (`0` = none). Default 30s')
+            [CompletionResult]::new('--pool-size', '--pool-size', [CompletionResultType]::ParameterName, 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)')
+            [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Build the advised indexes (CREATE INDEX CONCURRENTLY, one at a time), after measuring the read-only statements they help (EXPLAIN ANALYZE, representative parameters) and again after. Asks first unless --yes')
+            [CompletionResult]::new('--drop-unhelpful', '--drop-unhelpful', [CompletionResultType]::ParameterName, 'With --create: drop (DROP INDEX CONCURRENTLY) each new index whose statements did not get at least --min-speedup times faster when measured')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -1218,6 +1255,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('sizes', 'sizes', [CompletionResultType]::ParameterValue, 'Database, table, index and TOAST sizes, largest first')
             [CompletionResult]::new('replication', 'replication', [CompletionResultType]::ParameterValue, 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay')
             [CompletionResult]::new('indexes', 'indexes', [CompletionResultType]::ParameterValue, 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them')
+            [CompletionResult]::new('advise', 'advise', [CompletionResultType]::ParameterValue, 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Delete rows older than a cut-off in short transactions; drop partitions wholly older')
             [CompletionResult]::new('partitions', 'partitions', [CompletionResultType]::ParameterValue, 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions')
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)')
@@ -1282,6 +1320,9 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;help;indexes' {
+            break
+        }
+        'towow-db;help;advise' {
             break
         }
         'towow-db;help;retention' {

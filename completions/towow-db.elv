@@ -52,6 +52,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand replication 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay'
             cand indexes 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them'
+            cand advise 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after'
             cand retention 'Delete rows older than a cut-off in short transactions; drop partitions wholly older'
             cand partitions 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions'
             cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
@@ -551,6 +552,41 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand -y 'Do not ask; proceed (needed when there is no terminal)'
             cand --yes 'Do not ask; proceed (needed when there is no terminal)'
             cand --check 'Monitoring mode: judge the checks and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also UNKNOWN when the data cannot be read)'
+            cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
+            cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;advise'= {
+            cand --sort 'Rank the statements as slow-query does, by'
+            cand --limit 'How many of the heaviest statements to examine'
+            cand --min-calls 'Only statements called at least N times'
+            cand --min-mean-ms 'Only statements whose mean time is at least this many milliseconds'
+            cand --schema 'Only this schema (repeatable)'
+            cand --table 'Only tables with this name (repeatable; combine with --schema for one schema''s table)'
+            cand --min-speedup 'Keep a candidate only when a statement''s planned cost with it falls at least this many times (2: to half or less)'
+            cand --max-columns 'The widest index to propose, in columns'
+            cand --runs 'With --create: how many times each statement runs, before and after (the fastest counts)'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
+            cand --targets 'Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated or repeated; several for the report commands only'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`: until the server starts, or a host of the wanted kind accepts (a failover)'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
+            cand --create 'Build the advised indexes (CREATE INDEX CONCURRENTLY, one at a time), after measuring the read-only statements they help (EXPLAIN ANALYZE, representative parameters) and again after. Asks first unless --yes'
+            cand --drop-unhelpful 'With --create: drop (DROP INDEX CONCURRENTLY) each new index whose statements did not get at least --min-speedup times faster when measured'
+            cand -y 'Do not ask; proceed (needed when there is no terminal)'
+            cand --yes 'Do not ask; proceed (needed when there is no terminal)'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -1149,6 +1185,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand sizes 'Database, table, index and TOAST sizes, largest first'
             cand replication 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay'
             cand indexes 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them'
+            cand advise 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after'
             cand retention 'Delete rows older than a cut-off in short transactions; drop partitions wholly older'
             cand partitions 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions'
             cand roles 'Create, update or show the least-privilege roles (towow_app, towow_migrate, read-only)'
@@ -1196,6 +1233,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;replication'= {
         }
         &'towow-db;help;indexes'= {
+        }
+        &'towow-db;help;advise'= {
         }
         &'towow-db;help;retention'= {
         }

@@ -156,3 +156,25 @@ pub struct RetentionRuleLine {
     #[command(flatten)]
     pub rule: RetentionRuleArgs,
 }
+
+/// `advise --create` (maintenance, issue 27).
+#[derive(Debug, Args)]
+pub struct AdviseCreateArgs {
+    /// Build the advised indexes (CREATE INDEX CONCURRENTLY, one at a time), after measuring the
+    /// read-only statements they help (EXPLAIN ANALYZE, representative parameters) and again
+    /// after. Asks first unless --yes.
+    #[arg(long)]
+    pub create: bool,
+
+    /// With --create: drop (DROP INDEX CONCURRENTLY) each new index whose statements did not get
+    /// at least --min-speedup times faster when measured.
+    #[arg(long, requires = "create")]
+    pub drop_unhelpful: bool,
+
+    /// With --create: how many times each statement runs, before and after (the fastest counts).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100), requires = "create")]
+    pub runs: u32,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}

@@ -280,6 +280,13 @@ pub enum Command {
     )]
     Indexes(IndexesArgs),
 
+    /// Index advice for the heaviest statements, proven with hypopg; --create builds it and
+    /// measures the statements before and after.
+    #[command(
+        after_help = "Examples:\n  towow-db advise                                 # the top 20 statements by total time\n  towow-db advise --limit 50 --min-calls 10 --format json\n  towow-db advise --table task_history --min-speedup 3\n  towow-db advise --create --yes                  # build the advice, measure before and after\n  towow-db advise --create --drop-unhelpful --yes # and drop what did not help as predicted\n\nNeeds pg_stat_statements and hypopg (CREATE EXTENSION hypopg); without hypopg the candidates are\nlisted as unproven. See docs/reports.md#advise."
+    )]
+    Advise(AdviseArgs),
+
     // Maintenance: fix what the reports find (their argument types are in maintenance.rs).
     /// Delete rows older than a cut-off in short transactions; drop partitions wholly older.
     #[command(

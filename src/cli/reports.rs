@@ -173,3 +173,50 @@ pub struct IndexesArgs {
     #[command(flatten)]
     pub report: ReportArgs,
 }
+
+/// `advise` (issue 27): index advice proven with hypopg; `--create` is maintenance (see
+/// [`AdviseCreateArgs`]).
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    /// Rank the statements as slow-query does, by.
+    #[arg(long, value_enum, default_value_t = crate::reports::slow::Sort::Total)]
+    pub sort: crate::reports::slow::Sort,
+
+    /// How many of the heaviest statements to examine.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..))]
+    pub limit: i64,
+
+    /// Only statements called at least N times.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+    pub min_calls: i64,
+
+    /// Only statements whose mean time is at least this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0.0)]
+    pub min_mean_ms: f64,
+
+    /// Only propose indexes on these schemas/tables (the statements are ranked as always).
+    #[command(flatten)]
+    pub filter: crate::reports::Filter,
+
+    /// Keep a candidate only when a statement's planned cost with it falls at least this many
+    /// times (2: to half or less).
+    #[arg(long, value_name = "FACTOR", default_value = "2", value_parser = parse_factor)]
+    pub min_speedup: f64,
+
+    /// The widest index to propose, in columns.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=8))]
+    pub max_columns: u16,
+
+    #[command(flatten)]
+    pub create: AdviseCreateArgs,
+}
+
+/// A factor of at least 1: `2`, `1.5`, `3x`.
+pub fn parse_factor(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let n = t.strip_suffix(['x', 'X', '×']).unwrap_or(t).trim();
+    match n.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 1.0 => Ok(v),
+        _ => Err(format!("`{t}` is not a factor of 1 or more (e.g. 2, 1.5, 3x)")),
+    }
+}

@@ -69,6 +69,8 @@ pub fn local_default(command: &Command) -> LocalDefault {
         Command::SlowQuery(a) => report(a.report.check),
         Command::Indexes(a) if a.rebuild.rebuild => Never("rebuilds indexes"),
         Command::Indexes(a) => report(a.report.check),
+        Command::Advise(a) if a.create.create => Never("creates indexes"),
+        Command::Advise(_) => OnTerminal,
         Command::Health(a) => report(a.report.check),
         Command::Activity(a) => report(a.report.check),
         Command::Sizes(a) => report(a.report.check),

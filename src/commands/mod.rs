@@ -21,6 +21,7 @@ pub const NO_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::ZERO);
 pub const REPORT_STATEMENT_TIMEOUT: Option<Duration> = Some(Duration::from_secs(30));
 
 pub mod activity;
+pub mod advise;
 pub mod backup;
 pub mod connect;
 pub mod drop;
@@ -200,6 +201,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Activity(a) => activity::run(ctx, a).await,
         Command::Sizes(a) => sizes::run(ctx, a).await,
         Command::Indexes(a) => indexes::run(ctx, a).await,
+        Command::Advise(a) => advise::run(ctx, a).await,
         Command::Retention(a) => retention::run(ctx, a).await,
         Command::Partitions(a) => partitions::run(ctx, a).await,
         Command::Replication(a) => replication::run(ctx, a).await,

@@ -4,7 +4,9 @@
 //!   ctid where there is none), and detach and drop the partitions wholly older than it;
 //! - `partitions`: the range partitions of every partitioned table, their gaps and how far ahead
 //!   they reach, and `ensure`, which creates the next ones;
-//! - `reindex`: `REINDEX INDEX CONCURRENTLY` of invalid and bloated indexes, one at a time.
+//! - `reindex`: `REINDEX INDEX CONCURRENTLY` of invalid and bloated indexes, one at a time;
+//! - `advise`: `advise --create`, building the advised indexes concurrently and measuring the
+//!   statements before and after (`progress`: a concurrent build's phase, shared).
 //!
 //! This layer sits above `reports` and `admin`: it reuses the reports' PgBouncer-safe query
 //! helper and index statistics, and the backups' way of running pg_dump. Every statement is a
@@ -17,8 +19,10 @@ use anyhow::Result;
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
+pub mod advise;
 pub mod bounds;
 pub mod partitions;
+pub mod progress;
 pub mod reindex;
 pub mod retention;
 pub mod table;

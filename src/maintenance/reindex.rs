@@ -13,7 +13,7 @@
 //! after each failed rebuild, and said so. An invalid index whose table has an index build in
 //! progress right now is left alone: it may be that build's.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -281,9 +281,6 @@ pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
     Ok(out)
 }
 
-const PROGRESS_SQL: &str = "SELECT phase, blocks_total::int8, blocks_done::int8, tuples_total::int8, tuples_done::int8 \
-     FROM pg_stat_progress_create_index WHERE pid = $1";
-
 const AFTER_SQL: &str = "SELECT coalesce(pg_relation_size(c.oid), 0)::int8, i.indisvalid \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_index i ON i.indexrelid = c.oid \
      WHERE n.nspname = $1 AND c.relname = $2";
@@ -338,30 +335,9 @@ pub async fn run(
             crate::output::cells::bytes(r.bytes_before)
         ));
         let started = Instant::now();
-        let bar = progress_bar(opts.progress, &r.index);
-        let rebuilt = {
-            let sql = format!("REINDEX INDEX CONCURRENTLY {name}");
-            let work = client.batch_execute(&sql);
-            tokio::pin!(work);
-            let poller = db.get().await?;
-            loop {
-                tokio::select! {
-                    res = &mut work => break res,
-                    _ = tokio::time::sleep(Duration::from_millis(300)) => {
-                        if let (Some(b), Ok(Some(p))) = (&bar, poller.query_typed_opt(PROGRESS_SQL, &[(&pid, Type::INT4)]).await) {
-                            let (phase, bt, bd, tt, td): (String, i64, i64, i64, i64) = (p.get(0), p.get(1), p.get(2), p.get(3), p.get(4));
-                            let (done, total) = if bt > 0 { (bd, bt) } else { (td, tt) };
-                            b.set_length(total.max(0) as u64);
-                            b.set_position(done.max(0) as u64);
-                            b.set_message(format!("{}: {phase}", r.index));
-                        }
-                    }
-                }
-            }
-        };
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
+        let sql = format!("REINDEX INDEX CONCURRENTLY {name}");
+        let rebuilt =
+            super::progress::build_with_progress(db, &client, pid, &sql, &r.index, opts.progress).await?;
         r.millis = Some(started.elapsed().as_millis() as u64);
         if let Err(e) = rebuilt {
             let msg = crate::error::pg_message(&e);
@@ -428,23 +404,6 @@ async fn drop_leftover(client: &Client, l: &mut Leftover, note: &dyn Fn(&str)) {
             l.error = Some(msg);
         }
     }
-}
-
-/// A bar with the rebuild's phase and blocks (or tuples), on a terminal only.
-fn progress_bar(show: bool, index: &str) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !show || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len}  {elapsed}  {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(index.to_string());
-    bar.enable_steady_tick(Duration::from_millis(200));
-    Some(bar)
 }
 
 impl Report for RebuildReport {

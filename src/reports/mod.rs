@@ -20,6 +20,7 @@ use tokio_postgres::{Client, Row};
 use crate::error::{PgContext, PgError, sqlstate};
 
 pub mod activity;
+pub mod advise;
 pub mod health;
 pub mod index_bloat;
 pub mod indexes;

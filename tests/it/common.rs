@@ -183,6 +183,14 @@ pub fn run_url(cfg: &ConnConfig, args: &[&str]) -> Output {
     out
 }
 
+/// [`run_url`] started in the background, its output piped.
+pub fn run_bg(cfg: &ConnConfig, args: &[&str]) -> std::process::Child {
+    let url = cfg.url_with_password();
+    let mut all = vec!["--url", url.as_str()];
+    all.extend_from_slice(args);
+    cmd().args(&all).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

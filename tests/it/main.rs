@@ -1,5 +1,6 @@
 //! Integration tests against a real PostgreSQL cluster that the suite starts itself.
 
+mod advise;
 mod backup;
 mod backup_field;
 mod bad_input;

@@ -2,18 +2,11 @@
 //! came with 1.21's `max_prepared_statements`), started by the test on loopback in transaction
 //! pooling mode, as in the AstrBot set-up.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use tokio_postgres::types::Type;
 
 use crate::common::*;
-
-fn run_bg(cfg: &towow_db::connect::ConnConfig, args: &[&str]) -> std::process::Child {
-    let url = cfg.url_with_password();
-    let mut all = vec!["--url", url.as_str()];
-    all.extend_from_slice(args);
-    cmd().args(&all).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
-}
 
 fn wait(c: std::process::Child) -> Output {
     let o = c.wait_with_output().unwrap();
