@@ -12,6 +12,9 @@
 //! - 200 tables with 1,000 rows (some TOASTed), 30% of them deleted, analyzed;
 //! - 5,000 distinct top-level statements in `pg_stat_statements`.
 //!
+//! `snapshot` (issue 22) is among them: what it reads against the same views through psql, its
+//! writing into the store (schema `towow_history` of the bench database) included.
+//!
 //! ```sh
 //! cargo bench --bench reports                                  # 1k, 10k and 50k tables (~25 min)
 //! BENCH_TABLES=1000,10000 cargo bench --bench reports          # quicker
@@ -168,6 +171,15 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
         ),
         (&["indexes"], "pg_index, pg_get_indexdef, scan counts", indexes.replace("{x}", "c.relpages")),
         (&["indexes", "--exact"], "… + pg_relation_size of each", indexes.replace("{x}", "pg_relation_size(c.oid)")),
+        (
+            // Reads what the history keeps (then writes what changed into its store).
+            &["snapshot", "-q"],
+            "stat tables + sizes, statements, database",
+            "SELECT s.*, pg_total_relation_size(s.relid) FROM pg_stat_user_tables s; \
+             SELECT queryid, userid, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, query FROM pg_stat_statements; \
+             SELECT * FROM pg_stat_database WHERE datname = current_database()"
+                .into(),
+        ),
     ]
 }
 

@@ -66,6 +66,12 @@ pub fn parse_per_demand(s: &str) -> Result<u32, String> {
     Ok(n as u32)
 }
 
+/// A point in time: a date (`2026-06-01`, midnight UTC) or an RFC 3339 time.
+pub fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let secs = parse_as_of(s)?;
+    chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("`{s}` is out of range"))
+}
+
 /// `--as-of`: a date (`2026-06-01`) or an RFC 3339 time, as UTC seconds.
 pub fn parse_as_of(s: &str) -> Result<i64, String> {
     let t = s.trim();
@@ -121,6 +127,11 @@ pub struct GlobalArgs {
     /// configured (docs/connecting.md#the-local-cluster).
     #[arg(long, global = true, conflicts_with_all = ["url", "targets", "all_targets"], help_heading = CONNECTION)]
     pub local: bool,
+
+    /// Where the history of snapshots is kept (a central database for a fleet) [env:
+    /// TOWOW_HISTORY_URL]; default: schema towow_history in the monitored database itself.
+    #[arg(long, global = true, value_name = "URL", help_heading = CONNECTION)]
+    pub history_url: Option<String>,
 
     /// Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session
     /// of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL].
@@ -185,6 +196,7 @@ impl std::fmt::Debug for GlobalArgs {
             .field("all_targets", &self.all_targets)
             .field("local", &self.local)
             .field("direct_url", &redact(&self.direct_url))
+            .field("history_url", &redact(&self.history_url))
             .field("format", &self.format)
             .field("verbose", &self.verbose)
             .field("quiet", &self.quiet)
@@ -286,6 +298,13 @@ pub enum Command {
         after_help = "Examples:\n  towow-db advise                                 # the top 20 statements by total time\n  towow-db advise --limit 50 --min-calls 10 --format json\n  towow-db advise --table task_history --min-speedup 3\n  towow-db advise --create --yes                  # build the advice, measure before and after\n  towow-db advise --create --drop-unhelpful --yes # and drop what did not help as predicted\n\nNeeds pg_stat_statements and hypopg (CREATE EXTENSION hypopg); without hypopg the candidates are\nlisted as unproven. See docs/reports.md#advise."
     )]
     Advise(AdviseArgs),
+
+    /// Record one reading of the statistics in the history store (for windowed checks, trends,
+    /// `slow-query --since`, `sizes --growth`); safe to run every minute from cron.
+    #[command(
+        after_help = "Examples:\n  towow-db --url postgresql://monitor@db/towow snapshot\n  * * * * * towow-db --url … snapshot -q --keep 30d          # cron, every minute\n  towow-db --all-targets --history-url postgresql://…@metrics/history snapshot   # a fleet, one central store"
+    )]
+    Snapshot(SnapshotArgs),
 
     // Maintenance: fix what the reports find (their argument types are in maintenance.rs).
     /// Delete rows older than a cut-off in short transactions; drop partitions wholly older.

@@ -92,6 +92,16 @@ pub struct SlowQueryArgs {
     #[arg(long)]
     pub reset: bool,
 
+    /// What the statements did in the last DURATION (from the history's snapshots and the
+    /// current counters), not since the statistics reset: new and slower statements called out.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with_all = ["running", "reset", "between"])]
+    pub since: Option<Duration>,
+
+    /// What the statements did between two times (2026-12-01T10:00:00Z, or 2026-12-01 for
+    /// midnight UTC), from the snapshots at or before each.
+    #[arg(long, num_args = 2, value_names = ["T1", "T2"], value_parser = parse_time, conflicts_with_all = ["running", "reset"])]
+    pub between: Option<Vec<chrono::DateTime<chrono::Utc>>>,
+
     #[command(flatten)]
     pub confirm: ConfirmArgs,
 
@@ -103,12 +113,47 @@ pub struct SlowQueryArgs {
 pub struct HealthArgs {
     #[command(flatten)]
     pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// CRITICAL when fewer standbys than this stream from the server (a dead standby pages);
+    /// also `expect_standbys` per target in towow-db.toml.
+    #[arg(long, value_name = "N")]
+    pub expect_standbys: Option<u32>,
+
+    /// What a slow execution is, for `slow_queries_per_min` (the ToWow document's
+    /// `log_min_duration_statement = 1000`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub slow: Duration,
+}
+
+/// The windowed checks' window, when a history exists (`towow-db snapshot`).
+#[derive(Debug, Clone, Args)]
+pub struct WindowArgs {
+    /// Compare now with the latest snapshot at least this old: deadlocks, slow queries per
+    /// minute and CPU are judged over it, so an alert clears once its cause is out of the window.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
+    pub window: Duration,
+}
+
+/// `snapshot`: one reading of the statistics into the history store.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Prune this target's snapshots older than this (the figures at the cut-off are kept).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30d")]
+    pub keep: Duration,
 }
 
 #[derive(Debug, Args)]
 pub struct ReplicationArgs {
     #[command(flatten)]
     pub report: ReportArgs,
+
+    /// CRITICAL when fewer standbys than this stream from the server (check
+    /// `standbys_streaming`); also `expect_standbys` per target in towow-db.toml.
+    #[arg(long, value_name = "N")]
+    pub expect_standbys: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +182,15 @@ pub struct SizesArgs {
     /// Show only the N largest tables.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+
+    /// Growth instead of sizes: bytes per day of the database and each table over the history
+    /// (`towow-db snapshot`), and the days until the disk is full at that rate.
+    #[arg(long)]
+    pub growth: bool,
+
+    /// With --growth: over the last DURATION only (default: all the history).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "growth")]
+    pub since: Option<Duration>,
 
     #[command(flatten)]
     pub report: ReportArgs,

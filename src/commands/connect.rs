@@ -75,6 +75,7 @@ pub fn local_default(command: &Command) -> LocalDefault {
         Command::Activity(a) => report(a.report.check),
         Command::Sizes(a) => report(a.report.check),
         Command::Replication(a) => report(a.report.check),
+        Command::Snapshot(_) => Never("records the statistics of a database"),
     }
 }
 
@@ -173,10 +174,9 @@ impl Ctx {
                     Readiness::Started => "started",
                     Readiness::Running => "using",
                 };
-                let line = format!(
-                    "no connection configured: {what} the local towow-db cluster at {} ({cfg})",
-                    cluster.dir.display()
-                );
+                let why = if self.global.local { "--local" } else { "no connection configured" };
+                let line =
+                    format!("{why}: {what} the local towow-db cluster at {} ({cfg})", cluster.dir.display());
                 // Said on stderr whenever the policy is "on a terminal" (that is its condition),
                 // and whenever the cluster had to be started.
                 if state == Readiness::Running && self.local_default != LocalDefault::OnTerminal {
@@ -317,6 +317,33 @@ pub fn local_hint(cfg: &ConnConfig) -> impl FnOnce(anyhow::Error) -> anyhow::Err
         } else {
             e
         }
+    }
+}
+
+/// The history store, and what the targets file says of a target.
+impl Ctx {
+    /// `expect_standbys` of the target `cfg` came from (the targets file), if it says.
+    pub fn target_expect_standbys(&self, cfg: &ConnConfig) -> Option<u32> {
+        let Source::Target(name) = &cfg.source else { return None };
+        let file = crate::connect::targets::file(&self.env).ok()?;
+        let defs = crate::connect::targets::load(&file).ok()?;
+        defs.into_iter().find(|d| &d.name == name)?.expect_standbys
+    }
+
+    /// The central history store, when `--history-url` / `TOWOW_HISTORY_URL` names one (`None`:
+    /// each target keeps its own history, schema `towow_history` in its database).
+    pub async fn history_store(&self) -> Result<Option<Db>> {
+        let url = match self.global.history_url.as_deref().or(self.env.get("TOWOW_HISTORY_URL")) {
+            Some(u) => u.to_string(),
+            None => return Ok(None),
+        };
+        let Resolved::Conn(cfg) = crate::connect::resolve(Some(&url), &self.env)? else {
+            unreachable!("a URL always resolves to a connection")
+        };
+        let db = Db::connect(*cfg, self.connect_options(crate::commands::REPORT_STATEMENT_TIMEOUT)?)
+            .await
+            .map_err(|e| e.context("cannot connect to the history store (--history-url)"))?;
+        Ok(Some(db))
     }
 }
 

@@ -1,13 +1,27 @@
-//! `health`: the alert table as checks.
+//! `health`: the alert table as checks, the windowed ones over the history when there is one.
 
 use anyhow::Result;
 
 use crate::cli::HealthArgs;
 use crate::commands::Ctx;
 use crate::reports::health;
+use crate::reports::history::checks::{WindowOptions, apply_to_health};
 
 pub async fn run(ctx: &Ctx, a: HealthArgs) -> Result<u8> {
     let t = ctx.report_thresholds(&health::all_checks(), &a.report)?;
     let t = &t;
-    ctx.run_report(&a.report, t, |db| async move { health::report(&db, t).await }).await
+    let store = ctx.history_store().await?;
+    let store = store.as_ref();
+    let opts = WindowOptions { window: a.window.window, slow: a.slow, expect_standbys: a.expect_standbys };
+    let opts = &opts;
+    ctx.run_report(&a.report, t, |db| async move {
+        let mut r = health::report(&db, t).await?;
+        let opts = WindowOptions {
+            expect_standbys: opts.expect_standbys.or_else(|| ctx.target_expect_standbys(&db.cfg)),
+            ..opts.clone()
+        };
+        apply_to_health(&mut r, &db, store, &opts, t).await?;
+        Ok(r)
+    })
+    .await
 }

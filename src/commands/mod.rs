@@ -38,6 +38,7 @@ pub mod seed;
 pub mod shell;
 pub mod sizes;
 pub mod slow_query;
+pub mod snapshot;
 pub mod vacuum_report;
 
 pub use connect::{LocalDefault, local_default, local_hint, writes};
@@ -184,6 +185,18 @@ async fn standby_note(db: &Db) -> (Option<bool>, Option<String>) {
 
 /// Run one parsed command. Returns the process exit status.
 pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
+    if ctx.global.format == Some(crate::output::Format::OpenMetrics)
+        && !matches!(
+            command,
+            Command::Health(_) | Command::Replication(_) | Command::VacuumReport(_) | Command::Sizes(_)
+        )
+    {
+        return Err(crate::error::Usage(
+            "--format openmetrics is for health, replication, vacuum-report and sizes (table or json here)"
+                .into(),
+        )
+        .into());
+    }
     match command {
         Command::Init(a) => init::run(ctx, a).await,
         Command::Drop(a) => drop::run(ctx, a).await,
@@ -205,6 +218,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Retention(a) => retention::run(ctx, a).await,
         Command::Partitions(a) => partitions::run(ctx, a).await,
         Command::Replication(a) => replication::run(ctx, a).await,
+        Command::Snapshot(a) => snapshot::run(ctx, a).await,
     }
 }
 

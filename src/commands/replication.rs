@@ -8,9 +8,12 @@ use crate::reports::replication;
 
 pub async fn run(ctx: &Ctx, a: ReplicationArgs) -> Result<u8> {
     let t = ctx.report_thresholds(replication::CHECKS, &a.report)?;
+    let expect = a.expect_standbys;
     ctx.run_report(&a.report, &t, |db| async move {
         let client = db.get().await?;
-        crate::reports::read_only(&client, || replication::read(&client)).await
+        let mut r = crate::reports::read_only(&client, || replication::read(&client)).await?;
+        r.expected_standbys = expect.or_else(|| ctx.target_expect_standbys(&db.cfg));
+        Ok(r)
     })
     .await
 }

@@ -5,6 +5,7 @@ use anyhow::Result;
 
 use crate::cli::SlowQueryArgs;
 use crate::commands::Ctx;
+use crate::reports::history::interval;
 use crate::reports::{activity, slow};
 
 pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
@@ -31,6 +32,26 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
         slow::reset(&db).await?;
         ctx.out.note(format!("pg_stat_statements statistics of database \"{name}\" cleared"));
         return Ok(0);
+    }
+    if a.since.is_some() || a.between.is_some() {
+        let (from, to) = match (&a.since, &a.between) {
+            (_, Some(b)) => (b[0], Some(b[1])),
+            (Some(d), None) => {
+                (chrono::Utc::now() - chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::MAX), None)
+            }
+            (None, None) => unreachable!("checked above"),
+        };
+        if to.is_some_and(|t| t <= from) {
+            return Err(crate::error::Usage("--between T1 T2: T2 must be after T1".into()).into());
+        }
+        let store = ctx.history_store().await?;
+        let store = store.as_ref();
+        let (sort, limit) = (a.sort, a.limit.max(0) as usize);
+        return ctx
+            .run_report(&a.report, &t, |db| async move {
+                interval::report(&db, store, from, to, sort, limit).await
+            })
+            .await;
     }
     let opts = slow::SlowOptions {
         sort: a.sort,

@@ -8,6 +8,7 @@
 //! [targets.cozychat]
 //! url_env = "COZYCHAT_DATABASE_URL"      # the URL from this environment variable
 //! password_env = "COZYCHAT_PG_PASSWORD"  # the password from this one (else PGPASSWORD, ~/.pgpass)
+//! expect_standbys = 1                     # health: CRITICAL when fewer stream (a number)
 //! ```
 //!
 //! The file is `towow-db.toml` in the working directory, else in `$XDG_CONFIG_HOME/towow-db/`
@@ -39,9 +40,11 @@ pub struct TargetDef {
     pub url: Option<String>,
     pub url_env: Option<String>,
     pub password_env: Option<String>,
+    /// `health --expect-standbys` for this target.
+    pub expect_standbys: Option<u32>,
 }
 
-const KEYS: &str = "url, url_env, password_env";
+const KEYS: &str = "url, url_env, password_env, expect_standbys";
 
 /// The targets file to read: `TOWOW_TARGETS_FILE`, else `./towow-db.toml`, else
 /// `$XDG_CONFIG_HOME/towow-db/towow-db.toml` (or `~/.config/towow-db/towow-db.toml`).
@@ -156,8 +159,17 @@ pub fn parse(text: &str) -> Result<Vec<TargetDef>> {
             .split_once('=')
             .ok_or_else(|| at("expected `key = \"value\"` or a [targets.NAME] header".into()))?;
         let key = key.trim();
-        let value = string_value(value.trim()).map_err(|e| at(format!("{key}: {e}")))?;
         let def = defs.last_mut().ok_or_else(|| at(format!("`{key}` outside a [targets.NAME] table")))?;
+        if key == "expect_standbys" {
+            let n = value.split('#').next().unwrap_or_default().trim();
+            let n: u32 =
+                n.parse().map_err(|_| at(format!("expect_standbys: `{n}` is not a whole number")))?;
+            if def.expect_standbys.replace(n).is_some() {
+                return Err(at(format!("`{key}` is set twice in target `{}`", def.name)));
+            }
+            continue;
+        }
+        let value = string_value(value.trim()).map_err(|e| at(format!("{key}: {e}")))?;
         let slot = match key {
             "url" => &mut def.url,
             "url_env" => &mut def.url_env,
@@ -258,6 +270,20 @@ password_env = "COZY_PW"
         assert_eq!(d[1].name, "cozy chat");
         assert_eq!(d[1].url_env.as_deref(), Some("COZY_URL"));
         assert_eq!(string_value(r#""a\"b\\c\u00e9" # x"#).unwrap(), "a\"b\\cé");
+        assert_eq!((d[0].expect_standbys, d[1].expect_standbys), (None, None));
+        let d = parse("[targets.a]\nurl = \"u\"\nexpect_standbys = 2 # two replicas\n").unwrap();
+        assert_eq!(d[0].expect_standbys, Some(2));
+        for (bad, why) in [
+            ("many", "not a whole number"),
+            ("-1", "not a whole number"),
+            ("1\nexpect_standbys = 1", "set twice"),
+        ] {
+            let e = format!(
+                "{:#}",
+                parse(&format!("[targets.a]\nurl = \"u\"\nexpect_standbys = {bad}")).unwrap_err()
+            );
+            assert!(e.contains(why), "{bad}: {e}");
+        }
     }
 
     #[test]

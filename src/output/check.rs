@@ -162,6 +162,44 @@ pub fn combine(checks: &[Check]) -> Status {
     checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok)
 }
 
+/// Nagios performance data for `checks` (the part after `|` of a plugin's status line), so that
+/// Nagios, Icinga and check_mk graph them: `name=value[UOM];warn;crit` per check, the unit of
+/// measure from the name (`s`, `ms`, `%`, `B`; none for counts), a threshold of a check where
+/// smaller is worse written as Nagios's range `w:` (alert below `w`), `U` for a value that
+/// could not be measured.
+pub fn perfdata(checks: &[Check]) -> String {
+    use crate::units::Kind;
+    let fmt = |v: f64| num(v).to_string();
+    checks
+        .iter()
+        .map(|c| {
+            let uom = match Kind::of_check(&c.name) {
+                Kind::Seconds => "s",
+                Kind::Millis => "ms",
+                Kind::Percent => "%",
+                Kind::Bytes => "B",
+                Kind::Count => "",
+            };
+            let value = match c.value.as_ref().and_then(|v| v.as_f64()) {
+                Some(v) => format!("{}{uom}", fmt(v)),
+                None => "U".to_string(),
+            };
+            let range = |t: Option<f64>| match (t, c.threshold.map(|t| t.direction)) {
+                (Some(v), Some(Direction::Below)) => format!("{}:", fmt(v)),
+                (Some(v), _) => fmt(v),
+                (None, _) => String::new(),
+            };
+            let (w, k) = (range(c.threshold.and_then(|t| t.warn)), range(c.threshold.and_then(|t| t.crit)));
+            let mut p = format!("{}={value};{w};{k}", c.name);
+            while p.ends_with(';') {
+                p.pop();
+            }
+            p
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Named thresholds with their defaults, overridable with `--threshold NAME=WARN[:CRIT]`.
 #[derive(Debug, Clone)]
 pub struct Thresholds {
@@ -301,6 +339,23 @@ mod tests {
         }
         assert_eq!(parse_threshold_value("used_pct", "80%").unwrap(), Some(80.0));
         assert_eq!(parse_threshold_value("age_s", "1500ms").unwrap(), Some(1.5));
+    }
+
+    #[test]
+    fn perfdata_is_what_nagios_reads() {
+        let checks = vec![
+            Check::measured("connections_pct", 12.5, Threshold::above(Some(80.0), Some(95.0)), ""),
+            Check::measured("deadlocks", 0.0, Threshold::above(Some(0.0), None), ""),
+            Check::measured("cache_hit_pct", 99.5, Threshold::below(Some(99.0), Some(90.0)), ""),
+            Check::unknown("replication_lag_s", Some(Threshold::above(Some(10.0), Some(60.0))), ""),
+            Check::measured("database_size_bytes", 8192.0, Threshold::above(None, None), ""),
+            Check::measured("long_running_ms", 1.5, Threshold::above(None, Some(2.0)), ""),
+        ];
+        assert_eq!(
+            perfdata(&checks),
+            "connections_pct=12.5%;80;95 deadlocks=0;0 cache_hit_pct=99.5%;99:;90: replication_lag_s=U;10;60 \
+             database_size_bytes=8192B long_running_ms=1.5ms;;2"
+        );
     }
 
     #[test]

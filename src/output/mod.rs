@@ -6,6 +6,7 @@ pub mod check;
 pub mod confirm;
 pub mod fleet;
 pub mod logging;
+pub mod metrics;
 pub mod report;
 pub mod table;
 
@@ -26,6 +27,10 @@ pub enum Format {
     Table,
     /// Machine-readable JSON on stdout.
     Json,
+    /// The Prometheus text exposition format (promtool, node_exporter's textfile collector):
+    /// health, replication, vacuum-report, sizes.
+    #[value(name = "openmetrics")]
+    OpenMetrics,
 }
 
 /// Where a command's results go: stdout (a table or JSON), notes on stderr.
@@ -111,6 +116,19 @@ impl Out {
     pub fn report<R: Report>(&self, r: &R, check: Option<&Thresholds>) -> Result<u8> {
         let checks = check.map(|t| r.checks(t));
         let status = checks.as_deref().map(combine);
+        if self.format == Format::OpenMetrics {
+            let mut m = r.metrics();
+            if let (Some(c), Some(st)) = (&checks, status) {
+                let labels = r.metric_labels();
+                m.extend(metrics::checks(c, &labels));
+                m.push(metrics::status(st, &labels));
+            }
+            write_stdout(&metrics::render(&m))?;
+            for n in r.notes() {
+                self.note(n);
+            }
+            return Ok(status.map(Status::exit_code).unwrap_or(0));
+        }
         if self.is_json() {
             // Serialized straight from the report (no intermediate `serde_json::Value`: on
             // 10,000 tables that tree cost more client CPU than the JSON text itself).
@@ -171,11 +189,16 @@ impl Out {
                 .filter(|c| c.status != Status::Ok)
                 .map(|c| format!("{}={} ({})", c.name, cells::value_cell(&c.value), c.status))
                 .collect();
-            let line = if bad.is_empty() {
+            let mut line = if bad.is_empty() {
                 format!("{st}: all {} checks OK", c.len())
             } else {
                 format!("{st}: {}", bad.join(", "))
             };
+            // Nagios performance data, for Nagios and Icinga to graph.
+            if !c.is_empty() {
+                line.push_str(" | ");
+                line.push_str(&check::perfdata(c));
+            }
             if self.is_json() { self.note(line) } else { self.line(line)? }
         }
         Ok(status.map(Status::exit_code).unwrap_or(0))

@@ -57,6 +57,14 @@ pub trait Report: Serialize {
         Vec::new()
     }
     fn checks(&self, thresholds: &Thresholds) -> Vec<Check>;
+    /// Its figures as metric families, for `--format openmetrics` (none: not offered).
+    fn metrics(&self) -> Vec<super::metrics::Metric> {
+        Vec::new()
+    }
+    /// The labels that tell this report's samples apart from another database's.
+    fn metric_labels(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
     /// The report is itself a list of checks (`health`): no separate check table.
     fn checks_are_the_report(&self) -> bool {
         false

@@ -155,9 +155,9 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
     ("database_size_bytes", Threshold::above(None, None), "size of this database, bytes"),
 ];
 
-/// `health`'s checks and `replication`'s, which it runs too.
+/// `health`'s checks, `replication`'s, which it runs too, and the windowed ones of the history.
 pub fn all_checks() -> Vec<(&'static str, Threshold, &'static str)> {
-    [CHECKS, super::replication::CHECKS].concat()
+    [CHECKS, super::replication::CHECKS, super::history::checks::CHECKS].concat()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +175,9 @@ pub struct HealthReport {
     pub cycling_sequences: i64,
     pub status: Status,
     pub checks: Vec<Check>,
+    /// What the windowed checks were judged over (see `history::checks`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<super::history::checks::WindowInfo>,
 }
 
 pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthReport> {
@@ -295,6 +298,7 @@ async fn read(client: &Client, t: &Thresholds) -> Result<HealthReport> {
         cycling_sequences: cycling,
         status: combine(&checks),
         checks,
+        window: None,
     })
 }
 
@@ -329,6 +333,67 @@ fn sequence_check(
 }
 
 impl Report for HealthReport {
+    fn metric_labels(&self) -> Vec<(&'static str, String)> {
+        vec![("database", self.database.clone())]
+    }
+
+    /// The database's counters as counters (Prometheus computes the rates), its gauges, and the
+    /// checks (added by the renderer under `--check`).
+    fn metrics(&self) -> Vec<crate::output::metrics::Metric> {
+        use crate::output::metrics::Metric;
+        let Some(now) = self.window.as_ref().map(|w| &w.now) else { return Vec::new() };
+        let l = || vec![("database", self.database.clone())];
+        let counter = |name: &str, help: &str, v: Option<i64>| {
+            let mut m = Metric::counter(name, help);
+            m.add(l(), v.map(|v| v as f64));
+            m
+        };
+        let gauge = |name: &str, help: &str, v: Option<f64>| {
+            let mut m = Metric::gauge(name, help);
+            m.add(l(), v);
+            m
+        };
+        vec![
+            counter("database_xact_commit", "Transactions committed.", now.xact_commit),
+            counter("database_xact_rollback", "Transactions rolled back.", now.xact_rollback),
+            counter("database_blks_read", "Blocks read from disk.", now.blks_read),
+            counter("database_blks_hit", "Blocks found in shared buffers.", now.blks_hit),
+            counter("database_tup_inserted", "Rows inserted.", now.tup_inserted),
+            counter("database_tup_updated", "Rows updated.", now.tup_updated),
+            counter("database_tup_deleted", "Rows deleted.", now.tup_deleted),
+            counter("database_deadlocks", "Deadlocks detected.", now.deadlocks),
+            counter(
+                "database_conflicts",
+                "Queries cancelled by recovery conflicts (standby).",
+                now.conflicts,
+            ),
+            counter("database_temp_files", "Temporary files created.", now.temp_files),
+            counter("database_temp_bytes", "Bytes written to temporary files.", now.temp_bytes),
+            gauge("database_backends", "Sessions connected to the database.", now.numbackends.map(f64::from)),
+            gauge(
+                "database_max_connections",
+                "The server's max_connections.",
+                Some(f64::from(now.max_connections)),
+            ),
+            gauge("database_size_bytes", "Size of the database.", now.size_bytes.map(|v| v as f64)),
+            gauge(
+                "database_xid_age",
+                "Oldest datfrozenxid age of the server's databases.",
+                now.xid_age.map(|v| v as f64),
+            ),
+            gauge(
+                "database_xmin_horizon_age",
+                "Age of the oldest xmin holder (session, prepared transaction, slot).",
+                now.xmin_horizon_age.map(|v| v as f64),
+            ),
+            gauge(
+                "database_stats_reset_timestamp_seconds",
+                "When the database's statistics were last reset (Unix time).",
+                now.stats_reset.map(|t| t.timestamp() as f64),
+            ),
+        ]
+    }
+
     fn sections(&self) -> Vec<Section> {
         vec![Section {
             title: format!("Health of \"{}\": {}", self.database, self.status),

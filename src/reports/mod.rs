@@ -22,6 +22,8 @@ use crate::error::{PgContext, PgError, sqlstate};
 pub mod activity;
 pub mod advise;
 pub mod health;
+pub mod history;
+pub mod host;
 pub mod index_bloat;
 pub mod indexes;
 pub mod replication;

@@ -165,6 +165,26 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 ];
 
 impl Report for SizesReport {
+    fn metric_labels(&self) -> Vec<(&'static str, String)> {
+        vec![("database", self.database.clone())]
+    }
+
+    fn metrics(&self) -> Vec<crate::output::metrics::Metric> {
+        use crate::output::metrics::Metric;
+        let db = || ("database", self.database.clone());
+        let mut d = Metric::gauge("database_size_bytes", "Size of the database (pg_database_size).");
+        d.add(vec![db()], Some(self.database_bytes as f64));
+        let mut t =
+            Metric::gauge("table_size_bytes", "Total size of a table: heap, TOAST, indexes and maps.");
+        let mut i = Metric::gauge("table_indexes_size_bytes", "Size of a table's indexes.");
+        for x in &self.tables {
+            let l = vec![db(), ("schema", x.schema.clone()), ("table", x.table.clone())];
+            t.add(l.clone(), Some(x.partitions_total_bytes.unwrap_or(x.total_bytes) as f64));
+            i.add(l, Some(x.indexes_bytes as f64));
+        }
+        vec![d, t, i]
+    }
+
     fn sections(&self) -> Vec<Section> {
         vec![Section {
             title: format!(

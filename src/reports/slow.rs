@@ -241,6 +241,53 @@ pub async fn detect(client: &tokio_postgres::Client) -> Result<Extension> {
     })
 }
 
+/// The view's expressions that differ between extension versions, over the alias `s`: what
+/// `slow-query` and the history's snapshots read alike.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    /// `schema.pg_stat_statements`, quoted.
+    pub view: String,
+    /// Execution time, ms.
+    pub exec: String,
+    /// Planning time, ms (`NULL` before 1.8 or untracked).
+    pub plan: &'static str,
+    /// Execution plus planning, ms.
+    pub total: String,
+    /// Block I/O: reading and writing data blocks (shared and local buffers), as PgHero and the
+    /// view's own documentation define it; temp-file I/O apart (1.10+).
+    pub io: String,
+    /// Whether the view has `toplevel` (1.9+).
+    pub toplevel: bool,
+}
+
+/// [`Columns`] for the view as found.
+pub fn columns(ext: &Extension) -> Columns {
+    let cols: HashSet<&str> = ext.columns.iter().map(String::as_str).collect();
+    let has = |c: &str| cols.contains(c);
+    let exec = if has("total_exec_time") { "s.total_exec_time" } else { "s.total_time" }.to_string();
+    let plan = if has("total_plan_time") { "s.total_plan_time" } else { "NULL" };
+    let io: Vec<String> = [
+        "blk_read_time",
+        "blk_write_time",
+        "shared_blk_read_time",
+        "shared_blk_write_time",
+        "local_blk_read_time",
+        "local_blk_write_time",
+    ]
+    .iter()
+    .filter(|n| has(n))
+    .map(|n| format!("s.{n}"))
+    .collect();
+    Columns {
+        view: format!("{}.pg_stat_statements", quote_ident(&ext.schema)),
+        total: format!("{exec} + coalesce({plan}, 0)"),
+        exec,
+        plan,
+        io: if io.is_empty() { "0".into() } else { io.join(" + ") },
+        toplevel: has("toplevel"),
+    }
+}
+
 /// Build the statements query from the columns the view actually has.
 pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
     let cols: HashSet<&str> = ext.columns.iter().map(String::as_str).collect();
@@ -250,19 +297,7 @@ pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
         let parts: Vec<String> = names.iter().filter(|n| has(n)).map(|n| format!("s.{n}")).collect();
         if parts.is_empty() { None } else { Some(parts.join(" + ")) }
     };
-    let exec = pick("total_exec_time", "total_time");
-    let plan = if has("total_plan_time") { "s.total_plan_time" } else { "NULL" };
-    // Block I/O: reading and writing data blocks (shared and local buffers), as PgHero and the
-    // view's own documentation define it; temp-file I/O apart (1.10+).
-    let io = sum(&[
-        "blk_read_time",
-        "blk_write_time",
-        "shared_blk_read_time",
-        "shared_blk_write_time",
-        "local_blk_read_time",
-        "local_blk_write_time",
-    ])
-    .unwrap_or_else(|| "0".into());
+    let Columns { exec, plan, io, .. } = columns(ext);
     let temp_io = sum(&["temp_blk_read_time", "temp_blk_write_time"]).unwrap_or_else(|| "NULL".into());
     let jit = sum(&[
         "jit_generation_time",

@@ -12,6 +12,7 @@ mod data;
 mod drift;
 mod faults;
 mod fixtures;
+mod history;
 mod local;
 mod migrate;
 mod partitions;

@@ -342,6 +342,9 @@ pub struct ReplicationReport {
     pub senders: Vec<Sender>,
     pub slots: Vec<Slot>,
     pub archiver: Archiver,
+    /// Standbys that must stream (`--expect-standbys`); judged by the `standbys_streaming` check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_standbys: Option<u32>,
 }
 
 /// A second look after this long when a standby seems behind: WAL just received is replayed
@@ -396,5 +399,6 @@ pub async fn read(client: &Client) -> Result<ReplicationReport> {
         senders,
         slots,
         archiver: Archiver::read(client).await?,
+        expected_standbys: None,
     })
 }

@@ -297,6 +297,37 @@ impl ReplicationReport {
 }
 
 impl Report for ReplicationReport {
+    fn metrics(&self) -> Vec<crate::output::metrics::Metric> {
+        use crate::output::metrics::Metric;
+        let mut lag_b = Metric::gauge("replication_lag_bytes", "WAL not yet replayed by a standby, bytes.");
+        let mut lag_s = Metric::gauge("replication_lag_seconds", "A standby's replay lag, seconds.");
+        let mut streaming =
+            Metric::gauge("replication_standbys_streaming", "Standbys streaming from this server.");
+        for s in self.senders.iter().filter(|s| s.replicates()) {
+            let l = vec![("standby", s.name.clone()), ("client", s.client.clone().unwrap_or_default())];
+            lag_b.add(l.clone(), s.lag_bytes.map(|v| v as f64));
+            lag_s.add(l, Some(s.lag_s()));
+        }
+        let n =
+            self.senders.iter().filter(|s| s.replicates() && s.state.as_deref() == Some("streaming")).count();
+        streaming.add(Vec::new(), Some(n as f64));
+        let mut kept =
+            Metric::gauge("replication_slot_retained_wal_bytes", "WAL a replication slot keeps, bytes.");
+        let mut active = Metric::gauge("replication_slot_active", "1 when a replication slot is in use.");
+        for s in &self.slots {
+            let l = vec![("slot", s.slot_name.clone())];
+            kept.add(l.clone(), s.retained_wal_bytes.map(|v| v as f64));
+            active.add(l, Some(if s.active { 1.0 } else { 0.0 }));
+        }
+        let mut archived =
+            Metric::counter("archiver_archived", "WAL files archived since the statistics reset.");
+        archived.add(Vec::new(), Some(self.archiver.archived_count as f64));
+        let mut failed =
+            Metric::counter("archiver_failed", "Failed WAL archive attempts since the statistics reset.");
+        failed.add(Vec::new(), Some(self.archiver.failed_count as f64));
+        vec![lag_b, lag_s, streaming, kept, active, archived, failed]
+    }
+
     fn sections(&self) -> Vec<Section> {
         let mut s = Vec::new();
         if let Some(r) = &self.receiver {
@@ -460,6 +491,16 @@ impl Report for ReplicationReport {
     }
 
     fn checks(&self, t: &Thresholds) -> Vec<Check> {
-        ReplicationReport::checks(self, t)
+        let mut c = ReplicationReport::checks(self, t);
+        // `--expect-standbys N` (or the target's `expect_standbys`): a dead standby pages.
+        if let Some(n) = self.expected_standbys {
+            let streaming = self
+                .senders
+                .iter()
+                .filter(|s| s.replicates() && s.state.as_deref() == Some("streaming"))
+                .count();
+            c.push(crate::reports::history::checks::expected_standbys(streaming as i64, n));
+        }
+        c
     }
 }

@@ -38,6 +38,42 @@ pub const CHECKS: &[(&str, Threshold, &str)] = &[
 ];
 
 impl Report for VacuumReport {
+    fn metric_labels(&self) -> Vec<(&'static str, String)> {
+        vec![("database", self.database.clone())]
+    }
+
+    fn metrics(&self) -> Vec<crate::output::metrics::Metric> {
+        use crate::output::metrics::Metric;
+        let db = || ("database", self.database.clone());
+        let mut dead =
+            Metric::gauge("table_dead_tuples", "Dead tuples of a table (statistics; absent when unknown).");
+        let mut live =
+            Metric::gauge("table_live_tuples", "Live tuples of a table (statistics; absent when unknown).");
+        let mut due = Metric::gauge(
+            "table_vacuum_due",
+            "1 when autovacuum's own rule says the table is due for VACUUM.",
+        );
+        let mut age = Metric::gauge("table_xid_age", "Age in transactions of the table's relfrozenxid.");
+        let mut vac = Metric::counter(
+            "table_vacuums",
+            "VACUUMs of the table, manual and automatic, since the statistics reset.",
+        );
+        for t in &self.tables {
+            let l = vec![db(), ("schema", t.schema.clone()), ("table", t.table.clone())];
+            dead.add(l.clone(), t.n_dead_tup.map(|v| v as f64));
+            live.add(l.clone(), t.n_live_tup.map(|v| v as f64));
+            due.add(l.clone(), Some(if t.vacuum_due { 1.0 } else { 0.0 }));
+            age.add(l.clone(), t.xid_age.map(|v| v as f64));
+            vac.add(l, Some((t.vacuum_count + t.autovacuum_count) as f64));
+        }
+        let mut dbage =
+            Metric::gauge("database_xid_age", "Age in transactions of a database's datfrozenxid.");
+        for d in &self.databases {
+            dbage.add(vec![("datname", d.database.clone())], Some(d.xid_age as f64));
+        }
+        vec![dead, live, due, age, vac, dbage]
+    }
+
     fn sections(&self) -> Vec<Section> {
         use crate::output::cells::{bytes, f1, opt, ts, yes};
         let mut notes = Footnotes::default();

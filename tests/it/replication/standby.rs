@@ -300,6 +300,7 @@ async fn primary_and_streaming_replica() {
     inactive_slot_keeps_wal(&p, &pcfg).await;
     paused_replay(&p, &s, &pcfg, &scfg).await;
     a_standby_holds_the_horizon_once(&p, &s, &pcfg).await;
+    crate::history::expected_standbys_page_when_one_is_down(&_standby, &pcfg).await;
 }
 
 /// `pg_basebackup` still copying: a replica being made, never "caught up".
