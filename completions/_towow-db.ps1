@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('replication', 'replication', [CompletionResultType]::ParameterValue, 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay')
             [CompletionResult]::new('indexes', 'indexes', [CompletionResultType]::ParameterValue, 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them')
             [CompletionResult]::new('advise', 'advise', [CompletionResultType]::ParameterValue, 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page of a database''s health and trends (or of several): mail it, attach it to a ticket, archive it')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Record one reading of the statistics in the history store (for windowed checks, trends, `slow-query --since`, `sizes --growth`); safe to run every minute from cron')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Delete rows older than a cut-off in short transactions; drop partitions wholly older')
             [CompletionResult]::new('partitions', 'partitions', [CompletionResultType]::ParameterValue, 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions')
@@ -643,6 +644,37 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--drop-unhelpful', '--drop-unhelpful', [CompletionResultType]::ParameterName, 'With --create: drop (DROP INDEX CONCURRENTLY) each new index whose statements did not get at least --min-speedup times faster when measured')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
+            [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more). Never shows secrets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'towow-db;report' {
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Write the page here (`-`: standard output)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'The period of the charts and of the heaviest statements (from the history)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Tables and statements per chart and per table')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Compare now with the latest snapshot at least this old: deadlocks, slow queries per minute and CPU are judged over it, so an alert clears once its cause is out of the window')
+            [CompletionResult]::new('--expect-standbys', '--expect-standbys', [CompletionResultType]::ParameterName, 'As `health --expect-standbys`')
+            [CompletionResult]::new('--slow', '--slow', [CompletionResultType]::ParameterName, 'As `health --slow`')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Override a health check''s thresholds, as `health --threshold`')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each')
+            [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated or repeated; several for the report commands only')
+            [CompletionResult]::new('--history-url', '--history-url', [CompletionResultType]::ParameterName, 'Where the history of snapshots is kept (a central database for a fleet) [env: TOWOW_HISTORY_URL]; default: schema towow_history in the monitored database itself')
+            [CompletionResult]::new('--direct-url', '--direct-url', [CompletionResultType]::ParameterName, 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`: until the server starts, or a host of the wanted kind accepts (a failover)')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'statement_timeout for the session (`0` = none). Default depends on the command')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'lock_timeout for the session (`0` = none). Default 30s')
+            [CompletionResult]::new('--pool-size', '--pool-size', [CompletionResultType]::ParameterName, 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)')
+            [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -1329,6 +1361,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('replication', 'replication', [CompletionResultType]::ParameterValue, 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay')
             [CompletionResult]::new('indexes', 'indexes', [CompletionResultType]::ParameterValue, 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them')
             [CompletionResult]::new('advise', 'advise', [CompletionResultType]::ParameterValue, 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page of a database''s health and trends (or of several): mail it, attach it to a ticket, archive it')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Record one reading of the statistics in the history store (for windowed checks, trends, `slow-query --since`, `sizes --growth`); safe to run every minute from cron')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Delete rows older than a cut-off in short transactions; drop partitions wholly older')
             [CompletionResult]::new('partitions', 'partitions', [CompletionResultType]::ParameterValue, 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions')
@@ -1397,6 +1430,9 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;help;advise' {
+            break
+        }
+        'towow-db;help;report' {
             break
         }
         'towow-db;help;snapshot' {

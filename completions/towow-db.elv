@@ -54,6 +54,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand replication 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay'
             cand indexes 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them'
             cand advise 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after'
+            cand report 'One self-contained HTML page of a database''s health and trends (or of several): mail it, attach it to a ticket, archive it'
             cand snapshot 'Record one reading of the statistics in the history store (for windowed checks, trends, `slow-query --since`, `sizes --growth`); safe to run every minute from cron'
             cand retention 'Delete rows older than a cut-off in short transactions; drop partitions wholly older'
             cand partitions 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions'
@@ -615,6 +616,36 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --drop-unhelpful 'With --create: drop (DROP INDEX CONCURRENTLY) each new index whose statements did not get at least --min-speedup times faster when measured'
             cand -y 'Do not ask; proceed (needed when there is no terminal)'
             cand --yes 'Do not ask; proceed (needed when there is no terminal)'
+            cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
+            cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
+            cand --wide 'Tables: show every column (the default set fits a terminal)'
+            cand -v 'More detail on stderr (repeat for more). Never shows secrets'
+            cand --verbose 'More detail on stderr (repeat for more). Never shows secrets'
+            cand -q 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'towow-db;report'= {
+            cand --html 'Write the page here (`-`: standard output)'
+            cand --since 'The period of the charts and of the heaviest statements (from the history)'
+            cand --top 'Tables and statements per chart and per table'
+            cand --window 'Compare now with the latest snapshot at least this old: deadlocks, slow queries per minute and CPU are judged over it, so an alert clears once its cause is out of the window'
+            cand --expect-standbys 'As `health --expect-standbys`'
+            cand --slow 'As `health --slow`'
+            cand --threshold 'Override a health check''s thresholds, as `health --threshold`'
+            cand --url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
+            cand --database-url 'Connection URL (postgresql://, postgres://, postgresql+asyncpg://) or libpq key=value string; several hosts (postgresql://h1,h2/db?target_session_attrs=read-write) find the primary. The report commands take it more than once: one database each'
+            cand --targets 'Databases named in the targets file (towow-db.toml, see docs/replication.md), comma-separated or repeated; several for the report commands only'
+            cand --history-url 'Where the history of snapshots is kept (a central database for a fleet) [env: TOWOW_HISTORY_URL]; default: schema towow_history in the monitored database itself'
+            cand --direct-url 'Direct URL to PostgreSQL, past any connection pooler, for the commands that need a session of their own (migrate, migrate down, init) [env: DIRECT_DATABASE_URL]'
+            cand --wait 'Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`, `2m`: until the server starts, or a host of the wanted kind accepts (a failover)'
+            cand --statement-timeout 'statement_timeout for the session (`0` = none). Default depends on the command'
+            cand --lock-timeout 'lock_timeout for the session (`0` = none). Default 30s'
+            cand --pool-size 'Maximum connections in the pool [env: DB_POOL_SIZE] (default 4)'
+            cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
+            cand --format 'Output format'
+            cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -1258,6 +1289,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand replication 'Streaming replication: standbys and their lag (bytes, seconds), slots and the WAL they keep, the archiver; on a standby, its WAL receiver and replay'
             cand indexes 'Index usage: unused, duplicate, invalid and bloated indexes, sequential scans; --rebuild fixes them'
             cand advise 'Index advice for the heaviest statements, proven with hypopg; --create builds it and measures the statements before and after'
+            cand report 'One self-contained HTML page of a database''s health and trends (or of several): mail it, attach it to a ticket, archive it'
             cand snapshot 'Record one reading of the statistics in the history store (for windowed checks, trends, `slow-query --since`, `sizes --growth`); safe to run every minute from cron'
             cand retention 'Delete rows older than a cut-off in short transactions; drop partitions wholly older'
             cand partitions 'Partitioned tables: strategy, key, partitions, default rows, gaps, days until inserts fail; `ensure` creates the next range partitions'
@@ -1308,6 +1340,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;indexes'= {
         }
         &'towow-db;help;advise'= {
+        }
+        &'towow-db;help;report'= {
         }
         &'towow-db;help;snapshot'= {
         }

@@ -13,6 +13,7 @@ pub mod connect;
 pub mod data;
 pub mod maintenance;
 pub mod migrate;
+pub mod page;
 pub mod reports;
 // Bottom: rendering and helpers every layer uses.
 pub mod error;
@@ -107,6 +108,7 @@ mod architecture {
         ("reports", 5),
         ("admin", 5),
         ("maintenance", 6),
+        ("page", 6),
         ("cli", 7),
         ("commands", 8),
     ];

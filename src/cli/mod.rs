@@ -299,6 +299,13 @@ pub enum Command {
     )]
     Advise(AdviseArgs),
 
+    /// One self-contained HTML page of a database's health and trends (or of several): mail it,
+    /// attach it to a ticket, archive it.
+    #[command(
+        after_help = "Examples:\n  towow-db report --html health.html                       # the last 7 days of the history\n  towow-db report --html - --since 24h > today.html\n  towow-db --all-targets report --html fleet.html         # every database of towow-db.toml, worst first"
+    )]
+    Report(PageArgs),
+
     /// Record one reading of the statistics in the history store (for windowed checks, trends,
     /// `slow-query --since`, `sizes --growth`); safe to run every minute from cron.
     #[command(

@@ -137,6 +137,37 @@ pub struct WindowArgs {
     pub window: Duration,
 }
 
+/// `report --html`: one self-contained page of a database's health and trends.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Write the page here (`-`: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub html: std::path::PathBuf,
+
+    /// The period of the charts and of the heaviest statements (from the history).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "7d")]
+    pub since: Duration,
+
+    /// Tables and statements per chart and per table.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub top: u16,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// As `health --expect-standbys`.
+    #[arg(long, value_name = "N")]
+    pub expect_standbys: Option<u32>,
+
+    /// As `health --slow`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub slow: Duration,
+
+    /// Override a health check's thresholds, as `health --threshold`.
+    #[arg(long, value_name = "NAME=WARN[:CRIT]")]
+    pub threshold: Vec<String>,
+}
+
 /// `snapshot`: one reading of the statistics into the history store.
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {

@@ -76,6 +76,7 @@ pub fn local_default(command: &Command) -> LocalDefault {
         Command::Sizes(a) => report(a.report.check),
         Command::Replication(a) => report(a.report.check),
         Command::Snapshot(_) => Never("records the statistics of a database"),
+        Command::Report(_) => OnTerminal,
     }
 }
 

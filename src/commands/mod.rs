@@ -32,6 +32,7 @@ pub mod local;
 pub mod migrate;
 pub mod partitions;
 pub mod replication;
+pub mod report;
 pub mod retention;
 pub mod roles;
 pub mod seed;
@@ -219,6 +220,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<u8> {
         Command::Partitions(a) => partitions::run(ctx, a).await,
         Command::Replication(a) => replication::run(ctx, a).await,
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
+        Command::Report(a) => report::run(ctx, a).await,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod cells;
 pub mod check;
 pub mod confirm;
 pub mod fleet;
+pub mod html;
 pub mod logging;
 pub mod metrics;
 pub mod report;

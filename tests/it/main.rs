@@ -21,6 +21,7 @@ mod pgbouncer;
 mod rebuild;
 mod replication;
 mod report_options;
+mod report_page;
 mod report_truth;
 mod report_truth3;
 mod reports;

@@ -48,19 +48,18 @@ SELECT min(taken_at) AS first, max(taken_at) AS last, count(*) AS snapshots,
 FROM towow_history.snapshots WHERE target = $1 AND taken_at >= coalesce($2, '-infinity')";
 
 /// Each table's size at the first and the last snapshot of the period (the latest reading kept
-/// at or before each), for tables present at the end.
+/// at or before each, by an index lookup each), for the tables there now.
 const TABLES_SQL: &str = "
-WITH last AS (
-  SELECT DISTINCT ON (relid) relid, schema_name, table_name, total_bytes, gone
-  FROM towow_history.tables WHERE target = $1 AND taken_at <= $3 ORDER BY relid, taken_at DESC
-), first AS (
-  SELECT DISTINCT ON (relid) relid, total_bytes, gone
-  FROM towow_history.tables WHERE target = $1 AND taken_at <= $2 ORDER BY relid, taken_at DESC
-)
-SELECT l.schema_name, l.table_name, CASE WHEN f.gone THEN NULL ELSE f.total_bytes END AS first_bytes,
+SELECT k.schema_name, k.table_name, CASE WHEN f.gone THEN NULL ELSE f.total_bytes END AS first_bytes,
        l.total_bytes AS last_bytes
-FROM last l LEFT JOIN first f ON f.relid = l.relid
-WHERE NOT l.gone";
+FROM towow_history.tables_last k
+CROSS JOIN LATERAL (SELECT x.total_bytes, x.gone FROM towow_history.tables x
+                    WHERE x.target = k.target AND x.relid = k.relid AND x.taken_at <= $3
+                    ORDER BY x.taken_at DESC LIMIT 1) l
+LEFT JOIN LATERAL (SELECT x.total_bytes, x.gone FROM towow_history.tables x
+                   WHERE x.target = k.target AND x.relid = k.relid AND x.taken_at <= $2
+                   ORDER BY x.taken_at DESC LIMIT 1) f ON true
+WHERE k.target = $1 AND NOT l.gone";
 
 /// Growth over the history of `target` since `since` ago (all of it when `None`).
 pub async fn report(

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod growth;
 pub mod interval;
 pub mod read;
+pub mod series;
 pub mod store;
 pub mod window;
 

@@ -214,9 +214,14 @@ async fn stored_statements(
                     s.shared_blks_read, s.io_ms,
                     CASE WHEN $3 THEN (SELECT t.query FROM towow_history.statement_texts t
                                        WHERE t.target = s.target AND t.queryid = s.queryid AND t.userid = s.userid) END AS query
-             FROM (SELECT DISTINCT ON (queryid, userid) * FROM towow_history.statements
-                   WHERE target = $1 AND taken_at <= $2 ORDER BY queryid, userid, taken_at DESC) s
-             WHERE NOT s.gone",
+             FROM towow_history.statement_texts k
+             -- The latest reading of each statement ever seen, by an index lookup each (not a
+             -- scan of every reading before $2).
+             CROSS JOIN LATERAL (SELECT * FROM towow_history.statements x
+                                 WHERE x.target = k.target AND x.queryid = k.queryid AND x.userid = k.userid
+                                   AND x.taken_at <= $2
+                                 ORDER BY x.taken_at DESC LIMIT 1) s
+             WHERE k.target = $1 AND NOT s.gone",
             &[(&target, Type::TEXT), (&at, Type::TIMESTAMPTZ), (&texts, Type::BOOL)],
         )
         .await
