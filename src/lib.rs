@@ -108,9 +108,9 @@ mod architecture {
         ("reports", 5),
         ("admin", 5),
         ("maintenance", 6),
-        ("page", 6),
-        ("cli", 7),
-        ("commands", 8),
+        ("page", 7),
+        ("cli", 8),
+        ("commands", 9),
     ];
 
     /// Inside `connect/`, the order of its files: each may use the ones before it.

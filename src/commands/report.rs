@@ -97,8 +97,12 @@ pub async fn run(ctx: &Ctx, a: PageArgs) -> Result<u8> {
 }
 
 /// Write `bytes` to `path` through a temporary file beside it, so that a reader never sees half
-/// a page.
+/// a page; what is not a regular file (`/dev/null`, a pipe) is written to as it is, never
+/// replaced.
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()));
+    }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let tmp = dir.join(format!(
         ".{}.{}.tmp",

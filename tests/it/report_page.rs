@@ -211,8 +211,11 @@ async fn without_history_the_page_says_how_to_start_and_a_fleet_is_worst_first()
     assert!(overview.contains("st-warning") && overview.contains("st-ok"), "{overview}");
     let opened = open(&page, "fleet");
     assert_eq!((opened.console_errors.len(), opened.page_requests.len()), (0, 0));
-    // To standard output with `-`.
+    // To standard output with `-`; a device is written to, never replaced by a file.
     let o = run_url(&a, &["report", "--html", "-"]);
     assert_ok(&o);
     assert!(stdout(&o).starts_with("<!DOCTYPE html>"));
+    assert_ok(&run_url(&a, &["report", "--html", "/dev/null"]));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
 }

@@ -169,6 +169,16 @@ async fn ctrl_c_once_a_shadow_exists(
     c: &mut std::process::Command,
     session_db: &str,
 ) -> (Timed, String, String) {
+    signal_once_a_shadow_exists(admin, c, session_db, libc::SIGINT).await
+}
+
+/// [`ctrl_c_once_a_shadow_exists`] with another signal.
+async fn signal_once_a_shadow_exists(
+    admin: &towow_db::connect::Db,
+    c: &mut std::process::Command,
+    session_db: &str,
+    signal: i32,
+) -> (Timed, String, String) {
     let child = spawn(c);
     let started = Instant::now();
     let (shadow, on) = loop {
@@ -179,7 +189,7 @@ async fn ctrl_c_once_a_shadow_exists(
         tokio::time::sleep(Duration::from_millis(5)).await;
     };
     let sent = Instant::now();
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    unsafe { libc::kill(child.id() as i32, signal) };
     (wait_limited(child, sent, Duration::from_secs(30)), shadow, on)
 }
 
@@ -232,10 +242,15 @@ async fn ctrl_c_during_the_drill_after_pg_restore_drops_the_scratch_and_shadow_d
         &["backup", "verify", &name, "--into", &server().base.url_with_password(), "--dir"],
     );
     c.arg(&dir);
-    let (t, shadow, scratch) =
-        ctrl_c_once_a_shadow_exists(&admin, &mut c, &format!("^towow_drill_[0-9]+_{}$", tail.to_lowercase()))
-            .await;
-    assert_eq!(t.code(), Some(130), "{t:?}");
+    // SIGTERM (`timeout`, systemd): `backup verify` ignored it.
+    let (t, shadow, scratch) = signal_once_a_shadow_exists(
+        &admin,
+        &mut c,
+        &format!("^towow_drill_[0-9]+_{}$", tail.to_lowercase()),
+        libc::SIGTERM,
+    )
+    .await;
+    assert_eq!(t.code(), Some(143), "{t:?}");
     assert!(t.took < Duration::from_secs(2), "{t:?}");
     assert!(t.stderr().contains(&format!("the scratch database {scratch} was dropped")), "{t:?}");
     assert_eq!(databases_left(&admin, &[shadow, scratch]).await, Vec::<String>::new(), "{t:?}");

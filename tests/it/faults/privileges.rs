@@ -49,3 +49,32 @@ async fn migrating_without_create_privilege_keeps_the_sqlstate_and_changes_nothi
         0
     );
 }
+
+/// `backup verify` without `--into` drilled on a local cluster it started; now the drill goes on
+/// the target's own server, and where the role may not create a database there it stops
+/// (exit 2) naming CREATEDB and `--into`: no server is started, no folder made.
+#[tokio::test]
+async fn a_drill_without_createdb_says_what_it_needs_and_starts_nothing() {
+    let (cfg, db) = initialised("drillnocreatedb").await;
+    let dir = temp_dir("drillnocreatedb");
+    let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "-q", "--dir"]);
+    c.arg(&dir);
+    assert_eq!(run_limited(&mut c, Duration::from_secs(60)).code(), Some(0));
+    let role = bare_role(&cfg, &db, "drill").await;
+    let local = scratch_dir("drillnocreatedb-local");
+    let mut c = url_cmd(&role.url_with_password(), &["backup", "verify", "--latest", "--dir"]);
+    c.arg(&dir).env("TOWOW_LOCAL_DIR", &local);
+    let t = run_limited(&mut c, Duration::from_secs(60));
+    assert_eq!(t.code(), Some(2), "{t:?}");
+    assert!(t.stderr().contains("CREATEDB") && t.stderr().contains("--into"), "{t:?}");
+    assert!(!local.exists(), "a local cluster was set up");
+    assert_no_secret(&t, SECRET);
+    // With --into a server where the role may: the drill passes.
+    let mut c = url_cmd(
+        &role.url_with_password(),
+        &["backup", "verify", "--latest", "--into", &server().base.url_with_password(), "--dir"],
+    );
+    c.arg(&dir);
+    let t = run_limited(&mut c, Duration::from_secs(120));
+    assert_eq!(t.code(), Some(0), "{t:?}");
+}

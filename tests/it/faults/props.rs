@@ -103,6 +103,9 @@ fn argv() -> impl Strategy<Value = Vec<String>> {
         Just("json"),
         Just("x=y"),
         Just("/dev/null"),
+        Just("/dev/zero"),
+        Just("infinity"),
+        Just("262143-12-31"),
     ]
     .prop_map(str::to_string);
     let global = prop_oneof![
@@ -114,6 +117,8 @@ fn argv() -> impl Strategy<Value = Vec<String>> {
         Just(vec!["--lock-timeout"]),
         Just(vec!["--pool-size"]),
         Just(vec!["--pool-timeout"]),
+        Just(vec!["--wait"]),
+        Just(vec!["--history-url"]),
     ]
     .prop_map(|v| v.into_iter().map(str::to_string).collect::<Vec<_>>());
     let command = prop_oneof![
@@ -129,6 +134,16 @@ fn argv() -> impl Strategy<Value = Vec<String>> {
         Just(vec!["drop"]),
         Just(vec!["vacuum-report", "--check", "--threshold"]),
         Just(vec!["roles", "create", "--app-role"]),
+        // Issues 22–24: history, windows, exports, the page, bounded files, far cut-offs.
+        Just(vec!["snapshot", "--keep"]),
+        Just(vec!["health", "--window"]),
+        Just(vec!["health", "--format", "openmetrics", "--expect-standbys"]),
+        Just(vec!["slow-query", "--since"]),
+        Just(vec!["sizes", "--growth", "--since"]),
+        Just(vec!["report", "--html"]),
+        Just(vec!["retention", "--table", "t", "--column", "c", "--yes", "--before"]),
+        Just(vec!["retention", "--config"]),
+        Just(vec!["backup", "create", "--dir"]),
     ]
     .prop_map(|v| v.into_iter().map(str::to_string).collect::<Vec<_>>());
     (prop::collection::vec((global, value.clone()), 0..3), command, value).prop_map(
