@@ -122,15 +122,15 @@ pub fn slow_per_min(
 ) -> Check {
     let name = "slow_queries_per_min";
     let th = t.get(name);
-    let Some(now) = now else {
-        return Check::not_applicable(name, Some(th), "pg_stat_statements cannot be read here: not measured");
-    };
     let Some(w) = w else {
         return Check::not_applicable(
             name,
             Some(th),
             format!("a rate needs two readings: not measured ({no_history})"),
         );
+    };
+    let Some(now) = now else {
+        return Check::not_applicable(name, Some(th), "pg_stat_statements cannot be read here: not measured");
     };
     if let Some(b) = &w.broken {
         return Check::unknown(name, Some(th), format!("over the last {}: {b}", mins(w.span_s)));
@@ -270,11 +270,20 @@ pub async fn apply_to_health(
     t: &Thresholds,
 ) -> Result<()> {
     let target = super::target_name(&db.cfg);
+    let store_db = store.unwrap_or(db);
+    // The statements are read only when a history can give them a window (no store: no rate
+    // to compute, and reading pg_stat_statements whole costs a report on a big catalog).
+    let has_store = {
+        let client = store_db.get().await?;
+        crate::reports::read_only(&client, || super::store::version(&client))
+            .await
+            .map(|v| v > 0)
+            .unwrap_or(true)
+    };
     let now = {
         let client = db.get().await?;
-        super::read::light(&client, &db.cfg).await?
+        super::read::light(&client, &db.cfg, has_store).await?
     };
-    let store_db = store.unwrap_or(db);
     let store_name = match store {
         Some(s) => super::target_name(&s.cfg),
         None => "this database".to_string(),

@@ -99,7 +99,7 @@ pub async fn report(
     let (after, end) = match to {
         None => {
             let client = target.get().await?;
-            let now = super::read::light(&client, &target.cfg).await?;
+            let now = super::read::light(&client, &target.cfg, true).await?;
             let Some(s) = now.statements else {
                 bail!("pg_stat_statements cannot be read now: {}", now.notes.join("; "));
             };

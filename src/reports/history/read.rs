@@ -145,16 +145,16 @@ WHERE s.schemaname <> 'towow_history'";
 /// Read the target's figures, on `client` (in a read-only transaction), and the host's where
 /// `cfg` says the server is local.
 pub async fn reading(client: &Client, cfg: &ConnConfig) -> Result<Reading> {
-    super::super::read_only(client, || read(client, cfg, true)).await
+    super::super::read_only(client, || read(client, cfg, true, true)).await
 }
 
-/// What the windowed checks need now: the database's counters, the statements and the host; no
-/// tables, no replication (the caller has those).
-pub async fn light(client: &Client, cfg: &ConnConfig) -> Result<Reading> {
-    super::super::read_only(client, || read(client, cfg, false)).await
+/// What the windowed checks need now: the database's counters, the statements (when
+/// `statements`) and the host; no tables, no replication (the caller has those).
+pub async fn light(client: &Client, cfg: &ConnConfig, statements: bool) -> Result<Reading> {
+    super::super::read_only(client, || read(client, cfg, false, statements)).await
 }
 
-async fn read(client: &Client, cfg: &ConnConfig, whole: bool) -> Result<Reading> {
+async fn read(client: &Client, cfg: &ConnConfig, whole: bool, with_statements: bool) -> Result<Reading> {
     let (db_rows, table_rows, repl, statements) = futures_util::join!(
         query(client, "the database's statistics", DATABASE_SQL, &[]),
         async {
@@ -169,7 +169,12 @@ async fn read(client: &Client, cfg: &ConnConfig, whole: bool) -> Result<Reading>
                 false => Ok(None),
             }
         },
-        statements(client),
+        async {
+            match with_statements {
+                true => statements(client).await.map(Some),
+                false => Ok(None),
+            }
+        },
     );
     let r = &db_rows?[0];
     let mut notes = Vec::new();
@@ -225,7 +230,8 @@ async fn read(client: &Client, cfg: &ConnConfig, whole: bool) -> Result<Reading>
         None => (Vec::new(), Vec::new(), ArchiverReading::default()),
     };
     let (statements, statements_reset) = match statements {
-        Ok((s, reset)) => (Some(s), reset),
+        Ok(Some((s, reset))) => (Some(s), reset),
+        Ok(None) => (None, None),
         Err(e) => {
             notes.push(format!("statements not recorded: {}", crate::error::render(&e)));
             (None, None)
