@@ -335,7 +335,15 @@ pub async fn apply_to_health(
         report.checks.push(expected_standbys(streaming, n));
     }
     report.status = crate::output::check::combine(&report.checks);
-    report.window = Some(WindowInfo { store: store_name, target, window: w, missing, now: now.db });
+    let mut now_db = now.db;
+    // The size health read itself (the light reading leaves it out).
+    now_db.size_bytes = report
+        .checks
+        .iter()
+        .find(|c| c.name == "database_size_bytes")
+        .and_then(|c| c.value.as_ref())
+        .and_then(|v| v.as_i64());
+    report.window = Some(WindowInfo { store: store_name, target, window: w, missing, now: now_db });
     Ok(())
 }
 
