@@ -27,6 +27,8 @@
 //!
 //! Each figure is the median of `BENCH_RUNS` (5) rounds; a round runs the floor, the report (and
 //! the baseline binary) one after the other, so that load on a shared machine hits them alike.
+//! The ratio is the median of the rounds' own ratios, printed with their range and, per round,
+//! the 1-minute load average as the floor and as the report started.
 //! It starts its own throwaway cluster (towow-db's `local` module, fsync off) under /tmp and
 //! deletes it at the end.
 
@@ -53,6 +55,14 @@ fn env_or(name: &str, default: &str) -> String {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
+}
+
+/// The 1-minute load average now.
+fn load1() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().and_then(|x| x.parse().ok()))
+        .unwrap_or(0.0)
 }
 
 fn load() -> String {
@@ -251,7 +261,7 @@ async fn run() -> Result<()> {
             load()
         );
         println!(
-            "{:<26} {:>9} {:>8} {:>9}  {:<42} {:>6}{}",
+            "{:<26} {:>9} {:>8} {:>9}  {:<42} {:>6}  range{}",
             "report",
             "wall ms",
             "CPU ms",
@@ -266,11 +276,17 @@ async fn run() -> Result<()> {
                 continue;
             }
             let (mut wall, mut cpu, mut fl, mut base) = (vec![], vec![], vec![], vec![]);
+            let (mut ratios, mut loads) = (vec![], vec![]);
             for _ in 0..runs {
-                fl.push(run_floor(&psql, &cfg, &floor)?);
+                let load_floor = load1();
+                let f = run_floor(&psql, &cfg, &floor)?;
+                fl.push(f);
+                let load_report = load1();
                 let (w, c) = run_bin(bin, &url, args)?;
                 wall.push(w);
                 cpu.push(c);
+                ratios.push(w / f);
+                loads.push((load_floor, load_report));
                 // The baseline may lack a flag (e.g. --exact): then it has no figure here.
                 if let Some(b) = baseline.as_ref().filter(|_| n <= baseline_max)
                     && let Ok((w, _)) = run_bin(b, &url, args)
@@ -279,13 +295,24 @@ async fn run() -> Result<()> {
                 }
             }
             let (w, f) = (median(wall), median(fl));
+            let (lo, hi) = (
+                ratios.iter().copied().fold(f64::MAX, f64::min),
+                ratios.iter().copied().fold(f64::MIN, f64::max),
+            );
             println!(
-                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<42} {:>5.2}x{}",
+                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<42} {:>5.2}x  {lo:.2}–{hi:.2}{}",
                 args.join(" "),
                 median(cpu),
-                w / f,
+                median(ratios.clone()),
                 if base.is_empty() { String::new() } else { format!("   {:>11.0}", median(base)) }
             );
+            // Every round, so that a reader sees the spread and what the machine was doing.
+            let rounds: Vec<String> = ratios
+                .iter()
+                .zip(&loads)
+                .map(|(r, (lf, lr))| format!("{r:.2}x (load {lf:.1}/{lr:.1})"))
+                .collect();
+            println!("    rounds: {}", rounds.join(", "));
         }
         println!("load after: {}", load());
     }
