@@ -136,6 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the SQL that would run, in order, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -146,10 +147,10 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
-            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -168,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the SQL that would run, in order, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -216,6 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--fail-on-pending', '--fail-on-pending', [CompletionResultType]::ParameterName, 'Also fail when shipped migrations are not applied yet')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Compare even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -271,6 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what differs and the SQL that would run, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Adopt even a database that has a migration history (replaced by the adopted one: for tables the app rebuilt after towow-db made them), or that another migration tool manages')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
@@ -286,10 +290,10 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         }
         'towow-db;migrate;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
-            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1236,10 +1240,10 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         }
         'towow-db;help;migrate' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
-            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history')
             break
         }
         'towow-db;help;migrate;up' {

@@ -130,6 +130,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --dry-run 'Print the SQL that would run, in order, and change nothing'
+            cand --force 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -140,10 +141,10 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand up 'Apply pending migrations (the default)'
-            cand status 'Every known migration: version, name, state, applied time'
+            cand status 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead'
             cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
-            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;migrate;up'= {
@@ -161,6 +162,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --dry-run 'Print the SQL that would run, in order, and change nothing'
+            cand --force 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -207,6 +209,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --fail-on-pending 'Also fail when shipped migrations are not applied yet'
+            cand --force 'Compare even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -260,6 +263,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --dry-run 'Print what differs and the SQL that would run, and change nothing'
+            cand --force 'Adopt even a database that has a migration history (replaced by the adopted one: for tables the app rebuilt after towow-db made them), or that another migration tool manages'
             cand -y 'Do not ask; proceed (needed when there is no terminal)'
             cand --yes 'Do not ask; proceed (needed when there is no terminal)'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
@@ -274,10 +278,10 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;migrate;help'= {
             cand up 'Apply pending migrations (the default)'
-            cand status 'Every known migration: version, name, state, applied time'
+            cand status 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead'
             cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
-            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;migrate;help;up'= {
@@ -1164,10 +1168,10 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;help;migrate'= {
             cand up 'Apply pending migrations (the default)'
-            cand status 'Every known migration: version, name, state, applied time'
+            cand status 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead'
             cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
-            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history'
         }
         &'towow-db;help;migrate;up'= {
         }

@@ -108,7 +108,7 @@ pub async fn migration_state(db: &Db) -> MigrationState {
             return MigrationState { error: Some(crate::error::render(&e)), ..MigrationState::default() };
         }
     };
-    match migrate::verify(db, false, None).await {
+    match migrate::verify(db, false, None, false).await {
         Ok(r) => {
             let value = serde_json::to_value(&r).unwrap_or_default();
             MigrationState {

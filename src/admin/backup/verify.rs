@@ -128,7 +128,7 @@ async fn restore_and_compare(
     report.tables = restore::compare_tables(&client, &checked.manifest).await?;
     report.problems.extend(restore::table_problems(&report.tables));
     drop(client);
-    let verified = migrate::verify(&db, false, None).await?;
+    let verified = migrate::verify(&db, false, None, false).await?;
     // The lines name the database: the scratch one here, the backed-up one in the manifest.
     let (here, there) = (format!("\"{scratch}\""), format!("\"{}\"", checked.manifest.database));
     let now: Vec<String> = verify_lines(&serde_json::to_value(&verified)?)
