@@ -192,11 +192,12 @@ fn render_drill(ctx: &Ctx, r: &verify::DrillReport, check: bool) -> Result<()> {
     }
     if r.ok {
         ctx.out.note(format!(
-            "restore drill of {} passed: {} files match their checksums, restored in {} into a scratch database on {} (dropped), row counts and schema as in the manifest",
+            "restore drill of {} passed: {} files match their checksums, restored in {} into a scratch database on {} (dropped), {}, schema as at backup time",
             r.backup,
             r.files_checked,
             ms(r.restore_ms),
-            r.into
+            r.into,
+            counts_compared(&r.tables)
         ));
     } else {
         ctx.out.error(format!("restore drill of {} FAILED:\n  {}", r.backup, r.problems.join("\n  ")));
@@ -239,14 +240,31 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
         return ctx.out.json(&r).map(|_| 0);
     }
     ctx.out.note(format!(
-        "restored backup {} into database \"{}\" ({}) in {}: {} tables, row counts as in the manifest",
+        "restored backup {} into database \"{}\" ({}) in {}: {}",
         r.backup,
         r.database,
         r.target,
         ms(Some(r.restore_ms)),
-        r.tables.len()
+        counts_compared(&r.tables)
     ));
     Ok(0)
+}
+
+/// What a restore compared: every table's row count, or (an older backup's manifest, which
+/// holds estimates for tables that were not ToWow's) only some of them, said as such.
+fn counts_compared(tables: &[restore::TableCheck]) -> String {
+    let compared = restore::compared(tables);
+    let mut s = format!(
+        "{compared} tables compared, every row count as in the manifest{}",
+        if compared == tables.len() { "" } else { " for those" }
+    );
+    if compared < tables.len() {
+        s.push_str(&format!(
+            "; {} not compared (the manifest of a backup made by an older towow-db holds estimates for them)",
+            tables.len() - compared
+        ));
+    }
+    s
 }
 
 async fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {

@@ -1,6 +1,7 @@
 //! Integration tests against a real PostgreSQL cluster that the suite starts itself.
 
 mod backup;
+mod backup_any;
 mod backup_field;
 mod bad_input;
 mod baseline;

@@ -1,5 +1,5 @@
 //! `backup create`: `pg_dump --format=directory --jobs=N` in the snapshot of a transaction that
-//! also counts the ToWow tables' rows (so the counts are exactly what the dump holds), written
+//! also counts every table's rows (so the counts are exactly what the dump holds), written
 //! under `<name>.partial/` and renamed to `<name>/` only once the dump, its checksums and the
 //! manifest are on disk.
 
@@ -35,11 +35,9 @@ const SERVER_SQL: &str = "SELECT version(), current_setting('server_version_num'
      FROM pg_database d WHERE d.datname = current_database()";
 
 /// Every table pg_dump dumps the rows of (ordinary and partitioned tables, materialized views),
-/// outside the system schemas and extensions, with the planner's estimate (`reltuples`, -1 on 14+
-/// for a table never analyzed or vacuumed), and whether it is a ToWow table (in the current schema).
-const TABLES_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
-       CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END, \
-       n.nspname = current_schema() AND c.relname::text = ANY($1) \
+/// outside the system schemas and extensions, and whether it is partitioned (its rows are its
+/// partitions').
+const TABLES_SQL: &str = "SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind = 'p' AS partitioned \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('r', 'p', 'm') \
        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' \
@@ -47,24 +45,55 @@ const TABLES_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') \
      ORDER BY 1, 2";
 
-/// Every table pg_dump dumps the rows of, with the planner's estimates, the ToWow tables marked
-/// `exact` (their `rows` are filled in by [`count_exact`]).
+/// The leaf partitions of a partitioned table.
+const LEAVES_SQL: &str = "SELECT n.nspname::text AS schema, c.relname::text AS name \
+     FROM pg_partition_tree($1::text::regclass) t JOIN pg_class c ON c.oid = t.relid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf";
+
+/// Every table pg_dump dumps the rows of, whatever the schema (the ToWow tables are not
+/// special), each to be counted exactly by [`count_exact`].
 pub async fn list_tables(client: &Client) -> Result<Vec<TableRows>> {
-    let towow: Vec<String> = migrate::TOWOW_TABLES.iter().map(|s| s.to_string()).collect();
-    let rows = client
-        .query_typed(TABLES_SQL, &[(&towow, Type::TEXT_ARRAY)])
-        .await
-        .pg_context("cannot list the tables")?;
-    Ok(rows
-        .iter()
-        .map(|r| TableRows { schema: r.get(0), table: r.get(1), rows: r.get(2), exact: r.get(3) })
-        .collect())
+    let rows = client.query_typed(TABLES_SQL, &[]).await.pg_context("cannot list the tables")?;
+    rows.iter()
+        .map(|r| {
+            Ok(TableRows {
+                schema: r.try_get("schema")?,
+                table: r.try_get("name")?,
+                rows: None,
+                exact: true,
+                partitioned: r.try_get("partitioned")?,
+            })
+        })
+        .collect()
 }
 
-/// Replace the estimates of the `exact` tables by `count(*)` in the current transaction.
+/// Count every table's rows with `count(*)` in the current transaction (the dump's snapshot):
+/// a partitioned table's are the sum of its leaf partitions' (read once). Row security is off,
+/// as for pg_dump: a table whose policies would hide rows from this role fails the backup
+/// rather than count fewer rows than are there.
 pub async fn count_exact(client: &Client, tables: &mut [TableRows]) -> Result<()> {
-    for t in tables.iter_mut().filter(|t| t.exact) {
+    client.batch_execute("SET LOCAL row_security = off").await.pg_context("cannot turn row security off")?;
+    for t in tables.iter_mut().filter(|t| !t.partitioned) {
         t.rows = Some(count(client, &t.schema, &t.table).await?);
+    }
+    for i in 0..tables.len() {
+        if !tables[i].partitioned {
+            continue;
+        }
+        let q = crate::sql::qualified(&tables[i].schema, &tables[i].table);
+        let leaves = client
+            .query_typed(LEAVES_SQL, &[(&q, Type::TEXT)])
+            .await
+            .pg_context(format!("cannot list the partitions of {q}"))?;
+        let mut sum = 0;
+        for l in &leaves {
+            let (schema, name): (String, String) = (l.try_get("schema")?, l.try_get("name")?);
+            sum += match tables.iter().find(|t| t.schema == schema && t.table == name).and_then(|t| t.rows) {
+                Some(n) => n,
+                None => count(client, &schema, &name).await?,
+            };
+        }
+        tables[i].rows = Some(sum);
     }
     Ok(())
 }

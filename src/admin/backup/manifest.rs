@@ -31,7 +31,8 @@ pub struct Manifest {
     pub duration_ms: u64,
     pub jobs: u32,
     pub migrations: MigrationState,
-    /// Every table: exact counts for the ToWow tables, the planner's estimate for the others.
+    /// Every table, its rows counted exactly in the dump's snapshot (backups of older towow-db
+    /// versions: the planner's estimate for tables that were not ToWow's, `exact: false`).
     pub tables: Vec<TableRows>,
     pub database_size_bytes: i64,
     /// The dump's size on disk (the sum of `files`).
@@ -83,10 +84,14 @@ pub struct MigrationState {
 pub struct TableRows {
     pub schema: String,
     pub table: String,
-    /// The row count (None: no estimate, the table was never analyzed).
+    /// The row count (None: an older backup's estimate of a table never analyzed).
     pub rows: Option<i64>,
-    /// `count(*)` in the dump's snapshot (ToWow tables), or the planner's estimate (`reltuples`).
+    /// `count(*)` in the dump's snapshot (every table since towow-db counts them all), or an
+    /// older backup's planner estimate (`reltuples`).
     pub exact: bool,
+    /// A partitioned table: its rows are its partitions' (each listed, and counted, too).
+    #[serde(default)]
+    pub partitioned: bool,
 }
 
 impl TableRows {
