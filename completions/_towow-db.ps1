@@ -813,7 +813,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
@@ -822,6 +822,8 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;backup;create' {
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)')
+            [CompletionResult]::new('--dump-format', '--dump-format', [CompletionResultType]::ParameterName, 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]')
@@ -963,7 +965,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;backup;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
@@ -1310,7 +1312,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;help;backup' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')

@@ -517,12 +517,20 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__backup__subcmd__create)
-            opts="-j -v -q -h --dir --jobs --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-F -j -v -q -h --dump-format --dir --jobs --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dump-format)
+                    COMPREPLY=($(compgen -W "directory custom" -- "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -W "directory custom" -- "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -772,7 +772,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand create 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete'
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
@@ -780,6 +780,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;backup;create'= {
+            cand -F 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)'
+            cand --dump-format 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)'
             cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
             cand -j 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
             cand --jobs 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
@@ -916,7 +918,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'towow-db;backup;help'= {
-            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand create 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete'
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
@@ -1217,7 +1219,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;roles;show'= {
         }
         &'towow-db;help;backup'= {
-            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand create 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete'
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'

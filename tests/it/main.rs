@@ -2,6 +2,7 @@
 
 mod backup;
 mod backup_any;
+mod backup_custom;
 mod backup_field;
 mod bad_input;
 mod baseline;

@@ -1,4 +1,5 @@
-//! `backup create`: `pg_dump --format=directory --jobs=N` in the snapshot of a transaction that
+//! `backup create`: `pg_dump --format=directory --jobs=N` (or `--format=custom`: one file) in
+//! the snapshot of a transaction that
 //! also counts every table's rows (so the counts are exactly what the dump holds), written
 //! under `<name>.partial/` and renamed to `<name>/` only once the dump, its checksums and the
 //! manifest are on disk.
@@ -14,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
-use super::manifest::{self, FileSum, Manifest, MigrationState, ServerInfo, TableRows, ToolInfo};
+use super::manifest::{self, DumpFormat, FileSum, Manifest, MigrationState, ServerInfo, TableRows, ToolInfo};
 use super::store::{self, PARTIAL, WriteLock};
 use super::tools::{self, ChildConn};
 use crate::connect::Db;
@@ -26,6 +27,8 @@ use crate::migrate;
 pub struct CreateOptions {
     pub dir: PathBuf,
     pub jobs: u32,
+    /// pg_dump's format: a folder (`--jobs` in parallel) or one `.dump` file (one job).
+    pub format: DumpFormat,
     /// Show a progress bar (on a terminal, not under `--quiet`).
     pub progress: bool,
 }
@@ -202,6 +205,8 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
     let partial = opts.dir.join(format!("{name}{PARTIAL}"));
     fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
     let mut writing = Writing { lock: Some(WriteLock::take(&partial)?), partial: partial.clone() };
+    // pg_dump writes a custom-format file with one job.
+    let jobs = if opts.format == DumpFormat::Directory { opts.jobs.max(1) } else { 1 };
     let result = async {
         // The snapshot the dump and the counts share.
         snap_client
@@ -216,14 +221,18 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
         let migrations = migration_state(db).await;
         let mut tables = list_tables(&snap_client).await?;
         let bar = progress_bar(opts.progress, tables.len());
+        let out = partial.join(opts.format.relative_path(&name));
         let mut cmd = tokio::process::Command::new(bindir.program("pg_dump"));
-        cmd.arg("--format=directory")
-            .arg(format!("--jobs={}", opts.jobs.max(1)))
+        cmd.arg(opts.format.pg_dump_arg());
+        if opts.format == DumpFormat::Directory {
+            cmd.arg(format!("--jobs={jobs}"));
+        }
+        cmd.arg(format!("--compress={}", manifest::COMPRESSION.trim_start_matches("gzip:")))
             .arg(format!("--snapshot={snapshot}"))
             .arg("--no-password")
             .arg("--verbose")
             .arg("--file")
-            .arg(partial.join(manifest::DUMP_DIR));
+            .arg(&out);
         child_conn.apply(&mut cmd);
         // The exact counts run beside the dump, in the same snapshot.
         let (dumped, counted) = tokio::join!(
@@ -238,19 +247,20 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             count_exact(&snap_client, &mut tables)
         );
         // pg_dump's own message names no file ("could not write to output file"): say where.
-        let out_dir = partial.join(manifest::DUMP_DIR);
-        dumped.with_context(|| format!("pg_dump writing into {}", out_dir.display()))?;
+        dumped.with_context(|| format!("pg_dump writing into {}", out.display()))?;
         counted?;
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
         snap_client.batch_execute("COMMIT").await.pg_context("cannot end the backup's transaction")?;
-        let folder = partial.clone();
+        let (folder, format, dump_name) = (partial.clone(), opts.format, name.clone());
         let threads = opts.jobs.max(1) as usize;
-        let files: Vec<FileSum> =
-            tokio::task::spawn_blocking(move || manifest::checksum_dump(&folder, threads)).await??;
+        let files: Vec<FileSum> = tokio::task::spawn_blocking(move || {
+            manifest::checksum_dump(&folder, format, &dump_name, threads)
+        })
+        .await??;
         let m = Manifest {
-            format: manifest::FORMAT.into(),
+            format: opts.format.manifest_format().into(),
             name: name.clone(),
             database: database.clone(),
             server,
@@ -262,7 +272,9 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             started_at,
             finished_at: Utc::now(),
             duration_ms: clock.elapsed().as_millis() as u64,
-            jobs: opts.jobs.max(1),
+            jobs,
+            dump_format: opts.format,
+            compression: Some(manifest::COMPRESSION.into()),
             migrations,
             tables,
             database_size_bytes: database_size,
@@ -288,7 +300,7 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
         lock.remove_file()?;
     }
     let done = opts.dir.join(&name);
-    complete(&partial, &done)?;
+    complete(&partial, &done, &m)?;
     writing.lock = None;
     Ok(m)
 }
@@ -327,8 +339,16 @@ impl Drop for Writing {
 }
 
 /// Make a partial backup complete: fsync its files, rename it, fsync the folder.
-fn complete(partial: &Path, done: &Path) -> Result<()> {
-    manifest::sync_dir(&partial.join(manifest::DUMP_DIR));
+fn complete(partial: &Path, done: &Path, m: &Manifest) -> Result<()> {
+    let dump = m.dump_path(partial);
+    match m.dump_format {
+        DumpFormat::Directory => manifest::sync_dir(&dump),
+        DumpFormat::Custom => {
+            if let Ok(f) = fs::File::open(&dump) {
+                let _ = f.sync_all();
+            }
+        }
+    }
     manifest::sync_dir(partial);
     fs::rename(partial, done)
         .with_context(|| format!("cannot rename {} to {}", partial.display(), done.display()))?;

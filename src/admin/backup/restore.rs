@@ -2,7 +2,6 @@
 //! (checksums first, a `pg_restore` that can read the archive, parallel `pg_restore`, row counts
 //! compared with the manifest), and `backup restore` itself.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
@@ -75,12 +74,13 @@ pub async fn check_target_server(client: &Client, m: &Manifest) -> Result<i32> {
     Ok(v)
 }
 
-/// Run `pg_restore --jobs` of `folder`'s dump into `dbname` with `args` added. Returns its time.
+/// Run `pg_restore --jobs` of the dump of `backup` (in its folder) into `dbname` with `args`
+/// added: a directory or a custom-format file, both restored in parallel. Returns its time.
 pub async fn pg_restore(
     bindir: &Bindir,
     conn: &ChildConn,
     dbname: &str,
-    folder: &Path,
+    backup: &Checked,
     jobs: u32,
     args: &[&str],
 ) -> Result<Duration> {
@@ -91,7 +91,7 @@ pub async fn pg_restore(
         .args(args)
         .arg("--dbname")
         .arg(tools::dbname_conninfo(dbname))
-        .arg(folder.join(manifest::DUMP_DIR));
+        .arg(backup.manifest.dump_path(&backup.folder));
     conn.apply(&mut cmd);
     let t = Instant::now();
     tools::run(cmd, "pg_restore", |_| {}).await?;
@@ -394,9 +394,8 @@ pub async fn restore(mut plan: RestorePlan, target: &Db, o: RestoreOptions) -> R
     } else {
         "the database holds what was restored before the error"
     };
-    let took = pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup.folder, o.jobs, &args)
-        .await
-        .map_err(|e| {
+    let took =
+        pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup, o.jobs, &args).await.map_err(|e| {
             e.context(format!(
                 "restoring backup `{}` into database \"{}\" failed part way: {what_left}",
                 plan.backup.name, plan.database
