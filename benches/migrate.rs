@@ -4,7 +4,11 @@
 //!    database included (the target is under 1 s), against what any shadow costs at the least
 //!    (`CREATE DATABASE … TEMPLATE template0` + `DROP DATABASE`, in-process) and against `migrate
 //!    status` (process start, connection, history, no shadow), in the same run.
-//! 2. **V3's lock**: a database at V2 with `--responses` rows in `agent_responses` (1,000,000 by
+//! 2. **The history check** (`--only check`): what checking the ToWow tables against the
+//!    history's fingerprint adds to `towow-db init` on an up-to-date database (the everyday run):
+//!    the check itself in-process (its two catalog queries), against a `SELECT 1` round trip and
+//!    against the whole `init` process, in the same run (target: under 10 ms added).
+//! 3. **V3's lock**: a database at V2 with `--responses` rows in `agent_responses` (1,000,000 by
 //!    default) while another session inserts responses one by one, as fast as it can. The figure
 //!    is the longest any of those inserts waited while `towow-db migrate` applied V3, against the
 //!    same columns made NOT NULL the plain way (`ALTER TABLE … SET NOT NULL` in one transaction:
@@ -12,7 +16,7 @@
 //!
 //! ```sh
 //! cargo bench --bench migrate                              # both parts
-//! cargo bench --bench migrate -- --only verify             # one part: verify | v3
+//! cargo bench --bench migrate -- --only verify             # one part: verify | check | v3
 //! cargo bench --bench migrate -- --responses 200000 --rounds 1
 //! ```
 
@@ -132,6 +136,35 @@ async fn bench_verify(admin: &Db, base: &ConnConfig, runs: usize) {
         v / s,
         v - s - f,
         if v < 1000.0 { "met" } else { "NOT met" }
+    );
+}
+
+async fn bench_check(admin: &Db, base: &ConnConfig, runs: usize) {
+    println!("\n## the history check on `init` of an up-to-date database ({runs} runs each)");
+    let (cfg, db) = fresh_db(admin, base, "bench_check").await;
+    run_tool(&cfg, &["init", "--mock-agents"]);
+    let c = db.get().await.unwrap();
+    let (mut check, mut floor, mut init) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = towow_db::migrate::fingerprint::check(&**c).await.unwrap();
+        check.push(ms(t.elapsed()));
+        assert!(matches!(r, towow_db::migrate::SchemaCheck::Matches { .. }), "{r:?}");
+        let t = Instant::now();
+        c.query_typed_one("SELECT 1", &[]).await.unwrap();
+        floor.push(ms(t.elapsed()));
+        init.push(ms(run_tool(&cfg, &["init"])));
+    }
+    let (k, f, i) = (median(check.clone()), median(floor.clone()), median(init.clone()));
+    println!("| measure | median ms | range ms |\n|---|---|---|");
+    println!("| the check (in-process: history row + catalog query) | {k:.2} | {} |", spread(&check));
+    println!("| `SELECT 1` round trip (in-process) | {f:.2} | {} |", spread(&floor));
+    println!("| `towow-db init` on an up-to-date database (process) | {i:.0} | {} |", spread(&init));
+    println!(
+        "check / SELECT 1 = {:.1}, check / init = {:.3}; target < 10 ms added: {}",
+        k / f,
+        k / i,
+        if k < 10.0 { "met" } else { "NOT met" }
     );
 }
 
@@ -289,6 +322,9 @@ async fn main() {
     let only = o.only.as_deref();
     if only.is_none_or(|w| w == "verify") {
         bench_verify(&admin, &base, o.verify_runs).await;
+    }
+    if only.is_none_or(|w| w == "check") {
+        bench_check(&admin, &base, o.verify_runs).await;
     }
     if only.is_none_or(|w| w == "v3") {
         bench_v3(&admin, &base, o.responses, o.rounds).await;
