@@ -3181,7 +3181,7 @@ _towow__db() {
             return 0
             ;;
         towow__subcmd__db__subcmd__retention)
-            opts="-y -v -q -h --table --column --older-than --before --batch-size --pause --archive --no-vacuum --config --dry-run --max-duration --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
+            opts="-y -v -q -h --table --column --older-than --before --batch-size --pause --archive --no-vacuum --no-cascade --config --dry-run --max-duration --yes --database-url --url --targets --all-targets --local --direct-url --wait --statement-timeout --lock-timeout --pool-size --pool-timeout --format --wide --columns --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -469,7 +469,7 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l table -d
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l column -d 'Its timestamp or date column (checked first)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l older-than -d 'Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years)' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l before -d '…or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l batch-size -d 'Rows per batch; each batch is one short transaction' -r
+complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l batch-size -d 'Rows per batch, the rows that ON DELETE CASCADE deletes with them in other tables included; each batch is one short transaction' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l pause -d 'Pause between batches (e.g. 100ms): room for the application and for replicas to catch up' -r
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l archive -d 'Dump each partition with pg_dump (custom format) into this folder before dropping it' -r -F
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l config -d 'Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum (# starts a comment); each rule runs in turn' -r -F
@@ -485,7 +485,8 @@ complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l pool-tim
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l format -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Machine-readable JSON on stdout'"
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l columns -d 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)' -r
-complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l no-vacuum -d 'Do not VACUUM (ANALYZE) the tables deleted from afterwards'
+complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l no-vacuum -d 'Do not VACUUM (ANALYZE) the tables deleted from afterwards (the cascades\' too)'
+complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l no-cascade -d 'Refuse the rule when its old rows have rows in other tables that ON DELETE CASCADE (or SET NULL) would change: for those who clean the children first, themselves'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l dry-run -d 'Count exactly what would go (rows, bytes, oldest, newest) and change nothing'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -s y -l yes -d 'Do not ask; proceed (needed when there is no terminal)'
 complete -c towow-db -n "__fish_towow_db_using_subcommand retention" -l all-targets -d 'Report commands: every database of the targets file, concurrently, in one table'

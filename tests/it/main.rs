@@ -27,6 +27,7 @@ mod report_truth;
 mod report_truth3;
 mod reports;
 mod retention;
+mod retention_cascade;
 mod roles;
 mod schema;
 mod seed_schemas;
