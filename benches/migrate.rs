@@ -4,7 +4,13 @@
 //!    database included (the target is under 1 s), against what any shadow costs at the least
 //!    (`CREATE DATABASE … TEMPLATE template0` + `DROP DATABASE`, in-process) and against `migrate
 //!    status` (process start, connection, history, no shadow), in the same run.
-//! 2. **V3's lock**: a database at V2 with `--responses` rows in `agent_responses` (1,000,000 by
+//! 2. **The history check** (`--only check`): what checking the ToWow tables against the
+//!    history's fingerprint adds to `towow-db init` on an up-to-date database (the everyday run):
+//!    the queries `init` runs on an up-to-date database, on a new session each time (as a new
+//!    process has), with the check and without it, alternating; the check alone on a warm
+//!    session against a `SELECT 1` round trip; and the whole `init` process, in the same run
+//!    (target: under 10 ms added).
+//! 3. **V3's lock**: a database at V2 with `--responses` rows in `agent_responses` (1,000,000 by
 //!    default) while another session inserts responses one by one, as fast as it can. The figure
 //!    is the longest any of those inserts waited while `towow-db migrate` applied V3, against the
 //!    same columns made NOT NULL the plain way (`ALTER TABLE … SET NOT NULL` in one transaction:
@@ -12,7 +18,7 @@
 //!
 //! ```sh
 //! cargo bench --bench migrate                              # both parts
-//! cargo bench --bench migrate -- --only verify             # one part: verify | v3
+//! cargo bench --bench migrate -- --only verify             # one part: verify | check | v3
 //! cargo bench --bench migrate -- --responses 200000 --rounds 1
 //! ```
 
@@ -132,6 +138,61 @@ async fn bench_verify(admin: &Db, base: &ConnConfig, runs: usize) {
         v / s,
         v - s - f,
         if v < 1000.0 { "met" } else { "NOT met" }
+    );
+}
+
+async fn bench_check(admin: &Db, base: &ConnConfig, runs: usize) {
+    println!("\n## the history check on `init` of an up-to-date database ({runs} runs each)");
+    let (cfg, db) = fresh_db(admin, base, "bench_check").await;
+    run_tool(&cfg, &["init", "--mock-agents"]);
+    let c = db.get().await.unwrap();
+    // What `init` does on an up-to-date database after connecting, on a new session each time
+    // (its catalog caches empty, as in a new process): with the check (the other tools' tables
+    // looked for, the history's fingerprint compared with the catalog) and without, alternating.
+    let init_like = |check: bool| {
+        let cfg = cfg.clone();
+        async move {
+            let fresh = Db::connect(cfg, ConnectOptions::default()).await.unwrap();
+            let fc = fresh.get().await.unwrap();
+            let t = Instant::now();
+            let applied = towow_db::migrate::applied(&fc).await.unwrap().unwrap();
+            towow_db::migrate::existing_towow_tables(&fc).await.unwrap();
+            if check {
+                towow_db::migrate::managed_by(&**fc, &applied).await.unwrap();
+                let r = towow_db::migrate::fingerprint::check(&**fc).await.unwrap();
+                assert!(matches!(r, towow_db::migrate::SchemaCheck::Matches { .. }), "{r:?}");
+            }
+            towow_db::migrate::table_counts(&fc).await.unwrap();
+            ms(t.elapsed())
+        }
+    };
+    let (mut warm, mut with, mut without, mut floor, mut init) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        towow_db::migrate::fingerprint::check(&**c).await.unwrap();
+        warm.push(ms(t.elapsed()));
+        with.push(init_like(true).await);
+        without.push(init_like(false).await);
+        let t = Instant::now();
+        c.query_typed_one("SELECT 1", &[]).await.unwrap();
+        floor.push(ms(t.elapsed()));
+        init.push(ms(run_tool(&cfg, &["init"])));
+    }
+    let m = |v: &Vec<f64>| median(v.clone());
+    let (k, w, wo, f, i) = (m(&warm), m(&with), m(&without), m(&floor), m(&init));
+    println!("| measure | median ms | range ms |\n|---|---|---|");
+    println!("| the check alone, warm session (history row + catalog query) | {k:.2} | {} |", spread(&warm));
+    println!("| init's queries on a new session, with the check | {w:.2} | {} |", spread(&with));
+    println!("| init's queries on a new session, without it | {wo:.2} | {} |", spread(&without));
+    println!("| `SELECT 1` round trip (warm) | {f:.2} | {} |", spread(&floor));
+    println!("| `towow-db init` on an up-to-date database (process) | {i:.0} | {} |", spread(&init));
+    println!(
+        "added by the check: {:.2} ms (with − without), {:.1} % of init; with / without = {:.2}; target < 10 ms added: {}",
+        w - wo,
+        100.0 * (w - wo) / i,
+        w / wo,
+        if w - wo < 10.0 { "met" } else { "NOT met" }
     );
 }
 
@@ -289,6 +350,9 @@ async fn main() {
     let only = o.only.as_deref();
     if only.is_none_or(|w| w == "verify") {
         bench_verify(&admin, &base, o.verify_runs).await;
+    }
+    if only.is_none_or(|w| w == "check") {
+        bench_check(&admin, &base, o.verify_runs).await;
     }
     if only.is_none_or(|w| w == "v3") {
         bench_v3(&admin, &base, o.responses, o.rounds).await;

@@ -143,6 +143,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the SQL that would run, in order, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -153,10 +154,10 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
-            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -176,6 +177,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the SQL that would run, in order, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -226,6 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--fail-on-pending', '--fail-on-pending', [CompletionResultType]::ParameterName, 'Also fail when shipped migrations are not applied yet')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Compare even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)')
             [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables: show every column (the default set fits a terminal)')
@@ -283,6 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what differs and the SQL that would run, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Adopt even a database that has a migration history (replaced by the adopted one: for tables the app rebuilt after towow-db made them), or that another migration tool manages')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--all-targets', '--all-targets', [CompletionResultType]::ParameterName, 'Report commands: every database of the targets file, concurrently, in one table')
@@ -298,10 +302,10 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         }
         'towow-db;migrate;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
-            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -716,7 +720,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'Its timestamp or date column (checked first)')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years)')
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, '…or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz)')
-            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Rows per batch; each batch is one short transaction')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Rows per batch, the rows that ON DELETE CASCADE deletes with them in other tables included; each batch is one short transaction')
             [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Pause between batches (e.g. 100ms): room for the application and for replicas to catch up')
             [CompletionResult]::new('--archive', '--archive', [CompletionResultType]::ParameterName, 'Dump each partition with pg_dump (custom format) into this folder before dropping it')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum (# starts a comment); each rule runs in turn')
@@ -733,7 +737,8 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--pool-timeout', '--pool-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)')
-            [CompletionResult]::new('--no-vacuum', '--no-vacuum', [CompletionResultType]::ParameterName, 'Do not VACUUM (ANALYZE) the tables deleted from afterwards')
+            [CompletionResult]::new('--no-vacuum', '--no-vacuum', [CompletionResultType]::ParameterName, 'Do not VACUUM (ANALYZE) the tables deleted from afterwards (the cascades'' too)')
+            [CompletionResult]::new('--no-cascade', '--no-cascade', [CompletionResultType]::ParameterName, 'Refuse the rule when its old rows have rows in other tables that ON DELETE CASCADE (or SET NULL) would change: for those who clean the children first, themselves')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count exactly what would go (rows, bytes, oldest, newest) and change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; proceed (needed when there is no terminal)')
@@ -938,7 +943,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
@@ -947,6 +952,8 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;backup;create' {
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)')
+            [CompletionResult]::new('--dump-format', '--dump-format', [CompletionResultType]::ParameterName, 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]')
@@ -1093,7 +1100,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;backup;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')
@@ -1381,10 +1388,10 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
         }
         'towow-db;help;migrate' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Roll back applied migrations with their down scripts (deletes data: asks first)')
-            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history')
             break
         }
         'towow-db;help;migrate;up' {
@@ -1460,7 +1467,7 @@ Register-ArgumentCompleter -Native -CommandName 'towow-db' -ScriptBlock {
             break
         }
         'towow-db;help;backup' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)')

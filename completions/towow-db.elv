@@ -137,6 +137,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --dry-run 'Print the SQL that would run, in order, and change nothing'
+            cand --force 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -147,10 +148,10 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand up 'Apply pending migrations (the default)'
-            cand status 'Every known migration: version, name, state, applied time'
+            cand status 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead'
             cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
-            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;migrate;up'= {
@@ -169,6 +170,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --dry-run 'Print the SQL that would run, in order, and change nothing'
+            cand --force 'Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -217,6 +219,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --fail-on-pending 'Also fail when shipped migrations are not applied yet'
+            cand --force 'Compare even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for another app) manages the database'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
             cand --local 'The managed local cluster, said explicitly: what the commands that act on or judge production data (backups, retention, `--check`, …) need to use it when nothing else is configured (docs/connecting.md#the-local-cluster)'
             cand --wide 'Tables: show every column (the default set fits a terminal)'
@@ -272,6 +275,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
             cand --dry-run 'Print what differs and the SQL that would run, and change nothing'
+            cand --force 'Adopt even a database that has a migration history (replaced by the adopted one: for tables the app rebuilt after towow-db made them), or that another migration tool manages'
             cand -y 'Do not ask; proceed (needed when there is no terminal)'
             cand --yes 'Do not ask; proceed (needed when there is no terminal)'
             cand --all-targets 'Report commands: every database of the targets file, concurrently, in one table'
@@ -286,10 +290,10 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;migrate;help'= {
             cand up 'Apply pending migrations (the default)'
-            cand status 'Every known migration: version, name, state, applied time'
+            cand status 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead'
             cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
-            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;migrate;help;up'= {
@@ -685,7 +689,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --column 'Its timestamp or date column (checked first)'
             cand --older-than 'Delete rows older than this: 30d, 12h, 2w, 6mon, 1y (calendar months and years)'
             cand --before '…or older than this time (2025-01-01, 2025-01-01T00:00:00Z: what PostgreSQL reads as a timestamptz)'
-            cand --batch-size 'Rows per batch; each batch is one short transaction'
+            cand --batch-size 'Rows per batch, the rows that ON DELETE CASCADE deletes with them in other tables included; each batch is one short transaction'
             cand --pause 'Pause between batches (e.g. 100ms): room for the application and for replicas to catch up'
             cand --archive 'Dump each partition with pg_dump (custom format) into this folder before dropping it'
             cand --config 'Read the rules from a file instead: one per line, written as the flags --table … --no-vacuum (# starts a comment); each rule runs in turn'
@@ -702,7 +706,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --pool-timeout 'How long to wait for a pooled connection [env: DB_POOL_TIMEOUT, seconds] (default 30s)'
             cand --format 'Output format'
             cand --columns 'Tables: show these columns, in this order (comma-separated header names, e.g. `table,dead %`)'
-            cand --no-vacuum 'Do not VACUUM (ANALYZE) the tables deleted from afterwards'
+            cand --no-vacuum 'Do not VACUUM (ANALYZE) the tables deleted from afterwards (the cascades'' too)'
+            cand --no-cascade 'Refuse the rule when its old rows have rows in other tables that ON DELETE CASCADE (or SET NULL) would change: for those who clean the children first, themselves'
             cand --dry-run 'Count exactly what would go (rows, bytes, oldest, newest) and change nothing'
             cand -y 'Do not ask; proceed (needed when there is no terminal)'
             cand --yes 'Do not ask; proceed (needed when there is no terminal)'
@@ -894,7 +899,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --quiet 'Errors only: no tables, notes or progress (JSON still prints with --format json); the exit code carries the result'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand create 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete'
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
@@ -902,6 +907,8 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'towow-db;backup;create'= {
+            cand -F 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)'
+            cand --dump-format 'pg_dump''s format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and restored in parallel. (`--format` is the output''s: table or json.)'
             cand --dir 'The backup folder [env: TOWOW_BACKUP_DIR] [default: ~/.local/share/towow-db/backups, /var/lib/towow-db/backups for root]'
             cand -j 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
             cand --jobs 'Parallel pg_dump / pg_restore jobs (connections) [default: the number of cores]'
@@ -1043,7 +1050,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'towow-db;backup;help'= {
-            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand create 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete'
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'
@@ -1306,10 +1313,10 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         }
         &'towow-db;help;migrate'= {
             cand up 'Apply pending migrations (the default)'
-            cand status 'Every known migration: version, name, state, applied time'
+            cand status 'Every known migration: version, name, state, applied time; the ToWow tables checked against the history (exit 1 when they are not what it says), or the migration tool that manages the database instead'
             cand verify 'Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from what they make (built in a throw-away shadow database)'
             cand down 'Roll back applied migrations with their down scripts (deletes data: asks first)'
-            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first)'
+            cand baseline 'Adopt ToWow tables made without towow-db (the app''s init_db.py): bring them to the ToWow schema keeping every row, and record the history (asks first). --force: adopt again tables the app rebuilt under an existing history'
         }
         &'towow-db;help;migrate;up'= {
         }
@@ -1361,7 +1368,7 @@ set edit:completion:arg-completer[towow-db] = {|@words|
         &'towow-db;help;roles;show'= {
         }
         &'towow-db;help;backup'= {
-            cand create 'Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts, sha256 of every file); written under a temporary name, renamed when complete'
+            cand create 'Back up the database: pg_dump in directory format, in parallel (or --dump-format custom: one .dump file), with a manifest (every table''s row count, sha256 of every file); written under a temporary name, renamed when complete'
             cand list 'Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill'
             cand verify 'The restore drill: check every checksum, restore into a scratch database, compare row counts and the schema, record the outcome; exit 1 on any difference. --check: monitoring'
             cand restore 'Restore a backup into a database (pg_restore in parallel), checksums first; refuses a target holding the backup''s tables unless --clean (asks)'

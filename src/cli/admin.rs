@@ -54,10 +54,11 @@ pub struct JobsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BackupAction {
-    /// Back up the database: pg_dump in directory format, in parallel, with a manifest (row counts,
-    /// sha256 of every file); written under a temporary name, renamed when complete.
+    /// Back up the database: pg_dump in directory format, in parallel (or --dump-format custom:
+    /// one .dump file), with a manifest (every table's row count, sha256 of every file); written
+    /// under a temporary name, renamed when complete.
     #[command(
-        after_help = "Examples:\n  towow-db backup create\n  towow-db backup create --dir /srv/backups --jobs 4\n  towow-db --url postgresql://towow@db/towow backup create --format json   # prints the manifest"
+        after_help = "Examples:\n  towow-db backup create\n  towow-db backup create --dir /srv/backups --jobs 4\n  towow-db backup create --dump-format custom        # one pg_dump -Fc file, as restore scripts take\n  towow-db --url postgresql://towow@db/towow backup create --format json   # prints the manifest"
     )]
     Create(BackupCreateArgs),
     /// Every backup: time, size, duration, state (complete, incomplete, corrupt), last drill.
@@ -86,6 +87,12 @@ pub enum BackupAction {
 
 #[derive(Debug, Args)]
 pub struct BackupCreateArgs {
+    /// pg_dump's format: `directory` (a folder, dumped with --jobs in parallel) or `custom` (one
+    /// `.dump` file, pg_dump -Fc, dumped by one job); both gzip-compressed at level 6 and
+    /// restored in parallel. (`--format` is the output's: table or json.)
+    #[arg(long, short = 'F', value_enum, value_name = "FORMAT", default_value = "directory")]
+    pub dump_format: crate::admin::backup::manifest::DumpFormat,
+
     #[command(flatten)]
     pub dir: BackupDirArgs,
 

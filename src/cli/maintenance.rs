@@ -45,7 +45,8 @@ pub struct RetentionRuleArgs {
     #[arg(long, value_name = "TIME", conflicts_with = "older_than")]
     pub before: Option<String>,
 
-    /// Rows per batch; each batch is one short transaction.
+    /// Rows per batch, the rows that ON DELETE CASCADE deletes with them in other tables
+    /// included; each batch is one short transaction.
     #[arg(long, value_name = "N", default_value = "10000", value_parser = parse_positive_count)]
     pub batch_size: u64,
 
@@ -57,9 +58,14 @@ pub struct RetentionRuleArgs {
     #[arg(long, value_name = "DIR")]
     pub archive: Option<std::path::PathBuf>,
 
-    /// Do not VACUUM (ANALYZE) the tables deleted from afterwards.
+    /// Do not VACUUM (ANALYZE) the tables deleted from afterwards (the cascades' too).
     #[arg(long)]
     pub no_vacuum: bool,
+
+    /// Refuse the rule when its old rows have rows in other tables that ON DELETE CASCADE (or
+    /// SET NULL) would change: for those who clean the children first, themselves.
+    #[arg(long)]
+    pub no_cascade: bool,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,11 @@ pub struct MigrateUpArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Apply the ToWow migrations even where another migration tool (Alembic, Flyway, Prisma,
+    /// sqlx, refinery for another app) manages the database.
+    #[arg(long)]
+    pub force: bool,
+
     #[command(flatten)]
     pub lock: LockArgs,
 }
@@ -45,13 +50,15 @@ pub enum MigrateAction {
     /// Apply pending migrations (the default).
     #[command(after_help = "Examples:\n  towow-db migrate up\n  towow-db migrate up --target 1 --dry-run")]
     Up(MigrateUpArgs),
-    /// Every known migration: version, name, state, applied time.
+    /// Every known migration: version, name, state, applied time; the ToWow tables checked against
+    /// the history (exit 1 when they are not what it says), or the migration tool that manages the
+    /// database instead.
     #[command(after_help = "Examples:\n  towow-db migrate status\n  towow-db migrate status --format json")]
     Status,
     /// Exit 1 when applied migrations differ from the shipped ones or the ToWow tables differ from
     /// what they make (built in a throw-away shadow database).
     #[command(
-        after_help = "Examples:\n  towow-db migrate verify\n  towow-db migrate verify --fail-on-pending"
+        after_help = "Examples:\n  towow-db migrate verify\n  towow-db migrate verify --fail-on-pending\n  towow-db migrate verify --force   # on a database another migration tool manages"
     )]
     Verify(VerifyArgs),
     /// Roll back applied migrations with their down scripts (deletes data: asks first).
@@ -60,9 +67,10 @@ pub enum MigrateAction {
     )]
     Down(MigrateDownArgs),
     /// Adopt ToWow tables made without towow-db (the app's init_db.py): bring them to the ToWow
-    /// schema keeping every row, and record the history (asks first).
+    /// schema keeping every row, and record the history (asks first). --force: adopt again tables
+    /// the app rebuilt under an existing history.
     #[command(
-        after_help = "Examples:\n  towow-db migrate baseline --dry-run\n  towow-db migrate baseline\n  towow-db migrate baseline --yes --format json"
+        after_help = "Examples:\n  towow-db migrate baseline --dry-run\n  towow-db migrate baseline\n  towow-db migrate baseline --yes --format json\n  towow-db migrate baseline --force --dry-run   # after the app's init_db.py --drop"
     )]
     Baseline(MigrateBaselineArgs),
 }
@@ -72,6 +80,11 @@ pub struct MigrateBaselineArgs {
     /// Print what differs and the SQL that would run, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Adopt even a database that has a migration history (replaced by the adopted one: for
+    /// tables the app rebuilt after towow-db made them), or that another migration tool manages.
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub lock: LockArgs,
@@ -88,6 +101,11 @@ pub struct VerifyArgs {
     /// Also fail when shipped migrations are not applied yet.
     #[arg(long)]
     pub fail_on_pending: bool,
+
+    /// Compare even where another migration tool (Alembic, Flyway, Prisma, sqlx, refinery for
+    /// another app) manages the database.
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub shadow: ShadowArgs,

@@ -48,7 +48,12 @@ fn ms(v: Option<u64>) -> String {
 async fn create(ctx: &Ctx, a: BackupCreateArgs) -> Result<u8> {
     let d = dir(&a.dir)?;
     let db = ctx.connect_session(super::NO_STATEMENT_TIMEOUT).await?;
-    let opts = backup::CreateOptions { dir: d, jobs: jobs(&a.jobs), progress: !ctx.global.quiet };
+    let opts = backup::CreateOptions {
+        dir: d,
+        jobs: jobs(&a.jobs),
+        format: a.dump_format,
+        progress: !ctx.global.quiet,
+    };
     let m = backup::create(&db, &opts).await?;
     if ctx.out.is_json() {
         return ctx.out.json(&m).map(|_| 0);
@@ -64,13 +69,17 @@ async fn create(ctx: &Ctx, a: BackupCreateArgs) -> Result<u8> {
         }),
     )?;
     ctx.out.note(format!(
-        "backup {} complete: {} files, {}, {} (pg_dump {}, {} jobs) in {}",
+        "backup {} complete: {} {}, {}, {} ({} format, {}; pg_dump {}, {} {}) in {}",
         m.name,
         m.files.len(),
+        if m.files.len() == 1 { "file" } else { "files" },
         cells::bytes(m.dump_bytes as i64),
         ms(Some(m.duration_ms)),
+        m.dump_format.as_str(),
+        m.compression.as_deref().unwrap_or("gzip"),
         m.pg_dump.major,
         m.jobs,
+        if m.jobs == 1 { "job" } else { "jobs" },
         opts.dir.join(&m.name).display()
     ));
     Ok(0)
@@ -95,7 +104,7 @@ fn list(ctx: &Ctx, a: BackupDirArgs) -> Result<u8> {
         return Ok(0);
     }
     ctx.out.table(
-        &["name", "time (UTC)", "size", "duration", "state", "verified"],
+        &["name", "time (UTC)", "format", "size", "duration", "state", "verified"],
         entries.iter().map(|e| {
             let state = match &e.problem {
                 Some(p) => format!("{}: {p}", e.state),
@@ -104,6 +113,7 @@ fn list(ctx: &Ctx, a: BackupDirArgs) -> Result<u8> {
             vec![
                 e.name.clone(),
                 e.time.format("%Y-%m-%d %H:%M:%S").to_string(),
+                e.dump_format.map(|f| f.as_str()).unwrap_or("-").to_string(),
                 cells::bytes(e.bytes as i64),
                 ms(e.duration_ms),
                 state,
@@ -192,11 +202,12 @@ fn render_drill(ctx: &Ctx, r: &verify::DrillReport, check: bool) -> Result<()> {
     }
     if r.ok {
         ctx.out.note(format!(
-            "restore drill of {} passed: {} files match their checksums, restored in {} into a scratch database on {} (dropped), row counts and schema as in the manifest",
+            "restore drill of {} passed: {} files match their checksums, restored in {} into a scratch database on {} (dropped), {}, schema as at backup time",
             r.backup,
             r.files_checked,
             ms(r.restore_ms),
-            r.into
+            r.into,
+            counts_compared(&r.tables)
         ));
     } else {
         ctx.out.error(format!("restore drill of {} FAILED:\n  {}", r.backup, r.problems.join("\n  ")));
@@ -239,14 +250,31 @@ async fn restore(ctx: &Ctx, a: BackupRestoreArgs) -> Result<u8> {
         return ctx.out.json(&r).map(|_| 0);
     }
     ctx.out.note(format!(
-        "restored backup {} into database \"{}\" ({}) in {}: {} tables, row counts as in the manifest",
+        "restored backup {} into database \"{}\" ({}) in {}: {}",
         r.backup,
         r.database,
         r.target,
         ms(Some(r.restore_ms)),
-        r.tables.len()
+        counts_compared(&r.tables)
     ));
     Ok(0)
+}
+
+/// What a restore compared: every table's row count, or (an older backup's manifest, which
+/// holds estimates for tables that were not ToWow's) only some of them, said as such.
+fn counts_compared(tables: &[restore::TableCheck]) -> String {
+    let compared = restore::compared(tables);
+    let mut s = format!(
+        "{compared} tables compared, every row count as in the manifest{}",
+        if compared == tables.len() { "" } else { " for those" }
+    );
+    if compared < tables.len() {
+        s.push_str(&format!(
+            "; {} not compared (the manifest of a backup made by an older towow-db holds estimates for them)",
+            tables.len() - compared
+        ));
+    }
+    s
 }
 
 async fn prune(ctx: &Ctx, a: BackupPruneArgs) -> Result<u8> {

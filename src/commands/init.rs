@@ -72,7 +72,10 @@ pub async fn run(ctx: &Ctx, a: InitArgs) -> Result<u8> {
         }
     })?;
     let dropped = if a.drop { Some(drop_confirmed(ctx, &db, a.confirm.yes).await?) } else { None };
-    let up = migrate::up(&db, None, false, crate::cli::LockArgs::default_wait()).await?;
+    let up = migrate::up(&db, None, false, crate::cli::LockArgs::default_wait(), false).await?;
+    for n in &up.notes {
+        ctx.out.note(format!("warning: {n}"));
+    }
     let load = if plan.sample || plan.mock_agents.is_some() {
         Some(data::load(&db, &plan, ctx.out.quiet).await?)
     } else {

@@ -55,7 +55,7 @@ async fn shadow_server(ctx: &Ctx, a: &ShadowArgs, why: String) -> Result<ShadowS
 
 async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
     let db = ctx.connect_session_write("migrate", super::NO_STATEMENT_TIMEOUT).await?;
-    let report = migrate::up(&db, a.target, a.dry_run, a.lock.lock_wait).await?;
+    let report = migrate::up(&db, a.target, a.dry_run, a.lock.lock_wait, a.force).await?;
     render_up(ctx, &report)?;
     Ok(0)
 }
@@ -63,6 +63,9 @@ async fn up(ctx: &Ctx, a: MigrateUpArgs) -> Result<u8> {
 pub fn render_up(ctx: &Ctx, r: &UpReport) -> Result<()> {
     if ctx.out.is_json() {
         return ctx.out.json(r);
+    }
+    for n in &r.notes {
+        ctx.out.note(format!("warning: {n}"));
     }
     if r.dry_run {
         if r.sql.is_empty() {
@@ -97,27 +100,44 @@ pub fn render_up(ctx: &Ctx, r: &UpReport) -> Result<()> {
 async fn status(ctx: &Ctx) -> Result<u8> {
     // The history checks of `verify`, without the shadow database (status stays read-only and
     // cheap; `verify` compares the tables).
-    let read = |db: Db| async move { Ok(Status(migrate::check_history(&*db.get().await?).await?)) };
+    let read = |db: Db| async move { Ok(Status(migrate::check_history(&*db.get().await?, false).await?)) };
     if ctx.is_fleet() {
         return ctx.run_report(&ReportArgs::default(), &Thresholds::new(&[]), read).await;
     }
     let r = read(ctx.connect(None).await?).await?;
-    ctx.out.report(&r, None)
+    let code = ctx.out.report(&r, None)?;
+    // The tables are not what the history says: the commands that trust it stop, and so does
+    // status, with what differs and the remedy.
+    if let migrate::SchemaCheck::Mismatch { message, .. } = &r.0.schema {
+        ctx.out.error(format!("error: {message}"));
+        return Ok(1);
+    }
+    Ok(code)
 }
 
 async fn verify(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
-    let fail_on_pending = a.fail_on_pending;
+    let (fail_on_pending, force) = (a.fail_on_pending, a.force);
     let fallback = |why: String| -> LocalBoxFuture<'_, Result<ShadowServer>> {
         Box::pin(shadow_server(ctx, &a.shadow, why))
     };
     let fallback = &fallback;
     if ctx.is_fleet() {
-        let read =
-            |db: Db| async move { Ok(Verify(migrate::verify(&db, fail_on_pending, Some(fallback)).await?)) };
+        let read = |db: Db| async move {
+            Ok(Verify(migrate::verify(&db, fail_on_pending, Some(fallback), force).await?, force))
+        };
         return ctx.run_report(&ReportArgs::default(), &Thresholds::new(&[]), read).await;
     }
     let db = ctx.connect_session(None).await?;
-    let r = migrate::verify(&db, fail_on_pending, Some(fallback)).await?;
+    let r = migrate::verify(&db, fail_on_pending, Some(fallback), force).await?;
+    if let Some(other) = r.managed_by.as_ref().filter(|_| !force) {
+        if ctx.out.is_json() {
+            ctx.out.json(&r)?;
+        }
+        let what = "its schema is that tool's, so towow-db's migrations were not compared with it";
+        let remedy = "`towow-db migrate verify --force` compares them";
+        ctx.out.error(format!("error: {}", other.refusal(&db.cfg.dbname_or_default(), what, remedy)));
+        return Ok(1);
+    }
     if ctx.out.is_json() {
         ctx.out.json(&r)?;
     } else if ctx.out.quiet {
@@ -140,8 +160,18 @@ async fn verify(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         if let Some(summary) = summary(&r) {
             ctx.out.line(summary)?;
         }
+        if let Some(remedy) = remedy(&r) {
+            ctx.out.note(remedy);
+        }
     }
     Ok(if r.ok { 0 } else { 1 })
+}
+
+/// What to do about drift of tables that have a history: adopt them again.
+fn remedy(r: &VerifyReport) -> Option<String> {
+    (!r.drift.is_empty()).then(|| {
+        "to make the ToWow tables what the migrations make again, keeping every row: `towow-db migrate baseline --force --dry-run` shows the statements, `towow-db migrate baseline --force` runs them and records the history again".to_string()
+    })
 }
 
 /// Extra objects on the ToWow tables: kept, not drift.
@@ -185,8 +215,15 @@ struct Status(HistoryCheck);
 impl Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let r = &self.0;
-        serde_json::json!({ "migrations": r.migrations, "problems": r.problems, "unmanaged_tables": r.unmanaged_tables })
-            .serialize(s)
+        serde_json::json!({
+            "migrations": r.migrations,
+            "problems": r.problems,
+            "unmanaged_tables": r.unmanaged_tables,
+            "schema": r.schema,
+            "managed_by": r.managed_by,
+            "other_tools": r.other_tools,
+        })
+        .serialize(s)
     }
 }
 
@@ -215,29 +252,65 @@ impl Report for Status {
     }
 
     fn notes(&self) -> Vec<String> {
-        self.0.problems.iter().map(|p| format!("warning: {p}")).collect()
+        let r = &self.0;
+        let mut n: Vec<String> = r.problems.iter().map(|p| format!("warning: {p}")).collect();
+        if let Some(m) = &r.managed_by {
+            n.push(format!(
+                "managed by {}: towow-db's migrations do not apply to this database (`towow-db migrate --force` would create the ToWow tables there anyway)",
+                m.describe()
+            ));
+        }
+        for o in r.other_tools.iter().filter(|o| r.managed_by.as_ref() != Some(*o)) {
+            n.push(format!("note: the database also holds the history of {}", o.describe()));
+        }
+        n.extend(r.schema.note().map(|s| format!("note: {s}")));
+        if let migrate::SchemaCheck::Matches { version } = r.schema {
+            n.push(format!(
+                "the ToWow tables are what the migrations up to V{version} made (schema fingerprint)"
+            ));
+        }
+        n
     }
 
     fn checks(&self, _: &Thresholds) -> Vec<Check> {
         Vec::new()
     }
+
+    fn failed(&self) -> bool {
+        matches!(self.0.schema, migrate::SchemaCheck::Mismatch { .. })
+    }
 }
 
-/// `migrate verify` over several databases: one row per finding, the last line's words.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Verify(VerifyReport);
+/// `migrate verify` over several databases: one row per finding, the last line's words (and
+/// whether `--force` was given).
+struct Verify(VerifyReport, bool);
+
+impl Serialize for Verify {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl Verify {
+    /// Managed by another tool, and not forced: nothing was compared.
+    fn refused(&self) -> Option<&migrate::OtherTool> {
+        self.0.managed_by.as_ref().filter(|_| !self.1)
+    }
+}
 
 impl Report for Verify {
     fn sections(&self) -> Vec<Section> {
         let r = &self.0;
         let mut rows: Vec<Vec<String>> =
             r.problems.iter().map(|p| vec!["MISMATCH".to_string(), p.clone()]).collect();
+        if let Some(o) = self.refused() {
+            rows.push(vec!["OTHER TOOL".into(), format!("managed by {} (--force compares)", o.describe())]);
+        }
         rows.extend(r.drift.iter().map(|d| {
             let (e, f) = first_differing_line(&d.expected, &d.found);
             vec!["DRIFT".to_string(), format!("{} ({}): expected {e}, found {f}", d.object, d.aspect)]
         }));
-        if let Some(s) = summary(r).filter(|_| r.ok) {
+        if let Some(s) = summary(r).filter(|_| r.ok && self.refused().is_none()) {
             rows.push(vec!["OK".into(), s.trim_start_matches("OK: ").to_string()]);
         }
         vec![Section { headers: vec!["result", "detail"], rows, ..Default::default() }]
@@ -252,7 +325,7 @@ impl Report for Verify {
     }
 
     fn failed(&self) -> bool {
-        !self.0.ok
+        !self.0.ok || self.refused().is_some()
     }
 }
 
@@ -292,7 +365,7 @@ async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
     };
     let expected = shadow::expected_for(&db, None, Some(&fallback)).await?;
     // What would change, checked and shown before anything is asked or changed.
-    let plan = migrate::baseline_plan(&db, &expected.catalog).await?;
+    let plan = migrate::baseline_plan(&db, &expected, a.force).await?;
     if plan.already_at.is_some() || a.dry_run {
         let r = BaselineReport { plan, dry_run: a.dry_run, millis: expected.millis };
         render_baseline(ctx, &r)?;
@@ -304,15 +377,16 @@ async fn baseline(ctx: &Ctx, a: MigrateBaselineArgs) -> Result<u8> {
     let name = db.cfg.dbname_or_default();
     crate::output::confirm::confirm_typed(
         &format!(
-            "adopt database \"{name}\": run {} statement(s) on its ToWow tables (no row is changed) and record {} as applied",
+            "adopt database \"{name}\": run {} statement(s) on its ToWow tables (no row is changed) and record {} as applied{}",
             plan.steps.len(),
-            plan.record.join(", ")
+            plan.record.join(", "),
+            if a.force { ", replacing the migration history it has" } else { "" }
         ),
         &name,
         a.confirm.yes,
     ).await?;
     let confirmed = (!a.confirm.yes).then_some(plan.steps.as_slice());
-    let r = migrate::baseline(&db, &expected.catalog, false, a.lock.lock_wait, confirmed).await?;
+    let r = migrate::baseline(&db, &expected, false, a.lock.lock_wait, confirmed, a.force).await?;
     render_baseline(ctx, &r)?;
     Ok(0)
 }

@@ -24,6 +24,9 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
             plans.push(retention::plan(&client, r).await.with_context(|| format!("retention of {table}"))?);
         }
     }
+    // What the cascades of each rule reach, counted exactly (and `--no-cascade` refused) before
+    // anything is shown, asked or changed.
+    retention::count_cascades(&*db.get().await?, &mut plans).await?;
     if a.dry_run {
         let r = retention::dry_run(&*db.get().await?, &plans).await?;
         return ctx.out.report(&r, None);
@@ -36,12 +39,16 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
                 p.parts.iter().filter(|x| x.action == Action::Delete).filter_map(|x| x.estimate).sum();
             let removed: Vec<&retention::Part> =
                 p.parts.iter().filter(|x| x.action != Action::Delete).collect();
+            // Counted exactly with the cascades; else the planner's estimate.
+            let rows = match p.old_rows.filter(|_| p.parts.iter().all(|x| x.action == Action::Delete)) {
+                Some(n) => plural(n, "row", "rows"),
+                None => format!("about {}", plural(delete, "row", "rows")),
+            };
             let mut s = format!(
-                "delete the rows of {} with {} < {} (about {})",
+                "delete the rows of {} with {} < {} ({rows})",
                 p.table.display(),
                 p.column.name,
                 p.cutoff_text,
-                plural(delete, "row", "rows")
             );
             if !removed.is_empty() {
                 let rows: i64 = removed.iter().filter_map(|x| x.estimate).sum();
@@ -50,6 +57,11 @@ pub async fn run(ctx: &Ctx, a: RetentionArgs) -> Result<u8> {
                     plural(removed.len() as i64, "partition", "partitions"),
                     plural(rows, "row", "rows")
                 ));
+            }
+            let reached: Vec<String> =
+                p.cascades.iter().filter(|c| c.rows > 0).map(retention::cascade_words).collect();
+            if !reached.is_empty() {
+                s.push_str(&format!(", and with them {}", reached.join(", ")));
             }
             s
         })
@@ -97,6 +109,7 @@ fn rule(a: RetentionRuleArgs, at: &str) -> Result<Rule> {
         pause: a.pause,
         archive: a.archive,
         vacuum: !a.no_vacuum,
+        cascade: !a.no_cascade,
     })
 }
 

@@ -27,6 +27,7 @@ pub async fn seed(ctx: &Ctx, a: SeedArgs) -> Result<u8> {
     };
     data::check_counts(None, plan.generate.as_ref())?;
     let db = ctx.connect_write("seed", super::NO_STATEMENT_TIMEOUT).await?;
+    check_history(ctx, &db).await?;
     if a.replace {
         plan.replace = confirm_replace(ctx, &db, Replaceable::GeneratedDemands, a.confirm.yes).await?;
     }
@@ -46,6 +47,7 @@ pub async fn mock_agents(ctx: &Ctx, a: MockAgentsArgs) -> Result<u8> {
     };
     data::check_counts(plan.mock_agents.as_ref(), None)?;
     let db = ctx.connect_write("mock-agents", super::NO_STATEMENT_TIMEOUT).await?;
+    check_history(ctx, &db).await?;
     if a.replace {
         plan.replace = confirm_replace(ctx, &db, Replaceable::MockAgents, a.confirm.yes).await?;
     }
@@ -81,6 +83,15 @@ async fn confirm_replace(ctx: &Ctx, db: &Db, what: Replaceable, yes: bool) -> Re
     )
     .await?;
     Ok(true)
+}
+
+/// The history checked against the ToWow tables before anything is loaded (see
+/// `migrate::fingerprint`): tables the app rebuilt stop the load.
+async fn check_history(ctx: &Ctx, db: &Db) -> Result<()> {
+    if let Some(note) = crate::migrate::fingerprint::trust_history(db).await? {
+        ctx.out.note(format!("warning: {note}"));
+    }
+    Ok(())
 }
 
 async fn run(ctx: &Ctx, db: &Db, plan: &LoadPlan) -> Result<u8> {

@@ -11,7 +11,7 @@ use tokio_postgres::Client;
 
 use super::catalog::{Catalog, Constraint, Index};
 use super::diff::{Change, Difference, diff};
-use super::shadow::read_target;
+use super::shadow::{Expected, read_target};
 use super::*;
 use crate::connect::Db;
 use crate::error::{Outcome, PgContext};
@@ -58,30 +58,34 @@ pub struct BaselineReport {
 }
 
 /// What `baseline` would do, or the list of what it cannot reconcile (an error, nothing changed).
-pub async fn baseline_plan(db: &Db, expected: &Catalog) -> Result<BaselinePlan> {
+/// `force`: adopt again a database that has a history (whose tables the app rebuilt), or one
+/// that another migration tool manages.
+pub async fn baseline_plan(db: &Db, expected: &Expected, force: bool) -> Result<BaselinePlan> {
     let mut client = db.get().await?;
-    plan(&mut client, expected).await
+    plan(&mut client, &expected.catalog, force).await
 }
 
 /// Adopt the database: plan again under the migration lock, check that the plan is the one
-/// confirmed (when one was), run it, check the result against `expected`, record the history.
+/// confirmed (when one was), run it, check the result against `expected`, record the history
+/// (replacing the one there with `force`) and the expected schema's fingerprint.
 pub async fn baseline(
     db: &Db,
-    expected: &Catalog,
+    expected: &Expected,
     dry_run: bool,
     lock_wait: Duration,
     confirmed: Option<&[BaselineStep]>,
+    force: bool,
 ) -> Result<BaselineReport> {
     let started = Instant::now();
     let mut client = db.dedicated().await?;
     let _cancel = db.cancel_on_interrupt(&client);
     if dry_run {
-        let plan = plan(&mut client, expected).await?;
+        let plan = plan(&mut client, &expected.catalog, force).await?;
         return Ok(BaselineReport { plan, dry_run, millis: started.elapsed().as_millis() as u64 });
     }
     crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate baseline`").await?;
     acquire_lock(&client, lock_wait).await?;
-    let result = baseline_locked(&mut client, expected, confirmed).await;
+    let result = baseline_locked(&mut client, expected, confirmed, force).await;
     release_lock(&client).await;
     let plan = result?;
     Ok(BaselineReport { plan, dry_run, millis: started.elapsed().as_millis() as u64 })
@@ -89,10 +93,12 @@ pub async fn baseline(
 
 async fn baseline_locked(
     client: &mut Client,
-    expected: &Catalog,
+    shadow: &Expected,
     confirmed: Option<&[BaselineStep]>,
+    force: bool,
 ) -> Result<BaselinePlan> {
-    let plan = plan(client, expected).await?;
+    let expected = &shadow.catalog;
+    let plan = plan(client, expected, force).await?;
     if plan.already_at.is_some() {
         return Ok(plan);
     }
@@ -134,12 +140,20 @@ async fn baseline_locked(
     }
     let tx = client.transaction().await.pg_context("cannot begin")?;
     tx.batch_execute(CREATE_HISTORY).await.pg_context("cannot create the migration history table")?;
-    if applied_rows(&tx).await? > 0 {
+    if force {
+        // Adopted again: the history that did not describe the tables goes (under the
+        // migration lock, in this transaction).
+        tx.batch_execute(&format!("DELETE FROM {HISTORY_TABLE}"))
+            .await
+            .pg_context("cannot replace the migration history")?;
+    } else if applied_rows(&tx).await? > 0 {
         bail!("another session recorded a migration history meanwhile; nothing was recorded");
     }
     for s in shipped()? {
         super::up::record(&tx, &s).await?;
     }
+    // What the migrations make, from the shadow database: the tables are that now.
+    super::fingerprint::record(&tx, &shadow.fingerprint).await?;
     tx.commit().await.pg_context("cannot commit the migration history")?;
     Ok(plan)
 }
@@ -151,8 +165,10 @@ async fn applied_rows<C: tokio_postgres::GenericClient>(c: &C) -> Result<i64> {
         .get(0))
 }
 
-/// Compare, check the rows, and plan.
-async fn plan(client: &mut Client, expected: &Catalog) -> Result<BaselinePlan> {
+/// Compare, check the rows, and plan. Without `force`, a database with a history has nothing
+/// to adopt (unless its tables are not what the history says: then the error says so and
+/// points to `--force`), and one that another migration tool manages is refused.
+async fn plan(client: &mut Client, expected: &Catalog, force: bool) -> Result<BaselinePlan> {
     let database: String = catalog::current_database(client).await?;
     let record: Vec<String> = shipped()?.iter().map(|s| format!("V{}__{}", s.version, s.name)).collect();
     let empty = |already_at| BaselinePlan {
@@ -164,8 +180,24 @@ async fn plan(client: &mut Client, expected: &Catalog) -> Result<BaselinePlan> {
         kept: Vec::new(),
         record: Vec::new(),
     };
-    if let Some(last) = applied(client).await?.and_then(|a| a.last().map(|a| a.version)) {
-        return Ok(empty(Some(last)));
+    let history = applied(client).await?.unwrap_or_default();
+    if !force {
+        if let (Some(other), _) = managed_by(&*client, &history).await? {
+            bail!(
+                "{}",
+                other.refusal(
+                    &database,
+                    "towow-db adopts databases that no migration tool manages",
+                    "`towow-db migrate baseline --force`"
+                )
+            );
+        }
+        if let Some(last) = history.last().map(|a| a.version) {
+            if let SchemaCheck::Mismatch { message, .. } = super::fingerprint::check(&*client).await? {
+                bail!("{message}");
+            }
+            return Ok(empty(Some(last)));
+        }
     }
     let found = read_target(client, expected).await?;
     if found.tables.is_empty() {

@@ -125,6 +125,13 @@ async fn down_locked(
             current_version: applied_now.last().map(|a| a.version),
         });
     }
+    // Rolling back tables that are not what the history says would leave a history that
+    // describes neither; and only a checked schema gets its fingerprint recorded after.
+    let trusted = match super::fingerprint::check(&*client).await? {
+        SchemaCheck::Mismatch { message, .. } => bail!("{message}"),
+        SchemaCheck::Unrecorded { .. } | SchemaCheck::Unfinished { .. } => false,
+        SchemaCheck::NoHistory | SchemaCheck::Matches { .. } => true,
+    };
     let mut done = Vec::new();
     for (s, down) in todo {
         let started = Instant::now();
@@ -153,6 +160,9 @@ async fn down_locked(
         done.push(step(s, started));
     }
     let current = applied(client).await?.unwrap_or_default().last().map(|a| a.version);
+    if trusted && current.is_some() && !done.is_empty() {
+        super::up::record_live(client).await?;
+    }
     Ok(DownReport { rolled_back: done, dry_run: false, sql: Vec::new(), current_version: current })
 }
 

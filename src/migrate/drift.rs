@@ -21,6 +21,13 @@ pub struct HistoryCheck {
     pub pending: Vec<i32>,
     /// ToWow tables present while no migration is recorded: `migrate baseline` adopts them.
     pub unmanaged_tables: Vec<String>,
+    /// The ToWow tables against the history's fingerprint.
+    pub schema: SchemaCheck,
+    /// Another migration tool that manages the database instead of towow-db (then
+    /// `migrations` is empty: none of ToWow's is pending there).
+    pub managed_by: Option<OtherTool>,
+    /// Every other migration tool's history found (beside towow-db's, too).
+    pub other_tools: Vec<OtherTool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,6 +41,8 @@ pub struct VerifyReport {
     pub info: Vec<Difference>,
     pub pending: Vec<i32>,
     pub unmanaged_tables: Vec<String>,
+    /// Another migration tool that manages the database (nothing was compared unless forced).
+    pub managed_by: Option<OtherTool>,
     /// Where the expected schema was built (absent when there was nothing to compare).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shadow: Option<Expected>,
@@ -62,9 +71,24 @@ pub fn unmanaged_message(database: &str, tables: &[String]) -> String {
     )
 }
 
-/// The history check without drift: cheap and read-only (`migrate status`).
-pub async fn check_history(client: &Client) -> Result<HistoryCheck> {
-    let migrations = status(client).await?;
+/// The history check without drift: cheap and read-only (`migrate status`). A database that
+/// another tool manages lists none of ToWow's migrations (they do not apply there) unless
+/// `force`.
+pub async fn check_history(client: &Client, force: bool) -> Result<HistoryCheck> {
+    let applied = applied(client).await?.unwrap_or_default();
+    let (managed_by, other_tools) = managed_by(client, &applied).await?;
+    if let Some(m) = managed_by.clone().filter(|_| !force) {
+        return Ok(HistoryCheck {
+            migrations: Vec::new(),
+            problems: Vec::new(),
+            pending: Vec::new(),
+            unmanaged_tables: Vec::new(),
+            schema: SchemaCheck::NoHistory,
+            managed_by: Some(m),
+            other_tools,
+        });
+    }
+    let migrations = compare(&shipped()?, &applied);
     let mut problems = problems(&migrations);
     let pending: Vec<i32> =
         migrations.iter().filter(|r| r.state == State::Pending).map(|r| r.version).collect();
@@ -74,14 +98,25 @@ pub async fn check_history(client: &Client) -> Result<HistoryCheck> {
         let db: String = catalog::current_database(client).await?;
         problems.push(unmanaged_message(&db, &unmanaged_tables));
     }
-    Ok(HistoryCheck { migrations, problems, pending, unmanaged_tables })
+    let schema = if migrations.iter().any(|r| r.state != State::Pending) {
+        super::fingerprint::check(client).await?
+    } else {
+        SchemaCheck::NoHistory
+    };
+    Ok(HistoryCheck { migrations, problems, pending, unmanaged_tables, schema, managed_by, other_tools })
 }
 
 /// Compare applied with shipped migrations, and the ToWow tables with what the applied
-/// migrations make on a shadow database (on the same server, else on `fallback`'s).
-pub async fn verify(db: &Db, fail_on_pending: bool, fallback: Option<Fallback<'_>>) -> Result<VerifyReport> {
+/// migrations make on a shadow database (on the same server, else on `fallback`'s). A database
+/// that another tool manages is compared only when `force` (its `managed_by` says so).
+pub async fn verify(
+    db: &Db,
+    fail_on_pending: bool,
+    fallback: Option<Fallback<'_>>,
+    force: bool,
+) -> Result<VerifyReport> {
     // One connection of the pool at a time (`--pool-size 1` must work).
-    let h = check_history(&*db.get().await?).await?;
+    let h = check_history(&*db.get().await?, force).await?;
     let mut problems = h.problems;
     if fail_on_pending && !h.pending.is_empty() {
         problems.push(format!(
@@ -113,6 +148,7 @@ pub async fn verify(db: &Db, fail_on_pending: bool, fallback: Option<Fallback<'_
         info,
         pending: h.pending,
         unmanaged_tables: h.unmanaged_tables,
+        managed_by: h.managed_by,
         shadow,
     })
 }

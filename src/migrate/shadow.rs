@@ -10,6 +10,7 @@ use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
 use super::catalog::{self, Catalog, Only};
+use super::fingerprint::{self, Fingerprint};
 use super::throwaway::{Kind, Throwaway};
 use super::*;
 use crate::connect::Db;
@@ -46,6 +47,9 @@ impl std::error::Error for ShadowUnavailable {}
 pub struct Expected {
     #[serde(skip)]
     pub catalog: Catalog,
+    /// Its fingerprint (see `fingerprint`): what the migrations make, in the form the history keeps.
+    #[serde(skip)]
+    pub fingerprint: Fingerprint,
     /// The versions applied to the shadow.
     pub versions: Vec<i32>,
     /// "the same server" or the fallback's label.
@@ -63,14 +67,15 @@ pub async fn expected(
     fallback: Option<Fallback<'_>>,
 ) -> Result<Expected> {
     let started = std::time::Instant::now();
-    let (catalog, built_on, server_version) = match build(db, schema, versions).await {
+    let ((catalog, fingerprint), built_on, server_version) = match build(db, schema, versions).await {
         Ok((c, v)) => (c, "the same server".to_string(), v),
         Err(e) => {
             let Some(why) = e.downcast_ref::<ShadowUnavailable>() else { return Err(e) };
             let Some(fallback) = fallback else {
-                return Err(anyhow!(
+                // Still a `ShadowUnavailable`: a caller that can do without says so and goes on.
+                return Err(anyhow!(ShadowUnavailable(format!(
                     "cannot build the shadow database that the expected schema comes from: {why}; grant the role CREATEDB"
-                ));
+                ))));
             };
             tracing::info!("no shadow database on the target's server ({why}): using the shadow server");
             let server = fallback(why.to_string()).await?;
@@ -82,6 +87,7 @@ pub async fn expected(
     };
     Ok(Expected {
         catalog,
+        fingerprint,
         versions: versions.to_vec(),
         built_on,
         server_version,
@@ -103,7 +109,7 @@ pub async fn expected_for(
 
 /// Create the shadow database on `db`'s server, build and read it, drop it (whatever happened;
 /// after Ctrl-C too, see `throwaway`).
-async fn build(db: &Db, schema: &str, versions: &[i32]) -> Result<(Catalog, String)> {
+async fn build(db: &Db, schema: &str, versions: &[i32]) -> Result<((Catalog, Fingerprint), String)> {
     let admin = db.get().await?;
     let version: String = admin
         .query_typed_one("SELECT current_setting('server_version')", &[])
@@ -134,7 +140,11 @@ async fn build(db: &Db, schema: &str, versions: &[i32]) -> Result<(Catalog, Stri
     result.map(|c| (c, version))
 }
 
-async fn apply_and_read(client: &mut Client, schema: &str, versions: &[i32]) -> Result<Catalog> {
+async fn apply_and_read(
+    client: &mut Client,
+    schema: &str,
+    versions: &[i32],
+) -> Result<(Catalog, Fingerprint)> {
     let s = quote_ident(schema);
     client
         .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}; SET search_path TO {s}"))
@@ -156,9 +166,10 @@ async fn apply_and_read(client: &mut Client, schema: &str, versions: &[i32]) -> 
     }
     let tx = client.transaction().await.pg_context("cannot begin")?;
     let mut c = catalog::read(&tx, &Only::default()).await?;
+    let f = fingerprint::read(&tx).await?;
     tx.commit().await.pg_context("cannot commit")?;
     reparse_checks(client, &mut c).await?;
-    Ok(c)
+    Ok((c, f))
 }
 
 /// Note how each CHECK prints once its printed form is parsed again (what a dump and restore

@@ -31,6 +31,9 @@ pub struct UpReport {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sql: Vec<PlannedSql>,
     pub current_version: Option<i32>,
+    /// What the user should know (a history whose schema could not be checked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,8 +62,16 @@ fn pending_upto(rows: &[StatusRow], target: Option<i32>) -> Vec<i32> {
         .collect()
 }
 
-/// Apply pending migrations up to `target` (all when `None`), holding the migration lock.
-pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration) -> Result<UpReport> {
+/// Apply pending migrations up to `target` (all when `None`), holding the migration lock. A
+/// database that another migration tool manages is refused unless `force`; one whose ToWow
+/// tables are not what its history says (see `fingerprint`) is refused whatever.
+pub async fn up(
+    db: &Db,
+    target: Option<i32>,
+    dry_run: bool,
+    lock_wait: Duration,
+    force: bool,
+) -> Result<UpReport> {
     let shipped = shipped()?;
     check_target(&shipped, target)?;
     let mut client = db.dedicated().await?;
@@ -68,8 +79,10 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
     // left running behind a closed connection.
     let _cancel = db.cancel_on_interrupt(&client);
     crate::connect::pool::check_server_version(&client, MIN_SERVER_VERSION).await?;
+    refuse_other_tool(&client, force).await?;
     refuse_unmanaged(&client).await?;
     if dry_run {
+        let (_, notes) = check_schema(db, &client).await?;
         let applied = applied(&client).await?.unwrap_or_default();
         let rows = compare(&shipped, &applied);
         check_problems(&rows)?;
@@ -88,6 +101,7 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
             dry_run: true,
             sql,
             current_version: applied.last().map(|a| a.version),
+            notes,
         });
     }
     crate::connect::pooler::ensure_session(db, &client, "`towow-db migrate`").await?;
@@ -95,9 +109,80 @@ pub async fn up(db: &Db, target: Option<i32>, dry_run: bool, lock_wait: Duration
     // A lock timeout in a migration names the session holding the lock.
     let pid = crate::connect::blocking::backend_pid(&client).await;
     let result =
-        crate::connect::blocking::naming_holder(db, pid, up_locked(&mut client, &shipped, target)).await;
+        crate::connect::blocking::naming_holder(db, pid, up_locked(db, &mut client, &shipped, target)).await;
     release_lock(&client).await;
     result
+}
+
+/// A database another migration tool manages: its migrations are not ToWow's (unless `force`).
+async fn refuse_other_tool(client: &Client, force: bool) -> Result<()> {
+    let applied = applied(client).await?.unwrap_or_default();
+    let (Some(other), _) = managed_by(client, &applied).await? else { return Ok(()) };
+    if force {
+        tracing::info!("--force: treating a database managed by {} as ToWow's", other.describe());
+        return Ok(());
+    }
+    let db: String = catalog::current_database(client).await?;
+    bail!(
+        "{}",
+        other.refusal(
+            &db,
+            "its migrations are that tool's, and towow-db's do not apply to it",
+            "`towow-db migrate --force` creates them"
+        )
+    )
+}
+
+/// Whether the ToWow tables are what the history says (see `fingerprint`): an error naming
+/// what differs when they are not. A history without a fingerprint (an older towow-db wrote it)
+/// is compared once with a shadow database built from the applied migrations' files; its
+/// fingerprint, to record, comes back then (`None`: nothing to record). The notes say what
+/// could not be checked.
+async fn check_schema(db: &Db, client: &Client) -> Result<(Trust, Vec<String>)> {
+    use super::fingerprint::{self, SchemaCheck};
+    let version = match fingerprint::check(client).await? {
+        // Unfinished: it was checked before the interrupted migration started; finishing it
+        // makes the tables what the migrations make.
+        SchemaCheck::NoHistory | SchemaCheck::Matches { .. } | SchemaCheck::Unfinished { .. } => {
+            return Ok((Trust::Checked(None), Vec::new()));
+        }
+        SchemaCheck::Unrecorded { version } => version,
+        SchemaCheck::Mismatch { message, .. } => bail!("{message}"),
+    };
+    let rows = compare(&shipped()?, &applied(client).await?.unwrap_or_default());
+    if rows.iter().any(|r| r.state == State::Missing) {
+        // Applied migrations this binary does not ship: no shadow of them (the history check
+        // says so).
+        return Ok((Trust::Unchecked, Vec::new()));
+    }
+    let versions: Vec<i32> = rows
+        .iter()
+        .filter(|r| matches!(r.state, State::Applied | State::Modified))
+        .map(|r| r.version)
+        .collect();
+    match super::shadow::expected_for(db, Some(&versions), None).await {
+        Ok(e) => {
+            let found = fingerprint::read(client).await?;
+            fingerprint::judge(client, version, &e.fingerprint, &found).await?.into_result()?;
+            Ok((Trust::Checked(Some(e.fingerprint)), Vec::new()))
+        }
+        Err(e) if e.downcast_ref::<super::shadow::ShadowUnavailable>().is_some() => Ok((
+            Trust::Unchecked,
+            vec![format!(
+                "the migration history (V{version}) has no schema fingerprint (written by an older towow-db) and the ToWow tables could not be compared with the migration files ({}): `towow-db migrate verify --shadow-url URL` compares them",
+                crate::error::render(&e)
+            )],
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the schema a run starts from was checked against the history (then what the run
+/// makes is what the migrations make, and its fingerprint is recorded), with a fingerprint to
+/// record before the run starts (a history that had none).
+enum Trust {
+    Checked(Option<super::fingerprint::Fingerprint>),
+    Unchecked,
 }
 
 /// ToWow tables without any history: V1 would fail on them (42P07). Point to `baseline`.
@@ -124,9 +209,19 @@ fn check_problems(rows: &[StatusRow]) -> Result<()> {
     Ok(())
 }
 
-async fn up_locked(client: &mut Client, shipped: &[Shipped], target: Option<i32>) -> Result<UpReport> {
+async fn up_locked(
+    db: &Db,
+    client: &mut Client,
+    shipped: &[Shipped],
+    target: Option<i32>,
+) -> Result<UpReport> {
     // Again under the lock: another run may have changed the database since.
     refuse_unmanaged(client).await?;
+    let (trust, notes) = check_schema(db, client).await?;
+    let trusted = matches!(trust, Trust::Checked(_));
+    if let Trust::Checked(Some(f)) = &trust {
+        super::fingerprint::record(&*client, f).await?;
+    }
     client.batch_execute(CREATE_HISTORY).await.pg_context("cannot create the migration history table")?;
     let applied_now = applied(client).await?.unwrap_or_default();
     let rows = compare(shipped, &applied_now);
@@ -139,8 +234,14 @@ async fn up_locked(client: &mut Client, shipped: &[Shipped], target: Option<i32>
         let s = shipped.iter().find(|s| s.version == pending[i]).expect("pending comes from shipped");
         let started = Instant::now();
         if s.no_transaction() {
+            if trusted {
+                super::fingerprint::mark_applying(&*client, s.version).await?;
+            }
             run_no_transaction(client, s).await?;
             steps.push(step(s, started));
+            if trusted {
+                record_live(client).await?;
+            }
             i += 1;
             continue;
         }
@@ -172,10 +273,20 @@ async fn up_locked(client: &mut Client, shipped: &[Shipped], target: Option<i32>
                 millis: (elapsed / n).as_millis() as u64,
             });
         }
+        if trusted {
+            record_live(client).await?;
+        }
         i = j + 1;
     }
     let current = applied(client).await?.unwrap_or_default().last().map(|a| a.version);
-    Ok(UpReport { applied: steps, dry_run: false, sql: Vec::new(), current_version: current })
+    Ok(UpReport { applied: steps, dry_run: false, sql: Vec::new(), current_version: current, notes })
+}
+
+/// Record the fingerprint of the ToWow tables as they are now in the newest history row: what
+/// the migrations just applied made of a schema that was checked before.
+pub(crate) async fn record_live(client: &Client) -> Result<()> {
+    let f = super::fingerprint::read(client).await?;
+    super::fingerprint::record(client, &f).await
 }
 
 pub(crate) fn step(s: &Shipped, started: Instant) -> Step {

@@ -262,6 +262,13 @@ async fn init_verify_v3_and_baseline_on_every_major() {
         let base = &crate::pg_versions::server(major).base;
         let cfg = fresh_db_on(base, &format!("vmaj{major}")).await;
         assert_ok(&run_url(&cfg, &["migrate", "--target", "2"]));
+        // As a towow-db run that V3 interrupted part way leaves it (V3 marked as started in the
+        // fingerprint, see docs/migrations.md): the tables are not judged until V3 is finished.
+        exec(
+            &connect(&cfg).await,
+            "UPDATE refinery_schema_history SET fingerprint = (fingerprint::jsonb || '{\"applying\": 3}')::text WHERE version = 2",
+        )
+        .await;
         let e = v3_by_hand_with_debug(&cfg);
         let proved = e.matches("are sufficient to prove that it does not contain nulls").count();
         assert_eq!(proved, 17, "PostgreSQL {major}: SET NOT NULL scanned:\n{e}");

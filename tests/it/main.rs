@@ -2,6 +2,8 @@
 
 mod advise;
 mod backup;
+mod backup_any;
+mod backup_custom;
 mod backup_field;
 mod bad_input;
 mod baseline;
@@ -13,8 +15,10 @@ mod drift;
 mod faults;
 mod fixtures;
 mod history;
+mod history_check;
 mod local;
 mod migrate;
+mod other_tools;
 mod partitions;
 mod pg_versions;
 mod pgbouncer;
@@ -26,6 +30,7 @@ mod report_truth;
 mod report_truth3;
 mod reports;
 mod retention;
+mod retention_cascade;
 mod roles;
 mod schema;
 mod seed_schemas;

@@ -1,5 +1,6 @@
-//! `backup create`: `pg_dump --format=directory --jobs=N` in the snapshot of a transaction that
-//! also counts the ToWow tables' rows (so the counts are exactly what the dump holds), written
+//! `backup create`: `pg_dump --format=directory --jobs=N` (or `--format=custom`: one file) in
+//! the snapshot of a transaction that
+//! also counts every table's rows (so the counts are exactly what the dump holds), written
 //! under `<name>.partial/` and renamed to `<name>/` only once the dump, its checksums and the
 //! manifest are on disk.
 
@@ -14,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
-use super::manifest::{self, FileSum, Manifest, MigrationState, ServerInfo, TableRows, ToolInfo};
+use super::manifest::{self, DumpFormat, FileSum, Manifest, MigrationState, ServerInfo, TableRows, ToolInfo};
 use super::store::{self, PARTIAL, WriteLock};
 use super::tools::{self, ChildConn};
 use crate::connect::Db;
@@ -26,6 +27,8 @@ use crate::migrate;
 pub struct CreateOptions {
     pub dir: PathBuf,
     pub jobs: u32,
+    /// pg_dump's format: a folder (`--jobs` in parallel) or one `.dump` file (one job).
+    pub format: DumpFormat,
     /// Show a progress bar (on a terminal, not under `--quiet`).
     pub progress: bool,
 }
@@ -35,11 +38,9 @@ const SERVER_SQL: &str = "SELECT version(), current_setting('server_version_num'
      FROM pg_database d WHERE d.datname = current_database()";
 
 /// Every table pg_dump dumps the rows of (ordinary and partitioned tables, materialized views),
-/// outside the system schemas and extensions, with the planner's estimate (`reltuples`, -1 on 14+
-/// for a table never analyzed or vacuumed), and whether it is a ToWow table (in the current schema).
-const TABLES_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
-       CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END, \
-       n.nspname = current_schema() AND c.relname::text = ANY($1) \
+/// outside the system schemas and extensions, and whether it is partitioned (its rows are its
+/// partitions').
+const TABLES_SQL: &str = "SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind = 'p' AS partitioned \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('r', 'p', 'm') \
        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' \
@@ -47,24 +48,55 @@ const TABLES_SQL: &str = "SELECT n.nspname::text, c.relname::text, \
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') \
      ORDER BY 1, 2";
 
-/// Every table pg_dump dumps the rows of, with the planner's estimates, the ToWow tables marked
-/// `exact` (their `rows` are filled in by [`count_exact`]).
+/// The leaf partitions of a partitioned table.
+const LEAVES_SQL: &str = "SELECT n.nspname::text AS schema, c.relname::text AS name \
+     FROM pg_partition_tree($1::text::regclass) t JOIN pg_class c ON c.oid = t.relid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf";
+
+/// Every table pg_dump dumps the rows of, whatever the schema (the ToWow tables are not
+/// special), each to be counted exactly by [`count_exact`].
 pub async fn list_tables(client: &Client) -> Result<Vec<TableRows>> {
-    let towow: Vec<String> = migrate::TOWOW_TABLES.iter().map(|s| s.to_string()).collect();
-    let rows = client
-        .query_typed(TABLES_SQL, &[(&towow, Type::TEXT_ARRAY)])
-        .await
-        .pg_context("cannot list the tables")?;
-    Ok(rows
-        .iter()
-        .map(|r| TableRows { schema: r.get(0), table: r.get(1), rows: r.get(2), exact: r.get(3) })
-        .collect())
+    let rows = client.query_typed(TABLES_SQL, &[]).await.pg_context("cannot list the tables")?;
+    rows.iter()
+        .map(|r| {
+            Ok(TableRows {
+                schema: r.try_get("schema")?,
+                table: r.try_get("name")?,
+                rows: None,
+                exact: true,
+                partitioned: r.try_get("partitioned")?,
+            })
+        })
+        .collect()
 }
 
-/// Replace the estimates of the `exact` tables by `count(*)` in the current transaction.
+/// Count every table's rows with `count(*)` in the current transaction (the dump's snapshot):
+/// a partitioned table's are the sum of its leaf partitions' (read once). Row security is off,
+/// as for pg_dump: a table whose policies would hide rows from this role fails the backup
+/// rather than count fewer rows than are there.
 pub async fn count_exact(client: &Client, tables: &mut [TableRows]) -> Result<()> {
-    for t in tables.iter_mut().filter(|t| t.exact) {
+    client.batch_execute("SET LOCAL row_security = off").await.pg_context("cannot turn row security off")?;
+    for t in tables.iter_mut().filter(|t| !t.partitioned) {
         t.rows = Some(count(client, &t.schema, &t.table).await?);
+    }
+    for i in 0..tables.len() {
+        if !tables[i].partitioned {
+            continue;
+        }
+        let q = crate::sql::qualified(&tables[i].schema, &tables[i].table);
+        let leaves = client
+            .query_typed(LEAVES_SQL, &[(&q, Type::TEXT)])
+            .await
+            .pg_context(format!("cannot list the partitions of {q}"))?;
+        let mut sum = 0;
+        for l in &leaves {
+            let (schema, name): (String, String) = (l.try_get("schema")?, l.try_get("name")?);
+            sum += match tables.iter().find(|t| t.schema == schema && t.table == name).and_then(|t| t.rows) {
+                Some(n) => n,
+                None => count(client, &schema, &name).await?,
+            };
+        }
+        tables[i].rows = Some(sum);
     }
     Ok(())
 }
@@ -108,7 +140,7 @@ pub async fn migration_state(db: &Db) -> MigrationState {
             return MigrationState { error: Some(crate::error::render(&e)), ..MigrationState::default() };
         }
     };
-    match migrate::verify(db, false, None).await {
+    match migrate::verify(db, false, None, false).await {
         Ok(r) => {
             let value = serde_json::to_value(&r).unwrap_or_default();
             MigrationState {
@@ -173,6 +205,8 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
     let partial = opts.dir.join(format!("{name}{PARTIAL}"));
     fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
     let mut writing = Writing { lock: Some(WriteLock::take(&partial)?), partial: partial.clone() };
+    // pg_dump writes a custom-format file with one job.
+    let jobs = if opts.format == DumpFormat::Directory { opts.jobs.max(1) } else { 1 };
     let result = async {
         // The snapshot the dump and the counts share.
         snap_client
@@ -187,14 +221,18 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
         let migrations = migration_state(db).await;
         let mut tables = list_tables(&snap_client).await?;
         let bar = progress_bar(opts.progress, tables.len());
+        let out = partial.join(opts.format.relative_path(&name));
         let mut cmd = tokio::process::Command::new(bindir.program("pg_dump"));
-        cmd.arg("--format=directory")
-            .arg(format!("--jobs={}", opts.jobs.max(1)))
+        cmd.arg(opts.format.pg_dump_arg());
+        if opts.format == DumpFormat::Directory {
+            cmd.arg(format!("--jobs={jobs}"));
+        }
+        cmd.arg(format!("--compress={}", manifest::COMPRESSION.trim_start_matches("gzip:")))
             .arg(format!("--snapshot={snapshot}"))
             .arg("--no-password")
             .arg("--verbose")
             .arg("--file")
-            .arg(partial.join(manifest::DUMP_DIR));
+            .arg(&out);
         child_conn.apply(&mut cmd);
         // The exact counts run beside the dump, in the same snapshot.
         let (dumped, counted) = tokio::join!(
@@ -209,19 +247,20 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             count_exact(&snap_client, &mut tables)
         );
         // pg_dump's own message names no file ("could not write to output file"): say where.
-        let out_dir = partial.join(manifest::DUMP_DIR);
-        dumped.with_context(|| format!("pg_dump writing into {}", out_dir.display()))?;
+        dumped.with_context(|| format!("pg_dump writing into {}", out.display()))?;
         counted?;
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
         snap_client.batch_execute("COMMIT").await.pg_context("cannot end the backup's transaction")?;
-        let folder = partial.clone();
+        let (folder, format, dump_name) = (partial.clone(), opts.format, name.clone());
         let threads = opts.jobs.max(1) as usize;
-        let files: Vec<FileSum> =
-            tokio::task::spawn_blocking(move || manifest::checksum_dump(&folder, threads)).await??;
+        let files: Vec<FileSum> = tokio::task::spawn_blocking(move || {
+            manifest::checksum_dump(&folder, format, &dump_name, threads)
+        })
+        .await??;
         let m = Manifest {
-            format: manifest::FORMAT.into(),
+            format: opts.format.manifest_format().into(),
             name: name.clone(),
             database: database.clone(),
             server,
@@ -233,7 +272,9 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             started_at,
             finished_at: Utc::now(),
             duration_ms: clock.elapsed().as_millis() as u64,
-            jobs: opts.jobs.max(1),
+            jobs,
+            dump_format: opts.format,
+            compression: Some(manifest::COMPRESSION.into()),
             migrations,
             tables,
             database_size_bytes: database_size,
@@ -259,7 +300,7 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
         lock.remove_file()?;
     }
     let done = opts.dir.join(&name);
-    complete(&partial, &done)?;
+    complete(&partial, &done, &m)?;
     writing.lock = None;
     Ok(m)
 }
@@ -298,8 +339,16 @@ impl Drop for Writing {
 }
 
 /// Make a partial backup complete: fsync its files, rename it, fsync the folder.
-fn complete(partial: &Path, done: &Path) -> Result<()> {
-    manifest::sync_dir(&partial.join(manifest::DUMP_DIR));
+fn complete(partial: &Path, done: &Path, m: &Manifest) -> Result<()> {
+    let dump = m.dump_path(partial);
+    match m.dump_format {
+        DumpFormat::Directory => manifest::sync_dir(&dump),
+        DumpFormat::Custom => {
+            if let Ok(f) = fs::File::open(&dump) {
+                let _ = f.sync_all();
+            }
+        }
+    }
     manifest::sync_dir(partial);
     fs::rename(partial, done)
         .with_context(|| format!("cannot rename {} to {}", partial.display(), done.display()))?;

@@ -1,5 +1,6 @@
 //! The manifest beside every dump (`manifest.json`): what was backed up, from which server, with
-//! which `pg_dump`, how many rows, the sha256 of every file, and every restore drill since.
+//! which `pg_dump`, in which format and compression, how many rows in every table, the sha256 of
+//! every file, and every restore drill since.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -16,8 +17,61 @@ use sha2::{Digest, Sha256};
 pub const MANIFEST: &str = "manifest.json";
 /// The `pg_dump --format=directory` output inside a backup folder.
 pub const DUMP_DIR: &str = "dump";
-/// The manifest's `format` value (a reader refuses other formats).
+/// The manifest's `format` value of a directory-format backup (what every towow-db reads).
 pub const FORMAT: &str = "towow-db-backup/1";
+/// The manifest's `format` value of a custom-format backup: an older towow-db, which knows only
+/// the directory format, refuses it by name rather than call it damaged.
+pub const FORMAT_2: &str = "towow-db-backup/2";
+/// How pg_dump compresses a dump (`--compress=6`: gzip at zlib's default level, the level
+/// pg_dump itself uses by default for both formats), as the manifest states it.
+pub const COMPRESSION: &str = "gzip:6";
+
+/// pg_dump's output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DumpFormat {
+    /// `pg_dump -Fd`: a folder of files, dumped and restored in parallel (`--jobs`).
+    #[default]
+    #[value(alias = "d")]
+    Directory,
+    /// `pg_dump -Fc`: one `.dump` file, as most restore scripts and tools take (dumped by one
+    /// job; restored in parallel).
+    #[value(alias = "c")]
+    Custom,
+}
+
+impl DumpFormat {
+    /// pg_dump's `--format` value.
+    pub fn pg_dump_arg(self) -> &'static str {
+        match self {
+            DumpFormat::Directory => "--format=directory",
+            DumpFormat::Custom => "--format=custom",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DumpFormat::Directory => "directory",
+            DumpFormat::Custom => "custom",
+        }
+    }
+
+    /// The manifest's `format` value for a backup in this format.
+    pub fn manifest_format(self) -> &'static str {
+        match self {
+            DumpFormat::Directory => FORMAT,
+            DumpFormat::Custom => FORMAT_2,
+        }
+    }
+
+    /// Where the dump of backup `name` is, relative to its folder: `dump/`, or `<name>.dump`.
+    pub fn relative_path(self, name: &str) -> String {
+        match self {
+            DumpFormat::Directory => DUMP_DIR.to_string(),
+            DumpFormat::Custom => format!("{name}.dump"),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -30,8 +84,15 @@ pub struct Manifest {
     pub finished_at: DateTime<Utc>,
     pub duration_ms: u64,
     pub jobs: u32,
+    /// pg_dump's format (`directory` for backups that predate the choice).
+    #[serde(default)]
+    pub dump_format: DumpFormat,
+    /// How the dump is compressed (`gzip:6`; absent in older backups: pg_dump's default, gzip).
+    #[serde(default)]
+    pub compression: Option<String>,
     pub migrations: MigrationState,
-    /// Every table: exact counts for the ToWow tables, the planner's estimate for the others.
+    /// Every table, its rows counted exactly in the dump's snapshot (backups of older towow-db
+    /// versions: the planner's estimate for tables that were not ToWow's, `exact: false`).
     pub tables: Vec<TableRows>,
     pub database_size_bytes: i64,
     /// The dump's size on disk (the sum of `files`).
@@ -83,10 +144,14 @@ pub struct MigrationState {
 pub struct TableRows {
     pub schema: String,
     pub table: String,
-    /// The row count (None: no estimate, the table was never analyzed).
+    /// The row count (None: an older backup's estimate of a table never analyzed).
     pub rows: Option<i64>,
-    /// `count(*)` in the dump's snapshot (ToWow tables), or the planner's estimate (`reltuples`).
+    /// `count(*)` in the dump's snapshot (every table since towow-db counts them all), or an
+    /// older backup's planner estimate (`reltuples`).
     pub exact: bool,
+    /// A partitioned table: its rows are its partitions' (each listed, and counted, too).
+    #[serde(default)]
+    pub partitioned: bool,
 }
 
 impl TableRows {
@@ -124,10 +189,19 @@ impl Manifest {
             .with_context(|| format!("cannot read {}", p.display()))?;
         let m: Manifest =
             serde_json::from_str(&text).with_context(|| format!("{} is damaged", p.display()))?;
-        if m.format != FORMAT {
-            bail!("{} has format `{}`; this towow-db reads `{FORMAT}`", p.display(), m.format);
+        if m.format != m.dump_format.manifest_format() {
+            bail!(
+                "{} has format `{}`; this towow-db reads `{FORMAT}` (directory format) and `{FORMAT_2}` (custom format)",
+                p.display(),
+                m.format
+            );
         }
         Ok(m)
+    }
+
+    /// The dump inside the backup folder `folder`: the directory, or the one file.
+    pub fn dump_path(&self, folder: &Path) -> PathBuf {
+        folder.join(self.dump_format.relative_path(&self.name))
     }
 
     /// Write the manifest atomically: a temporary file of this writer's own (two drills may write
@@ -235,10 +309,27 @@ fn sha256_all(base: &Path, paths: &[String], threads: usize) -> Vec<Sum> {
         .collect()
 }
 
-/// Size and sha256 of every file of the dump in `folder`.
-pub fn checksum_dump(folder: &Path, threads: usize) -> Result<Vec<FileSum>> {
+/// The files of the dump of backup `name` in `folder`, relative to it: every file under `dump/`,
+/// or the one `.dump` file (when it is there).
+fn dump_files(folder: &Path, format: DumpFormat, name: &str) -> Result<Vec<String>> {
+    let rel = format.relative_path(name);
     let mut paths = Vec::new();
-    files_under(folder, &folder.join(DUMP_DIR), &mut paths)?;
+    match format {
+        DumpFormat::Directory if folder.join(&rel).is_dir() => {
+            files_under(folder, &folder.join(&rel), &mut paths)?
+        }
+        DumpFormat::Custom if folder.join(&rel).is_file() => paths.push(rel),
+        _ => {}
+    }
+    Ok(paths)
+}
+
+/// Size and sha256 of every file of the dump of backup `name` in `folder`.
+pub fn checksum_dump(folder: &Path, format: DumpFormat, name: &str, threads: usize) -> Result<Vec<FileSum>> {
+    let paths = dump_files(folder, format, name)?;
+    if paths.is_empty() {
+        bail!("pg_dump wrote no {} dump into {}", format.as_str(), folder.display());
+    }
     let sums = sha256_all(folder, &paths, threads);
     paths
         .into_iter()
@@ -250,10 +341,7 @@ pub fn checksum_dump(folder: &Path, threads: usize) -> Result<Vec<FileSum>> {
 /// Compare the dump in `folder` with the manifest's checksums: one line per file that is missing,
 /// differs, or is not in the manifest. Empty when every file matches.
 pub fn check_files(folder: &Path, m: &Manifest, threads: usize) -> Result<Vec<String>> {
-    let mut present = Vec::new();
-    if folder.join(DUMP_DIR).is_dir() {
-        files_under(folder, &folder.join(DUMP_DIR), &mut present)?;
-    }
+    let present = dump_files(folder, m.dump_format, &m.name)?;
     let listed: Vec<String> =
         m.files.iter().filter(|f| present.contains(&f.path)).map(|f| f.path.clone()).collect();
     let sums = sha256_all(folder, &listed, threads);
@@ -311,6 +399,8 @@ pub fn sample() -> Manifest {
         finished_at: Utc::now(),
         duration_ms: 0,
         jobs: 1,
+        dump_format: DumpFormat::Directory,
+        compression: Some(COMPRESSION.into()),
         migrations: MigrationState::default(),
         tables: vec![],
         database_size_bytes: 0,
@@ -331,7 +421,7 @@ mod tests {
         fs::create_dir_all(dir.join(DUMP_DIR)).unwrap();
         fs::write(dir.join("dump/toc.dat"), b"toc").unwrap();
         fs::write(dir.join("dump/3001.dat.gz"), vec![7u8; 3 << 20]).unwrap();
-        let files = checksum_dump(dir, 2).unwrap();
+        let files = checksum_dump(dir, DumpFormat::Directory, "x", 2).unwrap();
         assert_eq!(files.len(), 2);
         assert_eq!(files[1].path, "dump/toc.dat");
         // sha256("toc"), as `printf toc | sha256sum` prints it.
@@ -350,5 +440,36 @@ mod tests {
         assert_eq!(problems[1], "dump/toc.dat: missing");
         assert!(problems[2].starts_with("dump/extra: not in the manifest"));
         assert!(quick_check(dir, &m).unwrap().contains("toc.dat is missing"));
+    }
+
+    #[test]
+    fn a_custom_format_backup_is_its_one_dump_file() {
+        let tmp = crate::test_support::TempDir::new("manifest-custom");
+        let dir = tmp.path();
+        assert!(
+            checksum_dump(dir, DumpFormat::Custom, "b1", 1).is_err(),
+            "no dump: an error, not an empty list"
+        );
+        fs::write(dir.join("b1.dump"), b"PGDMP").unwrap();
+        let files = checksum_dump(dir, DumpFormat::Custom, "b1", 1).unwrap();
+        assert_eq!(files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["b1.dump"]);
+        let m = Manifest {
+            name: "b1".into(),
+            format: FORMAT_2.into(),
+            dump_format: DumpFormat::Custom,
+            files,
+            ..sample()
+        };
+        assert_eq!(m.dump_path(dir), dir.join("b1.dump"));
+        assert!(check_files(dir, &m, 1).unwrap().is_empty());
+        m.write(dir).unwrap();
+        assert_eq!(Manifest::read(dir).unwrap().dump_format, DumpFormat::Custom);
+        fs::write(dir.join("b1.dump"), b"PGDMq").unwrap();
+        assert!(check_files(dir, &m, 1).unwrap()[0].starts_with("b1.dump: sha256 differs"));
+        fs::remove_file(dir.join("b1.dump")).unwrap();
+        assert_eq!(check_files(dir, &m, 1).unwrap(), ["b1.dump: missing"]);
+        // A custom-format manifest that says format 1 (what an older towow-db reads) is refused.
+        Manifest { format: FORMAT.into(), ..m }.write(dir).unwrap();
+        assert!(format!("{:#}", Manifest::read(dir).unwrap_err()).contains("towow-db-backup/2"));
     }
 }

@@ -144,6 +144,7 @@ mod tests {
             problem: None,
             running: false,
             database: (state != State::Incomplete).then(|| database.to_string()),
+            dump_format: None,
             time: now - Duration::days(days_ago),
             duration_ms: None,
             bytes: 1,

@@ -2,7 +2,6 @@
 //! (checksums first, a `pg_restore` that can read the archive, parallel `pg_restore`, row counts
 //! compared with the manifest), and `backup restore` itself.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
@@ -75,12 +74,13 @@ pub async fn check_target_server(client: &Client, m: &Manifest) -> Result<i32> {
     Ok(v)
 }
 
-/// Run `pg_restore --jobs` of `folder`'s dump into `dbname` with `args` added. Returns its time.
+/// Run `pg_restore --jobs` of the dump of `backup` (in its folder) into `dbname` with `args`
+/// added: a directory or a custom-format file, both restored in parallel. Returns its time.
 pub async fn pg_restore(
     bindir: &Bindir,
     conn: &ChildConn,
     dbname: &str,
-    folder: &Path,
+    backup: &Checked,
     jobs: u32,
     args: &[&str],
 ) -> Result<Duration> {
@@ -91,7 +91,7 @@ pub async fn pg_restore(
         .args(args)
         .arg("--dbname")
         .arg(tools::dbname_conninfo(dbname))
-        .arg(folder.join(manifest::DUMP_DIR));
+        .arg(backup.manifest.dump_path(&backup.folder));
     conn.apply(&mut cmd);
     let t = Instant::now();
     tools::run(cmd, "pg_restore", |_| {}).await?;
@@ -114,7 +114,9 @@ pub struct TableCheck {
 const PRESENT_SQL: &str = "SELECT n.nspname::text || '.' || c.relname::text FROM pg_class c \
      JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm')";
 
-/// Compare the restored database with the manifest: every table present, the exact counts equal.
+/// Compare the restored database with the manifest: every table present, its rows counted and
+/// equal to the manifest's (a partitioned table's: the sum of its partitions' found here). An
+/// older backup's estimates are not compared (`found` stays empty).
 pub async fn compare_tables(client: &Client, m: &Manifest) -> Result<Vec<TableCheck>> {
     let present: Vec<String> = client
         .query_typed(PRESENT_SQL, &[])
@@ -123,22 +125,64 @@ pub async fn compare_tables(client: &Client, m: &Manifest) -> Result<Vec<TableCh
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let mut out = Vec::new();
-    for t in &m.tables {
+    let mut out: Vec<TableCheck> = Vec::new();
+    for t in m.tables.iter().filter(|t| !t.partitioned) {
         let here = present.contains(&t.qualified());
         let found =
             if here && t.exact { Some(create::count(client, &t.schema, &t.table).await?) } else { None };
-        let ok = here && (!t.exact || found == t.rows);
-        out.push(TableCheck {
-            table: t.qualified(),
-            expected: t.rows,
-            found,
-            exact: t.exact,
-            present: here,
-            ok,
-        });
+        out.push(check(t, here, found));
     }
+    for t in m.tables.iter().filter(|t| t.partitioned) {
+        let here = present.contains(&t.qualified());
+        let found = if here && t.exact { Some(partitions_rows(client, t, &out).await?) } else { None };
+        out.push(check(t, here, found));
+    }
+    // In the manifest's order.
+    out.sort_by_key(|c| m.tables.iter().position(|t| t.qualified() == c.table));
     Ok(out)
+}
+
+fn check(t: &manifest::TableRows, present: bool, found: Option<i64>) -> TableCheck {
+    TableCheck {
+        table: t.qualified(),
+        expected: t.rows,
+        found,
+        exact: t.exact,
+        present,
+        ok: present && (!t.exact || found == t.rows),
+    }
+}
+
+/// The rows of a restored partitioned table: its leaf partitions' counts (counted already when
+/// the manifest lists them).
+async fn partitions_rows(client: &Client, t: &manifest::TableRows, counted: &[TableCheck]) -> Result<i64> {
+    let q = crate::sql::qualified(&t.schema, &t.table);
+    let leaves = client
+        .query_typed(
+            "SELECT n.nspname::text || '.' || c.relname::text AS name, n.nspname::text AS schema, c.relname::text AS table \
+             FROM pg_partition_tree($1::text::regclass) p JOIN pg_class c ON c.oid = p.relid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE p.isleaf",
+            &[(&q, Type::TEXT)],
+        )
+        .await
+        .pg_context(format!("cannot list the partitions of {q}"))?;
+    let mut sum = 0;
+    for l in &leaves {
+        let name: String = l.try_get("name")?;
+        sum += match counted.iter().find(|c| c.table == name).and_then(|c| c.found) {
+            Some(n) => n,
+            None => {
+                create::count(client, &l.try_get::<_, String>("schema")?, &l.try_get::<_, String>("table")?)
+                    .await?
+            }
+        };
+    }
+    Ok(sum)
+}
+
+/// How many tables' row counts were compared (the others hold an older backup's estimates).
+pub fn compared(checks: &[TableCheck]) -> usize {
+    checks.iter().filter(|c| c.found.is_some()).count()
 }
 
 /// The differences of a table comparison, one line each.
@@ -350,9 +394,8 @@ pub async fn restore(mut plan: RestorePlan, target: &Db, o: RestoreOptions) -> R
     } else {
         "the database holds what was restored before the error"
     };
-    let took = pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup.folder, o.jobs, &args)
-        .await
-        .map_err(|e| {
+    let took =
+        pg_restore(&plan.bindir, &conn, &plan.database, &plan.backup, o.jobs, &args).await.map_err(|e| {
             e.context(format!(
                 "restoring backup `{}` into database \"{}\" failed part way: {what_left}",
                 plan.backup.name, plan.database

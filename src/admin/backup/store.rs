@@ -124,6 +124,8 @@ pub struct Entry {
     /// An incomplete backup whose `backup create` still runs.
     pub running: bool,
     pub database: Option<String>,
+    /// pg_dump's format (from the manifest).
+    pub dump_format: Option<manifest::DumpFormat>,
     /// When the backup started (from the manifest), else the folder's last change.
     pub time: DateTime<Utc>,
     pub duration_ms: Option<u64>,
@@ -174,6 +176,7 @@ fn entry(path: PathBuf, name: &str) -> Entry {
             }),
             running,
             database: None,
+            dump_format: None,
             time: mtime,
             duration_ms: None,
             bytes,
@@ -205,6 +208,7 @@ fn entry(path: PathBuf, name: &str) -> Entry {
         problem,
         running: false,
         database: m.as_ref().map(|m| m.database.clone()),
+        dump_format: m.as_ref().map(|m| m.dump_format),
         time: m.as_ref().map(|m| m.started_at).unwrap_or(mtime),
         duration_ms: m.as_ref().map(|m| m.duration_ms),
         bytes,

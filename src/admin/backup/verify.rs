@@ -115,7 +115,7 @@ async fn restore_and_compare(
 ) -> Result<()> {
     let conn = ChildConn::new(&server.cfg, bindir.major)?.with_dbname(scratch);
     let args = ["--no-owner", "--no-privileges"];
-    match restore::pg_restore(bindir, &conn, scratch, &checked.folder, jobs, &args).await {
+    match restore::pg_restore(bindir, &conn, scratch, checked, jobs, &args).await {
         Ok(took) => report.restore_ms = Some(took.as_millis() as u64),
         Err(e) if e.downcast_ref::<super::tools::ToolFailed>().is_some() => {
             report.problems.push(crate::error::render(&e));
@@ -128,7 +128,7 @@ async fn restore_and_compare(
     report.tables = restore::compare_tables(&client, &checked.manifest).await?;
     report.problems.extend(restore::table_problems(&report.tables));
     drop(client);
-    let verified = migrate::verify(&db, false, None).await?;
+    let verified = migrate::verify(&db, false, None, false).await?;
     // The lines name the database: the scratch one here, the backed-up one in the manifest.
     let (here, there) = (format!("\"{scratch}\""), format!("\"{}\"", checked.manifest.database));
     let now: Vec<String> = verify_lines(&serde_json::to_value(&verified)?)

@@ -40,9 +40,11 @@ use crate::maintenance::{retry_after, set_local_lock_timeout};
 use crate::sql::quote_ident;
 
 /// What one batch did.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub deleted: u64,
+    /// The rows its cascades deleted (or updated) in each child of the plan, in its order.
+    pub cascaded: Vec<u64>,
     /// How long the transaction was open.
     pub elapsed: Duration,
     /// Lock timeouts (or deadlocks) this batch hit and retried.
@@ -62,11 +64,37 @@ enum Walk {
 pub struct Deleter {
     walk: Walk,
     cutoff: DateTime<Utc>,
+    /// The table's own rows per batch: `bound` with the cascades' rows counted in.
     batch_size: i64,
     /// The most rows a batch of the walk by time or key reads: ten batches.
     window: i64,
+    /// `--batch-size`: the rows a batch deletes, the cascades' in the children included.
+    bound: i64,
+    /// The tables that reference it with an ON DELETE action, read after each batch.
+    children: Vec<super::cascade::Child>,
+    /// The children's rows per row of the table: counted beforehand, then measured.
+    fanout: Fanout,
     lock_timeout: Duration,
     done: bool,
+}
+
+/// How many rows of the children go with each row of the table: the plan's exact counts to
+/// start with, then what the batches did.
+#[derive(Debug, Clone, Copy)]
+struct Fanout {
+    children: f64,
+    rows: f64,
+}
+
+impl Fanout {
+    fn per_row(&self) -> f64 {
+        if self.rows > 0.0 { self.children / self.rows } else { 0.0 }
+    }
+
+    /// The table's rows per batch so that they and their children's come to `bound`.
+    fn batch(&self, bound: i64) -> i64 {
+        ((bound as f64 / (1.0 + self.per_row())).floor() as i64).max(1)
+    }
 }
 
 /// The statements of the walk by time or key, for the first batch (`after` false) or the next
@@ -157,7 +185,14 @@ FROM pg_class c WHERE c.oid = $1::int8::oid";
 impl Deleter {
     /// Prepare the walk of `part` (a leaf: an ordinary table or a partition) of `plan`.
     pub async fn new(client: &Client, plan: &Plan, part: &Part, lock_timeout: Duration) -> Result<Deleter> {
-        let (t, col, batch_size) = (&part.table, &plan.column, plan.rule.batch_size);
+        let (t, col) = (&part.table, &plan.column);
+        let bound = plan.rule.batch_size.min(i64::MAX as u64 / 10) as i64;
+        // The plan's counts: every child row reached, per old row of the table.
+        let fanout = Fanout {
+            children: plan.cascades.iter().map(|c| c.rows.max(0) as f64).sum(),
+            rows: plan.old_rows.unwrap_or(0).max(0) as f64,
+        };
+        let batch_size = fanout.batch(bound) as u64;
         let walk = match part.key.as_deref() {
             Some(k) => Walk::Key {
                 sql: [key_sql(t, col, k, false, part.by_time), key_sql(t, col, k, true, part.by_time)],
@@ -184,11 +219,30 @@ impl Deleter {
         Ok(Deleter {
             walk,
             cutoff: plan.cutoff,
-            batch_size: batch_size.min(i64::MAX as u64 / 10) as i64,
-            window: (batch_size.min(i64::MAX as u64 / 10) as i64) * 10,
+            batch_size: batch_size as i64,
+            window: (batch_size as i64).saturating_mul(10),
+            bound,
+            children: plan.children.clone(),
+            fanout,
             lock_timeout,
             done: false,
         })
+    }
+
+    /// The children whose rows each [`Batch::cascaded`] counts, in its order.
+    pub fn children(&self) -> &[super::cascade::Child] {
+        &self.children
+    }
+
+    /// After a batch: what its cascades did joins the fan-out, and the next batch is sized by it.
+    fn measured(&mut self, b: &Batch) {
+        if self.children.is_empty() || b.deleted == 0 {
+            return;
+        }
+        self.fanout.rows += b.deleted as f64;
+        self.fanout.children += b.cascaded.iter().sum::<u64>() as f64;
+        self.batch_size = self.fanout.batch(self.bound);
+        self.window = self.batch_size.saturating_mul(10);
     }
 
     /// Whether the walk has reached the end.
@@ -214,6 +268,7 @@ impl Deleter {
                 Ok(mut b) => {
                     b.elapsed = started.elapsed();
                     b.retries = retries;
+                    self.measured(&b);
                     return Ok(b);
                 }
                 Err(e) => e,
@@ -231,6 +286,10 @@ impl Deleter {
             .batch_execute(&format!("BEGIN; {}", set_local_lock_timeout(self.lock_timeout)))
             .await
             .pg_context("cannot begin the batch's transaction")?;
+        // The children's counters before this batch's delete: the difference after it is what
+        // its cascades did (they also hold what earlier transactions of this session did until
+        // the statistics are flushed, which never happens inside a transaction).
+        let before = super::cascade::in_transaction(client, &self.children).await?;
         let mut b = Batch::default();
         match &mut self.walk {
             Walk::Key { sql, last, .. } => {
@@ -257,6 +316,7 @@ impl Deleter {
                     None => client.execute_typed(&sql.rest, &params).await,
                 }
                 .pg_context("deleting a batch")?;
+                b.cascaded = super::cascade::since(client, &self.children, &before).await?;
                 client.batch_execute("COMMIT").await.pg_context("cannot commit the batch")?;
                 b.deleted = deleted;
                 self.done = upper.is_none();
@@ -273,6 +333,7 @@ impl Deleter {
                 let n = if sql.contains("$4") { 4 } else { 3 };
                 let deleted =
                     client.execute_typed(sql, &params[..n]).await.pg_context("deleting a batch")? as i64;
+                b.cascaded = super::cascade::since(client, &self.children, &before).await?;
                 client.batch_execute("COMMIT").await.pg_context("cannot commit the batch")?;
                 b.deleted = deleted as u64;
                 *next = hi;

@@ -5,14 +5,17 @@
 //! moving target), and a partitioned table's tree is walked: partitions wholly older than the
 //! cut-off are removed whole ([`detach`]), those wholly newer are left alone, and only what
 //! straddles the cut-off (and a default partition) is deleted row by row, in batches
-//! ([`batch`]). Partitions an earlier run detached but did not drop are finished first.
+//! ([`batch`]). Partitions an earlier run detached but did not drop are finished first. The
+//! tables that reference it with an `ON DELETE` action are found too ([`cascade`]): what their
+//! rows lose is counted before anything is asked, and counted into each batch's size.
 //!
 //! The run then works through the plan, one short transaction per batch, and stops cleanly on
 //! Ctrl-C (after the batch in flight; a second Ctrl-C abandons it), at `--max-duration`, or on an
 //! error; what it did is in the [`report::RunReport`] either way. `VACUUM (ANALYZE)` follows on
-//! every table it deleted from, unless told otherwise.
+//! every table it deleted from (the cascades' too), unless told otherwise.
 
 pub mod batch;
+pub mod cascade;
 pub mod detach;
 pub mod report;
 mod run;
@@ -55,6 +58,9 @@ pub struct Rule {
     /// Dump partitions with pg_dump into this folder before dropping them.
     pub archive: Option<PathBuf>,
     pub vacuum: bool,
+    /// Let `ON DELETE CASCADE` (or SET NULL) reach the tables that reference this one; without,
+    /// a rule whose old rows have such rows there is refused (`--no-cascade`).
+    pub cascade: bool,
 }
 
 /// Parse an age such as `30d`, `12h`, `2w`, `6mon`, `1y`, `90 days` into a PostgreSQL interval
@@ -127,6 +133,14 @@ pub struct Plan {
     /// Notes for the user (partitions being detached by someone else, …).
     pub notes: Vec<String>,
     pub server_version: i32,
+    /// The tables whose rows the old ones reach through `ON DELETE` actions.
+    pub children: Vec<cascade::Child>,
+    /// What those reach, counted ([`count_cascades`]), in the order of `children`.
+    pub cascades: Vec<cascade::Counted>,
+    /// The old rows of the table itself, counted with the cascades (the fan-out's base).
+    pub old_rows: Option<i64>,
+    /// Cascades that cannot be counted in advance (a cycle): `--no-cascade` refuses them too.
+    pub uncounted: Vec<String>,
 }
 
 /// The cut-off, as the server reads it: whether it is finite, how it prints, and the time itself
@@ -201,7 +215,15 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
         untouched: 0,
         notes: Vec::new(),
         server_version,
+        children: Vec::new(),
+        cascades: Vec::new(),
+        old_rows: None,
+        uncounted: Vec::new(),
     };
+    let (children, cycles) = cascade::children(client, &root, &plan.column).await?;
+    plan.children = children;
+    plan.notes.extend(cycles.iter().cloned());
+    plan.uncounted = cycles;
     // Partitions an earlier run detached: finish them first.
     let rows =
         query(client, "detached partitions", DETACHED_SQL, &[(&detach::marker(&root, None), Type::TEXT)])
@@ -310,6 +332,50 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
     Ok(plan)
 }
 
+/// Count exactly what the cascades of each plan reach (and the old rows themselves, which a
+/// batch's size is measured against), for the dry run and the confirmation; then refuse a rule
+/// given `--no-cascade` whose old rows reach any. Changes nothing.
+pub async fn count_cascades(client: &Client, plans: &mut [Plan]) -> Result<()> {
+    for p in plans.iter_mut().filter(|p| !p.children.is_empty()) {
+        p.cascades = cascade::count(client, &p.children, &p.cutoff).await?;
+        let sql = format!(
+            "SELECT count(*)::int8 AS rows FROM {} WHERE {} < {}",
+            p.table.sql(),
+            p.column.sql(),
+            p.column.cutoff_param(1)
+        );
+        p.old_rows = Some(
+            query(client, "the old rows", &sql, &[(&p.cutoff, Type::TIMESTAMPTZ)]).await?[0]
+                .try_get("rows")?,
+        );
+    }
+    for p in plans.iter().filter(|p| !p.rule.cascade) {
+        let mut reached: Vec<String> = p.cascades.iter().filter(|c| c.rows > 0).map(cascade_words).collect();
+        reached.extend(p.uncounted.iter().cloned());
+        if !reached.is_empty() {
+            anyhow::bail!(
+                "retention of {}: --no-cascade, but its {} old rows reach {}; nothing was changed: delete those rows first (a rule on each of those tables), or drop --no-cascade to let the cascades go with it",
+                p.table.display(),
+                p.old_rows.unwrap_or_default(),
+                reached.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `295752 rows of public.agent_responses (deleted by ON DELETE CASCADE via agent_responses_demand_id_fkey)`.
+pub fn cascade_words(c: &cascade::Counted) -> String {
+    format!(
+        "{} rows of {} ({} by {} via {})",
+        c.rows,
+        c.table,
+        c.action.verb(),
+        c.action.sql(),
+        c.via.join(", ")
+    )
+}
+
 fn part(table: Table, parent: Option<Table>, action: Action) -> Part {
     Part { table, parent, action, key: None, by_time: false, estimate: None, bytes: 0, archive: None }
 }
@@ -365,7 +431,7 @@ pub async fn dry_run(client: &Client, plans: &[Plan]) -> Result<DryRunReport> {
                 newest_at: r.get(5),
             });
         }
-        rules.push(DryRule::new(p, parts));
+        rules.push(DryRule { cascades: p.cascades.clone(), ..DryRule::new(p, parts) });
     }
     Ok(DryRunReport { rules })
 }

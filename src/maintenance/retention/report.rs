@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::batch::Batch;
+use super::cascade::{Counted, OnDelete};
 use super::detach::{Dropped, How};
 use super::{Action, Plan};
 use crate::maintenance::table::Table;
@@ -46,6 +47,9 @@ pub struct DryRule {
     pub newest: Option<String>,
     /// Partitions wholly newer than the cut-off (not read).
     pub untouched_partitions: usize,
+    /// The rows of other tables that the old rows take with them (`ON DELETE CASCADE`) or
+    /// update (`SET NULL`, `SET DEFAULT`), per table, counted exactly.
+    pub cascades: Vec<Counted>,
     pub notes: Vec<String>,
 }
 
@@ -87,8 +91,23 @@ impl DryRule {
             oldest,
             newest,
             untouched_partitions: p.untouched,
+            cascades: Vec::new(),
             notes: p.notes.clone(),
         }
+    }
+}
+
+/// `; by ON DELETE CASCADE also 295,752 rows of public.agent_responses (…), …`: what the
+/// cascades reach, for a summary line.
+fn cascades_words(items: impl Iterator<Item = (String, OnDelete, i64)>) -> String {
+    let words: Vec<String> = items
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(t, a, n)| format!("{} of {t} {}", plural(n, "row", "rows"), a.verb()))
+        .collect();
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!("; by their foreign keys' ON DELETE: {}", words.join(", "))
     }
 }
 
@@ -98,7 +117,7 @@ impl Report for DryRunReport {
             .rules
             .iter()
             .flat_map(|r| {
-                r.parts.iter().map(move |p| {
+                let parts = r.parts.iter().map(move |p| {
                     vec![
                         r.table.clone(),
                         p.table.clone(),
@@ -108,7 +127,19 @@ impl Report for DryRunReport {
                         p.oldest.clone().unwrap_or_else(|| "-".into()),
                         p.newest.clone().unwrap_or_else(|| "-".into()),
                     ]
-                })
+                });
+                let cascades = r.cascades.iter().map(move |c| {
+                    vec![
+                        r.table.clone(),
+                        c.table.clone(),
+                        format!("{} by {}", c.action.verb(), c.action.sql()),
+                        c.rows.to_string(),
+                        bytes(c.bytes),
+                        "-".into(),
+                        "-".into(),
+                    ]
+                });
+                parts.chain(cascades)
             })
             .collect();
         vec![Section {
@@ -126,12 +157,13 @@ impl Report for DryRunReport {
         for r in &self.rules {
             n.extend(r.notes.iter().cloned());
             n.push(format!(
-                "{}: {} with {} < {}{}{}",
+                "{}: {} with {} < {}{}{}{}",
                 r.table,
                 plural(r.rows, "row", "rows"),
                 r.column,
                 r.cutoff,
                 if r.rows > 0 { format!(", {}", bytes(r.bytes)) } else { String::new() },
+                cascades_words(r.cascades.iter().map(|c| (c.table.clone(), c.action, c.rows))),
                 if r.untouched_partitions > 0 {
                     format!(
                         "; {} newer left alone",
@@ -179,6 +211,33 @@ pub struct Deleted {
     pub max_batch_ms: f64,
     /// The walk reached the end of the table.
     pub complete: bool,
+    /// The rows of other tables the batches' cascades deleted (or updated), per table.
+    pub cascaded: Vec<Cascaded>,
+    /// The most rows a batch deleted here, its cascades' included: what `--batch-size` bounds.
+    pub max_batch_rows: u64,
+}
+
+/// What the cascades of a rule's deletes did to a table that references it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cascaded {
+    pub schema: String,
+    pub table: String,
+    pub action: OnDelete,
+    pub rows: u64,
+}
+
+impl Cascaded {
+    fn qualified(&self) -> String {
+        format!("{}.{}", self.schema, self.table)
+    }
+}
+
+/// Add `rows` of `c` to `into` (one entry per table).
+fn tally(into: &mut Vec<Cascaded>, c: &Cascaded) {
+    match into.iter_mut().find(|x| x.schema == c.schema && x.table == c.table) {
+        Some(x) => x.rows += c.rows,
+        None => into.push(c.clone()),
+    }
 }
 
 impl Deleted {
@@ -199,11 +258,31 @@ impl Deleted {
             seconds: 0.0,
             max_batch_ms: 0.0,
             complete: false,
+            cascaded: Vec::new(),
+            max_batch_rows: 0,
         }
+    }
+
+    /// The children a deleter reads the cascades of, in its order (their counts start at 0).
+    pub fn with_children(mut self, children: &[super::cascade::Child]) -> Deleted {
+        self.cascaded = children
+            .iter()
+            .map(|c| Cascaded {
+                schema: c.table.schema.clone(),
+                table: c.table.name.clone(),
+                action: c.action,
+                rows: 0,
+            })
+            .collect();
+        self
     }
 
     pub fn add(&mut self, b: &Batch) {
         self.rows += b.deleted;
+        for (c, n) in self.cascaded.iter_mut().zip(&b.cascaded) {
+            c.rows += n;
+        }
+        self.max_batch_rows = self.max_batch_rows.max(b.deleted + b.cascaded.iter().sum::<u64>());
         self.batches += 1;
         self.retries += b.retries;
         self.seconds += b.elapsed.as_secs_f64();
@@ -227,6 +306,10 @@ pub struct RuleOutcome {
     pub rows_per_second: f64,
     pub max_batch_ms: f64,
     pub complete: bool,
+    /// The rows of other tables the cascades deleted (or updated), per table.
+    pub cascaded: Vec<Cascaded>,
+    /// The most rows one batch deleted, its cascades' included.
+    pub max_batch_rows: u64,
     pub vacuumed: Vec<Executed>,
     pub notes: Vec<String>,
 }
@@ -246,6 +329,8 @@ impl RuleOutcome {
             rows_per_second: 0.0,
             max_batch_ms: 0.0,
             complete: false,
+            cascaded: Vec::new(),
+            max_batch_rows: 0,
             vacuumed: Vec::new(),
             notes: p.notes.clone(),
         }
@@ -257,6 +342,16 @@ impl RuleOutcome {
         self.seconds = self.deleted.iter().map(|d| d.seconds).fold(0.0, |a, b| a + b);
         self.rows_per_second = if self.seconds > 0.0 { self.rows as f64 / self.seconds } else { 0.0 };
         self.max_batch_ms = self.deleted.iter().map(|d| d.max_batch_ms).fold(0.0, f64::max);
+        self.max_batch_rows = self.deleted.iter().map(|d| d.max_batch_rows).max().unwrap_or(0);
+        self.cascaded.clear();
+        for c in self.deleted.iter().flat_map(|d| &d.cascaded) {
+            tally(&mut self.cascaded, c);
+        }
+    }
+
+    /// The tables the cascades changed rows of (to vacuum like the table itself).
+    pub fn cascaded_tables(&self) -> impl Iterator<Item = &Cascaded> {
+        self.cascaded.iter().filter(|c| c.rows > 0)
     }
 }
 
@@ -316,6 +411,18 @@ impl Report for RunReport {
                     if d.seconds > 0.0 { format!("{:.0}", d.rows as f64 / d.seconds) } else { "-".into() },
                 ]);
             }
+            for c in &r.cascaded {
+                rows.push(vec![
+                    r.table.clone(),
+                    c.qualified(),
+                    format!("{} by {}", c.action.verb(), c.action.sql()),
+                    c.rows.to_string(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                ]);
+            }
         }
         vec![Section {
             title: "Retention".into(),
@@ -342,13 +449,19 @@ impl Report for RunReport {
             }
             let dropped_rows: i64 = r.dropped.iter().filter_map(|d| d.rows_estimate).sum();
             n.push(format!(
-                "{}: deleted {} in {} in {} ({:.0} rows/s, longest batch {:.0} ms){}; cut-off {} < {}{}",
+                "{}: deleted {} in {} in {} ({:.0} rows/s, longest batch {:.0} ms{}){}{}; cut-off {} < {}{}",
                 r.table,
                 plural(r.rows as i64, "row", "rows"),
                 plural(r.batches as i64, "batch", "batches"),
                 secs(Some(r.seconds)),
                 r.rows_per_second,
                 r.max_batch_ms,
+                if r.cascaded.is_empty() {
+                    String::new()
+                } else {
+                    format!(", largest batch {} rows with its cascades", r.max_batch_rows)
+                },
+                cascades_words(r.cascaded.iter().map(|c| (c.qualified(), c.action, c.rows as i64))),
                 if r.dropped.is_empty() {
                     String::new()
                 } else {

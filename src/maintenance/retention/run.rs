@@ -108,17 +108,22 @@ pub async fn run(
             }
         };
         outcome.complete = stopped.is_none();
-        // Vacuum what was deleted from, unless interrupted or failed (a time box still vacuums).
+        outcome.finish();
+        // Vacuum what was deleted from, and what the cascades deleted from (or updated), unless
+        // interrupted or failed (a time box still vacuums).
         if p.rule.vacuum && matches!(stopped, None | Some(Stop::MaxDuration)) {
-            let cmds: Vec<(String, String, String)> = outcome
+            let tables = outcome
                 .deleted
                 .iter()
                 .filter(|d| d.rows > 0)
-                .map(|d| {
+                .map(|d| (&d.schema, &d.table))
+                .chain(outcome.cascaded_tables().map(|c| (&c.schema, &c.table)));
+            let cmds: Vec<(String, String, String)> = tables
+                .map(|(schema, table)| {
                     (
-                        d.schema.clone(),
-                        d.table.clone(),
-                        format!("VACUUM (ANALYZE) {}", crate::sql::qualified(&d.schema, &d.table)),
+                        schema.clone(),
+                        table.clone(),
+                        format!("VACUUM (ANALYZE) {}", crate::sql::qualified(schema, table)),
                     )
                 })
                 .collect();
@@ -241,7 +246,7 @@ async fn delete_all(
     for part in p.parts.iter().filter(|x| x.action == Action::Delete) {
         progress.set_table(&part.table.name);
         let mut d = Deleter::new(client, p, part, opts.lock_timeout).await?;
-        let mut done = Deleted::new(&part.table, d.method(), part.key.as_deref());
+        let mut done = Deleted::new(&part.table, d.method(), part.key.as_deref()).with_children(d.children());
         let stop = loop {
             if interrupt.stop_requested() {
                 break Some(Stop::Interrupted);
