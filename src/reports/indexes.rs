@@ -6,6 +6,7 @@
 //! Scan counts are this server's since `stats_reset`: an index unused here may be used on a
 //! replica, and a recent reset makes every index look unused.
 
+pub mod bloat;
 mod duplicates;
 mod foreign_keys;
 
@@ -116,7 +117,7 @@ pub struct IndexOptions {
     pub min_rows: i64,
     /// Index sizes from the files (`pg_relation_size`) instead of `relpages`.
     pub exact: bool,
-    /// Add each btree's estimated bloat (`index_bloat`).
+    /// Add each btree's estimated bloat ([`bloat`]).
     pub bloat: bool,
 }
 
@@ -169,9 +170,9 @@ pub struct IndexRow {
     /// `pg_class.reltuples` of the table (the rows a parent delete would scan without it).
     #[serde(skip)]
     table_rows: f64,
-    /// With `--bloat`, a btree's estimated bloat (see `index_bloat`); null without it, without
+    /// With `--bloat`, a btree's estimated bloat (see [`bloat`]); null without it, without
     /// statistics, for a small index or another method.
-    pub bloat: Option<super::index_bloat::IndexBloat>,
+    pub bloat: Option<bloat::IndexBloat>,
     /// Kept on purpose (a `towow-db: keep` comment): the reason. Not a drop candidate.
     pub kept: Option<String>,
     #[serde(skip)]
@@ -361,7 +362,7 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
     // (schema, table, index) is unique: an unstable sort gives one order.
     indexes.sort_unstable_by(|a, b| (&a.schema, &a.table, &a.index).cmp(&(&b.schema, &b.table, &b.index)));
     if opts.bloat {
-        super::index_bloat::fill(client, &opts.filter, &mut indexes).await?;
+        bloat::fill(client, &opts.filter, &mut indexes).await?;
     }
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
@@ -431,7 +432,7 @@ impl Report for IndexesReport {
             wide: &["table", "tuples read", "unique", "constraint", "definition", "supports FK"],
             ..Default::default()
         }];
-        s.extend(super::index_bloat::section(&self.indexes));
+        s.extend(bloat::section(&self.indexes));
         s.push(Section {
             title: "Duplicate indexes (drop candidates)".into(),
             headers: vec!["index", "table", "duplicate of", "kind", "size", "kept"],

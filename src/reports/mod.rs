@@ -22,7 +22,6 @@ use crate::error::{PgContext, PgError, sqlstate};
 pub mod activity;
 pub mod advise;
 pub mod health;
-pub mod index_bloat;
 pub mod indexes;
 pub mod replication;
 pub mod sizes;
@@ -241,7 +240,7 @@ mod tests {
             ("indexes.rs", include_str!("indexes.rs")),
             ("indexes/duplicates.rs", include_str!("indexes/duplicates.rs")),
             ("indexes/foreign_keys.rs", include_str!("indexes/foreign_keys.rs")),
-            ("index_bloat.rs", include_str!("index_bloat.rs")),
+            ("indexes/bloat.rs", include_str!("indexes/bloat.rs")),
             ("replication/mod.rs", include_str!("replication/mod.rs")),
             ("replication/archiver.rs", include_str!("replication/archiver.rs")),
             ("replication/render.rs", include_str!("replication/render.rs")),

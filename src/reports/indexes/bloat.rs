@@ -19,10 +19,10 @@ use serde::Serialize;
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
-use super::indexes::IndexRow;
-use super::{Filter, query};
+use super::IndexRow;
 use crate::output::cells::bytes;
 use crate::output::report::Section;
+use crate::reports::{Filter, query};
 
 /// Every btree index with storage (schema and table filters as the reports', reaching the
 /// partitions of the tables named), with its pages,
@@ -107,7 +107,7 @@ pub async fn estimates(client: &Client, filter: &Filter) -> Result<HashMap<(Stri
     let rows = query(
         client,
         "the indexes' statistics",
-        &INPUTS_SQL.replace("{table_filter}", &super::table_filter_with_partitions("ct", "n")),
+        &INPUTS_SQL.replace("{table_filter}", &crate::reports::table_filter_with_partitions("ct", "n")),
         &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY), (&MIN_PAGES, Type::INT8)],
     )
     .await?;
