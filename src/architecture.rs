@@ -100,20 +100,9 @@ fn blank_literals(text: &str) -> String {
                 i = end;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                let (mut depth, mut j) = (1, i + 2);
-                while j < b.len() && depth > 0 {
-                    if b[j] == b'/' && b.get(j + 1) == Some(&b'*') {
-                        depth += 1;
-                        j += 2;
-                    } else if b[j] == b'*' && b.get(j + 1) == Some(&b'/') {
-                        depth -= 1;
-                        j += 2;
-                    } else {
-                        j += 1;
-                    }
-                }
-                blank(&mut out, i, j);
-                i = j;
+                let end = crate::sql::block_comment_end(b, i);
+                blank(&mut out, i, end);
+                i = end;
             }
             // r"…", r#"…"#, br"…": no escapes, ends at the quote and as many #.
             b'r' if starts_word || (i >= 1 && b[i - 1] == b'b' && (i == 1 || !word(b[i - 2]))) => {
