@@ -455,9 +455,9 @@ pub fn has_sqlstate(e: &anyhow::Error, state: &SqlState) -> bool {
 
 /// Refuse a server older than `min.0` (`server_version_num`), saying `min.1` and its version.
 pub async fn check_server_version(client: &tokio_postgres::Client, min: (i32, &str)) -> Result<()> {
-    let sql = "SELECT current_setting('server_version'), current_setting('server_version_num')::int4";
+    let sql = "SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int4 AS num";
     let r = client.query_typed(sql, &[]).await.pg_context("cannot read the server version")?;
-    let (version, num): (String, i32) = (r[0].get(0), r[0].get(1));
+    let (version, num): (String, i32) = (r[0].get("version"), r[0].get("num"));
     if num < min.0 {
         anyhow::bail!("{}; this server is PostgreSQL {version}; nothing was changed", min.1);
     }

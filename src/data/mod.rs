@@ -368,8 +368,8 @@ async fn mock_agents(
     };
     let seed_text = m.seed.to_string();
     let sql = format!(
-        "SELECT count(*), coalesce(max((config->'mock_set'->>'index')::int8), -1), \
-                min(config->'mock_set'->>'locale'), max(config->'mock_set'->>'locale') \
+        "SELECT count(*) AS present, coalesce(max((config->'mock_set'->>'index')::int8), -1) AS max_index, \
+                min(config->'mock_set'->>'locale') AS min_locale, max(config->'mock_set'->>'locale') AS max_locale \
          FROM agent_profiles WHERE {MOCK_AGENT} AND config->'mock_set'->>'seed' = $1"
     );
     let row = tx
@@ -379,8 +379,8 @@ async fn mock_agents(
         .into_iter()
         .next()
         .ok_or_else(|| anyhow!("no answer when looking for earlier mock agents"))?;
-    let (present, max_index): (i64, i64) = (row.get(0), row.get(1));
-    let locales: (Option<String>, Option<String>) = (row.get(2), row.get(3));
+    let (present, max_index): (i64, i64) = (row.get("present"), row.get("max_index"));
+    let locales: (Option<String>, Option<String>) = (row.get("min_locale"), row.get("max_locale"));
     let want = m.locale.to_string();
     for l in [&locales.0, &locales.1].into_iter().flatten() {
         if *l != want {
@@ -500,7 +500,7 @@ async fn generate(
         .await
         .pg_context("cannot read the mock agents")?
         .iter()
-        .map(|r| (r.get(0), r.get(1)))
+        .map(|r| (r.get("id"), r.get("agent_type")))
         .collect();
     if (spec.responses_per_demand as usize) > pool.len() {
         bail!(
