@@ -179,7 +179,7 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
     let server_version = table::server_version(client).await?;
     let root = table::resolve(client, &rule.table).await?;
     if let Some(dir) = &rule.archive {
-        detach::check_archive(server_version, dir)?;
+        detach::check_archive(server_version, dir).await?;
     }
     let column = table::time_column(client, &root, &rule.column).await?;
     let cutoff = cutoff(client, &rule.age).await?;
