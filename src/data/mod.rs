@@ -26,7 +26,8 @@ use self::generators::demands::{self, AgentPool, ChannelRow, DemandRow, Response
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
 use self::seed_file::{CheckedFile, SeedFile, SeedFileReport};
 use crate::connect::{Db, blocking};
-use crate::error::{Interrupted, Outcome, PgContext, Remedy};
+use crate::error::{Outcome, PgContext, Remedy};
+use crate::interrupt::Interrupted;
 
 /// How long an interrupted load waits for its ROLLBACK before leaving it to the server.
 const ROLLBACK_WAIT: Duration = Duration::from_millis(300);
@@ -196,7 +197,7 @@ pub async fn require_schema(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// Run `plan` in one transaction. Ctrl-C rolls it back and returns [`Interrupted`].
+/// Run `plan` in one transaction. Ctrl-C rolls it back and returns [`Interrupted`] (saying so).
 pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
     check_counts(plan.mock_agents.as_ref(), plan.generate.as_ref())?;
     require_schema(db).await?;
@@ -231,7 +232,14 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
             // timeout, or for ever): cancel that first.
             db.cancel(&cancel).await;
             let rolled_back = matches!(tokio::time::timeout(ROLLBACK_WAIT, tx.rollback()).await, Ok(Ok(())));
-            Err(anyhow::Error::new(Interrupted { rolled_back }))
+            Err(anyhow::Error::new(Interrupted(
+                if rolled_back {
+                    "interrupted: the load was rolled back; nothing was written"
+                } else {
+                    "interrupted: the load was abandoned before it committed; the server rolls it back, nothing was written"
+                }
+                .to_string(),
+            )))
         }
     }
 }
