@@ -20,7 +20,7 @@ use serde::Serialize;
 use tokio_postgres::Transaction;
 use tokio_postgres::types::{ToSql, Type};
 
-use self::copy::{CopyRow, Progress};
+use self::copy::CopyRow;
 use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
 use self::generators::demands::{self, AgentPool, ChannelRow, DemandRow, ResponseRow, ScaleSpec};
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
@@ -28,6 +28,7 @@ use self::seed_file::{CheckedFile, SeedFile, SeedFileReport};
 use crate::connect::{Db, blocking};
 use crate::error::{Outcome, PgContext, Remedy};
 use crate::interrupt::Interrupted;
+use crate::output::progress::Progress;
 
 /// How long an interrupted load waits for its ROLLBACK before leaving it to the server.
 const ROLLBACK_WAIT: Duration = Duration::from_millis(300);

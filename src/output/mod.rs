@@ -6,6 +6,7 @@ pub mod check;
 pub mod confirm;
 pub mod fleet;
 pub mod logging;
+pub mod progress;
 pub mod report;
 pub mod table;
 

@@ -651,7 +651,7 @@ async fn a_generator_that_fails_half_way_fails_the_load() {
         &tx,
         "agent_profiles",
         rows,
-        &towow_db::data::copy::Progress::hidden(),
+        &towow_db::output::progress::Progress::hidden(),
     )
     .await;
     let e = r.expect_err("a short COPY must be an error");
