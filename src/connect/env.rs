@@ -41,26 +41,32 @@ impl Env {
     /// The process environment plus `./.env` (if present). A variable that is not UTF-8 never
     /// stops a command that does not read it (`std::env::vars` would panic, printing the value).
     pub fn from_process() -> Result<Env> {
-        let mut vars = HashMap::new();
-        let mut not_utf8 = Vec::new();
-        for (k, v) in std::env::vars_os() {
-            match (k.into_string(), v.into_string()) {
-                (Ok(k), Ok(v)) => {
-                    vars.insert(k, v);
-                }
-                (Ok(k), Err(_)) => not_utf8.push(k),
-                // A name that is not UTF-8 is not one towow-db reads.
-                (Err(_), _) => {}
-            }
-        }
+        let mut env = Env::from_os_vars(std::env::vars_os());
         let path = Path::new(".env");
-        let mut env = Env { vars, not_utf8, ..Env::default() };
         if path.is_file()
             && let Err(e) = env.load_dotenv(path)
         {
             env.dotenv_error = Some(format!("{e:#}"));
         }
         Ok(env)
+    }
+
+    /// The variables as the operating system gives them: a value that is not UTF-8 is
+    /// remembered by name (an error only when read), a name that is not UTF-8 is skipped (not
+    /// one towow-db reads).
+    fn from_os_vars(vars_os: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>) -> Env {
+        let mut vars = HashMap::new();
+        let mut not_utf8 = Vec::new();
+        for (k, v) in vars_os {
+            match (k.into_string(), v.into_string()) {
+                (Ok(k), Ok(v)) => {
+                    vars.insert(k, v);
+                }
+                (Ok(k), Err(_)) => not_utf8.push(k),
+                (Err(_), _) => {}
+            }
+        }
+        Env { vars, not_utf8, ..Env::default() }
     }
 
     /// An environment from explicit pairs (tests, embedding).
@@ -220,6 +226,22 @@ mod tests {
     fn the_process_environment_is_read() {
         // PATH is set wherever tests run.
         assert!(Env::from_process().unwrap().get("PATH").is_some());
+    }
+
+    #[test]
+    fn variables_that_are_not_utf8_are_remembered_by_name() {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = || std::ffi::OsString::from_vec(vec![b'p', 0xff, b'w']);
+        let env = Env::from_os_vars([
+            ("PGHOST".into(), "db".into()),
+            ("PGPASSWORD".into(), bad()),
+            (bad(), "ignored".into()),
+        ]);
+        assert_eq!(env.get("PGHOST"), Some("db"));
+        assert_eq!(env.get("PGPASSWORD"), None);
+        let e = env.check_utf8(&["PG*"]).unwrap_err().to_string();
+        assert!(e.contains("PGPASSWORD") && !e.contains("PGHOST"), "{e}");
+        assert_eq!(env.vars.len(), 1, "a name that is not UTF-8 is skipped");
     }
 
     #[test]

@@ -352,6 +352,11 @@ mod tests {
         ];
         assert_eq!(gaps(&ranges), vec![Gap { from: t("2024-02-15"), to: Some(t("2024-03-01")) }]);
         assert_eq!(covered_until(&ranges), Some(t("2024-04-01")));
+        // A MAXVALUE partition covers every time to come; no partition covers none.
+        let open =
+            [ranges[0].clone(), TimeRange { name: "rest".into(), from: Some(t("2024-02-01")), to: None }];
+        assert_eq!(covered_until(&open), None);
+        assert_eq!(covered_until(&[]), None);
     }
 
     #[test]
