@@ -4,6 +4,7 @@
 //! cargo bench --bench load                       # 1,000,000 agents, then the seed mix
 //! cargo bench --bench load -- --agents 200000 --demands 50000 --rounds 1   # quicker
 //! cargo bench --bench load -- --rss 10000000     # peak RSS of a 10-million-row seed
+//! cargo bench --bench load -- --seed-file 100000 # a seed file of 100,000 agent rows only
 //! ```
 //!
 //! For each case, in the same run and on the same throwaway cluster (fsync off, checkpoints
@@ -38,10 +39,19 @@ struct Opts {
     channels: u32,
     rounds: usize,
     rss: Option<u64>,
+    seed_file: Option<u64>,
 }
 
 fn parse_args() -> Opts {
-    let mut o = Opts { agents: 1_000_000, demands: 200_000, responses: 5, channels: 1, rounds: 3, rss: None };
+    let mut o = Opts {
+        agents: 1_000_000,
+        demands: 200_000,
+        responses: 5,
+        channels: 1,
+        rounds: 3,
+        rss: None,
+        seed_file: None,
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -56,6 +66,7 @@ fn parse_args() -> Opts {
             "--channels-per-demand" => o.channels = val(i) as u32,
             "--rounds" => o.rounds = val(i).max(1) as usize,
             "--rss" => o.rss = Some(val(i)),
+            "--seed-file" => o.seed_file = Some(val(i)),
             "--bench" => {
                 i += 1;
                 continue;
@@ -327,7 +338,28 @@ async fn main() {
     );
     let mut bench = Bench { admin, base, n: 0 };
 
-    if let Some(rows) = o.rss {
+    if let Some(rows) = o.seed_file {
+        // `seed --file` (JSON Lines, upserted by id) against the server's COPY of the same rows.
+        let file = std::env::temp_dir().join(format!("towow-bench-seed-{}.jsonl", std::process::id()));
+        let mut text = String::new();
+        for i in 0..rows {
+            text.push_str(&format!(
+                "{{\"table\": \"agent_profiles\", \"id\": \"00000001-0000-4000-8000-{i:012x}\", \"name\": \"Agent {i}\", \"agent_type\": \"devops\", \"capabilities\": {{\"skills\": [\"k8s\"]}}}}\n"
+            ));
+        }
+        std::fs::write(&file, text).unwrap();
+        let path = file.to_str().unwrap().to_string();
+        compare(
+            &mut bench,
+            &format!("seed --file ({rows} agent rows)"),
+            &["seed", "--file", &path],
+            &[],
+            &TABLES[..1],
+            o.rounds,
+        )
+        .await;
+        let _ = std::fs::remove_file(&file);
+    } else if let Some(rows) = o.rss {
         // Peak RSS of a seed of `rows` rows in all: demands × (1 + 4 responses).
         let demands = (rows / 5).to_string();
         let (cfg, _db) = bench.fresh_db("rss").await;

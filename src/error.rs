@@ -30,25 +30,6 @@ impl fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-/// Ctrl-C (or SIGTERM) during a load: the transaction was rolled back. Exits 130 (128 + SIGINT)
-/// or 143 (128 + SIGTERM), like a shell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Interrupted {
-    pub rolled_back: bool,
-}
-
-impl fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.rolled_back {
-            f.write_str("interrupted: the load was rolled back; nothing was written")
-        } else {
-            f.write_str("interrupted: the load was abandoned before it committed; the server rolls it back, nothing was written")
-        }
-    }
-}
-
-impl std::error::Error for Interrupted {}
-
 /// A database error as one line: message and SQLSTATE, then DETAIL / HINT / WHERE when present.
 pub fn pg_message(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
@@ -239,10 +220,7 @@ pub fn render(err: &anyhow::Error) -> String {
 
 /// The process exit status for an error.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|c| {
-        c.downcast_ref::<Interrupted>().is_some()
-            || c.downcast_ref::<crate::interrupt::Interrupted>().is_some()
-    }) {
+    if err.chain().any(|c| c.downcast_ref::<crate::interrupt::Interrupted>().is_some()) {
         return crate::interrupt::exit_status();
     }
     if err.chain().any(|c| c.downcast_ref::<Usage>().is_some()) {

@@ -44,14 +44,16 @@ pub enum Stage {
 
 /// What a cleanup did (`Ok`; empty when there was nothing to do) or could not do (`Err`), one
 /// phrase.
-pub type Outcome = Result<String, String>;
+pub type CleanupResult = Result<String, String>;
 
 struct Cleanup {
     stage: Stage,
-    work: BoxFuture<'static, Outcome>,
+    work: BoxFuture<'static, CleanupResult>,
 }
 
-/// Ctrl-C ended the command; the message says what was cleaned up.
+/// Ctrl-C (or SIGTERM) ended the command: the one error for it, whoever noticed it (this module,
+/// when it dropped the command, or a section that stopped by itself, such as a load rolled
+/// back). The message says what became of the work; the exit status is [`exit_status`].
 #[derive(Debug)]
 pub struct Interrupted(pub String);
 
@@ -123,14 +125,14 @@ impl Drop for Handled {
 
 /// Register work to run once the command's future has ended (typically from a guard's `Drop`,
 /// when the work it guarded was dropped by an interrupt or left by an error).
-pub fn defer(stage: Stage, work: impl Future<Output = Outcome> + Send + 'static) {
+pub fn defer(stage: Stage, work: impl Future<Output = CleanupResult> + Send + 'static) {
     let mut all = CLEANUPS.lock().unwrap_or_else(|e| e.into_inner());
     all.push(Cleanup { stage, work: Box::pin(work) });
 }
 
 /// Run the registered cleanups, processes first, each stage in the order registered, until
 /// `limit` or `stop` resolves; returns what each did.
-async fn run_cleanups(limit: Duration, stop: impl Future<Output = ()>) -> Vec<Outcome> {
+async fn run_cleanups(limit: Duration, stop: impl Future<Output = ()>) -> Vec<CleanupResult> {
     let mut pending = std::mem::take(&mut *CLEANUPS.lock().unwrap_or_else(|e| e.into_inner()));
     pending.sort_by_key(|c| c.stage);
     let total = pending.len();

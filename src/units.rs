@@ -1,10 +1,17 @@
 //! Values with units, one kind each and each read one way everywhere (flags, environment
 //! variables, `--threshold`): a **count** (`1000`, `1_000`, `1e6`, `2k`, `1.5M`: k, M, G are
 //! thousands, millions, billions), a **byte size** (`512kB`, `1MB`, `2GB`, `1TB`, `100B`: powers of
-//! 1024, as PostgreSQL's settings), a **duration** (`1500ms`, `30s`, `5min`, `2h`, `1d`, `2m` = two
-//! minutes), a **percentage** (`80`, `80%`). A bare number is in the value's own unit (bytes,
-//! seconds, the check's unit). Anything else is refused, naming what would be accepted: a size of
-//! `1M` or `5min`, a duration of `5MB` or `5M`.
+//! 1024, as PostgreSQL's settings), a **length of time** (`1500ms`, `30s`, `5min`, `2h`, `1d`,
+//! `2w`, `6mon`, `1y`, `1h 30min`), a **percentage** (`80`, `80%`). A bare number is in the
+//! value's own unit (bytes, seconds, the check's unit). Anything else is refused, naming what would
+//! be accepted: a size of `1M` or `5min`, a duration of `5MB`.
+//!
+//! One grammar for every length of time: a duration to wait (`--wait`, the timeouts) and an age
+//! (`--older-than`) are written with the same units, and `m` is refused in both as ambiguous
+//! (minutes to `sleep`, months to others): read as minutes in `--older-than 6m`, it would delete
+//! every row but the last six minutes' instead of keeping six months. PostgreSQL's own settings
+//! write minutes `min` too. A duration takes no months or years (they have no fixed length); an
+//! age takes them as calendar ones, as PostgreSQL counts them.
 
 use std::time::Duration;
 
@@ -162,8 +169,89 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
     Ok(v as u64)
 }
 
-/// A duration: `1500ms`, `30s`, `5min`, `2m` (minutes), `2h`, `1d`, or a bare number of seconds.
-/// `M` (months to some, minutes or millions to others) is refused.
+/// A unit of a length of time (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeUnit {
+    Millis,
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+/// The units as written (any case), and `m`, refused.
+const TIME_UNITS: &str = "ms, s, min, h, d, w, mon, y";
+
+impl TimeUnit {
+    fn parse(word: &str) -> Result<TimeUnit, String> {
+        Ok(match word.to_ascii_lowercase().as_str() {
+            "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => TimeUnit::Millis,
+            "s" | "sec" | "secs" | "second" | "seconds" => TimeUnit::Seconds,
+            "min" | "mins" | "minute" | "minutes" => TimeUnit::Minutes,
+            "h" | "hr" | "hrs" | "hour" | "hours" => TimeUnit::Hours,
+            "d" | "day" | "days" => TimeUnit::Days,
+            "w" | "week" | "weeks" => TimeUnit::Weeks,
+            "mon" | "mons" | "month" | "months" => TimeUnit::Months,
+            "y" | "yr" | "yrs" | "year" | "years" => TimeUnit::Years,
+            "m" => return Err(format!("`{word}` is ambiguous: write `min` for minutes or `mon` for months")),
+            "" => return Err(format!("a number without a unit ({TIME_UNITS})")),
+            _ => return Err(format!("unknown unit `{word}` ({TIME_UNITS})")),
+        })
+    }
+
+    /// Its length in milliseconds; none for months and years (calendar ones).
+    fn millis(self) -> Option<u64> {
+        Some(match self {
+            TimeUnit::Millis => 1,
+            TimeUnit::Seconds => 1_000,
+            TimeUnit::Minutes => 60_000,
+            TimeUnit::Hours => 3_600_000,
+            TimeUnit::Days => 86_400_000,
+            TimeUnit::Weeks => 604_800_000,
+            TimeUnit::Months | TimeUnit::Years => return None,
+        })
+    }
+
+    /// Its name in a PostgreSQL interval.
+    fn interval(self) -> &'static str {
+        match self {
+            TimeUnit::Millis => "milliseconds",
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+            TimeUnit::Weeks => "weeks",
+            TimeUnit::Months => "months",
+            TimeUnit::Years => "years",
+        }
+    }
+}
+
+/// The terms of a length of time: whole numbers, each followed by its unit (spaces allowed
+/// around it: `90 days`, `1h 30min`, `1h30min`).
+fn time_terms(s: &str) -> Result<Vec<(u64, TimeUnit)>, String> {
+    let mut rest = s.trim();
+    let mut terms = Vec::new();
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits == 0 {
+            return Err("expected a whole number and a unit".into());
+        }
+        let n: u64 = rest[..digits].parse().map_err(|_| format!("`{}` is too large", &rest[..digits]))?;
+        rest = rest[digits..].trim_start();
+        let letters = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+        terms.push((n, TimeUnit::parse(&rest[..letters])?));
+        rest = rest[letters..].trim_start();
+    }
+    Ok(terms)
+}
+
+/// A duration: `1500ms`, `30s`, `5min`, `2h`, `1d`, `1w`, `1h 30min`, or a bare number of
+/// seconds. `m` is refused as ambiguous, months and years for having no fixed length (see the
+/// module documentation).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     if s.is_empty() {
@@ -173,10 +261,35 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Ok(Duration::from_secs(secs));
     }
     let hint = "(expected e.g. `30s`, `2min`, `1500ms`, `0` for none)";
-    if s.split(|c: char| !c.is_ascii_alphabetic()).any(|unit| unit == "M") {
-        return Err(format!("`{s}` is not a duration: `M` is ambiguous {hint}"));
+    let mut millis: u64 = 0;
+    for (n, unit) in time_terms(s).map_err(|e| format!("`{s}` is not a duration: {e} {hint}"))? {
+        let per = unit.millis().ok_or_else(|| {
+            format!("`{s}` is not a duration: months and years have no fixed length (an age, such as --older-than, takes them) {hint}")
+        })?;
+        millis = n
+            .checked_mul(per)
+            .and_then(|m| millis.checked_add(m))
+            .ok_or_else(|| format!("`{s}` is not a duration: far too long"))?;
     }
-    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration: {e} {hint}"))
+    Ok(Duration::from_millis(millis))
+}
+
+/// An age such as `30d`, `12h`, `2w`, `6mon`, `1y`, `90 days` or `1y 6mon`, as a PostgreSQL
+/// interval (`30 days`); months and years are calendar ones, as PostgreSQL counts them. A bare
+/// number (of what?) and an age of 0 (every row) are refused.
+pub fn parse_age(s: &str) -> Result<String, String> {
+    let example = "30d, 12h, 2w, 6mon, 1y, 90 days";
+    if s.trim().parse::<u64>().is_ok() {
+        return Err(format!("`{s}` has no unit ({example})"));
+    }
+    let terms = time_terms(s).map_err(|e| format!("`{s}` is not an age: {e} (e.g. {example})"))?;
+    if terms.is_empty() {
+        return Err(format!("`{s}` is not an age (e.g. {example})"));
+    }
+    if terms.iter().all(|(n, _)| *n == 0) {
+        return Err(format!("`{s}`: the age must be more than 0 (0 would delete every row)"));
+    }
+    Ok(terms.iter().map(|(n, u)| format!("{n} {}", u.interval())).collect::<Vec<_>>().join(" "))
 }
 
 /// A percentage: a number, optionally followed by `%`.
@@ -270,13 +383,59 @@ mod tests {
         assert_eq!(parse_duration("30"), Ok(secs(30)));
         assert_eq!(parse_duration("30s"), Ok(secs(30)));
         assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("2m"), Ok(secs(120)));
         assert_eq!(parse_duration("5min"), Ok(secs(300)));
         assert_eq!(parse_duration("2h"), Ok(secs(7200)));
         assert_eq!(parse_duration("1d"), Ok(secs(86400)));
-        for bad in ["", "5M", "1MB", "10GB", "soon", "-1s", "80%", "1k"] {
+        assert_eq!(parse_duration("1w"), Ok(secs(7 * 86400)));
+        assert_eq!(parse_duration("1h 30min"), Ok(secs(5400)));
+        assert_eq!(parse_duration("1h30MIN"), Ok(secs(5400)));
+        assert_eq!(parse_duration("2 seconds"), Ok(secs(2)));
+        for bad in ["", "5M", "1MB", "10GB", "soon", "-1s", "80%", "1k", "1.5h", "s", "5 min x"] {
             assert!(parse_duration(bad).unwrap_err().contains("duration"), "{bad}");
         }
+        assert!(parse_duration(&format!("{}d", u64::MAX / 1000)).unwrap_err().contains("far too long"));
+    }
+
+    /// One grammar: `m` is refused as a duration and as an age alike, with the same words.
+    #[test]
+    fn m_is_ambiguous_for_a_duration_and_an_age_alike() {
+        for s in ["2m", "2M", "1h 2m"] {
+            let (d, a) = (parse_duration(s).unwrap_err(), parse_age(s).unwrap_err());
+            for e in [&d, &a] {
+                assert!(
+                    e.contains("ambiguous") && e.contains("`min` for minutes or `mon` for months"),
+                    "{s}: {e}"
+                );
+            }
+        }
+        // Months and years are ages only.
+        assert!(parse_duration("6mon").unwrap_err().contains("no fixed length"));
+        assert!(parse_duration("1y").unwrap_err().contains("no fixed length"));
+        // The same words mean the same in both.
+        assert_eq!(parse_duration("90min"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_age("90min").as_deref(), Ok("90 minutes"));
+    }
+
+    #[test]
+    fn ages_are_postgresql_intervals() {
+        assert_eq!(parse_age("30d").as_deref(), Ok("30 days"));
+        assert_eq!(parse_age("1y").as_deref(), Ok("1 years"));
+        assert_eq!(parse_age("6 months").as_deref(), Ok("6 months"));
+        assert_eq!(parse_age("6mon").as_deref(), Ok("6 months"));
+        assert_eq!(parse_age(" 12H ").as_deref(), Ok("12 hours"));
+        assert_eq!(parse_age("1y 6mon").as_deref(), Ok("1 years 6 months"));
+        assert_eq!(parse_age("2w").as_deref(), Ok("2 weeks"));
+        assert_eq!(parse_age("1500ms").as_deref(), Ok("1500 milliseconds"));
+        assert!(parse_age("0d").unwrap_err().contains("more than 0"));
+        assert!(parse_age("0d 0h").unwrap_err().contains("more than 0"));
+        assert_eq!(parse_age("0d 1h").as_deref(), Ok("0 days 1 hours"));
+        assert!(parse_age("30").unwrap_err().contains("no unit"));
+        assert!(parse_age("").is_err());
+        assert!(parse_age("-3d").is_err());
+        assert!(parse_age("1.5d").is_err());
+        assert!(parse_age("3 fortnights").unwrap_err().contains("unknown unit"));
+        assert!(parse_age("30x").unwrap_err().contains("unknown unit"));
+        assert!(parse_age("99999999999999999999d").unwrap_err().contains("too large"));
     }
 
     #[test]

@@ -517,16 +517,17 @@ WITH t AS (
 ), r AS (
     SELECT oid, rolname::text AS name, rolcanlogin, rolsuper FROM pg_roles WHERE rolname !~ '^pg_'
 )
-SELECT r.name, r.rolcanlogin, r.rolsuper,
+SELECT r.name AS role, r.rolcanlogin AS login, r.rolsuper AS superuser,
     ARRAY(SELECT b.rolname::text FROM pg_auth_members am JOIN pg_roles b ON b.oid = am.roleid
-          WHERE am.member = r.oid ORDER BY 1),
+          WHERE am.member = r.oid ORDER BY 1) AS member_of,
     array_remove(ARRAY[
         CASE WHEN has_database_privilege(r.oid, current_database(), 'CONNECT') THEN 'CONNECT' END,
         CASE WHEN has_database_privilege(r.oid, current_database(), 'CREATE') THEN 'CREATE' END,
-        CASE WHEN has_database_privilege(r.oid, current_database(), 'TEMPORARY') THEN 'TEMPORARY' END], NULL),
+        CASE WHEN has_database_privilege(r.oid, current_database(), 'TEMPORARY') THEN 'TEMPORARY' END], NULL)
+      AS database,
     array_remove(ARRAY[
         CASE WHEN has_schema_privilege(r.oid, $1, 'USAGE') THEN 'USAGE' END,
-        CASE WHEN has_schema_privilege(r.oid, $1, 'CREATE') THEN 'CREATE' END], NULL),
+        CASE WHEN has_schema_privilege(r.oid, $1, 'CREATE') THEN 'CREATE' END], NULL) AS schema,
     coalesce((SELECT array_agg(t.name || '=' || array_to_string(array_remove(ARRAY[
         CASE WHEN has_table_privilege(r.oid, t.oid, 'SELECT') THEN 'SELECT' END,
         CASE WHEN has_table_privilege(r.oid, t.oid, 'INSERT') THEN 'INSERT' END,
@@ -535,16 +536,16 @@ SELECT r.name, r.rolcanlogin, r.rolsuper,
         CASE WHEN has_table_privilege(r.oid, t.oid, 'TRUNCATE') THEN 'TRUNCATE' END,
         CASE WHEN has_table_privilege(r.oid, t.oid, 'REFERENCES') THEN 'REFERENCES' END,
         CASE WHEN has_table_privilege(r.oid, t.oid, 'TRIGGER') THEN 'TRIGGER' END], NULL), ',') ORDER BY t.name)
-        FROM t), '{}'),
-    coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM t WHERE t.relowner = r.oid), '{}')
+        FROM t), '{}') AS tables,
+    coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM t WHERE t.relowner = r.oid), '{}') AS owns
 FROM r ORDER BY r.rolsuper DESC, r.name";
 
 const DEFAULT_ACL_SQL: &str = "
-SELECT pg_get_userbyid(d.defaclrole)::text, coalesce(n.nspname::text, ''),
+SELECT pg_get_userbyid(d.defaclrole)::text AS for_role, coalesce(n.nspname::text, '') AS schema,
     CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
-        WHEN 'T' THEN 'types' ELSE 'schemas' END,
-    CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END,
-    array_agg(a.privilege_type::text ORDER BY a.privilege_type)
+        WHEN 'T' THEN 'types' ELSE 'schemas' END AS objects,
+    CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END AS grantee,
+    array_agg(a.privilege_type::text ORDER BY a.privilege_type) AS privileges
 FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
 WHERE n.nspname = $1 OR d.defaclnamespace = 0
 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
@@ -560,26 +561,26 @@ pub async fn show(client: &Client, database: &str, schema: &str) -> Result<ShowR
         .pg_context("cannot read the privileges")?;
     let mut roles = Vec::new();
     for r in rows {
-        let table_privs: Vec<String> = r.get(6);
+        let table_privs: Vec<String> = r.get("tables");
         let tables: std::collections::BTreeMap<String, Vec<String>> = table_privs
             .iter()
             .filter_map(|e| e.split_once('='))
             .filter(|(_, p)| !p.is_empty())
             .map(|(t, p)| (t.to_string(), p.split(',').map(str::to_string).collect()))
             .collect();
-        let schema_privs: Vec<String> = r.get(5);
+        let schema_privs: Vec<String> = r.get("schema");
         if tables.is_empty() && !schema_privs.iter().any(|p| p == "CREATE") {
             continue;
         }
         roles.push(RoleAccess {
-            role: r.get(0),
-            login: r.get(1),
-            superuser: r.get(2),
-            member_of: r.get(3),
-            database: r.get(4),
+            role: r.get("role"),
+            login: r.get("login"),
+            superuser: r.get("superuser"),
+            member_of: r.get("member_of"),
+            database: r.get("database"),
             schema: schema_privs,
             tables,
-            owns: r.get(7),
+            owns: r.get("owns"),
         });
     }
     let default_privileges = client
@@ -588,11 +589,11 @@ pub async fn show(client: &Client, database: &str, schema: &str) -> Result<ShowR
         .pg_context("cannot read the default privileges")?
         .iter()
         .map(|r| DefaultPrivilege {
-            for_role: r.get(0),
-            schema: r.get(1),
-            objects: r.get(2),
-            grantee: r.get(3),
-            privileges: r.get(4),
+            for_role: r.get("for_role"),
+            schema: r.get("schema"),
+            objects: r.get("objects"),
+            grantee: r.get("grantee"),
+            privileges: r.get("privileges"),
         })
         .collect();
     Ok(ShowReport { database: database.to_string(), schema: schema.to_string(), roles, default_privileges })

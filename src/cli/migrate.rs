@@ -15,7 +15,7 @@ pub struct MigrateArgs {
 #[derive(Debug, Clone, Args)]
 pub struct LockArgs {
     /// How long to wait for another towow-db migrate holding the migration lock.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5min")]
     pub lock_wait: Duration,
 }
 

@@ -139,7 +139,7 @@ pub struct GlobalArgs {
     pub direct_url: Option<String>,
 
     /// Keep retrying the first connection (exponential backoff) for up to this long, e.g. `30s`,
-    /// `2m`: until the server starts, or a host of the wanted kind accepts (a failover).
+    /// `2min`: until the server starts, or a host of the wanted kind accepts (a failover).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = CONNECTION)]
     pub wait: Option<Duration>,
 
@@ -316,7 +316,7 @@ pub enum Command {
     // Maintenance: fix what the reports find (their argument types are in maintenance.rs).
     /// Delete rows older than a cut-off in short transactions; drop partitions wholly older.
     #[command(
-        after_help = "Examples:\n  towow-db retention --table system_metrics --column recorded_at --older-than 30d --dry-run\n  towow-db retention --table public.task_history --column timestamp --older-than 30d --yes\n  towow-db retention --table messages --column created_at --older-than 1y --archive /srv/archive --yes\n  towow-db retention --config /etc/towow-db/retention.conf --max-duration 30m --yes\n\nA rule file holds one rule per line, written as the flags above (# starts a comment):\n  --table system_metrics --column recorded_at --older-than 30d\n  --table messages --column created_at --older-than 1y --archive /srv/archive --batch-size 20000\nSee docs/maintenance.md."
+        after_help = "Examples:\n  towow-db retention --table system_metrics --column recorded_at --older-than 30d --dry-run\n  towow-db retention --table public.task_history --column timestamp --older-than 30d --yes\n  towow-db retention --table messages --column created_at --older-than 1y --archive /srv/archive --yes\n  towow-db retention --config /etc/towow-db/retention.conf --max-duration 30min --yes\n\nA rule file holds one rule per line, written as the flags above (# starts a comment):\n  --table system_metrics --column recorded_at --older-than 30d\n  --table messages --column created_at --older-than 1y --archive /srv/archive --batch-size 20000\nSee docs/maintenance.md."
     )]
     Retention(RetentionArgs),
 

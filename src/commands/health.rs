@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::cli::HealthArgs;
 use crate::commands::Ctx;
 use crate::reports::health;
-use crate::reports::history::checks::{WindowOptions, apply_to_health};
+use crate::reports::history::checks::WindowOptions;
 
 pub async fn run(ctx: &Ctx, a: HealthArgs) -> Result<u8> {
     let t = ctx.report_thresholds(&health::all_checks(), &a.report)?;
@@ -20,7 +20,7 @@ pub async fn run(ctx: &Ctx, a: HealthArgs) -> Result<u8> {
             expect_standbys: opts.expect_standbys.or_else(|| ctx.target_expect_standbys(&db.cfg)),
             ..opts.clone()
         };
-        apply_to_health(&mut r, &db, store, &opts, t).await?;
+        health::judge_over_window(&mut r, &db, store, &opts, t).await?;
         Ok(r)
     })
     .await

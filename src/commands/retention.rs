@@ -137,47 +137,10 @@ fn rule_file(path: &std::path::Path) -> Result<Vec<Rule>> {
     Ok(rules)
 }
 
-/// Split a line into words as a shell would: blanks separate, '…' and "…" quote, `\` escapes,
-/// `#` at the start of a word begins a comment.
+/// Split a line into words as a POSIX shell would (the `shlex` crate): blanks separate, '…' and
+/// "…" quote, `\` escapes, `#` at the start of a word begins a comment.
 fn words(line: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut cur: Option<String> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                if let Some(w) = cur.take() {
-                    out.push(w);
-                }
-            }
-            '#' if cur.is_none() => break,
-            '\'' => {
-                let w = cur.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => w.push(c),
-                        None => return Err("unclosed '".into()),
-                    }
-                }
-            }
-            '"' => {
-                let w = cur.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => w.push(chars.next().ok_or("unclosed \"")?),
-                        Some(c) => w.push(c),
-                        None => return Err("unclosed \"".into()),
-                    }
-                }
-            }
-            '\\' => cur.get_or_insert_with(String::new).push(chars.next().unwrap_or('\\')),
-            c => cur.get_or_insert_with(String::new).push(c),
-        }
-    }
-    out.extend(cur);
-    Ok(out)
+    shlex::split(line).ok_or_else(|| "an unclosed quote, or a `\\` at the end of the line".to_string())
 }
 
 #[cfg(test)]
@@ -193,6 +156,12 @@ mod tests {
         assert_eq!(words(r#"--archive "/srv/a b" x\ y"#).unwrap(), ["--archive", "/srv/a b", "x y"]);
         assert!(words("# only a comment").unwrap().is_empty());
         assert!(words("--table 'open").is_err());
+        assert!(words("--table \"open").is_err());
+        assert!(words("--table a\\").is_err(), "a backslash at the end");
+        // Inside double quotes a backslash escapes only what the shell lets it escape.
+        assert_eq!(words(r#""a\"b" "c\d""#).unwrap(), [r#"a"b"#, r"c\d"]);
+        // A # inside a word is a character.
+        assert_eq!(words("--table a#b # c").unwrap(), ["--table", "a#b"]);
     }
 
     #[test]

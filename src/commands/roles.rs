@@ -22,7 +22,7 @@ pub async fn run(ctx: &Ctx, args: RolesArgs) -> Result<u8> {
 async fn prompt(name: &str) -> Result<String> {
     let _echo = TerminalState::save();
     let name = name.to_string();
-    tokio::task::spawn_blocking(move || -> Result<String> {
+    let typed = tokio::task::spawn_blocking(move || -> Result<String> {
         let first = rpassword::prompt_password(format!("Password for new role {name}: "))?;
         let again = rpassword::prompt_password("Enter it again: ")?;
         if first != again {
@@ -30,7 +30,17 @@ async fn prompt(name: &str) -> Result<String> {
         }
         Ok(first)
     })
-    .await?
+    .await?;
+    // rpassword reads the terminal raw and answers Ctrl-C itself: it raises SIGINT and returns
+    // "interrupted". That error must not win the race with the signal (it would exit 1): the
+    // interrupt ends the command, as Ctrl-C anywhere else does (exit 130).
+    if let Err(e) = &typed
+        && e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted)
+    {
+        crate::interrupt::requested().await;
+        std::future::pending::<()>().await;
+    }
+    typed
 }
 
 /// The terminal's settings before a prompt, put back if the command is interrupted during it.

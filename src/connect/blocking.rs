@@ -22,12 +22,14 @@ const EVERY: Duration = Duration::from_millis(500);
 
 /// The sessions `$1` waits for, oldest transaction first, and the lock it wants.
 const HOLDERS_SQL: &str = "
-SELECT a.pid, coalesce(a.usename::text, '?'), coalesce(a.application_name, ''),
-       coalesce(host(a.client_addr), 'the local socket'),
-       coalesce(to_char(coalesce(a.xact_start, a.query_start, a.backend_start), 'YYYY-MM-DD HH24:MI:SS TZ'), '?'),
-       coalesce(a.state, '?'), left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 200),
+SELECT a.pid, coalesce(a.usename::text, '?') AS user, coalesce(a.application_name, '') AS application,
+       coalesce(host(a.client_addr), 'the local socket') AS client,
+       coalesce(to_char(coalesce(a.xact_start, a.query_start, a.backend_start), 'YYYY-MM-DD HH24:MI:SS TZ'), '?')
+         AS since,
+       coalesce(a.state, '?') AS state,
+       left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 200) AS statement,
        (SELECT l.mode || ' on ' || coalesce(l.relation::regclass::text, l.locktype)
-          FROM pg_locks l WHERE l.pid = $1 AND NOT l.granted LIMIT 1)
+          FROM pg_locks l WHERE l.pid = $1 AND NOT l.granted LIMIT 1) AS wants
 FROM unnest(pg_blocking_pids($1)) AS b(pid) JOIN pg_stat_activity a ON a.pid = b.pid
 ORDER BY a.xact_start NULLS LAST, a.pid LIMIT 3";
 
@@ -41,19 +43,19 @@ pub async fn holders(db: &Db, pid: i32) -> Result<Option<String>> {
     let client = db.get().await?;
     let rows = client.query_typed(HOLDERS_SQL, &[(&pid, Type::INT4)]).await?;
     let Some(first) = rows.first() else { return Ok(None) };
-    let wants: Option<String> = first.get(7);
+    let wants: Option<String> = first.get("wants");
     let who: Vec<String> = rows
         .iter()
         .map(|r| {
-            let statement: String = r.get(6);
+            let statement: String = r.get("statement");
             format!(
                 "pid {} (user {}, application \"{}\", from {}, since {}, {}, statement: {})",
-                r.get::<_, i32>(0),
-                r.get::<_, String>(1),
-                r.get::<_, String>(2),
-                r.get::<_, String>(3),
-                r.get::<_, String>(4),
-                r.get::<_, String>(5),
+                r.get::<_, i32>("pid"),
+                r.get::<_, String>("user"),
+                r.get::<_, String>("application"),
+                r.get::<_, String>("client"),
+                r.get::<_, String>("since"),
+                r.get::<_, String>("state"),
                 crate::redact::redact_sql(&statement)
             )
         })

@@ -41,26 +41,32 @@ impl Env {
     /// The process environment plus `./.env` (if present). A variable that is not UTF-8 never
     /// stops a command that does not read it (`std::env::vars` would panic, printing the value).
     pub fn from_process() -> Result<Env> {
-        let mut vars = HashMap::new();
-        let mut not_utf8 = Vec::new();
-        for (k, v) in std::env::vars_os() {
-            match (k.into_string(), v.into_string()) {
-                (Ok(k), Ok(v)) => {
-                    vars.insert(k, v);
-                }
-                (Ok(k), Err(_)) => not_utf8.push(k),
-                // A name that is not UTF-8 is not one towow-db reads.
-                (Err(_), _) => {}
-            }
-        }
+        let mut env = Env::from_os_vars(std::env::vars_os());
         let path = Path::new(".env");
-        let mut env = Env { vars, not_utf8, ..Env::default() };
         if path.is_file()
             && let Err(e) = env.load_dotenv(path)
         {
             env.dotenv_error = Some(format!("{e:#}"));
         }
         Ok(env)
+    }
+
+    /// The variables as the operating system gives them: a value that is not UTF-8 is
+    /// remembered by name (an error only when read), a name that is not UTF-8 is skipped (not
+    /// one towow-db reads).
+    fn from_os_vars(vars_os: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>) -> Env {
+        let mut vars = HashMap::new();
+        let mut not_utf8 = Vec::new();
+        for (k, v) in vars_os {
+            match (k.into_string(), v.into_string()) {
+                (Ok(k), Ok(v)) => {
+                    vars.insert(k, v);
+                }
+                (Ok(k), Err(_)) => not_utf8.push(k),
+                (Err(_), _) => {}
+            }
+        }
+        Env { vars, not_utf8, ..Env::default() }
     }
 
     /// An environment from explicit pairs (tests, embedding).
@@ -141,31 +147,68 @@ fn dotenv_error(path: &Path, e: &dotenvy::Error) -> anyhow::Error {
     )
 }
 
-/// libpq's home directory: `$HOME`, else the password database.
+/// libpq's home directory: `$HOME` when set and not empty, else the home of the effective user
+/// in the password database (none without an entry there: a container running an arbitrary UID).
+///
+/// Not `std::env::home_dir`: it takes an empty `HOME` as the home directory, where libpq looks
+/// the user up instead; and the user name needs the password database anyway.
 pub fn home_dir() -> Option<PathBuf> {
-    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(h));
-    }
-    // SAFETY: getpwuid returns NULL or a pointer to static storage that we copy at once.
-    unsafe {
-        let pw = libc::getpwuid(libc::geteuid());
-        if pw.is_null() || (*pw).pw_dir.is_null() {
-            return None;
-        }
-        Some(PathBuf::from(std::ffi::CStr::from_ptr((*pw).pw_dir).to_string_lossy().into_owned()))
+    home_from(std::env::var_os("HOME"), || own_passwd_entry().map(|p| p.home))
+}
+
+/// The operating-system user name (libpq's default user): the effective user's name in the
+/// password database, else `$USER`, else `postgres`.
+pub fn os_user_name() -> String {
+    user_from(own_passwd_entry().map(|p| p.name), std::env::var("USER").ok())
+}
+
+fn home_from(
+    home: Option<std::ffi::OsString>,
+    passwd_home: impl FnOnce() -> Option<PathBuf>,
+) -> Option<PathBuf> {
+    match home.filter(|h| !h.is_empty()) {
+        Some(h) => Some(PathBuf::from(h)),
+        None => passwd_home(),
     }
 }
 
-/// The operating-system user name (libpq's default user).
-pub fn os_user_name() -> String {
-    // SAFETY: getpwuid returns a pointer into static storage or NULL; we copy the name at once.
-    unsafe {
-        let pw = libc::getpwuid(libc::geteuid());
-        if !pw.is_null() && !(*pw).pw_name.is_null() {
-            return std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned();
-        }
+fn user_from(passwd_name: Option<String>, user_var: Option<String>) -> String {
+    passwd_name.or(user_var).unwrap_or_else(|| "postgres".to_string())
+}
+
+/// A user's entry in the password database: name and home directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Passwd {
+    name: String,
+    home: PathBuf,
+}
+
+/// The effective user's entry in the password database.
+fn own_passwd_entry() -> Option<Passwd> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    passwd_entry(unsafe { libc::geteuid() })
+}
+
+/// The entry of `uid` in the password database, `None` without one. `getpwuid_r` with a buffer
+/// of our own (`getpwuid` returns static storage that another thread may overwrite), of 16 KiB:
+/// glibc suggests 1 KiB (`_SC_GETPW_R_SIZE_MAX`); an entry that does not fit counts as none.
+fn passwd_entry(uid: u32) -> Option<Passwd> {
+    let mut buf = vec![0u8; 16 * 1024];
+    // SAFETY: an all-zero passwd is a valid value of this plain C struct.
+    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is to memory we own, `buf.len()` is its length; on success `found`
+    // points to `pw`, whose strings (never null) point into `buf`, which outlives their use.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr().cast(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() {
+        return None;
     }
-    std::env::var("USER").unwrap_or_else(|_| "postgres".to_string())
+    // SAFETY: NUL-terminated strings inside `buf` (see above).
+    let (name, home) = unsafe { (std::ffi::CStr::from_ptr(pw.pw_name), std::ffi::CStr::from_ptr(pw.pw_dir)) };
+    Some(Passwd {
+        name: name.to_string_lossy().into_owned(),
+        home: PathBuf::from(home.to_string_lossy().into_owned()),
+    })
 }
 
 #[cfg(test)]
@@ -183,6 +226,22 @@ mod tests {
     fn the_process_environment_is_read() {
         // PATH is set wherever tests run.
         assert!(Env::from_process().unwrap().get("PATH").is_some());
+    }
+
+    #[test]
+    fn variables_that_are_not_utf8_are_remembered_by_name() {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = || std::ffi::OsString::from_vec(vec![b'p', 0xff, b'w']);
+        let env = Env::from_os_vars([
+            ("PGHOST".into(), "db".into()),
+            ("PGPASSWORD".into(), bad()),
+            (bad(), "ignored".into()),
+        ]);
+        assert_eq!(env.get("PGHOST"), Some("db"));
+        assert_eq!(env.get("PGPASSWORD"), None);
+        let e = env.check_utf8(&["PG*"]).unwrap_err().to_string();
+        assert!(e.contains("PGPASSWORD") && !e.contains("PGHOST"), "{e}");
+        assert_eq!(env.vars.len(), 1, "a name that is not UTF-8 is skipped");
     }
 
     #[test]
@@ -225,5 +284,41 @@ mod tests {
         assert!(home_dir().is_some_and(|h| h.is_absolute()));
         let id = std::process::Command::new("id").arg("-un").output().unwrap();
         assert_eq!(os_user_name(), String::from_utf8_lossy(&id.stdout).trim());
+    }
+
+    #[test]
+    fn home_is_home_when_set_else_the_password_database() {
+        let passwd = || Some(PathBuf::from("/home/from-passwd"));
+        assert_eq!(home_from(Some("/home/set".into()), passwd), Some(PathBuf::from("/home/set")));
+        assert_eq!(
+            home_from(Some("/home/set".into()), || panic!("not asked when HOME is set")),
+            Some(PathBuf::from("/home/set"))
+        );
+        // Unset or empty (libpq: `home && home[0]`), the password database.
+        assert_eq!(home_from(None, passwd), Some(PathBuf::from("/home/from-passwd")));
+        assert_eq!(home_from(Some("".into()), passwd), Some(PathBuf::from("/home/from-passwd")));
+        // A user without an entry and without HOME has no home directory.
+        assert_eq!(home_from(None, || None), None);
+    }
+
+    #[test]
+    fn the_user_is_the_password_databases_else_user_else_postgres() {
+        assert_eq!(user_from(Some("db".into()), Some("env".into())), "db");
+        assert_eq!(user_from(None, Some("env".into())), "env");
+        assert_eq!(user_from(None, None), "postgres");
+    }
+
+    #[test]
+    fn a_uid_without_a_password_entry_has_none() {
+        // Root has an entry everywhere; a uid in the billions has none (a container's arbitrary
+        // UID is like it: without HOME, no home directory, and the user name from $USER).
+        let root = passwd_entry(0).expect("root has an entry");
+        assert_eq!(root.name, "root");
+        assert!(root.home.is_absolute(), "{root:?}");
+        assert_eq!(passwd_entry(3_141_592_653), None);
+        // The effective user's entry is what `id` says.
+        let id = std::process::Command::new("id").arg("-un").output().unwrap();
+        let me = own_passwd_entry();
+        assert_eq!(me.map(|p| p.name).as_deref(), Some(String::from_utf8_lossy(&id.stdout).trim()));
     }
 }

@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
-use deadpool_postgres::{
-    ClientWrapper, Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
-};
+use deadpool_postgres::{ClientWrapper, Runtime};
 use tokio_postgres::CancelToken;
 use tokio_postgres::error::SqlState;
 
@@ -16,10 +14,18 @@ use tokio_postgres::error::SqlState;
 const FOREVER: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 pub use crate::connect::setup::ConnectOptions;
-use crate::connect::setup::{Opener, Selection, WrongKind, connect_timeout, is_deadline, pg_config, wanted};
+use crate::connect::setup::{Opener, Selection, SetupError, WrongKind, seconds, wanted};
 use crate::connect::tls::Connector;
 use crate::connect::url::ConnConfig;
 use crate::error::{PgContext, PgError, Remedy};
+
+/// The pool of connections: each made by the [`Opener`] (hosts in turn, each under the set-up
+/// deadline).
+pub type Pool = deadpool::managed::Pool<Opener>;
+/// A pooled connection (a `tokio_postgres::Client` through `Deref`).
+pub type Object = deadpool::managed::Object<Opener>;
+/// Why no pooled connection could be had: the pool's own timeout, or a [`SetupError`].
+pub type PoolError = deadpool::managed::PoolError<SetupError>;
 
 /// A pool plus the settings it was built from.
 pub struct Db {
@@ -69,12 +75,7 @@ impl Db {
         tracing::debug!("TLS: {}", connector.plan());
         let opener = Opener::new(connector.clone(), &cfg, &opts);
         let selection = opener.selection();
-        let mgr = Manager::from_connect(
-            pg_config(&cfg, &opts),
-            opener,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
-        let pool = Pool::builder(mgr)
+        let pool = Pool::builder(opener)
             .max_size(opts.pool_size.max(1))
             .wait_timeout(Some(opts.pool_timeout))
             .runtime(Runtime::Tokio1)
@@ -141,7 +142,7 @@ impl Db {
     fn connect_error(&self, e: &PoolError) -> anyhow::Error {
         match self.selection.wrong_kind() {
             Some(w) if matches!(e, PoolError::Backend(_)) => wrong_kind_error(&w, &self.cfg),
-            _ => connect_error(e, &self.cfg, connect_timeout(&self.cfg, &self.opts)),
+            _ => connect_error(e, &self.cfg),
         }
     }
 
@@ -218,7 +219,7 @@ fn one_line(s: &str) -> String {
 pub fn is_transient(e: &PoolError) -> bool {
     match e {
         PoolError::Timeout(_) => true,
-        PoolError::Backend(pe) => match pe.as_db_error() {
+        PoolError::Backend(SetupError::Pg(pe)) => match pe.as_db_error() {
             Some(db) => matches!(
                 *db.code(),
                 SqlState::CANNOT_CONNECT_NOW
@@ -230,14 +231,52 @@ pub fn is_transient(e: &PoolError) -> bool {
             ),
             // Settings that no retry can fix: a missing password, a failed TLS handshake.
             None => {
-                !crate::connect::tls::is_handshake_error(pe)
-                    && !crate::error::error_chain(pe).contains("password missing")
-                    && !crate::error::error_chain(pe).contains("channel binding")
-                    && !crate::error::error_chain(pe).contains("server does not support TLS")
+                crate::connect::tls::handshake_failure(pe).is_none()
+                    && !matches!(
+                        refusal(pe),
+                        Some(Refusal::PasswordMissing | Refusal::ChannelBinding | Refusal::NoTls)
+                    )
             }
         },
+        // A server that does not answer yet, a name not in the DNS yet (a container starting).
+        PoolError::Backend(SetupError::Deadline(_) | SetupError::Lookup { .. }) => true,
         _ => false,
     }
+}
+
+/// The client-side refusals that tokio-postgres reports without an error kind of their own
+/// (a configuration error with a fixed text), recognised by that text: `tokio-postgres`'s
+/// `Error::config("password missing")` and its channel-binding and TLS-refusal messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    PasswordMissing,
+    ChannelBinding,
+    NoTls,
+}
+
+fn refusal(pe: &tokio_postgres::Error) -> Option<Refusal> {
+    let text = crate::error::error_chain(pe);
+    if text.contains("password missing") {
+        Some(Refusal::PasswordMissing)
+    } else if text.contains("channel binding") {
+        Some(Refusal::ChannelBinding)
+    } else if text.contains("server does not support TLS") {
+        Some(Refusal::NoTls)
+    } else {
+        None
+    }
+}
+
+/// The kind of the I/O error under a failed connection (refused, timed out, unreachable).
+fn io_kind(pe: &tokio_postgres::Error) -> Option<std::io::ErrorKind> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(pe);
+    while let Some(c) = cur {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cur = c.source();
+    }
+    None
 }
 
 /// A failed connection: a one-line message, and the server's SQLSTATE when it sent one.
@@ -264,16 +303,25 @@ pub fn connect_sqlstate(e: &anyhow::Error) -> Option<SqlState> {
         .map_or_else(|| crate::error::sqlstate(e), |ce| ce.sqlstate.clone())
 }
 
-/// A one-line error for a failed connection: what, where (no password), and what to check;
-/// `deadline` is the set-up deadline it ran under.
-pub fn connect_error(e: &PoolError, cfg: &ConnConfig, deadline: Duration) -> anyhow::Error {
+/// A one-line error for a failed connection: what, where (no password), and what to check.
+pub fn connect_error(e: &PoolError, cfg: &ConnConfig) -> anyhow::Error {
     let target = cfg.describe();
     let (what, hint): (String, String) = match e {
         PoolError::Timeout(_) => (
             "timed out".into(),
             "is the host reachable and the port open? (raise --pool-timeout or connect_timeout)".into(),
         ),
-        PoolError::Backend(pe) => match pe.as_db_error() {
+        PoolError::Backend(SetupError::Deadline(d)) => (
+            format!("no answer within {} (connect_timeout)", seconds(*d)),
+            "the server accepted no connection, or accepted it and never answered (a firewall dropping packets, a stopped or frozen server, or not PostgreSQL on this port?); connect_timeout or PGCONNECT_TIMEOUT waits longer, --wait retries".to_string(),
+        ),
+        PoolError::Backend(e @ SetupError::Lookup { .. }) => {
+            (one_line(&crate::error::error_chain(e)), format!("check the host name `{}`", cfg.host()))
+        }
+        PoolError::Backend(SetupError::WrongKind) => {
+            ("no server of the kind target_session_attrs asks for".into(), String::new())
+        }
+        PoolError::Backend(SetupError::Pg(pe)) => match pe.as_db_error() {
             Some(db) => {
                 let hint = match *db.code() {
                     SqlState::INVALID_PASSWORD => {
@@ -306,48 +354,47 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig, deadline: Duration) -> any
                 };
                 (format!("{} (SQLSTATE {})", db.message(), db.code().code()), hint)
             }
-            None if is_deadline(pe) => (
-                format!("no answer within {} s (connect_timeout)", deadline.as_secs()),
-                "the server accepted no connection, or accepted it and never answered (a firewall dropping packets, a stopped or frozen server, or not PostgreSQL on this port?); connect_timeout or PGCONNECT_TIMEOUT waits longer, --wait retries".to_string(),
-            ),
             None => {
+                use crate::connect::tls::{TlsFailure, handshake_failure};
+                use std::io::ErrorKind;
                 let msg = one_line(&crate::error::error_chain(pe));
-                let hint = if msg.contains("channel binding") {
-                    "channel_binding=require needs TLS (sslmode=require or stricter) and SCRAM authentication on the server".to_string()
-                } else if msg.contains("password missing") {
-                    "the server asks for a password and none was given: put it in the URL, PGPASSWORD, or a line of ~/.pgpass / PGPASSFILE (mode 0600)".to_string()
-                } else if msg.contains("refused") {
-                    format!(
+                let hint = match (refusal(pe), handshake_failure(pe), io_kind(pe)) {
+                    (Some(Refusal::ChannelBinding), ..) => {
+                        "channel_binding=require needs TLS (sslmode=require or stricter) and SCRAM authentication on the server".to_string()
+                    }
+                    (Some(Refusal::PasswordMissing), ..) => {
+                        "the server asks for a password and none was given: put it in the URL, PGPASSWORD, or a line of ~/.pgpass / PGPASSFILE (mode 0600)".to_string()
+                    }
+                    (Some(Refusal::NoTls), ..) => format!(
+                        "the server does not accept TLS connections: turn ssl on in its postgresql.conf, or use sslmode=prefer (sslmode is {})",
+                        cfg.sslmode.as_str()
+                    ),
+                    (None, Some(TlsFailure::WrongName), _) => format!(
+                        "sslmode=verify-full checks that the server certificate names the host you connect to (`{}`): connect with a name from the certificate, or use sslmode=verify-ca",
+                        cfg.host()
+                    ),
+                    (None, Some(TlsFailure::UnknownIssuer), _) => {
+                        "check sslrootcert: it must hold the CA certificate that signed the server's certificate".into()
+                    }
+                    (None, Some(TlsFailure::AlertReceived), _) => {
+                        "the server refused the TLS session: it may want a client certificate (sslcert, sslkey) signed by its ssl_ca_file".into()
+                    }
+                    (None, Some(TlsFailure::Other), _) => {
+                        "check sslmode and the certificates (sslrootcert, sslcert, sslkey)".into()
+                    }
+                    (None, None, Some(ErrorKind::ConnectionRefused)) => format!(
                         "is PostgreSQL running and accepting TCP connections on {}:{}? (use --wait 30s when it is still starting)",
                         cfg.host(),
                         cfg.port()
-                    )
-                } else if msg.contains("lookup") || msg.contains("resolve") {
-                    format!("check the host name `{}`", cfg.host())
-                } else if msg.contains("timeout") || msg.contains("timed out") {
-                    "is the host reachable and the port open (firewall, security group)?".into()
-                } else if msg.contains("server does not support TLS") {
-                    format!(
-                        "the server does not accept TLS connections: turn ssl on in its postgresql.conf, or use sslmode=prefer (sslmode is {})",
-                        cfg.sslmode.as_str()
-                    )
-                } else if msg.contains("does not match the host name") {
-                    format!(
-                        "sslmode=verify-full checks that the server certificate names the host you connect to (`{}`): connect with a name from the certificate, or use sslmode=verify-ca",
+                    ),
+                    (None, None, Some(ErrorKind::NotFound)) if cfg.host().starts_with('/') => format!(
+                        "no server socket in {} (is PostgreSQL running, and is that its unix_socket_directories?)",
                         cfg.host()
-                    )
-                } else if msg.contains("not signed by a trusted root") {
-                    "check sslrootcert: it must hold the CA certificate that signed the server's certificate"
-                        .into()
-                } else if msg.contains("alert") && msg.contains("certificate") {
-                    "the server refused the TLS session: it may want a client certificate (sslcert, sslkey) signed by its ssl_ca_file".into()
-                } else if msg.to_ascii_lowercase().contains("tls")
-                    || msg.contains("ssl")
-                    || msg.contains("certificate")
-                {
-                    "check sslmode and the certificates (sslrootcert, sslcert, sslkey)".into()
-                } else {
-                    String::new()
+                    ),
+                    (None, None, Some(ErrorKind::TimedOut | ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable)) => {
+                        "is the host reachable and the port open (firewall, security group)?".into()
+                    }
+                    _ => String::new(),
                 };
                 (msg, hint)
             }
@@ -356,7 +403,7 @@ pub fn connect_error(e: &PoolError, cfg: &ConnConfig, deadline: Duration) -> any
     };
     let what = crate::redact::redact_url(&what);
     let sqlstate = match e {
-        PoolError::Backend(pe) => pe.as_db_error().map(|db| db.code().clone()),
+        PoolError::Backend(SetupError::Pg(pe)) => pe.as_db_error().map(|db| db.code().clone()),
         _ => None,
     };
     let message = if hint.is_empty() {
@@ -408,9 +455,9 @@ pub fn has_sqlstate(e: &anyhow::Error, state: &SqlState) -> bool {
 
 /// Refuse a server older than `min.0` (`server_version_num`), saying `min.1` and its version.
 pub async fn check_server_version(client: &tokio_postgres::Client, min: (i32, &str)) -> Result<()> {
-    let sql = "SELECT current_setting('server_version'), current_setting('server_version_num')::int4";
+    let sql = "SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int4 AS num";
     let r = client.query_typed(sql, &[]).await.pg_context("cannot read the server version")?;
-    let (version, num): (String, i32) = (r[0].get(0), r[0].get(1));
+    let (version, num): (String, i32) = (r[0].get("version"), r[0].get("num"));
     if num < min.0 {
         anyhow::bail!("{}; this server is PostgreSQL {version}; nothing was changed", min.1);
     }

@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use deadpool_postgres::Connect;
-use futures_util::future::BoxFuture;
+use deadpool::managed::{Metrics, RecycleError, RecycleResult};
+use deadpool_postgres::ClientWrapper;
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, Config, Error};
 
@@ -225,6 +225,68 @@ pub struct WrongKind {
     pub hosts: Vec<(String, String)>,
 }
 
+/// Why a connection could not be set up. The set-up deadline and the name lookup are towow-db's
+/// own (so they are known by their variant, not by an error's text); the rest is what
+/// tokio-postgres reported.
+#[derive(Debug)]
+pub enum SetupError {
+    /// tokio-postgres's error: the server's (with its SQLSTATE), TLS, I/O, authentication.
+    Pg(Error),
+    /// The host name could not be resolved.
+    Lookup { host: String, error: std::io::Error },
+    /// No answer within the set-up deadline (`connect_timeout`): no TCP connection, or one on
+    /// which the start-up, TLS or authentication never finished.
+    Deadline(Duration),
+    /// Every server reached was of the wrong kind for `target_session_attrs` (the servers and
+    /// what each was are in [`Selection::wrong_kind`]).
+    WrongKind,
+}
+
+impl SetupError {
+    /// tokio-postgres's error, if that is what this is.
+    pub fn pg(&self) -> Option<&Error> {
+        match self {
+            SetupError::Pg(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for SetupError {
+    fn from(e: Error) -> SetupError {
+        SetupError::Pg(e)
+    }
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::Pg(e) => e.fmt(f),
+            SetupError::Lookup { host, error } => write!(f, "cannot resolve the host name `{host}`: {error}"),
+            SetupError::Deadline(d) => write!(f, "no answer within {}", seconds(*d)),
+            SetupError::WrongKind => f.write_str("no server of the kind target_session_attrs asks for"),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SetupError::Pg(e) => e.source(),
+            SetupError::Lookup { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A deadline in words: whole seconds (`10 s`), or milliseconds below one.
+pub fn seconds(d: Duration) -> String {
+    match d.as_secs() {
+        0 => format!("{} ms", d.as_millis()),
+        s => format!("{s} s"),
+    }
+}
+
 /// What the opener learnt, shared with the pool (`pool::Db`).
 #[derive(Debug, Default)]
 pub struct Selection {
@@ -267,6 +329,17 @@ pub struct Opener {
     deadline: Duration,
     options_refused: Arc<AtomicBool>,
     selection: Arc<Selection>,
+}
+
+/// The hosts and settings, never a configuration (it holds the password).
+impl std::fmt::Debug for Opener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opener")
+            .field("hosts", &self.hosts.iter().map(Host::label).collect::<Vec<_>>())
+            .field("want", &self.want)
+            .field("deadline", &self.deadline)
+            .finish()
+    }
 }
 
 impl Opener {
@@ -315,12 +388,15 @@ impl Opener {
         self.selection.clone()
     }
 
-    /// One attempt under the deadline. A passed deadline is tokio-postgres's timeout error
-    /// ("timeout waiting for server"), which `pool::connect_error` words with the deadline.
-    async fn attempt(&self, full: &Config, bare: Option<&Config>) -> Result<(Client, JoinHandle<()>), Error> {
+    /// One attempt under the deadline ([`SetupError::Deadline`] when it passes).
+    async fn attempt(
+        &self,
+        full: &Config,
+        bare: Option<&Config>,
+    ) -> Result<(Client, JoinHandle<()>), SetupError> {
         match tokio::time::timeout(self.deadline, self.open(full, bare)).await {
-            Ok(r) => r,
-            Err(_) => Err(Error::__private_api_timeout()),
+            Ok(r) => Ok(r?),
+            Err(_) => Err(SetupError::Deadline(self.deadline)),
         }
     }
 
@@ -347,16 +423,15 @@ impl Opener {
 
     /// Every address of one host, each under its own deadline (libpq: "applies separately to
     /// each host name or IP address").
-    async fn connect_host(&self, h: &Host) -> Result<(Client, JoinHandle<()>), Error> {
+    async fn connect_host(&self, h: &Host) -> Result<(Client, JoinHandle<()>), SetupError> {
         if h.name.starts_with('/') {
             return self.attempt(&h.full, h.bare.as_ref()).await;
         }
         let lookup = tokio::time::timeout(self.deadline, tokio::net::lookup_host((h.name.as_str(), h.port)));
         let mut addrs: Vec<IpAddr> = match lookup.await {
-            Err(_) => return Err(Error::__private_api_timeout()),
+            Err(_) => return Err(SetupError::Deadline(self.deadline)),
             Ok(Ok(a)) => a.map(|a| a.ip()).collect(),
-            // tokio-postgres looks the name up again and reports the failure in its words.
-            Ok(Err(_)) => Vec::new(),
+            Ok(Err(error)) => return Err(SetupError::Lookup { host: h.name.clone(), error }),
         };
         if addrs.is_empty() {
             return self.attempt(&h.full, h.bare.as_ref()).await;
@@ -385,10 +460,10 @@ impl Opener {
     }
 
     /// The kind of server `client` is connected to, under the set-up deadline.
-    async fn kind(&self, client: &Client) -> Result<ServerKind, Error> {
+    async fn kind(&self, client: &Client) -> Result<ServerKind, SetupError> {
         match tokio::time::timeout(self.deadline, server_kind(client)).await {
-            Ok(r) => r,
-            Err(_) => Err(Error::__private_api_timeout()),
+            Ok(r) => Ok(r?),
+            Err(_) => Err(SetupError::Deadline(self.deadline)),
         }
     }
 
@@ -398,7 +473,7 @@ impl Opener {
         std::iter::once(first).chain((0..self.hosts.len()).filter(|&i| i != first)).collect()
     }
 
-    async fn connect_any(&self) -> Result<(Client, JoinHandle<()>), Error> {
+    async fn connect_any(&self) -> Result<(Client, JoinHandle<()>), SetupError> {
         let mut last = None;
         let mut seen: Vec<(String, String)> = Vec::new();
         // prefer-standby: the first other server, used when no standby accepts.
@@ -408,7 +483,7 @@ impl Opener {
             let (client, task) = match self.connect_host(h).await {
                 Ok(c) => c,
                 Err(e) => {
-                    seen.push((h.label(), short_error(&e, self.deadline)));
+                    seen.push((h.label(), short_error(&e)));
                     last = Some(e);
                     continue;
                 }
@@ -420,7 +495,7 @@ impl Opener {
             let kind = match self.kind(&client).await {
                 Ok(k) => k,
                 Err(e) => {
-                    seen.push((h.label(), short_error(&e, self.deadline)));
+                    seen.push((h.label(), short_error(&e)));
                     last = Some(e);
                     continue;
                 }
@@ -448,25 +523,35 @@ impl Opener {
         }
         let reached = seen.iter().any(|(_, what)| what.starts_with("is a "));
         self.selection.set_wrong_kind(reached.then_some(WrongKind { want: self.want, hosts: seen }));
-        // Every server reached was of the wrong kind: the error is the selection's; this one only
-        // fails the attempt.
-        Err(last.unwrap_or_else(Error::__private_api_timeout))
+        // Every server reached was of the wrong kind: the error is the selection's.
+        Err(last.unwrap_or(SetupError::WrongKind))
     }
 }
 
-impl Connect for Opener {
-    /// The pool's configuration is ignored: each host has its own (see [`Opener::new`]).
-    fn connect(&self, _: &Config) -> BoxFuture<'_, Result<(Client, JoinHandle<()>), Error>> {
-        Box::pin(self.connect_any())
+/// The pool's manager: each new connection comes from [`Opener::connect_any`] (each host under
+/// its own deadline); a pooled one is reused while its socket is open (deadpool-postgres's
+/// `RecyclingMethod::Fast`: no query on checkout).
+impl deadpool::managed::Manager for Opener {
+    type Type = ClientWrapper;
+    type Error = SetupError;
+
+    async fn create(&self) -> Result<ClientWrapper, SetupError> {
+        // Boxed: the set-up's future is large, and every command's future would hold it inline.
+        let (client, task) = Box::pin(self.connect_any()).await?;
+        Ok(ClientWrapper::new(client, task))
+    }
+
+    async fn recycle(&self, client: &mut ClientWrapper, _: &Metrics) -> RecycleResult<SetupError> {
+        match client.is_closed() {
+            true => Err(RecycleError::message("the connection was closed")),
+            false => Ok(()),
+        }
     }
 }
 
 /// A failed host's error in a few words, for the list of hosts tried.
-fn short_error(e: &Error, deadline: Duration) -> String {
-    if is_deadline(e) {
-        return format!("no answer within {} s", deadline.as_secs());
-    }
-    let text = match e.as_db_error() {
+fn short_error(e: &SetupError) -> String {
+    let text = match e.pg().and_then(Error::as_db_error) {
         Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
         None => crate::error::error_chain(e),
     };
@@ -476,11 +561,6 @@ fn short_error(e: &Error, deadline: Duration) -> String {
 /// Whether a failed connection is a pooler refusing the `options` startup parameter.
 fn is_options_refused(e: &Error) -> bool {
     e.as_db_error().is_some_and(|db| db.message().contains("unsupported startup parameter"))
-}
-
-/// Whether a failed connection ran out of its set-up deadline.
-pub fn is_deadline(e: &Error) -> bool {
-    e.as_db_error().is_none() && e.to_string() == Error::__private_api_timeout().to_string()
 }
 
 #[cfg(test)]
@@ -571,8 +651,52 @@ mod tests {
         assert_eq!(o.selection.chosen_host(), Some(("c".to_string(), 3)));
     }
 
-    #[test]
-    fn the_deadline_error_is_recognised() {
-        assert!(is_deadline(&Error::__private_api_timeout()));
+    /// A listener that accepts connections (the kernel completes the handshake from its
+    /// backlog) and never says a word: a black hole at `127.0.0.1:port`.
+    fn black_hole() -> (std::net::TcpListener, u16) {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        (l, port)
+    }
+
+    fn opener(url: &str, deadline: Duration) -> Opener {
+        let c = ConnConfig::parse(url, Source::Flag).unwrap();
+        let opts = ConnectOptions { connect_timeout: deadline, ..ConnectOptions::default() };
+        Opener::new(Connector::new(&c).unwrap(), &c, &opts)
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_fails_on_our_own_deadline() {
+        let (listener, port) = black_hole();
+        let deadline = Duration::from_millis(300);
+        let o = opener(&format!("postgresql://u:s3cret@127.0.0.1:{port}/d?sslmode=disable"), deadline);
+        assert!(!format!("{o:?}").contains("s3cret"), "{o:?}");
+        let started = std::time::Instant::now();
+        let e = o.connect_any().await.map(|_| ()).unwrap_err();
+        let took = started.elapsed();
+        assert!(matches!(e, SetupError::Deadline(d) if d == deadline), "{e:?}");
+        assert!(took >= deadline && took < Duration::from_secs(5), "{took:?}");
+        assert_eq!(e.to_string(), "no answer within 300 ms");
+        // The same port closed: refused at once, tokio-postgres's error (an I/O error).
+        drop(listener);
+        let e = o.connect_any().await.map(|_| ()).unwrap_err();
+        assert!(matches!(&e, SetupError::Pg(pe) if pe.as_db_error().is_none()), "{e:?}");
+        // Two hosts, the first silent: its deadline passes and the second is tried.
+        let (_listener, silent) = black_hole();
+        let o = opener(
+            &format!("postgresql://u@127.0.0.1:{silent},127.0.0.1:{port}/d?sslmode=disable"),
+            deadline,
+        );
+        let e = o.connect_any().await.map(|_| ()).unwrap_err();
+        assert!(matches!(e, SetupError::Pg(_)), "the second host's error, not the first's deadline: {e:?}");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_host_name_is_a_lookup_failure() {
+        let o = opener("postgresql://u@no-such-host.invalid/d", Duration::from_secs(5));
+        match o.connect_any().await.map(|_| ()).unwrap_err() {
+            SetupError::Lookup { host, .. } => assert_eq!(host, "no-such-host.invalid"),
+            e => panic!("{e:?}"),
+        }
     }
 }

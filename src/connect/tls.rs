@@ -232,14 +232,42 @@ where
 
 /// Whether a failed connection failed in the TLS handshake (not before, not after).
 pub fn is_handshake_error(e: &Error) -> bool {
+    handshake_failure(e).is_some()
+}
+
+/// What a failed TLS handshake was, for the remedy (from rustls' error, not from its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsFailure {
+    /// The server certificate is signed by no root in sslrootcert.
+    UnknownIssuer,
+    /// The server certificate names other hosts (verify-full).
+    WrongName,
+    /// The server ended the handshake with an alert (it wants a client certificate, or refused
+    /// the one given).
+    AlertReceived,
+    /// Anything else (an expired certificate, a protocol error).
+    Other,
+}
+
+/// The failed handshake in `e`'s chain, if there is one.
+pub fn handshake_failure(e: &Error) -> Option<TlsFailure> {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cur {
-        if c.downcast_ref::<HandshakeError>().is_some() {
-            return true;
+        if let Some(h) = c.downcast_ref::<HandshakeError>() {
+            return Some(match h.0.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+                    TlsFailure::UnknownIssuer
+                }
+                Some(rustls::Error::InvalidCertificate(
+                    CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+                )) => TlsFailure::WrongName,
+                Some(rustls::Error::AlertReceived(_)) => TlsFailure::AlertReceived,
+                _ => TlsFailure::Other,
+            });
         }
         cur = c.source();
     }
-    false
+    None
 }
 
 /// A PEM file's bytes, bounded (a CA bundle is the largest: see `files::LARGE_LIMIT`).

@@ -9,13 +9,10 @@
 //! aborts the COPY; the caller's transaction then rolls back.
 
 use std::error::Error as StdError;
-use std::io::IsTerminal;
 use std::pin::pin;
-use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use bytes::{BufMut, BytesMut};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
 use tokio_postgres::Transaction;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
@@ -26,6 +23,7 @@ use crate::data::generators::demands::{ChannelRow, DemandRow, ResponseRow};
 use crate::data::generators::{Json, Ts};
 use crate::error::{PgContext, PgError};
 use crate::migrate;
+use crate::output::progress::Progress;
 
 /// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
 const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
@@ -107,53 +105,6 @@ pub fn copy_statement<R: CopyRow>(table: &str) -> String {
 const BATCH_ROWS: usize = 2048;
 /// Batches in flight between them.
 const CHANNEL_BATCHES: usize = 4;
-
-/// Progress on stderr: an indicatif bar (rows, rows/s, ETA) on a terminal, nothing otherwise.
-#[derive(Clone)]
-pub struct Progress {
-    bar: Option<ProgressBar>,
-}
-
-impl Progress {
-    /// A bar for `total` rows when stderr is a terminal and `quiet` is off; otherwise silent.
-    pub fn new(total: u64, quiet: bool) -> Progress {
-        if quiet || !std::io::stderr().is_terminal() {
-            return Progress::hidden();
-        }
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{msg:24} [{bar:30}] {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar.enable_steady_tick(Duration::from_millis(200));
-        Progress { bar: Some(bar) }
-    }
-
-    pub fn hidden() -> Progress {
-        Progress { bar: None }
-    }
-
-    pub fn set_table(&self, table: &str) {
-        if let Some(b) = &self.bar {
-            b.set_message(table.to_string());
-        }
-    }
-
-    pub fn inc(&self, rows: u64) {
-        if let Some(b) = &self.bar {
-            b.inc(rows);
-        }
-    }
-
-    pub fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
-}
 
 /// Rows being produced on a generator thread: the batches, and the thread, whose end is checked
 /// so that a generator that failed half way is an error, never a short (committed) load.

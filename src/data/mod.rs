@@ -20,13 +20,15 @@ use serde::Serialize;
 use tokio_postgres::Transaction;
 use tokio_postgres::types::{ToSql, Type};
 
-use self::copy::{CopyRow, Progress};
+use self::copy::CopyRow;
 use self::generators::agents::{AGENT_TYPES, AgentRow, MockSet, mock_agent};
 use self::generators::demands::{self, AgentPool, ChannelRow, DemandRow, ResponseRow, ScaleSpec};
 use self::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale};
 use self::seed_file::{CheckedFile, SeedFile, SeedFileReport};
 use crate::connect::{Db, blocking};
-use crate::error::{Interrupted, Outcome, PgContext, Remedy};
+use crate::error::{Outcome, PgContext, Remedy};
+use crate::interrupt::Interrupted;
+use crate::output::progress::Progress;
 
 /// How long an interrupted load waits for its ROLLBACK before leaving it to the server.
 const ROLLBACK_WAIT: Duration = Duration::from_millis(300);
@@ -196,7 +198,7 @@ pub async fn require_schema(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// Run `plan` in one transaction. Ctrl-C rolls it back and returns [`Interrupted`].
+/// Run `plan` in one transaction. Ctrl-C rolls it back and returns [`Interrupted`] (saying so).
 pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
     check_counts(plan.mock_agents.as_ref(), plan.generate.as_ref())?;
     require_schema(db).await?;
@@ -231,7 +233,14 @@ pub async fn load(db: &Db, plan: &LoadPlan, quiet: bool) -> Result<LoadReport> {
             // timeout, or for ever): cancel that first.
             db.cancel(&cancel).await;
             let rolled_back = matches!(tokio::time::timeout(ROLLBACK_WAIT, tx.rollback()).await, Ok(Ok(())));
-            Err(anyhow::Error::new(Interrupted { rolled_back }))
+            Err(anyhow::Error::new(Interrupted(
+                if rolled_back {
+                    "interrupted: the load was rolled back; nothing was written"
+                } else {
+                    "interrupted: the load was abandoned before it committed; the server rolls it back, nothing was written"
+                }
+                .to_string(),
+            )))
         }
     }
 }
@@ -368,8 +377,8 @@ async fn mock_agents(
     };
     let seed_text = m.seed.to_string();
     let sql = format!(
-        "SELECT count(*), coalesce(max((config->'mock_set'->>'index')::int8), -1), \
-                min(config->'mock_set'->>'locale'), max(config->'mock_set'->>'locale') \
+        "SELECT count(*) AS present, coalesce(max((config->'mock_set'->>'index')::int8), -1) AS max_index, \
+                min(config->'mock_set'->>'locale') AS min_locale, max(config->'mock_set'->>'locale') AS max_locale \
          FROM agent_profiles WHERE {MOCK_AGENT} AND config->'mock_set'->>'seed' = $1"
     );
     let row = tx
@@ -379,8 +388,8 @@ async fn mock_agents(
         .into_iter()
         .next()
         .ok_or_else(|| anyhow!("no answer when looking for earlier mock agents"))?;
-    let (present, max_index): (i64, i64) = (row.get(0), row.get(1));
-    let locales: (Option<String>, Option<String>) = (row.get(2), row.get(3));
+    let (present, max_index): (i64, i64) = (row.get("present"), row.get("max_index"));
+    let locales: (Option<String>, Option<String>) = (row.get("min_locale"), row.get("max_locale"));
     let want = m.locale.to_string();
     for l in [&locales.0, &locales.1].into_iter().flatten() {
         if *l != want {
@@ -500,7 +509,7 @@ async fn generate(
         .await
         .pg_context("cannot read the mock agents")?
         .iter()
-        .map(|r| (r.get(0), r.get(1)))
+        .map(|r| (r.get("id"), r.get("agent_type")))
         .collect();
     if (spec.responses_per_demand as usize) > pool.len() {
         bail!(

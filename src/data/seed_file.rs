@@ -8,9 +8,15 @@
 //! (read in the load's transaction before anything is written): known names, types, lengths,
 //! CHECKed status values, NOT NULL. A bad file is rejected with the line and field at fault and
 //! nothing is written; rows are then upserted by `id` in the caller's transaction, parents before
-//! children.
+//! children, in batches of up to [`BATCH_ROWS`] rows per statement.
+//!
+//! A file is streamed, never held whole: each pass (the JSON check, the column check, then one
+//! load pass per table, parents first) reads it again line by line, and what stays in memory is
+//! one batch of rows and the ids seen (to refuse an id used twice). A pipe or a device, which
+//! cannot be read twice, is read into memory by the first pass.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
@@ -27,6 +33,11 @@ include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
 /// The sample data's file name under `seeds/`.
 pub const SAMPLE_FILE: &str = "sample.jsonl";
 
+/// Rows per INSERT statement: one round trip loads this many, fewer when they have so many
+/// columns that the statement would pass PostgreSQL's limit of [`MAX_PARAMS`] parameters.
+pub const BATCH_ROWS: usize = 2000;
+const MAX_PARAMS: usize = 65_535;
+
 /// One row as read: its line, table and fields, not yet checked against the columns.
 #[derive(Debug, Clone)]
 pub struct SeedRow {
@@ -35,10 +46,23 @@ pub struct SeedRow {
     pub fields: Map<String, Value>,
 }
 
+/// Where a seed file's lines come from, read again for every pass.
+#[derive(Debug, Clone)]
+enum Source {
+    /// Text in memory: the embedded sample, a text given as such, a pipe's lines.
+    Text(std::sync::Arc<str>),
+    /// A regular file.
+    File(PathBuf),
+}
+
+/// A seed file whose JSON and table names were checked (rows are not held: see the module
+/// documentation).
 #[derive(Debug, Clone)]
 pub struct SeedFile {
     pub name: String,
-    pub rows: Vec<SeedRow>,
+    source: Source,
+    /// How many rows it holds (comments and blank lines aside).
+    pub rows: usize,
 }
 
 /// One row checked against the database's columns: `(column, value as text or NULL)`.
@@ -49,11 +73,11 @@ pub struct CheckedRow {
     pub values: Vec<(Column, Option<String>)>,
 }
 
-/// A seed file whose every row fits the target database.
+/// A seed file whose every row fits the target database, with the tables it was checked against.
 #[derive(Debug, Clone)]
 pub struct CheckedFile {
-    pub name: String,
-    pub rows: Vec<CheckedRow>,
+    file: SeedFile,
+    schema: Catalog,
 }
 
 /// The embedded sample data of the ToWow document (section 3.4).
@@ -69,23 +93,45 @@ pub fn sample() -> Result<SeedFile> {
 /// The longest line a seed file may have: one row, with room for long texts and JSON documents.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-/// Read a seed file and check its JSON and table names, streaming it line by line: a line over [`MAX_LINE_BYTES`] or
-/// one that is not UTF-8 (`/dev/zero`, `/dev/urandom`, a binary file) stops the read at once,
-/// with its line number.
+/// Read a seed file and check its JSON and table names, streaming it line by line: a line over
+/// [`MAX_LINE_BYTES`] or one that is not UTF-8 (`/dev/zero`, `/dev/urandom`, a binary file) stops
+/// the read at once, with its line number.
 pub fn read(path: &std::path::Path) -> Result<SeedFile> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read seed file {name}: {e}"))?;
-    parse_lines(&name, Lines { reader: std::io::BufReader::new(file), name: &name, line: 0 })
+    let lines = Lines::open(path, &name)?;
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        let file = SeedFile { name, source: Source::File(path.to_path_buf()), rows: 0 };
+        let rows = count_rows(&file.name, lines)?;
+        return Ok(SeedFile { rows, ..file });
+    }
+    // A pipe or a device: its lines are kept (checked as they come) to be read again.
+    let mut text = String::new();
+    for l in lines {
+        text.push_str(&l?);
+        text.push('\n');
+    }
+    parse(&name, &text)
 }
 
 /// The lines of a seed file, each at most [`MAX_LINE_BYTES`], as UTF-8.
-struct Lines<'a, R> {
+struct Lines<R> {
     reader: R,
-    name: &'a str,
+    name: String,
     line: usize,
 }
 
-impl<R: std::io::BufRead> Iterator for Lines<'_, R> {
+impl Lines<std::io::BufReader<std::fs::File>> {
+    fn open(path: &std::path::Path, name: &str) -> Result<Self> {
+        let file = std::fs::File::open(path).map_err(|e| anyhow!("cannot read seed file {name}: {e}"))?;
+        Ok(Lines {
+            reader: std::io::BufReader::with_capacity(1 << 16, file),
+            name: name.to_string(),
+            line: 0,
+        })
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for Lines<R> {
     type Item = Result<String>;
 
     fn next(&mut self) -> Option<Result<String>> {
@@ -118,40 +164,60 @@ impl<R: std::io::BufRead> Iterator for Lines<'_, R> {
 
 /// Parse seed text: one JSON object per line with a known `table`; errors name the file and line.
 pub fn parse(name: &str, text: &str) -> Result<SeedFile> {
-    parse_lines(name, text.lines().map(Ok))
+    let rows = count_rows(name, text.lines().map(|l| Ok(l.to_string())))?;
+    Ok(SeedFile { name: name.to_string(), source: Source::Text(text.into()), rows })
 }
 
-/// Parse seed lines as they come.
-fn parse_lines<S: AsRef<str>>(name: &str, lines: impl Iterator<Item = Result<S>>) -> Result<SeedFile> {
-    // The table names, parents first (TOWOW_TABLES lists children first).
-    let table_list = TOWOW_TABLES.iter().rev().copied().collect::<Vec<_>>().join(", ");
-    let mut rows = Vec::new();
-    for (i, raw) in lines.enumerate() {
-        let raw = raw?;
-        let raw = raw.as_ref();
-        let line = i + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
-            continue;
-        }
-        let at = |msg: String| anyhow!("{name}:{line}: {msg}");
-        let mut fields = match serde_json::from_str::<Value>(trimmed) {
-            Ok(Value::Object(m)) => m,
-            Ok(_) => return Err(at("expected a JSON object ({\"table\": …, \"id\": …, …})".into())),
-            Err(e) => return Err(at(format!("invalid JSON at column {}: {e}", e.column()))),
-        };
-        let table = match fields.remove("table") {
-            Some(Value::String(t)) => TOWOW_TABLES
-                .iter()
-                .find(|x| **x == t)
-                .copied()
-                .ok_or_else(|| at(format!("unknown table `{t}` (expected one of {table_list})")))?,
-            Some(_) => return Err(at("`table` must be a string".into())),
-            None => return Err(at(format!("missing `table` (one of {table_list})"))),
-        };
-        rows.push(SeedRow { line, table, fields });
+/// Check every line of `lines` (JSON, table name) and count the rows.
+fn count_rows(name: &str, lines: impl Iterator<Item = Result<String>>) -> Result<usize> {
+    rows_of(name, lines).try_fold(0, |n, r| r.map(|_| n + 1))
+}
+
+/// The rows of `lines`, parsed as they come (each error ends them).
+fn rows_of<'a>(
+    name: &'a str,
+    lines: impl Iterator<Item = Result<String>> + 'a,
+) -> impl Iterator<Item = Result<SeedRow>> + 'a {
+    lines.enumerate().filter_map(move |(i, raw)| match raw {
+        Ok(raw) => parse_row(name, i + 1, &raw).transpose(),
+        Err(e) => Some(Err(e)),
+    })
+}
+
+/// One line: a row, or nothing for a comment or a blank line.
+fn parse_row(name: &str, line: usize, raw: &str) -> Result<Option<SeedRow>> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
+        return Ok(None);
     }
-    Ok(SeedFile { name: name.to_string(), rows })
+    // The table names, parents first (TOWOW_TABLES lists children first).
+    let table_list = || TOWOW_TABLES.iter().rev().copied().collect::<Vec<_>>().join(", ");
+    let at = |msg: String| anyhow!("{name}:{line}: {msg}");
+    let mut fields = match serde_json::from_str::<Value>(trimmed) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => return Err(at("expected a JSON object ({\"table\": …, \"id\": …, …})".into())),
+        Err(e) => return Err(at(format!("invalid JSON at column {}: {e}", e.column()))),
+    };
+    let table = match fields.remove("table") {
+        Some(Value::String(t)) => TOWOW_TABLES
+            .iter()
+            .find(|x| **x == t)
+            .copied()
+            .ok_or_else(|| at(format!("unknown table `{t}` (expected one of {})", table_list())))?,
+        Some(_) => return Err(at("`table` must be a string".into())),
+        None => return Err(at(format!("missing `table` (one of {})", table_list()))),
+    };
+    Ok(Some(SeedRow { line, table, fields }))
+}
+
+impl SeedFile {
+    /// Its rows, read again from the start and parsed as they come.
+    fn each_row(&self) -> Result<Box<dyn Iterator<Item = Result<SeedRow>> + Send + '_>> {
+        Ok(match &self.source {
+            Source::Text(t) => Box::new(rows_of(&self.name, t.lines().map(|l| Ok(l.to_string())))),
+            Source::File(p) => Box::new(rows_of(&self.name, Lines::open(p, &self.name)?)),
+        })
+    }
 }
 
 /// The ToWow tables' columns and CHECKs as the target database has them, read in `tx` (before
@@ -164,48 +230,53 @@ pub async fn columns(tx: &Transaction<'_>) -> Result<Catalog> {
 
 impl SeedFile {
     /// Check every row against the database's columns; errors name the file, line and field.
+    /// The file is read through once; only the ids are kept (an id used twice is refused).
     pub fn check(&self, schema: &Catalog) -> Result<CheckedFile> {
-        let name = &self.name;
-        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-        let mut rows = Vec::new();
-        for r in &self.rows {
-            let (line, table) = (r.line, r.table);
-            let at = |msg: String| anyhow!("{name}:{line}: {msg}");
-            let t = schema.table(table).ok_or_else(|| {
-                at(format!("table {table} does not exist in this database (run `towow-db migrate` first)"))
-            })?;
-            let mut values = Vec::new();
-            for (key, v) in &r.fields {
-                let col = t.column(key).ok_or_else(|| at(format!("{table}.{key}: no such column")))?;
-                let text = convert(t, col, v).map_err(|e| at(format!("{table}.{key}: {e}")))?;
-                values.push((col.clone(), text));
+        let mut ids: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
+        for r in self.each_row()? {
+            let row = check_row(schema, &self.name, &r?)?;
+            let id = row
+                .values
+                .iter()
+                .find(|(c, _)| c.name == "id")
+                .and_then(|(_, v)| v.clone())
+                .unwrap_or_default();
+            if let Some(prev) = ids.get(&(row.table, id.clone())) {
+                bail!("{}:{}: {}.id: {id} is already used on line {prev}", self.name, row.line, row.table);
             }
-            for c in &t.columns {
-                let present = values.iter().find(|(vc, _)| vc.name == c.name);
-                // The id is always needed (rows are upserted by it); other NOT NULL columns
-                // unless the server fills them.
-                let must_be_given = c.name == "id" || (c.not_null && c.default.is_none());
-                match present {
-                    None if must_be_given => {
-                        return Err(at(format!("{table}.{}: missing (required)", c.name)));
-                    }
-                    Some((_, None)) if c.not_null || c.name == "id" => {
-                        return Err(at(format!("{table}.{}: may not be null", c.name)));
-                    }
-                    _ => {}
-                }
-            }
-            let id =
-                values.iter().find(|(c, _)| c.name == "id").and_then(|(_, v)| v.clone()).unwrap_or_default();
-            if let Some(prev) = ids.insert(format!("{table}/{id}"), line) {
-                return Err(at(format!("{table}.id: {id} is already used on line {prev}")));
-            }
-            rows.push(CheckedRow { line, table, values });
+            ids.insert((row.table, id), row.line);
         }
-        // Parents first: TOWOW_TABLES lists children first.
-        rows.sort_by_key(|r| std::cmp::Reverse(TOWOW_TABLES.iter().position(|t| *t == r.table)));
-        Ok(CheckedFile { name: name.clone(), rows })
+        Ok(CheckedFile { file: self.clone(), schema: schema.clone() })
     }
+}
+
+/// One row checked against its table's columns (see [`SeedFile::check`]).
+fn check_row(schema: &Catalog, name: &str, r: &SeedRow) -> Result<CheckedRow> {
+    let (line, table) = (r.line, r.table);
+    let at = |msg: String| anyhow!("{name}:{line}: {msg}");
+    let t = schema.table(table).ok_or_else(|| {
+        at(format!("table {table} does not exist in this database (run `towow-db migrate` first)"))
+    })?;
+    let mut values = Vec::new();
+    for (key, v) in &r.fields {
+        let col = t.column(key).ok_or_else(|| at(format!("{table}.{key}: no such column")))?;
+        let text = convert(t, col, v).map_err(|e| at(format!("{table}.{key}: {e}")))?;
+        values.push((col.clone(), text));
+    }
+    for c in &t.columns {
+        let present = values.iter().find(|(vc, _)| vc.name == c.name);
+        // The id is always needed (rows are upserted by it); other NOT NULL columns unless the
+        // server fills them.
+        let must_be_given = c.name == "id" || (c.not_null && c.default.is_none());
+        match present {
+            None if must_be_given => return Err(at(format!("{table}.{}: missing (required)", c.name))),
+            Some((_, None)) if c.not_null || c.name == "id" => {
+                return Err(at(format!("{table}.{}: may not be null", c.name)));
+            }
+            _ => {}
+        }
+    }
+    Ok(CheckedRow { line, table, values })
 }
 
 /// The values a CHECK allows for `column`, when it has the form PostgreSQL prints for
@@ -301,53 +372,128 @@ pub struct SeedFileReport {
 }
 
 /// Upsert every row of `file` by id within `tx`: new rows are inserted, rows that differ are
-/// updated to the file's values, identical rows are left alone (their `updated_at` too).
+/// updated to the file's values, identical rows are left alone (their `updated_at` too). Parents
+/// first: one pass over the file per table, rows sent in batches of up to [`BATCH_ROWS`] (rows
+/// of one table with the same columns, one statement each).
 pub async fn load(tx: &Transaction<'_>, file: &CheckedFile) -> Result<SeedFileReport> {
     let mut tables: BTreeMap<&'static str, SeedCounts> = BTreeMap::new();
-    for row in &file.rows {
-        let cols: Vec<&str> = row.values.iter().map(|(c, _)| c.name.as_str()).collect();
-        let quoted: Vec<String> = cols.iter().map(|c| crate::sql::quote_ident(c)).collect();
-        let params: Vec<String> = row
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| format!("${}::text::{}", i + 1, cast_type(c)))
-            .collect();
-        let rest: Vec<&String> = quoted.iter().filter(|c| *c != "\"id\"").collect();
-        let table = crate::sql::quote_ident(row.table);
-        let on_conflict = if rest.is_empty() {
-            "DO NOTHING".to_string()
-        } else {
-            let set: Vec<String> = rest.iter().map(|c| format!("{c} = EXCLUDED.{c}")).collect();
-            let old: Vec<String> = rest.iter().map(|c| format!("t.{c}")).collect();
-            let new: Vec<String> = rest.iter().map(|c| format!("EXCLUDED.{c}")).collect();
-            format!(
-                "DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})",
-                set.join(", "),
-                old.join(", "),
-                new.join(", ")
-            )
-        };
-        let sql = format!(
-            "INSERT INTO {table} AS t ({}) VALUES ({}) ON CONFLICT (id) {on_conflict} RETURNING (xmax = 0)",
-            quoted.join(", "),
-            params.join(", ")
-        );
-        let values: Vec<Option<&str>> = row.values.iter().map(|(_, v)| v.as_deref()).collect();
-        let typed: Vec<(&(dyn tokio_postgres::types::ToSql + Sync), Type)> =
-            values.iter().map(|v| (v as &(dyn tokio_postgres::types::ToSql + Sync), Type::TEXT)).collect();
-        let out = tx
-            .query_typed(&sql, &typed)
-            .await
-            .pg_context(format!("{}:{}: {}", file.name, row.line, row.table))?;
-        let c = tables.entry(row.table).or_default();
-        match out.first().map(|r| r.get::<_, bool>(0)) {
-            Some(true) => c.inserted += 1,
-            Some(false) => c.updated += 1,
-            None => c.unchanged += 1,
+    let name = &file.file.name;
+    for table in TOWOW_TABLES.iter().rev() {
+        let mut batch: Vec<CheckedRow> = Vec::new();
+        let mut rows = file.file.each_row()?;
+        loop {
+            let next = match rows.next() {
+                Some(r) => r?,
+                None => break,
+            };
+            if next.table != *table {
+                continue;
+            }
+            let row = check_row(&file.schema, name, &next)?;
+            let same_columns = |b: &CheckedRow| {
+                b.values.len() == row.values.len()
+                    && b.values.iter().zip(&row.values).all(|((x, _), (y, _))| x.name == y.name)
+            };
+            let full = batch.len() >= BATCH_ROWS.min(MAX_PARAMS / row.values.len().max(1));
+            if full || batch.first().is_some_and(|b| !same_columns(b)) {
+                let counts = tables.entry(table).or_default();
+                upsert_batch(tx, name, &std::mem::take(&mut batch), counts).await?;
+            }
+            batch.push(row);
+        }
+        if !batch.is_empty() {
+            upsert_batch(tx, name, &batch, tables.entry(table).or_default()).await?;
         }
     }
-    Ok(SeedFileReport { file: file.name.clone(), tables })
+    Ok(SeedFileReport { file: name.clone(), tables })
+}
+
+/// Upsert a batch (rows of one table, with the same columns). When the server refuses it, the
+/// rows are tried one by one (from a savepoint) so that the error names the line at fault; the
+/// caller's transaction fails either way.
+async fn upsert_batch(
+    tx: &Transaction<'_>,
+    name: &str,
+    rows: &[CheckedRow],
+    counts: &mut SeedCounts,
+) -> Result<()> {
+    if rows.len() == 1 {
+        return upsert(tx, name, rows, counts).await;
+    }
+    tx.batch_execute("SAVEPOINT towow_seed_batch").await.pg_context("cannot start a batch of seed rows")?;
+    match upsert(tx, name, rows, counts).await {
+        Ok(()) => tx
+            .batch_execute("RELEASE SAVEPOINT towow_seed_batch")
+            .await
+            .pg_context("cannot end a batch of seed rows"),
+        Err(batch_error) => {
+            tx.batch_execute("ROLLBACK TO SAVEPOINT towow_seed_batch")
+                .await
+                .pg_context("cannot go back over a failed batch of seed rows")?;
+            for row in rows {
+                upsert(tx, name, std::slice::from_ref(row), &mut SeedCounts::default()).await?;
+            }
+            Err(batch_error)
+        }
+    }
+}
+
+/// One INSERT … ON CONFLICT (id) of `rows` (one table, the same columns), counting what it did.
+async fn upsert(
+    tx: &Transaction<'_>,
+    name: &str,
+    rows: &[CheckedRow],
+    counts: &mut SeedCounts,
+) -> Result<()> {
+    let first = &rows[0];
+    let quoted: Vec<String> = first.values.iter().map(|(c, _)| crate::sql::quote_ident(&c.name)).collect();
+    let width = quoted.len();
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let params: Vec<String> = first
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("${}::text::{}", r * width + i + 1, cast_type(c)))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    let rest: Vec<&String> = quoted.iter().filter(|c| *c != "\"id\"").collect();
+    let table = crate::sql::quote_ident(first.table);
+    let on_conflict = if rest.is_empty() {
+        "DO NOTHING".to_string()
+    } else {
+        let set: Vec<String> = rest.iter().map(|c| format!("{c} = EXCLUDED.{c}")).collect();
+        let old: Vec<String> = rest.iter().map(|c| format!("t.{c}")).collect();
+        let new: Vec<String> = rest.iter().map(|c| format!("EXCLUDED.{c}")).collect();
+        format!(
+            "DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})",
+            set.join(", "),
+            old.join(", "),
+            new.join(", ")
+        )
+    };
+    let sql = format!(
+        "INSERT INTO {table} AS t ({}) VALUES {} ON CONFLICT (id) {on_conflict} RETURNING (xmax = 0) AS inserted",
+        quoted.join(", "),
+        tuples.join(", ")
+    );
+    let values: Vec<Option<&str>> =
+        rows.iter().flat_map(|r| r.values.iter().map(|(_, v)| v.as_deref())).collect();
+    let typed: Vec<(&(dyn tokio_postgres::types::ToSql + Sync), Type)> =
+        values.iter().map(|v| (v as &(dyn tokio_postgres::types::ToSql + Sync), Type::TEXT)).collect();
+    let lines = match rows {
+        [one] => one.line.to_string(),
+        [a, .., b] => format!("{}-{}", a.line, b.line),
+        [] => String::new(),
+    };
+    let out = tx.query_typed(&sql, &typed).await.pg_context(format!("{name}:{lines}: {}", first.table))?;
+    let inserted = out.iter().filter(|r| r.get::<_, bool>("inserted")).count() as u64;
+    counts.inserted += inserted;
+    counts.updated += out.len() as u64 - inserted;
+    counts.unchanged += (rows.len() - out.len()) as u64;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -357,8 +503,33 @@ mod tests {
     #[test]
     fn the_sample_parses() {
         let s = sample().unwrap();
-        let count = |t: &str| s.rows.iter().filter(|r| r.table == t).count();
+        assert_eq!(s.rows, 3);
+        let rows: Vec<SeedRow> = s.each_row().unwrap().map(Result::unwrap).collect();
+        let count = |t: &str| rows.iter().filter(|r| r.table == t).count();
         assert_eq!((count("agent_profiles"), count("demands")), (2, 1));
+    }
+
+    #[test]
+    fn a_file_is_read_again_for_each_pass_and_a_pipe_once() {
+        let dir = crate::test_support::TempDir::new("seedfile");
+        let path = dir.file(
+            "s.jsonl",
+            "# c\n{\"table\": \"demands\", \"id\": \"a\"}\n\n{\"table\": \"agent_profiles\"}\n",
+        );
+        let f = read(&path).unwrap();
+        assert!(matches!(f.source, Source::File(_)), "{f:?}");
+        assert_eq!(f.rows, 2);
+        let lines = |f: &SeedFile| f.each_row().unwrap().map(|r| r.unwrap().line).collect::<Vec<_>>();
+        assert_eq!(lines(&f), [2, 4]);
+        // What the file holds when it is read again is what the passes see.
+        std::fs::write(&path, "{\"table\": \"demands\", \"id\": \"a\"}\n").unwrap();
+        assert_eq!(lines(&f), [1]);
+        // A device (or a pipe) cannot be read twice: read into memory, once.
+        let null = read(std::path::Path::new("/dev/null")).unwrap();
+        assert!(matches!(null.source, Source::Text(_)) && null.rows == 0, "{null:?}");
+        // A bad line stops the read with its number.
+        let bad = dir.file("bad.jsonl", "{\"table\": \"demands\"}\n[1]\n");
+        assert!(format!("{:#}", read(&bad).unwrap_err()).contains("bad.jsonl:2: expected a JSON object"));
     }
 
     /// What can be told without the database (the columns are checked against the target's own

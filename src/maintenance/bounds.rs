@@ -279,11 +279,24 @@ mod tests {
             parse("FOR VALUES FROM ('-5') TO (100)"),
             Bound::Range { from: vec![Datum::Value("-5".into())], to: vec![Datum::Value("100".into())] }
         );
-        for other in
-            ["FOR VALUES IN ('a', 'b')", "FOR VALUES WITH (modulus 2, remainder 0)", "FOR VALUES FROM ('x"]
-        {
+        for other in [
+            "FOR VALUES IN ('a', 'b')",
+            "FOR VALUES WITH (modulus 2, remainder 0)",
+            "FOR VALUES FROM ('x",
+            // An empty datum is no datum.
+            "FOR VALUES FROM () TO ('2024-01-01')",
+            "FOR VALUES FROM ('2024-01-01', ) TO ('2024-02-01', 1)",
+        ] {
             assert!(matches!(parse(other), Bound::Other(_)), "{other}");
         }
+    }
+
+    #[test]
+    fn a_datum_has_a_value_unless_it_is_minvalue_or_maxvalue() {
+        assert_eq!(Datum::Value("2024-01-01".into()).value(), Some("2024-01-01"));
+        assert_eq!(Datum::Value(String::new()).value(), Some(""));
+        assert_eq!(Datum::MinValue.value(), None);
+        assert_eq!(Datum::MaxValue.value(), None);
     }
 
     #[test]
@@ -294,6 +307,9 @@ mod tests {
         assert_eq!(Interval::of(t("2024-02-01"), t("2024-03-01")), Some(Interval::Month));
         assert_eq!(Interval::of(t("2024-01-01"), t("2025-01-01")), Some(Interval::Year));
         assert_eq!(Interval::of(t("2024-01-01"), t("2024-04-01")), None);
+        let names: Vec<&str> =
+            [Interval::Day, Interval::Week, Interval::Month, Interval::Year].map(Interval::as_str).to_vec();
+        assert_eq!(names, ["day", "week", "month", "year"]);
         assert_eq!(Interval::Month.add(t("2024-11-01"), 3), Some(t("2025-02-01")));
         let ranges = [r("m_2024_01", "2024-01-01", "2024-02-01"), r("m_2024_02", "2024-02-01", "2024-03-01")];
         assert_eq!(infer_interval(&ranges), Some(Interval::Month));
@@ -336,6 +352,42 @@ mod tests {
         ];
         assert_eq!(gaps(&ranges), vec![Gap { from: t("2024-02-15"), to: Some(t("2024-03-01")) }]);
         assert_eq!(covered_until(&ranges), Some(t("2024-04-01")));
-        assert!(is_midnight(t("2024-01-01")));
+        // A MAXVALUE partition covers every time to come; no partition covers none.
+        let open =
+            [ranges[0].clone(), TimeRange { name: "rest".into(), from: Some(t("2024-02-01")), to: None }];
+        assert_eq!(covered_until(&open), None);
+        assert_eq!(covered_until(&[]), None);
+    }
+
+    #[test]
+    fn midnight_is_no_second_and_no_fraction_past_it() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+        assert!(is_midnight(at("2024-01-01 00:00:00")));
+        assert!(!is_midnight(at("2024-01-01 00:00:01")), "a second past");
+        assert!(!is_midnight(at("2024-01-01 00:00:00.000001")), "a microsecond past");
+        assert!(!is_midnight(at("2024-01-01 12:00:00.5")));
+    }
+
+    #[test]
+    fn the_interval_is_the_latest_partitions_whatever_the_order() {
+        // Daily partitions first, then monthly ones: the latest (by lower bound) decides,
+        // wherever it comes in the list.
+        let ranges = [
+            r("m_2024_03", "2024-03-01", "2024-04-01"),
+            r("d_20240101", "2024-01-01", "2024-01-02"),
+            r("m_2024_02", "2024-02-01", "2024-03-01"),
+            r("d_20240102", "2024-01-02", "2024-01-03"),
+        ];
+        assert_eq!(infer_interval(&ranges), Some(Interval::Month));
+        let reversed: Vec<TimeRange> = ranges.iter().rev().cloned().collect();
+        assert_eq!(infer_interval(&reversed), Some(Interval::Month));
+        // MINVALUE / MAXVALUE partitions have no step.
+        let open = [
+            TimeRange { name: "old".into(), from: None, to: Some(t("2024-01-01")) },
+            r("d_20240101", "2024-01-01", "2024-01-02"),
+            TimeRange { name: "future".into(), from: Some(t("2024-01-02")), to: None },
+        ];
+        assert_eq!(infer_interval(&open), Some(Interval::Day));
+        assert_eq!(infer_interval(&[]), None);
     }
 }

@@ -57,17 +57,7 @@ pub async fn build_with_progress(
 
 /// A bar with the build's phase and blocks (or tuples), on a terminal only.
 fn progress_bar(show: bool, label: &str) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !show || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len}  {elapsed}  {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = crate::output::progress::bar(show, 0, "{spinner} [{bar:30}] {pos}/{len}  {elapsed}  {msg}")?;
     bar.set_message(label.to_string());
-    bar.enable_steady_tick(Duration::from_millis(200));
     Some(bar)
 }

@@ -119,7 +119,7 @@ pub fn is_leftover_name(name: &str) -> bool {
 /// Tables with an index being built right now, and the indexes of exclusion constraints (which
 /// REINDEX CONCURRENTLY cannot rebuild).
 const BUSY_SQL: &str = "
-SELECT n.nspname::text, c.relname::text, 'being built by pid ' || p.pid
+SELECT n.nspname::text AS schema, c.relname::text AS relation, 'being built by pid ' || p.pid AS why
 FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace
 UNION ALL
 SELECT n.nspname::text, ic.relname::text, 'backs an exclusion constraint'
@@ -180,7 +180,8 @@ pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
     };
     let r = report(db, &IndexOptions { filter, bloat: true, ..IndexOptions::default() }).await?;
     let busy = query(&client, "indexes being built", BUSY_SQL, &[]).await?;
-    let busy: Vec<(String, String, String)> = busy.iter().map(|b| (b.get(0), b.get(1), b.get(2))).collect();
+    let busy: Vec<(String, String, String)> =
+        busy.iter().map(|b| (b.get("schema"), b.get("relation"), b.get("why"))).collect();
     let why_busy = |i: &IndexRow| {
         busy.iter()
             .find(|(s, t, why)| {
@@ -281,12 +282,12 @@ pub async fn plan(db: &Db, opts: &RebuildOptions) -> Result<RebuildReport> {
     Ok(out)
 }
 
-const AFTER_SQL: &str = "SELECT coalesce(pg_relation_size(c.oid), 0)::int8, i.indisvalid \
+const AFTER_SQL: &str = "SELECT coalesce(pg_relation_size(c.oid), 0)::int8 AS bytes, i.indisvalid AS valid \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_index i ON i.indexrelid = c.oid \
      WHERE n.nspname = $1 AND c.relname = $2";
 
 /// Invalid leftovers of a rebuild of `index` (named `index_ccnew…`/`index_ccold…`) on its table.
-const NEW_LEFTOVERS_SQL: &str = "SELECT c.relname::text, coalesce(pg_relation_size(c.oid), 0)::int8 \
+const NEW_LEFTOVERS_SQL: &str = "SELECT c.relname::text AS index, coalesce(pg_relation_size(c.oid), 0)::int8 AS bytes \
      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid \
      JOIN pg_namespace n ON n.oid = t.relnamespace \
      WHERE n.nspname = $1 AND t.relname = $2 AND NOT i.indisvalid \
@@ -355,8 +356,8 @@ pub async fn run(
                 let mut l = Leftover {
                     schema: r.schema.clone(),
                     table: r.table.clone(),
-                    index: row.get(0),
-                    bytes: row.get(1),
+                    index: row.get("index"),
+                    bytes: row.get("bytes"),
                     dropped: false,
                     error: None,
                 };
@@ -373,8 +374,8 @@ pub async fn run(
         )
         .await?;
         if let Some(a) = after.first() {
-            r.bytes_after = Some(a.get(0));
-            r.valid_after = Some(a.get(1));
+            r.bytes_after = Some(a.get("bytes"));
+            r.valid_after = Some(a.get("valid"));
         }
         note(&format!(
             "  done in {} ms: {} → {}",

@@ -29,6 +29,17 @@ impl Table {
     pub fn display(&self) -> String {
         format!("{}.{}", self.schema, self.name)
     }
+
+    /// A row with the columns `oid`, `schema`, `name` and `partitioned` (of [`FIND_SQL`] and
+    /// [`TREE_SQL`]).
+    fn from_row(r: &tokio_postgres::Row) -> Table {
+        Table {
+            oid: r.get("oid"),
+            schema: r.get("schema"),
+            name: r.get("name"),
+            partitioned: r.get("partitioned"),
+        }
+    }
 }
 
 /// Split `SCHEMA.TABLE` (or `TABLE`) into its parts. A part in double quotes is taken as written
@@ -63,7 +74,7 @@ pub fn split_name(s: &str) -> Result<(Option<String>, String)> {
 
 /// An ordinary or partitioned table by schema (or the search_path) and name.
 const FIND_SQL: &str = "
-SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind = 'p'
+SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind = 'p' AS partitioned
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relname = $2 AND c.relkind IN ('r', 'p')
   AND (CASE WHEN $1::text IS NULL THEN n.nspname = ANY (current_schemas(false)) ELSE n.nspname = $1 END)
@@ -88,7 +99,7 @@ pub async fn resolve(client: &Client, name: &str) -> Result<Table> {
     for (s, t) in tries.iter() {
         let rows = query(client, "the table", FIND_SQL, &[(s, Type::TEXT), (t, Type::TEXT)]).await?;
         if let Some(r) = rows.first() {
-            return Ok(Table { oid: r.get(0), schema: r.get(1), name: r.get(2), partitioned: r.get(3) });
+            return Ok(Table::from_row(r));
         }
     }
     let similar: Vec<String> = query(client, "similar table names", SIMILAR_SQL, &[(&table, Type::TEXT)])
@@ -108,8 +119,8 @@ pub async fn resolve(client: &Client, name: &str) -> Result<Table> {
 
 /// The columns of a table with their type (as SQL) and base type (through domains).
 const COLUMNS_SQL: &str = "
-SELECT a.attname::text, format_type(a.atttypid, a.atttypmod),
-       coalesce(nullif(t.typbasetype, 0), t.oid)::regtype::text
+SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
+       coalesce(nullif(t.typbasetype, 0), t.oid)::regtype::text AS base
 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
 WHERE a.attrelid = $1::int8::oid AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum";
@@ -142,7 +153,8 @@ impl TimeColumn {
 /// Check that `column` exists in `table` and is a timestamp or a date.
 pub async fn time_column(client: &Client, table: &Table, column: &str) -> Result<TimeColumn> {
     let rows = query(client, "the table's columns", COLUMNS_SQL, &[(&table.oid, Type::INT8)]).await?;
-    let cols: Vec<(String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    let cols: Vec<(String, String, String)> =
+        rows.iter().map(|r| (r.get("name"), r.get("type"), r.get("base"))).collect();
     let candidates: Vec<&str> =
         cols.iter().filter(|c| TIME_TYPES.contains(&c.2.as_str())).map(|c| c.0.as_str()).collect();
     let hint = if candidates.is_empty() {
@@ -165,7 +177,8 @@ pub async fn time_column(client: &Client, table: &Table, column: &str) -> Result
 /// The key to batch by: the primary key, else a valid unique index without expression or
 /// predicate on NOT NULL columns (the first by name). Columns with their SQL types.
 const KEY_SQL: &str = "
-SELECT array_agg(a.attname::text ORDER BY k.ord), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord)
+SELECT array_agg(a.attname::text ORDER BY k.ord) AS names,
+       array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord) AS types
 FROM (
   SELECT i.indexrelid, i.indrelid, i.indkey
   FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -182,7 +195,8 @@ JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum";
 /// The batching key of a table: `(column, SQL type)` pairs, or `None` (batch by ctid).
 pub async fn batch_key(client: &Client, oid: i64) -> Result<Option<Vec<(String, String)>>> {
     let rows = query(client, "the table's primary key", KEY_SQL, &[(&oid, Type::INT8)]).await?;
-    let (names, types): (Option<Vec<String>>, Option<Vec<String>>) = (rows[0].get(0), rows[0].get(1));
+    let (names, types): (Option<Vec<String>>, Option<Vec<String>>) =
+        (rows[0].get("names"), rows[0].get("types"));
     Ok(match (names, types) {
         (Some(n), Some(t)) if !n.is_empty() => Some(n.into_iter().zip(t).collect()),
         _ => None,
@@ -230,14 +244,14 @@ WITH RECURSIVE tree(oid, parent, depth) AS (
   UNION ALL
   SELECT i.inhrelid, i.inhparent, t.depth + 1 FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid
 )
-SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind = 'p', t.parent::int8,
-       pg_get_expr(c.relpartbound, c.oid),
-       CASE p.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END,
+SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind = 'p' AS partitioned,
+       t.parent::int8 AS parent, pg_get_expr(c.relpartbound, c.oid) AS bound,
+       CASE p.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS strategy,
        CASE WHEN p.partexprs IS NULL THEN
          (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(p.partattrs) WITH ORDINALITY k(n, ord)
-          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.n) END,
-       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-       {pending}
+          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.n) END AS key,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS key_def,
+       {pending} AS detach_pending
 FROM tree t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_partitioned_table p ON p.partrelid = c.oid
 WHERE c.relkind IN ('r', 'p')
@@ -255,13 +269,13 @@ pub async fn tree(client: &Client, root: &Table, server_version: i32) -> Result<
     Ok(rows
         .iter()
         .map(|r| Node {
-            table: Table { oid: r.get(0), schema: r.get(1), name: r.get(2), partitioned: r.get(3) },
-            parent: r.get(4),
-            bound: r.get(5),
-            strategy: r.get(6),
-            key: r.get::<_, Option<Vec<String>>>(7).unwrap_or_default(),
-            key_def: r.get(8),
-            detach_pending: r.get(9),
+            table: Table::from_row(r),
+            parent: r.get("parent"),
+            bound: r.get("bound"),
+            strategy: r.get("strategy"),
+            key: r.get::<_, Option<Vec<String>>>("key").unwrap_or_default(),
+            key_def: r.get("key_def"),
+            detach_pending: r.get("detach_pending"),
         })
         .collect())
 }

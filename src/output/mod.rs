@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod html;
 pub mod logging;
 pub mod metrics;
+pub mod progress;
 pub mod report;
 pub mod table;
 

@@ -57,7 +57,7 @@ pub async fn gather(
     // Health and its windowed checks: the status of the page.
     let health = async {
         let mut r = health::report(db, t).await?;
-        history::checks::apply_to_health(&mut r, db, store, &opts.window, t).await?;
+        health::judge_over_window(&mut r, db, store, &opts.window, t).await?;
         anyhow::Ok(r)
     }
     .await;

@@ -13,16 +13,18 @@ use crate::output::check::{Check, Threshold, Thresholds};
 use crate::output::report::{Report, Section};
 
 const ACTIVITY_SQL: &str = "
-SELECT a.pid, a.usename::text, a.datname::text, a.application_name::text, a.client_addr::text,
-       a.backend_type::text, a.state::text, a.wait_event_type::text, a.wait_event::text,
-       greatest(extract(epoch FROM clock_timestamp() - a.query_start), 0)::float8,
-       greatest(extract(epoch FROM clock_timestamp() - a.xact_start), 0)::float8,
-       greatest(extract(epoch FROM clock_timestamp() - a.state_change), 0)::float8,
-       pg_blocking_pids(a.pid),
-       greatest(age(a.backend_xmin), age(a.backend_xid))::int8,
+SELECT a.pid, a.usename::text AS user, a.datname::text AS database,
+       a.application_name::text AS application, a.client_addr::text AS client_addr,
+       a.backend_type::text AS backend_type, a.state::text AS state,
+       a.wait_event_type::text AS wait_event_type, a.wait_event::text AS wait_event,
+       greatest(extract(epoch FROM clock_timestamp() - a.query_start), 0)::float8 AS query_age_s,
+       greatest(extract(epoch FROM clock_timestamp() - a.xact_start), 0)::float8 AS xact_age_s,
+       greatest(extract(epoch FROM clock_timestamp() - a.state_change), 0)::float8 AS state_age_s,
+       pg_blocking_pids(a.pid) AS blocked_by,
+       greatest(age(a.backend_xmin), age(a.backend_xid))::int8 AS xmin_age,
        a.query,
-       coalesce(a.query = '<insufficient privilege>', false),
-       coalesce({hidden}, false)
+       coalesce(a.query = '<insufficient privilege>', false) AS insufficient_privilege,
+       coalesce({hidden}, false) AS hidden_session
 FROM pg_stat_activity a
 WHERE a.pid <> pg_backend_pid()
   AND ($1 OR a.backend_type = 'client backend' OR {hidden})
@@ -104,29 +106,29 @@ async fn read(client: &Client, opts: &ActivityOptions) -> Result<ActivityReport>
     for r in &rows {
         // Another role's session: counted, not listed. A background process whose type is
         // hidden too (no role) is not a session: neither.
-        if r.get::<_, bool>(15) {
-            if r.get::<_, bool>(16) {
+        if r.get::<_, bool>("insufficient_privilege") {
+            if r.get::<_, bool>("hidden_session") {
                 hidden += 1;
                 counts.total += 1;
             }
             continue;
         }
         let s = Session {
-            pid: r.get(0),
-            user: r.get(1),
-            database: r.get(2),
-            application: r.get(3),
-            client_addr: r.get(4),
-            backend_type: r.get(5),
-            state: r.get(6),
-            wait_event_type: r.get(7),
-            wait_event: r.get(8),
-            query_age_s: r.get(9),
-            xact_age_s: r.get(10),
-            state_age_s: r.get(11),
-            blocked_by: r.get::<_, Option<Vec<i32>>>(12).unwrap_or_default(),
-            xmin_age: r.get(13),
-            query: r.get(14),
+            pid: r.get("pid"),
+            user: r.get("user"),
+            database: r.get("database"),
+            application: r.get("application"),
+            client_addr: r.get("client_addr"),
+            backend_type: r.get("backend_type"),
+            state: r.get("state"),
+            wait_event_type: r.get("wait_event_type"),
+            wait_event: r.get("wait_event"),
+            query_age_s: r.get("query_age_s"),
+            xact_age_s: r.get("xact_age_s"),
+            state_age_s: r.get("state_age_s"),
+            blocked_by: r.get::<_, Option<Vec<i32>>>("blocked_by").unwrap_or_default(),
+            xmin_age: r.get("xmin_age"),
+            query: r.get("query"),
         };
         counts.total += 1;
         match s.state.as_deref() {

@@ -180,6 +180,21 @@ pub struct HealthReport {
     pub window: Option<super::history::checks::WindowInfo>,
 }
 
+/// `report`'s checks judged over a window of the history (in `store`, else in the target's own
+/// database; see `history::checks`), the status judged again with them.
+pub async fn judge_over_window(
+    r: &mut HealthReport,
+    db: &crate::connect::Db,
+    store: Option<&crate::connect::Db>,
+    opts: &super::history::checks::WindowOptions,
+    t: &Thresholds,
+) -> Result<()> {
+    let info = super::history::checks::apply_to_health(&mut r.checks, db, store, opts, t).await?;
+    r.status = combine(&r.checks);
+    r.window = Some(info);
+    Ok(())
+}
+
 pub async fn report(db: &crate::connect::Db, t: &Thresholds) -> Result<HealthReport> {
     let client = db.get().await?;
     super::read_only(&client, || read(&client, t)).await

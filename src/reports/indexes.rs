@@ -6,6 +6,7 @@
 //! Scan counts are this server's since `stats_reset`: an index unused here may be used on a
 //! replica, and a recent reset makes every index look unused.
 
+pub mod bloat;
 mod duplicates;
 mod foreign_keys;
 
@@ -32,18 +33,21 @@ use crate::output::report::{Report, Section};
 /// expressions and predicates as node trees (compared without deparsing); the rows are sorted
 /// by the client.
 const INDEXES_SQL: &str = "
-SELECT n.nspname::text, t.relname::text, c.relname::text, c.relkind = 'I',
+SELECT n.nspname::text AS schema, t.relname::text AS table, c.relname::text AS index,
+       c.relkind = 'I' AS partitioned,
        {size}::int8 AS bytes,
-       coalesce(pg_stat_get_numscans(c.oid), 0)::int8,
-       coalesce(pg_stat_get_tuples_returned(c.oid), 0)::int8,
-       coalesce(pg_stat_get_tuples_fetched(c.oid), 0)::int8, {last},
-       i.indisunique, i.indisprimary, i.indisvalid,
-       k.conindid IS NOT NULL,
-       am.amname::text, i.indnkeyatts::int4,
-       i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[],
-       i.indexprs::text, i.indpred::text,
-       coalesce(pg_get_indexdef(c.oid), ''),
-       t.reltuples::float8,
+       coalesce(pg_stat_get_numscans(c.oid), 0)::int8 AS idx_scan,
+       coalesce(pg_stat_get_tuples_returned(c.oid), 0)::int8 AS idx_tup_read,
+       coalesce(pg_stat_get_tuples_fetched(c.oid), 0)::int8 AS idx_tup_fetch,
+       {last} AS last_idx_scan,
+       i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
+       k.conindid IS NOT NULL AS constraint_backed,
+       am.amname::text AS method, i.indnkeyatts::int4 AS key_columns,
+       i.indkey::int2[] AS columns, i.indclass::oid[] AS classes, i.indcollation::oid[] AS collations,
+       i.indoption::int2[] AS options,
+       i.indexprs::text AS exprs, i.indpred::text AS pred,
+       coalesce(pg_get_indexdef(c.oid), '') AS definition,
+       t.reltuples::float8 AS table_rows,
        {size_is_exact} AS bytes_exact
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indexrelid
@@ -74,7 +78,7 @@ const STATS_RESET_SQL: &str = "SELECT stats_reset FROM pg_stat_database WHERE da
 /// by V4 on the ToWow app's `ix_demands_status`). Never a drop candidate, not counted by the
 /// checks; still listed, with the reason.
 const KEEP_SQL: &str = "
-SELECT n.nspname::text, c.relname::text, d.description
+SELECT n.nspname::text AS schema, c.relname::text AS index, d.description
 FROM pg_description d
 JOIN pg_class c ON c.oid = d.objoid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -95,9 +99,11 @@ fn keep_reason(comment: &str) -> Option<String> {
 /// the view is made of: the view sums every table's index scans first (a quarter of a second at
 /// 10,000 tables), here only those of the tables kept.
 const SEQ_SCANS_SQL: &str = "
-SELECT n.nspname::text, c.relname::text, pg_stat_get_numscans(c.oid)::int8, pg_stat_get_tuples_returned(c.oid)::int8,
-       (SELECT coalesce(sum(pg_stat_get_numscans(i.indexrelid)), 0) FROM pg_index i WHERE i.indrelid = c.oid)::int8,
-       pg_stat_get_live_tuples(c.oid)::int8, coalesce(pg_relation_size(c.oid), 0)::int8
+SELECT n.nspname::text AS schema, c.relname::text AS table, pg_stat_get_numscans(c.oid)::int8 AS seq_scan,
+       pg_stat_get_tuples_returned(c.oid)::int8 AS seq_tup_read,
+       (SELECT coalesce(sum(pg_stat_get_numscans(i.indexrelid)), 0) FROM pg_index i WHERE i.indrelid = c.oid)::int8
+         AS idx_scan,
+       pg_stat_get_live_tuples(c.oid)::int8 AS n_live_tup, coalesce(pg_relation_size(c.oid), 0)::int8 AS bytes
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'm')
@@ -105,7 +111,7 @@ WHERE c.relkind IN ('r', 'm')
   AND pg_stat_get_numscans(c.oid) >= $3 AND pg_stat_get_live_tuples(c.oid) >= $4
   AND ($1::text[] IS NULL OR n.nspname = ANY($1))
   AND ($2::text[] IS NULL OR c.relname = ANY($2))
-ORDER BY 4 DESC, 1, 2";
+ORDER BY seq_tup_read DESC, schema, \"table\"";
 
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -116,7 +122,7 @@ pub struct IndexOptions {
     pub min_rows: i64,
     /// Index sizes from the files (`pg_relation_size`) instead of `relpages`.
     pub exact: bool,
-    /// Add each btree's estimated bloat (`index_bloat`).
+    /// Add each btree's estimated bloat ([`bloat`]).
     pub bloat: bool,
 }
 
@@ -169,9 +175,9 @@ pub struct IndexRow {
     /// `pg_class.reltuples` of the table (the rows a parent delete would scan without it).
     #[serde(skip)]
     table_rows: f64,
-    /// With `--bloat`, a btree's estimated bloat (see `index_bloat`); null without it, without
+    /// With `--bloat`, a btree's estimated bloat (see [`bloat`]); null without it, without
     /// statistics, for a small index or another method.
-    pub bloat: Option<super::index_bloat::IndexBloat>,
+    pub bloat: Option<bloat::IndexBloat>,
     /// Kept on purpose (a `towow-db: keep` comment): the reason. Not a drop candidate.
     pub kept: Option<String>,
     #[serde(skip)]
@@ -221,9 +227,10 @@ fn without_locations(tree: &str) -> String {
 
 /// One row of `INDEXES_SQL` as an index (the foreign keys are added once they are read).
 fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
-    let nkey = r.get::<_, i32>(14).max(0) as usize;
-    let cols: Vec<i16> = r.get(15);
-    let (classes, colls, opts_): (Vec<u32>, Vec<u32>, Vec<i16>) = (r.get(16), r.get(17), r.get(18));
+    let nkey = r.get::<_, i32>("key_columns").max(0) as usize;
+    let cols: Vec<i16> = r.get("columns");
+    let (classes, colls, opts_): (Vec<u32>, Vec<u32>, Vec<i16>) =
+        (r.get("classes"), r.get("collations"), r.get("options"));
     let keys = (0..nkey.min(cols.len()))
         .map(|i| {
             (
@@ -234,28 +241,29 @@ fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
             )
         })
         .collect();
-    let partitioned: bool = r.get(3);
-    let (unique, constraint_backed, valid): (bool, bool, bool) = (r.get(9), r.get(12), r.get(11));
+    let partitioned: bool = r.get("partitioned");
+    let (unique, constraint_backed, valid): (bool, bool, bool) =
+        (r.get("unique"), r.get("constraint_backed"), r.get("valid"));
     let bytes: i64 = r.get("bytes");
-    let idx_scan: i64 = r.get(5);
-    let method: String = r.get(13);
+    let idx_scan: i64 = r.get("idx_scan");
+    let method: String = r.get("method");
     IndexRow {
-        schema: r.get(0),
-        table: r.get(1),
-        index: r.get(2),
+        schema: r.get("schema"),
+        table: r.get("table"),
+        index: r.get("index"),
         bytes,
         bytes_exact: r.get("bytes_exact"),
         idx_scan,
-        idx_tup_read: r.get(6),
-        idx_tup_fetch: r.get(7),
-        last_idx_scan: r.get(8),
+        idx_tup_read: r.get("idx_tup_read"),
+        idx_tup_fetch: r.get("idx_tup_fetch"),
+        last_idx_scan: r.get("last_idx_scan"),
         unique,
-        primary: r.get(10),
+        primary: r.get("primary"),
         constraint_backed,
         valid,
         partitioned,
         method: method.clone(),
-        definition: r.get(21),
+        definition: r.get("definition"),
         unused: idx_scan == 0
             && !unique
             && !constraint_backed
@@ -265,15 +273,15 @@ fn index_row(r: &Row, unused_min_bytes: i64) -> IndexRow {
         supports_fk: false,
         foreign_keys: Vec::new(),
         advice: None,
-        table_rows: r.get(22),
+        table_rows: r.get("table_rows"),
         bloat: None,
         kept: None,
         key: IndexKey {
             method,
             keys,
             include: cols.get(nkey..).map(<[i16]>::to_vec).unwrap_or_default(),
-            exprs: r.get::<_, Option<String>>(19).map(|e| without_locations(&e)),
-            pred: r.get::<_, Option<String>>(20).map(|e| without_locations(&e)),
+            exprs: r.get::<_, Option<String>>("exprs").map(|e| without_locations(&e)),
+            pred: r.get::<_, Option<String>>("pred").map(|e| without_locations(&e)),
         },
     }
 }
@@ -322,9 +330,11 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
         query(client, "the statistics reset", STATS_RESET_SQL, &[]),
         query(client, "the indexes kept on purpose", KEEP_SQL, &[(&KEEP_MARKER, Type::TEXT)]),
     )?;
-    let keep: std::collections::HashMap<(String, String), String> =
-        keep.iter().filter_map(|r| Some(((r.get(0), r.get(1)), keep_reason(r.get(2))?))).collect();
-    let stats_reset: Option<DateTime<Utc>> = reset.first().and_then(|r| r.get(0));
+    let keep: std::collections::HashMap<(String, String), String> = keep
+        .iter()
+        .filter_map(|r| Some(((r.get("schema"), r.get("index")), keep_reason(r.get("description"))?)))
+        .collect();
+    let stats_reset: Option<DateTime<Utc>> = reset.first().and_then(|r| r.get("stats_reset"));
     for row in &mut indexes {
         row.kept = keep.get(&(row.schema.clone(), row.index.clone())).cloned();
         if let Some(list) = fks.get(&row.schema).and_then(|t| t.get(&row.table)) {
@@ -345,15 +355,15 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
     let seq_scan_tables = seq_rows
         .iter()
         .map(|r| {
-            let (seq, idx): (i64, i64) = (r.get(2), r.get(4));
+            let (seq, idx): (i64, i64) = (r.get("seq_scan"), r.get("idx_scan"));
             SeqScanTable {
-                schema: r.get(0),
-                table: r.get(1),
+                schema: r.get("schema"),
+                table: r.get("table"),
                 seq_scan: seq,
-                seq_tup_read: r.get(3),
+                seq_tup_read: r.get("seq_tup_read"),
                 idx_scan: idx,
-                n_live_tup: r.get(5),
-                bytes: r.get(6),
+                n_live_tup: r.get("n_live_tup"),
+                bytes: r.get("bytes"),
                 seq_scan_pct: 100.0 * seq as f64 / (seq + idx).max(1) as f64,
             }
         })
@@ -361,7 +371,7 @@ async fn read(client: &Client, opts: &IndexOptions) -> Result<IndexesReport> {
     // (schema, table, index) is unique: an unstable sort gives one order.
     indexes.sort_unstable_by(|a, b| (&a.schema, &a.table, &a.index).cmp(&(&b.schema, &b.table, &b.index)));
     if opts.bloat {
-        super::index_bloat::fill(client, &opts.filter, &mut indexes).await?;
+        bloat::fill(client, &opts.filter, &mut indexes).await?;
     }
     let name = |i: &IndexRow| format!("{}.{}", i.schema, i.index);
     Ok(IndexesReport {
@@ -431,7 +441,7 @@ impl Report for IndexesReport {
             wide: &["table", "tuples read", "unique", "constraint", "definition", "supports FK"],
             ..Default::default()
         }];
-        s.extend(super::index_bloat::section(&self.indexes));
+        s.extend(bloat::section(&self.indexes));
         s.push(Section {
             title: "Duplicate indexes (drop candidates)".into(),
             headers: vec!["index", "table", "duplicate of", "kind", "size", "kept"],

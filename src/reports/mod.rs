@@ -24,7 +24,6 @@ pub mod advise;
 pub mod health;
 pub mod history;
 pub mod host;
-pub mod index_bloat;
 pub mod indexes;
 pub mod replication;
 pub mod sizes;
@@ -155,12 +154,13 @@ pub struct ServerInfo {
 }
 
 const SERVER_INFO_SQL: &str = "
-SELECT current_setting('server_version_num')::int4,
-       current_database()::text,
-       current_user::text,
-       coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false),
-       pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'),
-       coalesce((SELECT json_object_agg(name, setting) FROM pg_settings WHERE name = ANY($1)), '{}')";
+SELECT current_setting('server_version_num')::int4 AS version_num,
+       current_database()::text AS database,
+       current_user::text AS user,
+       coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS superuser,
+       pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS read_all_stats,
+       coalesce((SELECT json_object_agg(name, setting) FROM pg_settings WHERE name = ANY($1)), '{}')
+         AS settings";
 
 impl ServerInfo {
     /// Read the version, the role's stats privileges and the named settings.
@@ -170,18 +170,18 @@ impl ServerInfo {
             query(client, "the server version and settings", SERVER_INFO_SQL, &[(&names, Type::TEXT_ARRAY)])
                 .await?;
         let r = &rows[0];
-        let json: serde_json::Value = r.get(5);
+        let json: serde_json::Value = r.get("settings");
         let settings = json
             .as_object()
             .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
             .unwrap_or_default();
-        let superuser: bool = r.get(3);
+        let superuser: bool = r.get("superuser");
         Ok(ServerInfo {
-            version_num: r.get(0),
-            database: r.get(1),
-            user: r.get(2),
+            version_num: r.get("version_num"),
+            database: r.get("database"),
+            user: r.get("user"),
             superuser,
-            read_all_stats: superuser || r.get::<_, bool>(4),
+            read_all_stats: superuser || r.get::<_, bool>("read_all_stats"),
             settings,
         })
     }
@@ -243,7 +243,7 @@ mod tests {
             ("indexes.rs", include_str!("indexes.rs")),
             ("indexes/duplicates.rs", include_str!("indexes/duplicates.rs")),
             ("indexes/foreign_keys.rs", include_str!("indexes/foreign_keys.rs")),
-            ("index_bloat.rs", include_str!("index_bloat.rs")),
+            ("indexes/bloat.rs", include_str!("indexes/bloat.rs")),
             ("replication/mod.rs", include_str!("replication/mod.rs")),
             ("replication/archiver.rs", include_str!("replication/archiver.rs")),
             ("replication/render.rs", include_str!("replication/render.rs")),

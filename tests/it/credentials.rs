@@ -88,3 +88,34 @@ async fn localhost_in_the_password_file_matches_the_unix_socket() {
     let o = cmd().env("PGPASSFILE", &file).args(["--url", &url, "migrate", "status"]).output().unwrap();
     assert_ok(&o);
 }
+
+/// A container that runs an arbitrary UID: no entry in the password database and no HOME.
+/// libpq's defaults still hold (the user from `$USER`, else `postgres`; no password file), and
+/// nothing crashes on the missing entry.
+#[test]
+fn a_user_without_a_password_entry_or_home_gets_libpqs_defaults() {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: running as another UID needs root");
+        return;
+    }
+    // No system gives this UID an entry.
+    const NOBODYS_UID: u32 = 3_141_592_653;
+    let url = format!("postgresql://127.0.0.1:{}/towow?connect_timeout=2", free_port());
+    let run_as = |user: Option<&str>| {
+        let mut c = cmd();
+        c.uid(NOBODYS_UID).gid(NOBODYS_UID).env_remove("HOME").env_remove("USER");
+        if let Some(u) = user {
+            c.env("USER", u);
+        }
+        c.args(["--url", &url, "activity"]).output().unwrap()
+    };
+    let o = run_as(None);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "a failed connection, not a crash: {}", stderr(&o));
+    assert!(stderr(&o).contains("user \"postgres\""), "{}", stderr(&o));
+    let o = run_as(Some("app_user"));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("user \"app_user\""), "{}", stderr(&o));
+}

@@ -538,6 +538,85 @@ async fn seed_files_are_validated_and_loaded_atomically() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A seed file larger than a batch, children first: loaded parents first in batches (one
+/// statement per batch, not per row), counted exactly, idempotent; a row the server refuses in
+/// the middle of a batch is still named by its line, and nothing is written.
+#[tokio::test]
+async fn large_seed_files_load_in_batches_and_name_a_refused_line() {
+    use towow_db::data::seed_file::BATCH_ROWS;
+    let (cfg, db) = initialised("seedbatch").await;
+    let dir = scratch_dir("seedbatch");
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = BATCH_ROWS + BATCH_ROWS / 2;
+    let uuid = |kind: u32, i: usize| format!("{kind:08x}-0000-4000-8000-{i:012x}");
+    let demand = format!(
+        "{{\"table\": \"demands\", \"id\": \"{}\", \"title\": \"Batch\", \"description\": \"d\", \"user_id\": \"u1\"}}",
+        uuid(2, 0)
+    );
+    let agent = |i: usize, name: &str| {
+        format!(
+            "{{\"table\": \"agent_profiles\", \"id\": \"{}\", \"name\": \"{name} {i}\", \"agent_type\": \"devops\"}}",
+            uuid(1, i)
+        )
+    };
+    let response = |i: usize, agent_id: String| {
+        format!(
+            "{{\"table\": \"agent_responses\", \"id\": \"{}\", \"demand_id\": \"{}\", \"agent_id\": \"{agent_id}\", \"message\": \"m\", \"status\": \"pending\"}}",
+            uuid(3, i),
+            uuid(2, 0)
+        )
+    };
+    let write = |path: &std::path::Path, agent_name: &str, bad_at: Option<usize>| {
+        let mut text = String::new();
+        for i in 0..n {
+            let who = if Some(i) == bad_at { uuid(9, i) } else { uuid(1, i) };
+            text.push_str(&response(i, who));
+            text.push('\n');
+        }
+        text.push_str(&demand);
+        text.push('\n');
+        for i in 0..n {
+            text.push_str(&agent(i, agent_name));
+            text.push('\n');
+        }
+        std::fs::write(path, text).unwrap();
+    };
+    let file = dir.join("big.jsonl");
+    let path = file.to_str().unwrap();
+    // A response to an agent that does not exist, in the middle of the first batch (line 1000).
+    write(&file, "Agent", Some(999));
+    let o = run_url(&cfg, &["seed", "--file", path]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("big.jsonl:1000: agent_responses") && e.contains("23503"), "{e}");
+    assert_eq!(table_counts(&db).await, [0, 0, 0, 0], "nothing written");
+    // The good file: every row, in dependency order, counted per table.
+    write(&file, "Agent", None);
+    let o = run_url(&cfg, &["seed", "--file", path, "--format", "json"]);
+    assert_ok(&o);
+    let j = json_out(&o);
+    let t = &j["file"]["tables"];
+    assert_eq!(t["agent_profiles"]["inserted"], n as u64, "{j:#}");
+    assert_eq!(t["demands"]["inserted"], 1, "{j:#}");
+    assert_eq!(t["agent_responses"]["inserted"], n as u64, "{j:#}");
+    assert_eq!(table_counts(&db).await, [n as i64, 1, n as i64, 0]);
+    // Again: nothing changes; one name changed: one row updated.
+    let j = json_out(&run_url(&cfg, &["seed", "--file", path, "--format", "json"]));
+    assert_eq!(j["file"]["tables"]["agent_profiles"]["unchanged"], n as u64, "{j:#}");
+    assert_eq!(j["file"]["tables"]["agent_responses"]["unchanged"], n as u64, "{j:#}");
+    let text = std::fs::read_to_string(&file).unwrap().replace("\"Agent 7\"", "\"Renamed 7\"");
+    std::fs::write(&file, text).unwrap();
+    let j = json_out(&run_url(&cfg, &["seed", "--file", path, "--format", "json"]));
+    let agents = &j["file"]["tables"]["agent_profiles"];
+    assert_eq!(
+        (agents["updated"].as_u64(), agents["unchanged"].as_u64()),
+        (Some(1), Some(n as u64 - 1)),
+        "{j:#}"
+    );
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM agent_profiles WHERE name = 'Renamed 7'").await, 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn without_the_schema_it_says_to_run_init() {
     let cfg = fresh_db("noschema").await;
@@ -572,7 +651,7 @@ async fn a_generator_that_fails_half_way_fails_the_load() {
         &tx,
         "agent_profiles",
         rows,
-        &towow_db::data::copy::Progress::hidden(),
+        &towow_db::output::progress::Progress::hidden(),
     )
     .await;
     let e = r.expect_err("a short COPY must be an error");

@@ -309,7 +309,7 @@ async fn astrbot_partitions_are_detached_concurrently_and_archived_first() {
     let file = dir.join("public.messages_2024_03.dump");
     assert!(file.is_file(), "{:?}", std::fs::read_dir(&dir).unwrap().collect::<Vec<_>>());
     assert!(!dir.read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial")));
-    let bindir = towow_db::admin::backup::tools::find(15).unwrap();
+    let bindir = towow_db::admin::backup::tools::find(15).await.unwrap();
     let o = std::process::Command::new(bindir.program("pg_restore"))
         .arg(format!("--dbname={}", cfg.url_with_password()))
         .arg(&file)

@@ -303,3 +303,62 @@ async fn roles_create_asks_for_new_passwords_on_a_terminal_without_echo() {
     }
     exec(&db, "DROP OWNED BY tty_app, tty_migrate CASCADE; DROP ROLE tty_app, tty_migrate").await;
 }
+
+/// `roles create` asks for a new role's password on a thread of its own: Ctrl-C while it waits
+/// ends the command at once (exit 130, nothing created) and gives the terminal its echo back,
+/// which the abandoned prompt had turned off.
+#[tokio::test]
+async fn roles_create_can_be_interrupted_while_it_waits_for_a_password() {
+    use std::io::Read;
+    let cfg = fresh_db("tty_roles_sigint").await;
+    assert_ok(&run_url(&cfg, &["init", "-q"]));
+    // After towow-db, the shell prints its exit status and the terminal's settings.
+    let line = format!(
+        "{BIN} --url '{}' roles create --app-role tty_int_app --migrate-role tty_int_migrate; echo \"exit=$?\"; stty -a",
+        cfg.url_with_password()
+    );
+    let mut child = spawn_on_pty(&line);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    let wait_for = |what: &str, screen: &mut Vec<u8>| {
+        while !String::from_utf8_lossy(screen).contains(what) {
+            match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+                Ok(chunk) => screen.extend(chunk),
+                Err(_) => panic!("no `{what}` on the screen: {}", String::from_utf8_lossy(screen)),
+            }
+        }
+    };
+    wait_for("Password for new role tty_int_app: ", &mut screen);
+    stdin.write_all(b"\x03").unwrap();
+    let started = std::time::Instant::now();
+    wait_for("exit=", &mut screen);
+    let took = started.elapsed();
+    // Everything up to the end: the shell's `stty -a`.
+    let _ = child.wait();
+    while let Ok(chunk) = rx.recv_timeout(std::time::Duration::from_secs(2)) {
+        screen.extend(chunk);
+    }
+    let screen = String::from_utf8_lossy(&screen);
+    assert!(screen.contains("exit=130"), "{screen}");
+    assert!(took < std::time::Duration::from_secs(2), "Ctrl-C took {took:?} to end the prompt: {screen}");
+    assert!(screen.contains("interrupted"), "{screen}");
+    let settings = &screen[screen.find("exit=130").unwrap()..];
+    let words: Vec<&str> = settings.split_whitespace().collect();
+    assert!(
+        words.contains(&"echo") && !words.contains(&"-echo"),
+        "the echo is off after the prompt: {settings}"
+    );
+    let db = connect(&cfg).await;
+    let roles = "SELECT count(*) FROM pg_roles WHERE rolname IN ('tty_int_app', 'tty_int_migrate')";
+    assert_eq!(scalar_i64(&db, roles).await, 0, "nothing created");
+}

@@ -196,7 +196,7 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
         version_num,
         encoding,
     };
-    let bindir = tools::find(server.major())?;
+    let bindir = tools::find(server.major()).await?;
     tracing::debug!("pg_dump: {} ({})", bindir.version, bindir.dir.display());
     let child_conn = ChildConn::new(&db.cfg, bindir.major)?;
 

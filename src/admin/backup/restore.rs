@@ -53,8 +53,8 @@ pub async fn checksums(entry: &Entry, threads: usize) -> Result<std::result::Res
 }
 
 /// The `pg_restore` for this backup: the archive's `pg_dump` major or newer.
-pub fn tools_for(m: &Manifest) -> Result<Bindir> {
-    tools::find(m.pg_dump.major.max(m.server.major()))
+pub async fn tools_for(m: &Manifest) -> Result<Bindir> {
+    tools::find(m.pg_dump.major.max(m.server.major())).await
 }
 
 /// Refuse a target server older than the backup's (pg_dump's output is not meant for older
@@ -233,7 +233,7 @@ pub async fn plan(entry: &Entry, target: &Db, threads: usize) -> Result<RestoreP
             bail!("backup `{}` is damaged, nothing was restored:\n  {}", entry.name, problems.join("\n  "))
         }
     };
-    let bindir = tools_for(&backup.manifest)?;
+    let bindir = tools_for(&backup.manifest).await?;
     // A target database that does not exist is created only once the server is known to take
     // this backup: a refusal leaves nothing behind.
     let major = backup.manifest.server.major();

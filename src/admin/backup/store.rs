@@ -3,7 +3,6 @@
 //! one is in.
 
 use std::fs;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -69,8 +68,7 @@ impl WriteLock {
             .mode(0o600)
             .open(&p)
             .with_context(|| format!("cannot create {}", p.display()))?;
-        // SAFETY: flock on a descriptor we own.
-        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        if f.try_lock().is_err() {
             bail!("{} is being written by another towow-db", partial.display());
         }
         Ok(WriteLock(f, p))
@@ -86,8 +84,8 @@ impl WriteLock {
 /// Whether a `backup create` still writes `partial` (it holds the lock).
 pub fn being_written(partial: &Path) -> bool {
     let Ok(f) = fs::File::open(partial.join(LOCK)) else { return false };
-    // SAFETY: flock on a descriptor we own; released when `f` closes.
-    unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) != 0 }
+    // Released when `f` closes.
+    f.try_lock().is_err()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -279,11 +277,8 @@ pub fn resolve(dir: &Path, name: Option<&str>) -> Result<Entry> {
 /// on the backup's folder), so that none loses another's outcome.
 pub fn record(folder: &Path, v: Verification) -> Result<Manifest> {
     let dir = fs::File::open(folder).with_context(|| format!("cannot open {}", folder.display()))?;
-    // SAFETY: flock on a descriptor we own; released when `dir` closes.
-    if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) } != 0 {
-        let e = std::io::Error::last_os_error();
-        return Err(e).with_context(|| format!("cannot lock {}", folder.display()));
-    }
+    // Released when `dir` closes.
+    dir.lock().with_context(|| format!("cannot lock {}", folder.display()))?;
     let mut m = Manifest::read(folder)?;
     m.verifications.push(v);
     m.write(folder)?;

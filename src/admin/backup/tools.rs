@@ -29,8 +29,13 @@ use crate::admin::pgbin::{self, Bindir};
 use crate::connect::tls::SYSTEM_ROOTS;
 use crate::connect::{ConnConfig, setup};
 
-/// `pg_dump` and `pg_restore` of major `min_major` or newer, the newest found first.
-pub fn find(min_major: u32) -> Result<Bindir> {
+/// `pg_dump` and `pg_restore` of major `min_major` or newer, the newest found first. The search
+/// runs each candidate's `--version`: on a blocking thread, not on the runtime's one.
+pub async fn find(min_major: u32) -> Result<Bindir> {
+    tokio::task::spawn_blocking(move || find_now(min_major)).await?
+}
+
+fn find_now(min_major: u32) -> Result<Bindir> {
     pgbin::find(
         &pgbin::DUMP_PROGRAMS,
         Some(min_major),

@@ -68,7 +68,7 @@ pub async fn drill(entry: &Entry, server: &Db, jobs: u32) -> Result<DrillReport>
     report.checksums_ok = true;
     report.files_checked = checked.files_checked;
     let m = &checked.manifest;
-    let bindir = restore::tools_for(m)?;
+    let bindir = restore::tools_for(m).await?;
     let admin = server.get().await?;
     restore::check_target_server(&admin, m).await?;
     let tail: String = entry.name.chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();

@@ -606,6 +606,34 @@ mod tests {
         }
     }
 
+    /// `--as-of` takes any date from 1970-01-01 on: at the epoch the demands were created before
+    /// it (negative times), and a response still comes after its demand and by `--as-of`.
+    #[test]
+    fn responses_follow_their_demand_at_any_as_of_date() {
+        let p = pool(50);
+        for as_of in [0, 3 * 3_600, 40 * 86_400, DEFAULT_AS_OF] {
+            let s = ScaleSpec { as_of, demands: 300, ..spec(4, 1, Locale::En) };
+            for i in 0..300 {
+                let core = demand_core(&s, i);
+                let d = demand(&s, i);
+                assert!(d.created_at <= d.updated_at && d.updated_at.0 <= as_of * SECOND, "as of {as_of}");
+                let mut rs = Vec::new();
+                responses(&s, &p, i, &mut rs);
+                let last =
+                    core.deadline.map_or(as_of * SECOND, |dl| dl.min(as_of * SECOND)).max(core.created_at);
+                for r in &rs {
+                    assert!(
+                        r.created_at.0 >= core.created_at && r.created_at.0 <= last,
+                        "as of {as_of}: response at {} for a demand of {} (last {last})",
+                        r.created_at.0,
+                        core.created_at
+                    );
+                    assert!(r.updated_at >= r.created_at, "as of {as_of}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn zero_responses_and_large_pools() {
         let s = spec(0, 1, Locale::En);

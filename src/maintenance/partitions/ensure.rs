@@ -75,8 +75,8 @@ pub struct EnsureReport {
 }
 
 /// Rows of the default partition (`{default}`, key `{key}` of type `{ty}`) in each new range.
-const DEFAULT_CONFLICTS_SQL: &str = "SELECT x.i::int8, (SELECT count(*) FROM {default} d \
-       WHERE d.{key} >= x.f::{ty} AND d.{key} < x.t::{ty})::int8 \
+const DEFAULT_CONFLICTS_SQL: &str = "SELECT x.i::int8 AS number, (SELECT count(*) FROM {default} d \
+       WHERE d.{key} >= x.f::{ty} AND d.{key} < x.t::{ty})::int8 AS rows \
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY x(f, t, i) ORDER BY x.i";
 
 /// Names taken by a table that is not a partition of the parent `$3` (one that a concurrent
@@ -339,10 +339,10 @@ async fn plan(client: &Client, name: &str, opts: &EnsureOptions) -> Result<(Part
         }
         let conflicts: Vec<String> = counted?
             .iter()
-            .filter(|r| r.get::<_, i64>(1) > 0)
+            .filter(|r| r.get::<_, i64>("rows") > 0)
             .map(|r| {
-                let p = &created[(r.get::<_, i64>(0) - 1) as usize];
-                let n = crate::output::cells::plural(r.get::<_, i64>(1), "row", "rows");
+                let p = &created[(r.get::<_, i64>("number") - 1) as usize];
+                let n = crate::output::cells::plural(r.get::<_, i64>("rows"), "row", "rows");
                 format!("{n} for {} ({} to {})", p.name, p.from, p.to)
             })
             .collect();

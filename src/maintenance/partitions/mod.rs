@@ -26,20 +26,23 @@ use crate::reports::{Filter, query};
 /// Every top-level partitioned table and its direct partitions (rows and size over each one's
 /// whole subtree; rows from `reltuples`, or the statistics' live rows where never analyzed).
 const TABLES_SQL: &str = "
-SELECT p.oid::int8, pn.nspname::text, p.relname::text, pg_get_partkeydef(p.oid),
-       CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END,
+SELECT p.oid::int8 AS oid, pn.nspname::text AS schema, p.relname::text AS table,
+       pg_get_partkeydef(p.oid) AS key,
+       CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS strategy,
        CASE WHEN pt.partnatts = 1 AND pt.partexprs IS NULL THEN
          (SELECT coalesce(nullif(ty.typbasetype, 0), ty.oid)::regtype::text
           FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
-          WHERE a.attrelid = p.oid AND a.attnum = pt.partattrs[0]) END,
+          WHERE a.attrelid = p.oid AND a.attnum = pt.partattrs[0]) END AS key_type,
        CASE WHEN pt.partnatts = 1 AND pt.partexprs IS NULL THEN
-         (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = p.oid AND a.attnum = pt.partattrs[0]) END,
-       c.oid::int8, cn.nspname::text, c.relname::text, pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p',
-       (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t)::int8,
+         (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = p.oid AND a.attnum = pt.partattrs[0]) END
+         AS key_column,
+       c.oid::int8 AS partition_oid, cn.nspname::text AS partition_schema, c.relname::text AS partition,
+       pg_get_expr(c.relpartbound, c.oid) AS bound, c.relkind = 'p' AS subpartitioned,
+       (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t)::int8 AS bytes,
        (SELECT sum(CASE WHEN cc.reltuples > 0 THEN cc.reltuples ELSE s.n_live_tup END)
         FROM pg_partition_tree(c.oid) t JOIN pg_class cc ON cc.oid = t.relid
-        LEFT JOIN pg_stat_all_tables s ON s.relid = t.relid WHERE t.isleaf)::int8,
-       {pending}
+        LEFT JOIN pg_stat_all_tables s ON s.relid = t.relid WHERE t.isleaf)::int8 AS rows,
+       {pending} AS detach_pending
 FROM pg_class p
 JOIN pg_namespace pn ON pn.oid = p.relnamespace
 JOIN pg_partitioned_table pt ON pt.partrelid = p.oid
@@ -49,14 +52,14 @@ LEFT JOIN pg_namespace cn ON cn.oid = c.relnamespace
 WHERE p.relkind = 'p' AND NOT p.relispartition
   AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
   AND ($1::text[] IS NULL OR pn.nspname = ANY ($1)) AND ($2::text[] IS NULL OR p.relname = ANY ($2))
-ORDER BY 2, 3, 10";
+ORDER BY schema, \"table\", partition";
 
 /// Range bounds as local timestamps of the session (`$1` lower, `$2` upper; NULL for
 /// MINVALUE/MAXVALUE). `{ty}`: the key's type.
-const LOCAL_BOUNDS_SQL: &str = "SELECT x.f::{ty}::timestamp, x.t::{ty}::timestamp \
+const LOCAL_BOUNDS_SQL: &str = "SELECT x.f::{ty}::timestamp AS from, x.t::{ty}::timestamp AS to \
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY x(f, t, i) ORDER BY x.i";
 
-const NOW_SQL: &str = "SELECT localtimestamp, current_setting('TimeZone')";
+const NOW_SQL: &str = "SELECT localtimestamp AS now, current_setting('TimeZone') AS time_zone";
 
 /// The rows of a default partition are counted up to this many.
 pub const DEFAULT_ROWS_CAP: i64 = 1_000_000;
@@ -166,16 +169,16 @@ pub async fn read(client: &Client, filter: &Filter, time_zone: Option<&str>) -> 
     .await?;
     let mut out: Vec<PartitionedTable> = Vec::new();
     for r in &rows {
-        let oid: i64 = r.get(0);
+        let oid: i64 = r.get("oid");
         if out.last().is_none_or(|t| t.oid != oid) {
             out.push(PartitionedTable {
                 oid,
-                schema: r.get(1),
-                table: r.get(2),
-                key: r.get(3),
-                strategy: r.get(4),
-                key_type: r.get(5),
-                key_column: r.get(6),
+                schema: r.get("schema"),
+                table: r.get("table"),
+                key: r.get("key"),
+                strategy: r.get("strategy"),
+                key_type: r.get("key_type"),
+                key_column: r.get("key_column"),
                 partitions: Vec::new(),
                 rows: None,
                 bytes: 0,
@@ -186,17 +189,17 @@ pub async fn read(client: &Client, filter: &Filter, time_zone: Option<&str>) -> 
             });
         }
         let t = out.last_mut().expect("pushed above");
-        let Some(name) = r.get::<_, Option<String>>(9) else { continue };
+        let Some(name) = r.get::<_, Option<String>>("partition") else { continue };
         t.partitions.push(Partition {
-            schema: r.get(8),
+            schema: r.get("partition_schema"),
             name,
-            bound: r.get::<_, Option<String>>(10).unwrap_or_default(),
+            bound: r.get::<_, Option<String>>("bound").unwrap_or_default(),
             from: None,
             to: None,
-            rows: r.get(13),
-            bytes: r.get(12),
-            subpartitioned: r.get(11),
-            detach_pending: r.get(14),
+            rows: r.get("rows"),
+            bytes: r.get("bytes"),
+            subpartitioned: r.get("subpartitioned"),
+            detach_pending: r.get("detach_pending"),
         });
     }
     // The session's time zone, or the one asked for, for the bounds and for now.
@@ -208,7 +211,7 @@ pub async fn read(client: &Client, filter: &Filter, time_zone: Option<&str>) -> 
     }
     let local = async {
         let now = query(client, "the server's time", NOW_SQL, &[]).await?;
-        let (now, tz): (NaiveDateTime, String) = (now[0].get(0), now[0].get(1));
+        let (now, tz): (NaiveDateTime, String) = (now[0].get("now"), now[0].get("time_zone"));
         for t in out.iter_mut().filter(|t| t.time_key()) {
             local_bounds(client, t).await?;
         }
@@ -265,8 +268,8 @@ async fn local_bounds(client: &Client, t: &mut PartitionedTable) -> Result<()> {
     )
     .await?;
     for (r, i) in rows.iter().zip(idx) {
-        t.partitions[i].from = r.get(0);
-        t.partitions[i].to = r.get(1);
+        t.partitions[i].from = r.get("from");
+        t.partitions[i].to = r.get("to");
     }
     Ok(())
 }

@@ -201,14 +201,24 @@ fn archive_path(dir: &Path, t: &Table) -> PathBuf {
 
 /// Check, before anything is detached, that an archive can be written: pg_dump and pg_restore
 /// for this server are found and the folder can be created.
-pub fn check_archive(server_version: i32, dir: &Path) -> Result<()> {
-    tools::find((server_version / 10000) as u32)?;
-    create_archive_dir(dir)?;
-    let probe = dir.join(format!(".towow-db-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .with_context(|| format!("cannot write into the archive folder {}", dir.display()))?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
+pub async fn check_archive(server_version: i32, dir: &Path) -> Result<()> {
+    tools::find((server_version / 10000) as u32).await?;
+    let dir = dir.to_path_buf();
+    blocking(move || {
+        create_archive_dir(&dir)?;
+        let probe = dir.join(format!(".towow-db-write-test-{}", std::process::id()));
+        std::fs::write(&probe, b"")
+            .with_context(|| format!("cannot write into the archive folder {}", dir.display()))?;
+        let _ = std::fs::remove_file(&probe);
+        Ok(())
+    })
+    .await
+}
+
+/// File system work (a folder made, a multi-GB dump synced) on a blocking thread, not on the
+/// runtime's one, where it would stall the connections and Ctrl-C.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work).await?
 }
 
 /// Dump `t` with pg_dump (custom format) into `dir`, check that pg_restore reads its data back,
@@ -218,19 +228,24 @@ pub async fn dump(db: &Db, t: &Table, dir: &Path) -> Result<PathBuf> {
     let client = db.get().await?;
     let version = crate::maintenance::table::server_version(&client).await?;
     drop(client);
-    let bindir = tools::find((version / 10000) as u32)?;
-    create_archive_dir(dir)?;
-    let path = archive_path(dir, t);
-    let partial = path.with_extension("dump.partial");
-    // The rows are only for the archive's owner: made 0600 before pg_dump writes into it (it
-    // keeps an existing file's mode), and deleted if the dump is abandoned (an error, Ctrl-C).
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let bindir = tools::find((version / 10000) as u32).await?;
+    let (folder, table) = (dir.to_path_buf(), t.clone());
+    let (path, partial) = blocking(move || {
+        create_archive_dir(&folder)?;
+        let path = archive_path(&folder, &table);
+        let partial = path.with_extension("dump.partial");
+        // The rows are only for the archive's owner: made 0600 before pg_dump writes into it (it
+        // keeps an existing file's mode), and deleted if the dump is abandoned (an error, Ctrl-C).
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&partial)
+            .with_context(|| format!("cannot create {}", partial.display()))?;
+        Ok((path, partial))
+    })
+    .await?;
     let mut partial_guard = RemoveOnDrop(Some(partial.clone()));
     let mut cmd = tokio::process::Command::new(bindir.program("pg_dump"));
     cmd.arg("--format=custom")
@@ -263,12 +278,17 @@ pub async fn dump(db: &Db, t: &Table, dir: &Path) -> Result<PathBuf> {
             String::from_utf8_lossy(&listed.stderr).trim()
         );
     }
-    std::fs::File::open(&partial)
-        .and_then(|f| f.sync_all())
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, &path).with_context(|| format!("cannot rename {}", partial.display()))?;
+    let (from, to, folder) = (partial.clone(), path.clone(), dir.to_path_buf());
+    blocking(move || {
+        std::fs::File::open(&from)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot write {}", from.display()))?;
+        std::fs::rename(&from, &to).with_context(|| format!("cannot rename {}", from.display()))?;
+        sync_dir(&folder);
+        Ok(())
+    })
+    .await?;
     partial_guard.0 = None;
-    sync_dir(dir);
     Ok(path)
 }
 

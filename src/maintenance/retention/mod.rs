@@ -63,32 +63,8 @@ pub struct Rule {
     pub cascade: bool,
 }
 
-/// Parse an age such as `30d`, `12h`, `2w`, `6mon`, `1y`, `90 days` into a PostgreSQL interval
-/// (`30 days`). Months and years are calendar ones, as PostgreSQL counts them.
-pub fn parse_age(s: &str) -> Result<String, String> {
-    let t = s.trim().to_ascii_lowercase();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = (&t[..split], t[split..].trim());
-    let n: u32 = num.parse().map_err(|_| {
-        format!("`{s}` is not an age (a whole number and a unit: 30d, 12h, 2w, 6mon, 1y, 90 days)")
-    })?;
-    if n == 0 {
-        return Err(format!("`{s}`: the age must be more than 0 (0 would delete every row)"));
-    }
-    let unit = match unit {
-        "s" | "sec" | "secs" | "second" | "seconds" => "seconds",
-        "min" | "mins" | "minute" | "minutes" => "minutes",
-        "h" | "hour" | "hours" => "hours",
-        "d" | "day" | "days" => "days",
-        "w" | "week" | "weeks" => "weeks",
-        "mon" | "mons" | "month" | "months" => "months",
-        "y" | "year" | "years" => "years",
-        "m" => return Err(format!("`{s}`: `m` is ambiguous; write `min` for minutes or `mon` for months")),
-        "" => return Err(format!("`{s}` has no unit (30d, 12h, 2w, 6mon, 1y)")),
-        other => return Err(format!("`{s}`: unknown unit `{other}` (s, min, h, d, w, mon, y)")),
-    };
-    Ok(format!("{n} {unit}"))
-}
+/// Ages (`--older-than`) are read by the one grammar of lengths of time (see [`crate::units`]).
+pub use crate::units::parse_age;
 
 /// What the plan does with one table of the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +169,7 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
     let server_version = table::server_version(client).await?;
     let root = table::resolve(client, &rule.table).await?;
     if let Some(dir) = &rule.archive {
-        detach::check_archive(server_version, dir)?;
+        detach::check_archive(server_version, dir).await?;
     }
     let column = table::time_column(client, &root, &rule.column).await?;
     let cutoff = cutoff(client, &rule.age).await?;

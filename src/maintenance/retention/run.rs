@@ -226,7 +226,7 @@ async fn run_rule(
         .filter(|x| x.action == Action::Delete)
         .map(|x| x.estimate.unwrap_or(0).max(0) as u64)
         .sum();
-    let progress = crate::data::copy::Progress::new(total, opts.quiet);
+    let progress = crate::output::progress::Progress::new(total, opts.quiet);
     let result = delete_all(db, client, p, opts, interrupt, &over_time, &progress, outcome).await;
     progress.finish();
     result
@@ -240,7 +240,7 @@ async fn delete_all(
     opts: &RunOptions,
     interrupt: &Interrupt,
     over_time: &dyn Fn() -> bool,
-    progress: &crate::data::copy::Progress,
+    progress: &crate::output::progress::Progress,
     outcome: &mut RuleOutcome,
 ) -> Result<Option<Stop>> {
     for part in p.parts.iter().filter(|x| x.action == Action::Delete) {

@@ -83,7 +83,7 @@ pub struct Hypopg {
 /// What became of a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum Verdict {
     /// An advised index cuts its cost at least `min_speedup` times.
     Helped,
     /// What its candidates would give, an existing index already gives.
@@ -129,7 +129,7 @@ pub struct StatementAdvice {
     /// …with the advised indexes (hypothetical).
     pub cost_after: Option<f64>,
     pub speedup: Option<f64>,
-    pub outcome: Outcome,
+    pub outcome: Verdict,
     /// The advised indexes its plan reads.
     pub indexes: Vec<String>,
     pub tried: Vec<Tried>,
@@ -343,14 +343,14 @@ async fn run(
     }
     // The statements that were planned and not helped (`prove` marks those it helps).
     for w in &mut work {
-        if w.advice.outcome != Outcome::Helped {
+        if w.advice.outcome != Verdict::Helped {
             w.advice.outcome =
                 match (w.found.candidates.is_empty(), w.found.already_indexed, advice.hypopg.created) {
-                    (true, true, _) => Outcome::AlreadyIndexed,
-                    (true, false, _) => Outcome::NoCandidate,
-                    (false, _, false) => Outcome::Unproven,
-                    (false, true, true) => Outcome::AlreadyIndexed,
-                    (false, false, true) => Outcome::NotEnough,
+                    (true, true, _) => Verdict::AlreadyIndexed,
+                    (true, false, _) => Verdict::NoCandidate,
+                    (false, _, false) => Verdict::Unproven,
+                    (false, true, true) => Verdict::AlreadyIndexed,
+                    (false, false, true) => Verdict::NotEnough,
                 };
         }
     }
@@ -375,7 +375,7 @@ fn statement(q: &Statement) -> StatementAdvice {
         cost_before: None,
         cost_after: None,
         speedup: None,
-        outcome: Outcome::Skipped,
+        outcome: Verdict::Skipped,
         indexes: Vec::new(),
         tried: Vec::new(),
         not_tried: Vec::new(),

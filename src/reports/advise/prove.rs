@@ -9,7 +9,7 @@ use tokio_postgres::Client;
 use super::candidates::Candidate;
 use super::plan::Facts;
 use super::session::Session;
-use super::{Advice, AdviseOptions, AdvisedIndex, Helped, Outcome, Tried, Work, catalog};
+use super::{Advice, AdviseOptions, AdvisedIndex, Helped, Tried, Verdict, Work, catalog};
 
 /// One candidate's plan of one statement: cost and whether it reads the index.
 #[derive(Debug, Clone, Copy)]
@@ -210,7 +210,7 @@ pub async fn prove(
         w.advice.cost_after = Some(f.cost);
         w.advice.speedup = (f.cost > 0.0).then(|| before / f.cost);
         if w.advice.speedup.is_some_and(|x| x >= factor) && !w.advice.indexes.is_empty() {
-            w.advice.outcome = Outcome::Helped;
+            w.advice.outcome = Verdict::Helped;
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The advice as tables: the CREATE statements as footnotes (to copy whole), the details
 //! (every statement's costs, what each index covers) with `--wide`.
 
-use super::{Advice, Outcome, StatementAdvice, Tried};
+use super::{Advice, StatementAdvice, Tried, Verdict};
 use crate::output::cells::{bytes, f1, one_line};
 use crate::output::check::{Check, Thresholds};
 use crate::output::report::{Footnotes, Report, Section};
@@ -18,16 +18,16 @@ pub fn times(x: Option<f64>) -> String {
 /// What became of a statement, in a few words.
 pub fn outcome_text(s: &StatementAdvice) -> String {
     match s.outcome {
-        Outcome::Helped => format!("helped: {}", s.indexes.join(", ")),
-        Outcome::AlreadyIndexed => {
+        Verdict::Helped => format!("helped: {}", s.indexes.join(", ")),
+        Verdict::AlreadyIndexed => {
             let by: Vec<&str> =
                 s.not_tried.iter().filter_map(|t| t.split(": already indexed by ").nth(1)).collect();
             format!("already indexed: {}", by.join(", "))
         }
-        Outcome::NoCandidate => "nothing to index".into(),
-        Outcome::NotEnough => format!("not enough: best {}", times(best_tried(s).and_then(|t| t.speedup))),
-        Outcome::Unproven => "UNPROVEN candidates".into(),
-        Outcome::Skipped => format!("skipped: {}", one_line(s.error.as_deref().unwrap_or(""), 60)),
+        Verdict::NoCandidate => "nothing to index".into(),
+        Verdict::NotEnough => format!("not enough: best {}", times(best_tried(s).and_then(|t| t.speedup))),
+        Verdict::Unproven => "UNPROVEN candidates".into(),
+        Verdict::Skipped => format!("skipped: {}", one_line(s.error.as_deref().unwrap_or(""), 60)),
     }
 }
 

@@ -216,37 +216,6 @@ pub fn disk(now: &HostReading, t: &Thresholds) -> Check {
     }
 }
 
-/// `standbys_streaming` against `--expect-standbys N`: CRITICAL when fewer than N stream.
-pub fn expected_standbys(streaming: i64, expected: u32) -> Check {
-    let t = Threshold::below(None, Some(expected as f64));
-    let mut c = Check::measured(
-        "standbys_streaming",
-        streaming as f64,
-        t,
-        format!("{streaming} standby(s) streaming, {expected} expected (--expect-standbys)"),
-    );
-    if c.status == crate::output::check::Status::Critical {
-        c.message = format!(
-            "{streaming} standby(s) streaming, {expected} expected: a standby is down or not streaming"
-        );
-    }
-    c
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::output::check::Status;
-
-    #[test]
-    fn fewer_standbys_than_expected_is_critical() {
-        assert_eq!(expected_standbys(0, 1).status, Status::Critical);
-        assert_eq!(expected_standbys(1, 1).status, Status::Ok);
-        assert_eq!(expected_standbys(2, 1).status, Status::Ok);
-        assert_eq!(expected_standbys(1, 2).status, Status::Critical);
-    }
-}
-
 /// The windowed checks' settings (`health --window --slow --expect-standbys`).
 #[derive(Debug, Clone)]
 pub struct WindowOptions {
@@ -260,15 +229,15 @@ pub const NO_HISTORY: &str = "no history: `towow-db snapshot` every minute gives
 
 /// Judge `health`'s windowed checks for the target `db` against its history (in `store`, else
 /// in its own database): `deadlocks` over the window instead of since the reset, and
-/// `slow_queries_per_min`, `cpu_busy_pct`, `disk_used_pct`, `standbys_streaming` added. The
-/// report's status is judged again.
+/// `slow_queries_per_min`, `cpu_busy_pct`, `disk_used_pct`, `standbys_streaming` added to
+/// `checks` (health's). Returns what they were judged over; the caller judges the status again.
 pub async fn apply_to_health(
-    report: &mut crate::reports::health::HealthReport,
+    checks: &mut Vec<Check>,
     db: &crate::connect::Db,
     store: Option<&crate::connect::Db>,
     opts: &WindowOptions,
     t: &Thresholds,
-) -> Result<()> {
+) -> Result<WindowInfo> {
     let target = super::target_name(&db.cfg);
     let store_db = store.unwrap_or(db);
     // The statements are read only when a history can give them a window (no store: no rate
@@ -314,11 +283,11 @@ pub async fn apply_to_health(
     };
     let no_history = missing.clone().unwrap_or_default();
     let deadlocks = deadlocks(&now.db, w.as_ref(), t, &no_history);
-    match report.checks.iter_mut().find(|c| c.name == "deadlocks") {
+    match checks.iter_mut().find(|c| c.name == "deadlocks") {
         Some(c) => *c = deadlocks,
-        None => report.checks.push(deadlocks),
+        None => checks.push(deadlocks),
     }
-    report.checks.push(slow_per_min(
+    checks.push(slow_per_min(
         w.as_ref(),
         before.as_ref(),
         now.statements.as_deref(),
@@ -328,23 +297,20 @@ pub async fn apply_to_health(
     ));
     // The CPU window is the document's 5 minutes; a younger history is not enough.
     let cpu_w = cpu_w.filter(|c| c.span_s >= CPU_WINDOW.as_secs_f64() * 0.9);
-    report.checks.push(cpu(&now.host, cpu_w.as_ref(), t));
-    report.checks.push(disk(&now.host, t));
+    checks.push(cpu(&now.host, cpu_w.as_ref(), t));
+    checks.push(disk(&now.host, t));
     if let Some(n) = opts.expect_standbys {
         let streaming = streaming_standbys(db).await?;
-        report.checks.push(expected_standbys(streaming, n));
+        checks.push(crate::reports::replication::expected_standbys(streaming, n));
     }
-    report.status = crate::output::check::combine(&report.checks);
     let mut now_db = now.db;
     // The size health read itself (the light reading leaves it out).
-    now_db.size_bytes = report
-        .checks
+    now_db.size_bytes = checks
         .iter()
         .find(|c| c.name == "database_size_bytes")
         .and_then(|c| c.value.as_ref())
         .and_then(|v| v.as_i64());
-    report.window = Some(WindowInfo { store: store_name, target, window: w, missing, now: now_db });
-    Ok(())
+    Ok(WindowInfo { store: store_name, target, window: w, missing, now: now_db })
 }
 
 /// Standbys streaming from the server `db` reaches.

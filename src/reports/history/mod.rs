@@ -44,7 +44,7 @@ pub async fn open(
     target: &Db,
     store: Option<&Db>,
     for_what: &str,
-) -> Result<(String, deadpool_postgres::Object, String)> {
+) -> Result<(String, crate::connect::pool::Object, String)> {
     let name = target_name(&target.cfg);
     let store_name = store.map(|s| target_name(&s.cfg)).unwrap_or_else(|| "this database".into());
     let hist = store.unwrap_or(target).get().await?;

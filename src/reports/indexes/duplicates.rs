@@ -156,6 +156,22 @@ mod tests {
     }
 
     #[test]
+    fn a_unique_index_is_never_a_droppable_prefix_even_without_a_constraint() {
+        // CREATE UNIQUE INDEX u ON t (a): no constraint backs it, yet dropping it would drop
+        // the uniqueness of a; a wider (a, b) index does not enforce that.
+        let u = idx("u_a", &[1], true, false);
+        let wide = idx("a_b", &[1, 2], false, false);
+        assert!(found(&[u, wide.clone()]).is_empty());
+        // Backing a constraint alone keeps it too (a non-unique index cannot back one, but the
+        // rule does not lean on that).
+        let c = idx("c_a", &[1], false, true);
+        assert!(found(&[c, idx("a_b", &[1, 2], false, false)]).is_empty());
+        // Neither: a plain prefix is redundant.
+        let plain = idx("p_a", &[1], false, false);
+        assert_eq!(found(&[plain, wide]), vec![("p_a".to_string(), "a_b".to_string(), "prefix")]);
+    }
+
+    #[test]
     fn different_predicates_or_opclasses_are_not_duplicates() {
         let a = idx("a", &[1], false, false);
         let mut b = idx("b", &[1], false, false);

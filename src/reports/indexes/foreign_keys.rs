@@ -12,11 +12,12 @@ use crate::reports::{Param, query};
 /// The foreign keys of the tables in scope (with their partitions): the referencing columns, the
 /// referenced table and what a DELETE / UPDATE of a referenced row does.
 const FOREIGN_KEYS_SQL: &str = "
-SELECT n.nspname::text, t.relname::text, f.conname::text, f.conkey::int2[],
-       pn.nspname::text, p.relname::text, f.confdeltype::text,
+SELECT n.nspname::text AS schema, t.relname::text AS table, f.conname::text AS name,
+       f.conkey::int2[] AS columns, pn.nspname::text AS referenced_schema, p.relname::text AS referenced_table,
+       f.confdeltype::text AS on_delete,
        (SELECT array_agg(a.attname::text ORDER BY k.ord)
           FROM unnest(f.conkey) WITH ORDINALITY k(att, ord)
-          JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.att)
+          JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.att) AS column_names
 FROM pg_constraint f
 JOIN pg_class t ON t.oid = f.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -77,15 +78,20 @@ pub(super) async fn by_table(client: &Client, filter: &[Param<'_>]) -> Result<By
     )
     .await?
     {
-        let (name, columns): (String, Vec<i16>) = (r.get(2), r.get(3));
-        let (pschema, ptable, on_delete): (String, String, String) = (r.get(4), r.get(5), r.get(6));
-        let colnames: Vec<String> = r.get::<_, Option<Vec<String>>>(7).unwrap_or_default();
+        let (name, columns): (String, Vec<i16>) = (r.get("name"), r.get("columns"));
+        let (pschema, ptable, on_delete): (String, String, String) =
+            (r.get("referenced_schema"), r.get("referenced_table"), r.get("on_delete"));
+        let colnames: Vec<String> = r.get::<_, Option<Vec<String>>>("column_names").unwrap_or_default();
         let describe = format!(
             "{name} ({}) → {pschema}.{ptable}, ON DELETE {}",
             colnames.join(", "),
             fk_action(&on_delete)
         );
-        fks.entry(r.get(0)).or_default().entry(r.get(1)).or_default().push(ForeignKey { columns, describe });
+        fks.entry(r.get("schema"))
+            .or_default()
+            .entry(r.get("table"))
+            .or_default()
+            .push(ForeignKey { columns, describe });
     }
     Ok(fks)
 }

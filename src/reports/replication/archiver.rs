@@ -11,12 +11,15 @@ use crate::output::check::{Check, Thresholds};
 use crate::reports::query;
 
 const ARCHIVER_SQL: &str = "
-SELECT current_setting('archive_mode'), pg_is_in_recovery(),
+SELECT current_setting('archive_mode') AS archive_mode, pg_is_in_recovery() AS standby,
        archived_count, last_archived_wal, last_archived_time,
        failed_count, last_failed_wal, last_failed_time,
-       last_failed_time IS NOT NULL AND (last_archived_time IS NULL OR last_failed_time > last_archived_time),
-       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8,
+       last_failed_time IS NOT NULL AND (last_archived_time IS NULL OR last_failed_time > last_archived_time)
+         AS failing,
+       extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, last_failed_time))::float8
+         AS since_archived_s,
        (SELECT bool_or(setting <> '') FROM pg_settings WHERE name IN ('archive_command', 'archive_library'))
+         AS configured
 FROM pg_stat_archiver";
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,19 +48,19 @@ impl Archiver {
     pub async fn read(client: &Client) -> Result<Archiver> {
         let rows = query(client, "the WAL archiver", ARCHIVER_SQL, &[]).await?;
         let r = &rows[0];
-        let (mode, standby): (String, bool) = (r.get(0), r.get(1));
+        let (mode, standby): (String, bool) = (r.get("archive_mode"), r.get("standby"));
         Ok(Archiver {
             active: mode == "always" || (mode == "on" && !standby),
             archive_mode: mode,
-            archived_count: r.get(2),
-            last_archived_wal: r.get(3),
-            last_archived_time: r.get(4),
-            failed_count: r.get(5),
-            last_failed_wal: r.get(6),
-            last_failed_time: r.get(7),
-            failing: r.get(8),
-            since_archived_s: r.get(9),
-            configured: r.get(10),
+            archived_count: r.get("archived_count"),
+            last_archived_wal: r.get("last_archived_wal"),
+            last_archived_time: r.get("last_archived_time"),
+            failed_count: r.get("failed_count"),
+            last_failed_wal: r.get("last_failed_wal"),
+            last_failed_time: r.get("last_failed_time"),
+            failing: r.get("failing"),
+            since_archived_s: r.get("since_archived_s"),
+            configured: r.get("configured"),
         })
     }
 

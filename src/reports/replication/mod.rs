@@ -33,10 +33,11 @@ use archiver::Archiver;
 
 /// The server's role and what this role may see, in one round trip.
 const ROLE_SQL: &str = "
-SELECT pg_is_in_recovery(), current_setting('server_version_num')::int4,
+SELECT pg_is_in_recovery() AS standby, current_setting('server_version_num')::int4 AS server_version_num,
        pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
-         OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false),
-       (SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver WHERE sender_host IS NOT NULL)";
+         OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS sees_details,
+       (SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver WHERE sender_host IS NOT NULL)
+         AS upstream";
 
 /// The WAL position senders and slots are measured from: the insert position on a primary, what
 /// a (cascading) standby has received or replayed.
@@ -45,12 +46,14 @@ const STANDBY_LSN: &str = "greatest(pg_last_wal_receive_lsn(), pg_last_wal_repla
 
 /// `{lsn}` and `{reply_time}` are replaced by fixed expressions.
 const SENDERS_SQL: &str = "
-SELECT r.pid, coalesce(r.application_name, '')::text, host(r.client_addr), r.state::text,
-       r.sync_state::text, r.sent_lsn::text, r.write_lsn::text, r.flush_lsn::text, r.replay_lsn::text,
-       pg_wal_lsn_diff({lsn}, r.replay_lsn)::int8,
-       extract(epoch FROM r.write_lag)::float8, extract(epoch FROM r.flush_lag)::float8,
-       extract(epoch FROM r.replay_lag)::float8, r.backend_start, {reply_time},
-       s.slot_name::text, s.slot_type::text
+SELECT r.pid, coalesce(r.application_name, '')::text AS name, host(r.client_addr) AS client,
+       r.state::text AS state, r.sync_state::text AS sync_state, r.sent_lsn::text AS sent_lsn,
+       r.write_lsn::text AS write_lsn, r.flush_lsn::text AS flush_lsn, r.replay_lsn::text AS replay_lsn,
+       pg_wal_lsn_diff({lsn}, r.replay_lsn)::int8 AS lag_bytes,
+       extract(epoch FROM r.write_lag)::float8 AS write_lag_s,
+       extract(epoch FROM r.flush_lag)::float8 AS flush_lag_s,
+       extract(epoch FROM r.replay_lag)::float8 AS replay_lag_s, r.backend_start,
+       {reply_time} AS reply_time, s.slot_name::text AS slot_name, s.slot_type::text AS slot_type
 FROM pg_stat_replication r
 LEFT JOIN pg_replication_slots s ON s.active_pid = r.pid
 ORDER BY r.application_name, r.pid";
@@ -58,12 +61,16 @@ ORDER BY r.application_name, r.pid";
 /// `{lsn}`, `{wal_status}`, `{safe_wal_size}`, `{inactive_since}`, `{invalidation}` are replaced
 /// by fixed, version dependent expressions.
 const SLOTS_SQL: &str = "
-SELECT s.slot_name::text, s.slot_type::text, s.plugin::text, s.database::text, s.temporary, s.active,
-       s.active_pid, s.xmin::text, age(s.xmin)::int8, s.catalog_xmin::text, age(s.catalog_xmin)::int8,
-       s.restart_lsn::text, s.confirmed_flush_lsn::text,
-       pg_wal_lsn_diff({lsn}, s.restart_lsn)::int8,
-       {wal_status}::text, {safe_wal_size}::int8, {inactive_since},
-       greatest(extract(epoch FROM clock_timestamp() - {inactive_since}), 0)::float8, {invalidation}::text
+SELECT s.slot_name::text AS slot_name, s.slot_type::text AS slot_type, s.plugin::text AS plugin,
+       s.database::text AS database, s.temporary, s.active, s.active_pid,
+       s.xmin::text AS xmin, age(s.xmin)::int8 AS xmin_age,
+       s.catalog_xmin::text AS catalog_xmin, age(s.catalog_xmin)::int8 AS catalog_xmin_age,
+       s.restart_lsn::text AS restart_lsn, s.confirmed_flush_lsn::text AS confirmed_flush_lsn,
+       pg_wal_lsn_diff({lsn}, s.restart_lsn)::int8 AS retained_wal_bytes,
+       {wal_status}::text AS wal_status, {safe_wal_size}::int8 AS safe_wal_size,
+       {inactive_since} AS inactive_since,
+       greatest(extract(epoch FROM clock_timestamp() - {inactive_since}), 0)::float8 AS inactive_s,
+       {invalidation}::text AS invalidation_reason
 FROM pg_replication_slots s
 ORDER BY s.slot_name";
 
@@ -98,10 +105,10 @@ impl ServerRole {
     pub async fn read(client: &Client) -> Result<ServerRole> {
         let r = &query(client, "the server's replication role", ROLE_SQL, &[]).await?[0];
         Ok(ServerRole {
-            standby: r.get(0),
-            server_version_num: r.get(1),
-            sees_details: r.get(2),
-            upstream: r.get(3),
+            standby: r.get("standby"),
+            server_version_num: r.get("server_version_num"),
+            sees_details: r.get("sees_details"),
+            upstream: r.get("upstream"),
         })
     }
 
@@ -153,10 +160,10 @@ pub struct Sender {
 
 impl Sender {
     fn from_row(r: &Row) -> Sender {
-        let name: String = r.get(1);
-        let state: Option<String> = r.get(3);
-        let replay_lsn: Option<String> = r.get(8);
-        let slot_type: Option<String> = r.get(16);
+        let name: String = r.get("name");
+        let state: Option<String> = r.get("state");
+        let replay_lsn: Option<String> = r.get("replay_lsn");
+        let slot_type: Option<String> = r.get("slot_type");
         let kind = if state.as_deref() == Some("backup") || (replay_lsn.is_none() && name == "pg_basebackup")
         {
             "base_backup"
@@ -167,28 +174,28 @@ impl Sender {
         } else {
             "standby"
         };
-        let lag_bytes: Option<i64> = r.get(9);
+        let lag_bytes: Option<i64> = r.get("lag_bytes");
         Sender {
-            pid: r.get(0),
+            pid: r.get("pid"),
             caught_up: matches!(kind, "standby" | "logical")
                 && state.as_deref() == Some("streaming")
                 && lag_bytes == Some(0),
             name,
-            client: r.get(2),
+            client: r.get("client"),
             kind,
             state,
-            sync_state: r.get(4),
-            sent_lsn: r.get(5),
-            write_lsn: r.get(6),
-            flush_lsn: r.get(7),
+            sync_state: r.get("sync_state"),
+            sent_lsn: r.get("sent_lsn"),
+            write_lsn: r.get("write_lsn"),
+            flush_lsn: r.get("flush_lsn"),
             replay_lsn,
             lag_bytes,
-            write_lag_s: r.get(10),
-            flush_lag_s: r.get(11),
-            replay_lag_s: r.get(12),
-            backend_start: r.get(13),
-            reply_time: r.get(14),
-            slot_name: r.get(15),
+            write_lag_s: r.get("write_lag_s"),
+            flush_lag_s: r.get("flush_lag_s"),
+            replay_lag_s: r.get("replay_lag_s"),
+            backend_start: r.get("backend_start"),
+            reply_time: r.get("reply_time"),
+            slot_name: r.get("slot_name"),
         }
     }
 
@@ -239,33 +246,33 @@ pub struct Slot {
 
 impl Slot {
     fn from_row(r: &Row) -> Slot {
-        let xmin: Option<String> = r.get(7);
-        let catalog_xmin: Option<String> = r.get(9);
+        let xmin: Option<String> = r.get("xmin");
+        let catalog_xmin: Option<String> = r.get("catalog_xmin");
         Slot {
-            slot_name: r.get(0),
-            slot_type: r.get(1),
-            plugin: r.get(2),
-            database: r.get(3),
-            temporary: r.get(4),
-            active: r.get(5),
-            active_pid: r.get(6),
+            slot_name: r.get("slot_name"),
+            slot_type: r.get("slot_type"),
+            plugin: r.get("plugin"),
+            database: r.get("database"),
+            temporary: r.get("temporary"),
+            active: r.get("active"),
+            active_pid: r.get("active_pid"),
             holds_back: match (&xmin, &catalog_xmin) {
                 (Some(_), _) => "all_tables",
                 (None, Some(_)) => "catalogs_only",
                 (None, None) => "none",
             },
             xmin,
-            xmin_age: r.get(8),
+            xmin_age: r.get("xmin_age"),
             catalog_xmin,
-            catalog_xmin_age: r.get(10),
-            restart_lsn: r.get(11),
-            confirmed_flush_lsn: r.get(12),
-            retained_wal_bytes: r.get(13),
-            wal_status: r.get(14),
-            safe_wal_size: r.get(15),
-            inactive_since: r.get(16),
-            inactive_s: r.get(17),
-            invalidation_reason: r.get(18),
+            catalog_xmin_age: r.get("catalog_xmin_age"),
+            restart_lsn: r.get("restart_lsn"),
+            confirmed_flush_lsn: r.get("confirmed_flush_lsn"),
+            retained_wal_bytes: r.get("retained_wal_bytes"),
+            wal_status: r.get("wal_status"),
+            safe_wal_size: r.get("safe_wal_size"),
+            inactive_since: r.get("inactive_since"),
+            inactive_s: r.get("inactive_s"),
+            invalidation_reason: r.get("invalidation_reason"),
         }
     }
 }
@@ -401,4 +408,35 @@ pub async fn read(client: &Client) -> Result<ReplicationReport> {
         archiver: Archiver::read(client).await?,
         expected_standbys: None,
     })
+}
+
+/// `standbys_streaming` against `--expect-standbys N`: CRITICAL when fewer than N stream.
+pub fn expected_standbys(streaming: i64, expected: u32) -> crate::output::check::Check {
+    let t = crate::output::check::Threshold::below(None, Some(expected as f64));
+    let mut c = crate::output::check::Check::measured(
+        "standbys_streaming",
+        streaming as f64,
+        t,
+        format!("{streaming} standby(s) streaming, {expected} expected (--expect-standbys)"),
+    );
+    if c.status == crate::output::check::Status::Critical {
+        c.message = format!(
+            "{streaming} standby(s) streaming, {expected} expected: a standby is down or not streaming"
+        );
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::check::Status;
+
+    #[test]
+    fn fewer_standbys_than_expected_is_critical() {
+        assert_eq!(expected_standbys(0, 1).status, Status::Critical);
+        assert_eq!(expected_standbys(1, 1).status, Status::Ok);
+        assert_eq!(expected_standbys(2, 1).status, Status::Ok);
+        assert_eq!(expected_standbys(1, 2).status, Status::Critical);
+    }
 }

@@ -499,7 +499,7 @@ impl Report for ReplicationReport {
                 .iter()
                 .filter(|s| s.replicates() && s.state.as_deref() == Some("streaming"))
                 .count();
-            c.push(crate::reports::history::checks::expected_standbys(streaming as i64, n));
+            c.push(super::expected_standbys(streaming as i64, n));
         }
         c
     }

@@ -19,21 +19,23 @@ use serde::Serialize;
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
-use super::indexes::IndexRow;
-use super::{Filter, query};
+use super::IndexRow;
 use crate::output::cells::bytes;
 use crate::output::report::Section;
+use crate::reports::{Filter, query};
 
 /// Every btree index with storage (schema and table filters as the reports', reaching the
 /// partitions of the tables named), with its pages,
 /// rows, fillfactor and, per column, the statistics' null fraction and average width (null
 /// where `pg_stats` has no row: never analyzed, or not readable by this role).
 const INPUTS_SQL: &str = "
-SELECT n.nspname::text, ci.relname::text, ci.relpages::int8, ci.reltuples::float8,
+SELECT n.nspname::text AS schema, ci.relname::text AS index, ci.relpages::int8 AS relpages,
+       ci.reltuples::float8 AS reltuples,
        coalesce((SELECT substring(o FROM '^fillfactor=([0-9]+)$')::int4 FROM unnest(ci.reloptions) o
-                 WHERE o LIKE 'fillfactor=%'), 90)::int4,
-       current_setting('block_size')::int4,
-       array_agg(s.null_frac::float8 ORDER BY k.pos), array_agg(s.avg_width::int4 ORDER BY k.pos)
+                 WHERE o LIKE 'fillfactor=%'), 90)::int4 AS fillfactor,
+       current_setting('block_size')::int4 AS block_size,
+       array_agg(s.null_frac::float8 ORDER BY k.pos) AS null_fractions,
+       array_agg(s.avg_width::int4 ORDER BY k.pos) AS widths
 FROM pg_index i
 JOIN pg_class ci ON ci.oid = i.indexrelid
 JOIN pg_class ct ON ct.oid = i.indrelid
@@ -107,23 +109,23 @@ pub async fn estimates(client: &Client, filter: &Filter) -> Result<HashMap<(Stri
     let rows = query(
         client,
         "the indexes' statistics",
-        &INPUTS_SQL.replace("{table_filter}", &super::table_filter_with_partitions("ct", "n")),
+        &INPUTS_SQL.replace("{table_filter}", &crate::reports::table_filter_with_partitions("ct", "n")),
         &[(&schemas, Type::TEXT_ARRAY), (&tables, Type::TEXT_ARRAY), (&MIN_PAGES, Type::INT8)],
     )
     .await?;
     let mut out = HashMap::new();
     for r in &rows {
-        let nulls: Vec<Option<f64>> = r.get(6);
-        let widths: Vec<Option<i32>> = r.get(7);
+        let nulls: Vec<Option<f64>> = r.get("null_fractions");
+        let widths: Vec<Option<i32>> = r.get("widths");
         let inputs = Inputs {
-            relpages: r.get(2),
-            reltuples: r.get(3),
-            fillfactor: r.get(4),
-            block_size: r.get(5),
+            relpages: r.get("relpages"),
+            reltuples: r.get("reltuples"),
+            fillfactor: r.get("fillfactor"),
+            block_size: r.get("block_size"),
             columns: nulls.into_iter().zip(widths).map(|(n, w)| Some((n?, w?))).collect(),
         };
         if let Some(b) = estimate(&inputs) {
-            out.insert((r.get(0), r.get(1)), b);
+            out.insert((r.get("schema"), r.get("index")), b);
         }
     }
     Ok(out)
