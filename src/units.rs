@@ -252,6 +252,16 @@ fn time_terms(s: &str) -> Result<Vec<(u64, TimeUnit)>, String> {
 /// A duration: `1500ms`, `30s`, `5min`, `2h`, `1d`, `1w`, `1h 30min`, or a bare number of
 /// seconds. `m` is refused as ambiguous, months and years for having no fixed length (see the
 /// module documentation).
+/// A length of time as `--wait` and its peers take it back: whole seconds exactly (`60s`, even
+/// for the largest), else seconds to the millisecond (`1.5s`).
+pub fn seconds_text(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}s", d.as_millis() as f64 / 1000.0)
+    }
+}
+
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     if s.is_empty() {
@@ -302,6 +312,14 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_are_said_exactly() {
+        assert_eq!(seconds_text(Duration::from_secs(60)), "60s");
+        assert_eq!(seconds_text(Duration::from_secs(u64::MAX)), "18446744073709551615s");
+        assert_eq!(seconds_text(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(seconds_text(Duration::from_millis(250)), "0.25s");
+    }
 
     #[test]
     fn counts() {

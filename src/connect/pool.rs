@@ -117,8 +117,8 @@ impl Db {
                             let why = self.connect_error(&e);
                             if attempts == 1 {
                                 tracing::info!(
-                                    "waiting up to {:.0}s for {} to accept connections",
-                                    self.opts.wait.unwrap_or_default().as_secs_f64(),
+                                    "waiting up to {} for {} to accept connections",
+                                    crate::units::seconds_text(self.opts.wait.unwrap_or_default()),
                                     self.cfg.describe()
                                 );
                             }

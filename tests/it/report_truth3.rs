@@ -430,6 +430,7 @@ async fn sequences_case(srv: &PgServer) {
     exec(&db, "SELECT setval('cyc', 99)").await;
     let t = ["--threshold", "cache_hit_pct=none"];
     let mut args = vec!["health", "--check", "--format", "json"];
+    args.extend_from_slice(&NOT_THE_HOST_DISK);
     args.extend(t);
     let o = run_url(&cfg, &args);
     let c = check(&json(&o), "sequence_used_pct").clone();

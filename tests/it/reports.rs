@@ -804,7 +804,9 @@ async fn the_cache_hit_ratio_is_judged_on_enough_reads_only() {
         ),
     )
     .await;
-    let o = run_url(&cfg, &["health", "--format", "json", "--check", "--threshold", "cache_hit_pct=100:0"]);
+    let mut args = vec!["health", "--format", "json", "--check", "--threshold", "cache_hit_pct=100:0"];
+    args.extend_from_slice(&NOT_THE_HOST_DISK);
+    let o = run_url(&cfg, &args);
     let j: Value = serde_json::from_slice(&o.stdout).unwrap();
     let c = cache_hit(&j).unwrap();
     let p = c["value"].as_f64().unwrap_or_else(|| panic!("judged now: {c}"));

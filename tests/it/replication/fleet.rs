@@ -20,7 +20,9 @@ async fn with_invalid_index(tag: &str) -> ConnConfig {
 
 /// The checks that judge the whole shared test server (other tests' sessions, its cache) are
 /// off: these tests are about the databases.
-const DB_CHECKS_ONLY: [&str; 12] = [
+const DB_CHECKS_ONLY: [&str; 14] = [
+    "--threshold",
+    "disk_used_pct=none:none",
     "--threshold",
     "cache_hit_pct=none:none",
     "--threshold",
