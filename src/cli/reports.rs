@@ -133,7 +133,7 @@ pub struct HealthArgs {
 pub struct WindowArgs {
     /// Compare now with the latest snapshot at least this old: deadlocks, slow queries per
     /// minute and CPU are judged over it, so an alert clears once its cause is out of the window.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15min")]
     pub window: Duration,
 }
 

@@ -63,8 +63,15 @@ fn connection_strings_never_echo_a_password() {
 
 #[test]
 fn absurd_durations_are_not_a_panic() {
-    // --wait that long is "for ever": still retrying a while later (it panicked at once).
-    let mut child = spawn(&mut url_cmd(&unreachable(), &["--wait", "18446744073709551615s", "health"]));
+    // Past what a length of time can hold: a usage error that says so (it panicked at once).
+    let t = run_limited(
+        &mut url_cmd(&unreachable(), &["--wait", "18446744073709551615s", "health"]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(t.code(), Some(2), "{t:?}");
+    assert!(t.all().contains("far too long") && !t.all().contains("panicked"), "{t:?}");
+    // The longest it holds is "for ever": still retrying a while later.
+    let mut child = spawn(&mut url_cmd(&unreachable(), &["--wait", "100000000d", "health"]));
     std::thread::sleep(Duration::from_millis(1500));
     let status = child.try_wait().unwrap();
     let _ = child.kill();
