@@ -6,14 +6,16 @@
 //! - else **by key**: the primary key (or a unique index on NOT NULL columns);
 //! - else **by ctid**: ranges of heap blocks.
 //!
-//! **By time or key**: each batch first finds the key of the `batch_size`-th old row after the
-//! last batch (an index scan in key order that stops there, reading at most a window of ten
-//! batches' rows), then deletes the old rows of that key range (`key > last AND key <= bound AND
-//! col < cut-off`). No batch re-reads what an earlier one deleted, and no batch reads more than
-//! its window, even where old rows are sparse. By time, rows sharing the bound's timestamp go
-//! in the same batch (a batch is then larger than `batch_size`). A row updated concurrently is
-//! judged on its new version (PostgreSQL re-checks the conditions): deleted if still old, kept
-//! if not.
+//! **By time or key**: each batch first finds the key of the `step`-th row after the last
+//! batch (by time: the `step`-th old row) with a scan of the index alone (an index-only scan
+//! where the table's pages are all-visible), then deletes the old rows of that key range (`key >
+//! last AND key <= bound AND col < cut-off`). The step starts at `batch_size`; walking by key,
+//! where a batch finds fewer than half of that many old rows (the newer rows past the last old
+//! one) the step doubles, up to eight times `batch_size`, and where it finds more it shrinks
+//! back, as the ctid walk's range does. So a batch reads at most its step's rows and deletes at
+//! most those (by time, exactly `batch_size`, and the rows sharing the bound's timestamp); no
+//! batch re-reads what an earlier one deleted. A row updated concurrently is judged on its new
+//! version (PostgreSQL re-checks the conditions): deleted if still old, kept if not.
 //!
 //! **By ctid**: each batch deletes the old rows of a range of heap blocks (`ctid >= '(lo,0)' AND
 //! ctid < '(hi,0)'`: a TID range scan on 14+, an array of every possible tid of those blocks
@@ -55,7 +57,8 @@ pub struct Batch {
 enum Walk {
     /// By time or key: the statements for the first batch and the next ones, the key's last
     /// value (as text).
-    Key { sql: [KeySql; 2], last: Option<Vec<String>>, by: &'static str },
+    /// The rows after the last key the next batch reads (see the module's doc).
+    Key { sql: [KeySql; 2], last: Option<Vec<String>>, by: &'static str, step: i64 },
     /// By blocks: the next block, the end, the blocks per batch, the SQL.
     Blocks { next: i64, end: i64, span: i64, sql: String, per_page: i32, rows_per_block: f64 },
 }
@@ -66,8 +69,8 @@ pub struct Deleter {
     cutoff: DateTime<Utc>,
     /// The table's own rows per batch: `bound` with the cascades' rows counted in.
     batch_size: i64,
-    /// The most rows a batch of the walk by time or key reads: ten batches.
-    window: i64,
+    /// The most rows a batch of the walk by key reads: eight batches.
+    max_step: i64,
     /// `--batch-size`: the rows a batch deletes, the cascades' in the children included.
     bound: i64,
     /// The tables that reference it with an ON DELETE action, read after each batch.
@@ -99,21 +102,20 @@ impl Fanout {
 
 /// The statements of the walk by time or key, for the first batch (`after` false) or the next
 /// ones. Bind values: `$1` the cut-off, `$2…` the last key (text, cast to each key column's
-/// type), then the batch size and the window (`bound`, `window_end`) or the bound (`upto`).
-/// - `bound`: the key of the `batch_size`-th old row in the window after the last key;
-/// - `window_end`: the key of the window's last row (when it holds fewer old rows than that);
+/// type), then the step (`bound`) or the bound (`upto`).
+/// - `bound`: the key of the `step`-th row after the last key (by time, of old rows), read
+///   from the index alone; none when fewer are left;
 /// - `upto`: delete the old rows after the last key up to a bound;
 /// - `rest`: delete the old rows after the last key (the end of the walk).
 #[derive(Debug)]
 struct KeySql {
     bound: String,
-    window_end: String,
     upto: String,
     rest: String,
 }
 
-/// `by_time`: the key is the time column itself (its index starts with it), so the window stops
-/// at the cut-off.
+/// `by_time`: the key is the time column itself (its index starts with it), so the bound's scan
+/// stops at the cut-off.
 fn key_sql(t: &Table, col: &TimeColumn, key: &[(String, String)], after: bool, by_time: bool) -> KeySql {
     let cols: Vec<String> = key.iter().map(|(c, _)| quote_ident(c)).collect();
     let binds = |from: usize| -> String {
@@ -126,30 +128,20 @@ fn key_sql(t: &Table, col: &TimeColumn, key: &[(String, String)], after: bool, b
     let old = format!("{} < {}", col.sql(), col.cutoff_param(1));
     let after_last = format!("({cols_list}) > ({})", binds(2));
     let x = if after { 2 + key.len() } else { 2 };
-    let mut window = Vec::new();
-    if by_time {
-        window.push(old.clone());
-    }
+    // `$1` is always named (its type is bound whether the scan needs it or not).
+    let mut scan = vec![if by_time { old.clone() } else { format!("{} IS NOT NULL", col.cutoff_param(1)) }];
     if after {
-        window.push(after_last.clone());
+        scan.push(after_last.clone());
     }
-    let window = if window.is_empty() { "true".to_string() } else { window.join(" AND ") };
+    let scan = scan.join(" AND ");
     let and_after = if after { format!(" AND {after_last}") } else { String::new() };
     let t = t.sql();
     KeySql {
-        // Converted to text after the OFFSET: rows skipped are not projected.
+        // Only the key columns are read (an index-only scan), converted to text after the
+        // OFFSET: rows skipped are not projected.
         bound: format!(
-            "SELECT ARRAY[{texts}] FROM (SELECT {cols_list} FROM (\
-               SELECT {cols_list}, {c} AS towow_at FROM {t} WHERE {window} ORDER BY {cols_list} LIMIT ${w}) w \
-             WHERE w.towow_at < {cut} ORDER BY {cols_list} OFFSET ${x} - 1 LIMIT 1) b",
-            c = col.sql(),
-            cut = col.cutoff_param(1),
-            w = x + 1,
-        ),
-        window_end: format!(
-            "SELECT ARRAY[{texts}] FROM (SELECT {cols_list} FROM {t} WHERE {window} ORDER BY {cols_list} \
-             OFFSET greatest(${w}, ${x}) - 1 LIMIT 1) b",
-            w = x + 1,
+            "SELECT ARRAY[{texts}] AS upper FROM (SELECT {cols_list} FROM {t} WHERE {scan} \
+             ORDER BY {cols_list} OFFSET ${x} - 1 LIMIT 1) b"
         ),
         upto: format!("DELETE FROM {t} WHERE {old}{and_after} AND ({cols_list}) <= ({})", binds(x)),
         rest: format!("DELETE FROM {t} WHERE {old}{and_after}"),
@@ -182,6 +174,20 @@ SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int8)::int8,
        ((current_setting('block_size')::int4 - 24) / 28)::int4
 FROM pg_class c WHERE c.oid = $1::int8::oid";
 
+/// The next step of the walk by key after a step of `step` rows found `deleted` old ones:
+/// doubled (up to `max`) below half a batch, brought back towards a batch's worth of old rows
+/// above it, never under `batch`.
+fn next_step(step: i64, deleted: i64, batch: i64, max: i64) -> i64 {
+    let next = if deleted.saturating_mul(2) < batch {
+        step.saturating_mul(2)
+    } else if deleted > batch {
+        (step as f64 * batch as f64 / deleted as f64) as i64
+    } else {
+        step
+    };
+    next.clamp(batch, max.max(batch))
+}
+
 impl Deleter {
     /// Prepare the walk of `part` (a leaf: an ordinary table or a partition) of `plan`.
     pub async fn new(client: &Client, plan: &Plan, part: &Part, lock_timeout: Duration) -> Result<Deleter> {
@@ -198,6 +204,7 @@ impl Deleter {
                 sql: [key_sql(t, col, k, false, part.by_time), key_sql(t, col, k, true, part.by_time)],
                 last: None,
                 by: if part.by_time { "time" } else { "key" },
+                step: batch_size as i64,
             },
             None => {
                 let r = client
@@ -220,7 +227,7 @@ impl Deleter {
             walk,
             cutoff: plan.cutoff,
             batch_size: batch_size as i64,
-            window: (batch_size as i64).saturating_mul(10),
+            max_step: (batch_size as i64).saturating_mul(8),
             bound,
             children: plan.children.clone(),
             fanout,
@@ -242,7 +249,7 @@ impl Deleter {
         self.fanout.rows += b.deleted as f64;
         self.fanout.children += b.cascaded.iter().sum::<u64>() as f64;
         self.batch_size = self.fanout.batch(self.bound);
-        self.window = self.batch_size.saturating_mul(10);
+        self.max_step = self.batch_size.saturating_mul(8);
     }
 
     /// Whether the walk has reached the end.
@@ -292,22 +299,18 @@ impl Deleter {
         let before = super::cascade::in_transaction(client, &self.children).await?;
         let mut b = Batch::default();
         match &mut self.walk {
-            Walk::Key { sql, last, .. } => {
+            Walk::Key { sql, last, by, step } => {
                 let sql = &sql[usize::from(last.is_some())];
                 let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&self.cutoff, Type::TIMESTAMPTZ)];
                 params.extend(last.iter().flatten().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
-                let mut windowed = params.clone();
-                windowed.push((&self.batch_size, Type::INT8));
-                windowed.push((&self.window, Type::INT8));
-                let mut upper: Option<Vec<String>> = None;
-                for q in [&sql.bound, &sql.window_end] {
-                    if let Some(r) =
-                        client.query_typed_opt(q, &windowed).await.pg_context("deleting a batch")?
-                    {
-                        upper = Some(r.get(0));
-                        break;
-                    }
-                }
+                let mut stepped = params.clone();
+                stepped.push((&*step, Type::INT8));
+                let upper: Option<Vec<String>> = client
+                    .query_typed_opt(&sql.bound, &stepped)
+                    .await
+                    .pg_context("deleting a batch")?
+                    .map(|r| r.try_get("upper"))
+                    .transpose()?;
                 let deleted = match &upper {
                     Some(u) => {
                         params.extend(u.iter().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
@@ -316,6 +319,12 @@ impl Deleter {
                     None => client.execute_typed(&sql.rest, &params).await,
                 }
                 .pg_context("deleting a batch")?;
+                // By key, a step that found few old rows grows (the newer rows past the last old
+                // one are read in longer strides), one that found more shrinks; by time every
+                // row of a step is old.
+                if *by == "key" {
+                    *step = next_step(*step, deleted as i64, self.batch_size, self.max_step);
+                }
                 b.cascaded = super::cascade::since(client, &self.children, &before).await?;
                 client.batch_execute("COMMIT").await.pg_context("cannot commit the batch")?;
                 b.deleted = deleted;
@@ -368,9 +377,12 @@ mod tests {
         let (t, c) = t();
         let key = [("user_id".to_string(), "text".to_string()), ("id".to_string(), "integer".to_string())];
         let first = key_sql(&t, &c, &key, false, false);
-        assert!(first.bound.contains("WHERE true ORDER BY \"user_id\", \"id\" LIMIT $3)"), "{}", first.bound);
-        assert!(first.bound.ends_with("OFFSET $2 - 1 LIMIT 1) b"), "{}", first.bound);
-        assert!(first.window_end.ends_with("OFFSET greatest($3, $2) - 1 LIMIT 1) b"), "{}", first.window_end);
+        assert_eq!(
+            first.bound,
+            "SELECT ARRAY[b.\"user_id\"::text, b.\"id\"::text] AS upper FROM (SELECT \"user_id\", \"id\" \
+             FROM \"public\".\"task_history\" WHERE $1::timestamptz::timestamp without time zone IS NOT NULL \
+             ORDER BY \"user_id\", \"id\" OFFSET $2 - 1 LIMIT 1) b"
+        );
         assert!(
             first.upto.ends_with("AND (\"user_id\", \"id\") <= ($2::text::text, $3::text::integer)"),
             "{}",
@@ -379,8 +391,8 @@ mod tests {
         let next = key_sql(&t, &c, &key, true, false);
         let after = "(\"user_id\", \"id\") > ($2::text::text, $3::text::integer)";
         assert!(
-            next.bound.contains(&format!("WHERE {after} ORDER BY"))
-                && next.bound.ends_with("OFFSET $4 - 1 LIMIT 1) b"),
+            next.bound.contains(&format!("IS NOT NULL AND {after} ORDER BY"))
+                && next.bound.contains("OFFSET $4 - 1"),
             "{}",
             next.bound
         );
@@ -395,6 +407,21 @@ mod tests {
         let time = [("timestamp".to_string(), "timestamp without time zone".to_string())];
         let by_time = key_sql(&t, &c, &time, true, true);
         assert!(by_time.bound.contains("WHERE \"timestamp\" < $1::timestamptz::timestamp without time zone AND (\"timestamp\") > ($2::text::timestamp without time zone) ORDER BY"), "{}", by_time.bound);
+    }
+
+    #[test]
+    fn the_step_grows_where_old_rows_are_sparse_and_shrinks_where_dense() {
+        let (batch, max) = (100, 800);
+        assert_eq!(next_step(100, 100, batch, max), 100, "a batch's worth: kept");
+        assert_eq!(next_step(100, 50, batch, max), 100, "half a batch: kept");
+        assert_eq!(next_step(100, 49, batch, max), 200, "fewer: doubled");
+        assert_eq!(next_step(400, 0, batch, max), 800);
+        assert_eq!(next_step(800, 0, batch, max), 800, "never past the most");
+        assert_eq!(next_step(800, 400, batch, max), 200, "dense again: back to a batch's worth");
+        assert_eq!(next_step(800, 800, batch, max), 100);
+        assert_eq!(next_step(100, 101, batch, max), 100, "never under a batch");
+        assert_eq!(next_step(800, 0, batch, 400), 400, "the most shrank with the batch");
+        assert_eq!(next_step(i64::MAX / 2 + 1, 0, 1, i64::MAX), i64::MAX, "no overflow");
     }
 
     #[test]
