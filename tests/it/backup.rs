@@ -632,3 +632,34 @@ async fn archive_mode_on_with_nothing_to_archive_with_is_not_ok() {
     );
     assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+#[tokio::test]
+async fn the_manifest_judges_the_schema_by_the_historys_fingerprint() {
+    let cfg = fresh_db("bkfinger").await;
+    assert_ok(&run_url(&cfg, &["init"]));
+    let db = connect(&cfg).await;
+    let dir = temp_dir("bkfinger");
+    let create = |dir: &Path| {
+        let o = run_url(&cfg, &["backup", "create", "--format", "json", "--dir", dir.to_str().unwrap()]);
+        assert_ok(&o);
+        json(&o)
+    };
+    // As migrated: verified, nothing differs.
+    let m = create(&dir);
+    assert_eq!(
+        (m["migrations"]["verified"].clone(), m["migrations"]["applied_version"].clone()),
+        (Value::from(true), Value::from(4)),
+        "{}",
+        m["migrations"]
+    );
+    // An index the migrations made is gone: the manifest says which, as `migrate verify` does.
+    exec(&db, "DROP INDEX ix_demands_status").await;
+    let m = create(&dir);
+    assert_eq!(m["migrations"]["verified"], false, "{}", m["migrations"]);
+    let differences = m["migrations"]["differences"].to_string();
+    assert!(differences.contains("ix_demands_status"), "{differences}");
+    let o = run_url(&cfg, &["migrate", "verify", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["drift"].to_string().contains("ix_demands_status"), "verify agrees: {v}");
+}

@@ -105,6 +105,31 @@ async fn without_a_time_index_the_walk_goes_by_key_in_windows() {
     assert_eq!(j["rows"], 12_500, "{j:#}");
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history WHERE id <= 12500").await, 12_500);
     assert_eq!(scalar_i64(&db, "SELECT count(*) FROM task_history").await, 12_500);
+    // An integer key with gaps, old rows dense, then one in two, then none, then dense again
+    // after a gap of ten thousand keys, and up to the type's largest value: exactly the old rows
+    // go, and no batch holds more than --batch-size.
+    exec(
+        &db,
+        "CREATE TABLE gappy (id int PRIMARY KEY, at timestamptz NOT NULL); \
+         INSERT INTO gappy SELECT g, CASE WHEN g <= 3000 OR (g <= 6000 AND g % 2 = 0) THEN '2025-01-01' ELSE '2026-06-01' END::timestamptz \
+           FROM generate_series(1, 7000) g; \
+         INSERT INTO gappy SELECT g, '2025-01-01' FROM generate_series(17001, 19000) g; \
+         INSERT INTO gappy SELECT 2147483647 - g, '2025-01-01' FROM generate_series(0, 999) g",
+    )
+    .await;
+    let truth = scalar_i64(&db, "SELECT count(*) FROM gappy WHERE at < '2026-01-01'").await;
+    let o = retention(
+        &cfg,
+        &"--table gappy --column at --before 2026-01-01 --batch-size 500 --yes --format json"
+            .split(' ')
+            .collect::<Vec<_>>(),
+    );
+    assert_ok(&o);
+    let j = json(&o);
+    assert_eq!(j["rows"], truth, "{j:#}");
+    assert!(j["rules"][0]["max_batch_rows"].as_i64().unwrap() <= 500, "{j:#}");
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM gappy WHERE at < '2026-01-01'").await, 0);
+    assert_eq!(scalar_i64(&db, "SELECT count(*) FROM gappy").await, 2500);
     // system_metrics without its time index: random UUID keys, one row in twenty old, so a batch
     // of 100 often finds fewer in its window of 1000 rows and stops at the window's end.
     exec(&db, COZYCHAT_SYSTEM_METRICS).await;

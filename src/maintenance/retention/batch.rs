@@ -6,16 +6,16 @@
 //! - else **by key**: the primary key (or a unique index on NOT NULL columns);
 //! - else **by ctid**: ranges of heap blocks.
 //!
-//! **By time or key**: each batch first finds the key of the `step`-th row after the last
-//! batch (by time: the `step`-th old row) with a scan of the index alone (an index-only scan
-//! where the table's pages are all-visible), then deletes the old rows of that key range (`key >
-//! last AND key <= bound AND col < cut-off`). The step starts at `batch_size`; walking by key,
-//! where a batch finds fewer than half of that many old rows (the newer rows past the last old
-//! one) the step doubles, up to eight times `batch_size`, and where it finds more it shrinks
-//! back, as the ctid walk's range does. So a batch reads at most its step's rows and deletes at
-//! most those (by time, exactly `batch_size`, and the rows sharing the bound's timestamp); no
-//! batch re-reads what an earlier one deleted. A row updated concurrently is judged on its new
-//! version (PostgreSQL re-checks the conditions): deleted if still old, kept if not.
+//! **By time or key**: each batch first finds the key of the `batch_size`-th row after the
+//! last batch (by time: the `batch_size`-th old row) with a scan of the index alone (an
+//! index-only scan where the table's pages are all-visible), then deletes the old rows of that
+//! key range (`key > last AND key <= bound AND col < cut-off`). Where the key is one integer
+//! column and the last batch found at least half a batch of old rows, the bound is simply the
+//! last key plus `batch_size`, with no query. Either way at most `batch_size` rows lie in a
+//! batch's range (by time, the rows sharing the bound's timestamp too), so a batch reads and
+//! deletes at most that many, whether old rows are dense or sparse; no batch re-reads what an
+//! earlier one deleted. A row updated concurrently is judged on its new version (PostgreSQL
+//! re-checks the conditions): deleted if still old, kept if not.
 //!
 //! **By ctid**: each batch deletes the old rows of a range of heap blocks (`ctid >= '(lo,0)' AND
 //! ctid < '(hi,0)'`: a TID range scan on 14+, an array of every possible tid of those blocks
@@ -57,8 +57,15 @@ pub struct Batch {
 enum Walk {
     /// By time or key: the statements for the first batch and the next ones, the key's last
     /// value (as text).
-    /// The rows after the last key the next batch reads (see the module's doc).
-    Key { sql: [KeySql; 2], last: Option<Vec<String>>, by: &'static str, step: i64 },
+    /// `int_key`: the key's type when it is one integer column; `ranged`: the next batch's
+    /// bound is the last key plus the batch size (no query).
+    Key {
+        sql: [KeySql; 2],
+        last: Option<Vec<String>>,
+        by: &'static str,
+        int_key: Option<&'static str>,
+        ranged: bool,
+    },
     /// By blocks: the next block, the end, the blocks per batch, the SQL.
     Blocks { next: i64, end: i64, span: i64, sql: String, per_page: i32, rows_per_block: f64 },
 }
@@ -69,8 +76,6 @@ pub struct Deleter {
     cutoff: DateTime<Utc>,
     /// The table's own rows per batch: `bound` with the cascades' rows counted in.
     batch_size: i64,
-    /// The most rows a batch of the walk by key reads: eight batches.
-    max_step: i64,
     /// `--batch-size`: the rows a batch deletes, the cascades' in the children included.
     bound: i64,
     /// The tables that reference it with an ON DELETE action, read after each batch.
@@ -102,9 +107,9 @@ impl Fanout {
 
 /// The statements of the walk by time or key, for the first batch (`after` false) or the next
 /// ones. Bind values: `$1` the cut-off, `$2…` the last key (text, cast to each key column's
-/// type), then the step (`bound`) or the bound (`upto`).
-/// - `bound`: the key of the `step`-th row after the last key (by time, of old rows), read
-///   from the index alone; none when fewer are left;
+/// type), then the batch size (`bound`) or the bound (`upto`).
+/// - `bound`: the key of the `batch_size`-th row after the last key (by time, of old rows),
+///   read from the index alone; none when fewer are left;
 /// - `upto`: delete the old rows after the last key up to a bound;
 /// - `rest`: delete the old rows after the last key (the end of the walk).
 #[derive(Debug)]
@@ -174,18 +179,20 @@ SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int8)::int8,
        ((current_setting('block_size')::int4 - 24) / 28)::int4
 FROM pg_class c WHERE c.oid = $1::int8::oid";
 
-/// The next step of the walk by key after a step of `step` rows found `deleted` old ones:
-/// doubled (up to `max`) below half a batch, brought back towards a batch's worth of old rows
-/// above it, never under `batch`.
-fn next_step(step: i64, deleted: i64, batch: i64, max: i64) -> i64 {
-    let next = if deleted.saturating_mul(2) < batch {
-        step.saturating_mul(2)
-    } else if deleted > batch {
-        (step as f64 * batch as f64 / deleted as f64) as i64
-    } else {
-        step
+/// The key types whose values [`ranged_upper`] adds to, with their largest value.
+const INTEGER_TYPES: [&str; 3] = ["smallint", "integer", "bigint"];
+
+/// The bound `batch` keys after `last` for a key of integer type `ty`, at most the type's
+/// largest value; none when `last` is not an integer of it.
+fn ranged_upper(last: &str, batch: i64, ty: &str) -> Option<String> {
+    let max = match ty {
+        "smallint" => i16::MAX as i64,
+        "integer" => i32::MAX as i64,
+        "bigint" => i64::MAX,
+        _ => return None,
     };
-    next.clamp(batch, max.max(batch))
+    let last: i64 = last.parse().ok()?;
+    Some(last.saturating_add(batch).min(max).to_string())
 }
 
 impl Deleter {
@@ -204,7 +211,11 @@ impl Deleter {
                 sql: [key_sql(t, col, k, false, part.by_time), key_sql(t, col, k, true, part.by_time)],
                 last: None,
                 by: if part.by_time { "time" } else { "key" },
-                step: batch_size as i64,
+                int_key: match k {
+                    [(_, ty)] if !part.by_time => INTEGER_TYPES.iter().copied().find(|t| t == ty),
+                    _ => None,
+                },
+                ranged: false,
             },
             None => {
                 let r = client
@@ -227,7 +238,6 @@ impl Deleter {
             walk,
             cutoff: plan.cutoff,
             batch_size: batch_size as i64,
-            max_step: (batch_size as i64).saturating_mul(8),
             bound,
             children: plan.children.clone(),
             fanout,
@@ -249,7 +259,6 @@ impl Deleter {
         self.fanout.rows += b.deleted as f64;
         self.fanout.children += b.cascaded.iter().sum::<u64>() as f64;
         self.batch_size = self.fanout.batch(self.bound);
-        self.max_step = self.batch_size.saturating_mul(8);
     }
 
     /// Whether the walk has reached the end.
@@ -299,18 +308,25 @@ impl Deleter {
         let before = super::cascade::in_transaction(client, &self.children).await?;
         let mut b = Batch::default();
         match &mut self.walk {
-            Walk::Key { sql, last, by, step } => {
+            Walk::Key { sql, last, int_key, ranged, .. } => {
                 let sql = &sql[usize::from(last.is_some())];
                 let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&self.cutoff, Type::TIMESTAMPTZ)];
                 params.extend(last.iter().flatten().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
-                let mut stepped = params.clone();
-                stepped.push((&*step, Type::INT8));
-                let upper: Option<Vec<String>> = client
-                    .query_typed_opt(&sql.bound, &stepped)
-                    .await
-                    .pg_context("deleting a batch")?
-                    .map(|r| r.try_get("upper"))
-                    .transpose()?;
+                let mut bounded = params.clone();
+                bounded.push((&self.batch_size, Type::INT8));
+                let next_range = match (&*ranged, &*int_key, last.as_deref()) {
+                    (true, Some(ty), Some([l])) => ranged_upper(l, self.batch_size, ty),
+                    _ => None,
+                };
+                let upper: Option<Vec<String>> = match next_range {
+                    Some(u) => Some(vec![u]),
+                    None => client
+                        .query_typed_opt(&sql.bound, &bounded)
+                        .await
+                        .pg_context("deleting a batch")?
+                        .map(|r| r.try_get("upper"))
+                        .transpose()?,
+                };
                 let deleted = match &upper {
                     Some(u) => {
                         params.extend(u.iter().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
@@ -319,12 +335,10 @@ impl Deleter {
                     None => client.execute_typed(&sql.rest, &params).await,
                 }
                 .pg_context("deleting a batch")?;
-                // By key, a step that found few old rows grows (the newer rows past the last old
-                // one are read in longer strides), one that found more shrinks; by time every
-                // row of a step is old.
-                if *by == "key" {
-                    *step = next_step(*step, deleted as i64, self.batch_size, self.max_step);
-                }
+                // One integer key where old rows are dense: the next bound is the last key plus a
+                // batch (at most a batch's rows lie in between), no query; a range found sparse
+                // (a gap in the keys, newer rows) goes back to the queried bound.
+                *ranged = int_key.is_some() && (deleted as i64).saturating_mul(2) >= self.batch_size;
                 b.cascaded = super::cascade::since(client, &self.children, &before).await?;
                 client.batch_execute("COMMIT").await.pg_context("cannot commit the batch")?;
                 b.deleted = deleted;
@@ -410,18 +424,14 @@ mod tests {
     }
 
     #[test]
-    fn the_step_grows_where_old_rows_are_sparse_and_shrinks_where_dense() {
-        let (batch, max) = (100, 800);
-        assert_eq!(next_step(100, 100, batch, max), 100, "a batch's worth: kept");
-        assert_eq!(next_step(100, 50, batch, max), 100, "half a batch: kept");
-        assert_eq!(next_step(100, 49, batch, max), 200, "fewer: doubled");
-        assert_eq!(next_step(400, 0, batch, max), 800);
-        assert_eq!(next_step(800, 0, batch, max), 800, "never past the most");
-        assert_eq!(next_step(800, 400, batch, max), 200, "dense again: back to a batch's worth");
-        assert_eq!(next_step(800, 800, batch, max), 100);
-        assert_eq!(next_step(100, 101, batch, max), 100, "never under a batch");
-        assert_eq!(next_step(800, 0, batch, 400), 400, "the most shrank with the batch");
-        assert_eq!(next_step(i64::MAX / 2 + 1, 0, 1, i64::MAX), i64::MAX, "no overflow");
+    fn a_ranged_bound_is_a_batch_of_keys_further_within_the_type() {
+        assert_eq!(ranged_upper("200000", 10_000, "bigint").as_deref(), Some("210000"));
+        assert_eq!(ranged_upper("-5", 10, "integer").as_deref(), Some("5"));
+        assert_eq!(ranged_upper("2147483000", 10_000, "integer").as_deref(), Some("2147483647"));
+        assert_eq!(ranged_upper("32000", 10_000, "smallint").as_deref(), Some("32767"));
+        assert_eq!(ranged_upper(&i64::MAX.to_string(), 1, "bigint"), Some(i64::MAX.to_string()));
+        assert_eq!(ranged_upper("12", 10, "text"), None);
+        assert_eq!(ranged_upper("x", 10, "bigint"), None);
     }
 
     #[test]
