@@ -48,9 +48,6 @@ const POSITIONAL_NOT_YET: &[&str] = &[
     "src/admin/backup/create.rs",
     "src/maintenance/retention/batch.rs",
     "src/maintenance/retention/mod.rs",
-    "src/migrate/catalog.rs",
-    "src/migrate/history.rs",
-    "src/migrate/lock.rs",
     "src/reports/slow.rs",
 ];
 
