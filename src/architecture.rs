@@ -41,19 +41,6 @@ const CONNECT_ORDER: &[&str] =
 /// read right where its query runs. Anything wider is read by column name.
 const MAX_POSITIONAL: usize = 2;
 
-/// Files not yet converted to reading rows by name (docs/architecture.md): files others were
-/// at work in when the rule came (issues 22 and 26). Remove a file from the list once it reads by
-/// name (the check fails on a file listed that needs it no more).
-const POSITIONAL_NOT_YET: &[&str] = &[
-    "src/admin/backup/create.rs",
-    "src/maintenance/retention/batch.rs",
-    "src/maintenance/retention/mod.rs",
-    "src/migrate/catalog.rs",
-    "src/migrate/history.rs",
-    "src/migrate/lock.rs",
-    "src/reports/slow.rs",
-];
-
 fn layer(m: &str) -> Option<u8> {
     LAYERS.iter().find(|(n, _)| *n == m).map(|(_, l)| *l)
 }
@@ -620,15 +607,10 @@ fn positional_reads(src: &Source) -> Vec<String> {
     out
 }
 
-/// Every function of the tree at `root` that reads rows by position beyond the limit, outside
-/// the files in `not_yet`.
-fn positional_problems(root: &Path, not_yet: &[&str]) -> Vec<String> {
+/// Every function of the tree at `root` that reads rows by position beyond the limit.
+fn positional_problems(root: &Path) -> Vec<String> {
     let files = read_tree(root);
-    live_sources(&files)
-        .iter()
-        .filter(|s| !not_yet.contains(&s.path.as_str()))
-        .flat_map(positional_reads)
-        .collect()
+    live_sources(&files).iter().flat_map(positional_reads).collect()
 }
 
 fn crate_root() -> &'static Path {
@@ -643,22 +625,12 @@ fn arrows_point_down_only_and_siblings_form_no_cycle() {
 
 #[test]
 fn rows_are_read_by_column_name() {
-    let wrong = positional_problems(crate_root(), POSITIONAL_NOT_YET);
+    let wrong = positional_problems(crate_root());
     assert!(
         wrong.is_empty(),
         "read these rows by column name (docs/architecture.md: at most {MAX_POSITIONAL} by position in a function):\n{}",
         wrong.join("\n")
     );
-    // The list only names files that still need it.
-    let files = read_tree(crate_root());
-    let sources = live_sources(&files);
-    for f in POSITIONAL_NOT_YET {
-        let s = sources
-            .iter()
-            .find(|s| s.path == *f)
-            .unwrap_or_else(|| panic!("{f} is gone: take it off the list"));
-        assert!(!positional_reads(s).is_empty(), "{f} reads by name now: take it off POSITIONAL_NOT_YET");
-    }
 }
 
 /// The fixture tree plants one mistake of each kind the checks must catch, beside code that
@@ -680,10 +652,8 @@ fn the_checks_find_every_mistake_planted_in_the_fixture() {
         "src/unlayered.rs: the module `unlayered` has no layer in LAYERS",
     ];
     assert_eq!(got, want, "\n{}", got.join("\n"));
-    let got = positional_problems(&root, &[]);
+    let got = positional_problems(&root);
     assert_eq!(got, ["src/reports/a.rs:6 fn wide: 3 values read by position"], "{got:?}");
-    let got = positional_problems(&root, &["src/reports/a.rs"]);
-    assert!(got.is_empty(), "{got:?}");
 }
 
 #[test]

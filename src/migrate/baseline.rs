@@ -118,7 +118,7 @@ async fn baseline_locked(
     tx.commit().await.pg_context("cannot commit the baseline")?;
     for s in plan.steps.iter().filter(|s| s.phase == Phase::Online) {
         tracing::debug!("{}", s.sql);
-        super::patient::execute(client, &s.sql).await.pg_context(format!("baseline failed at `{}`", s.sql)).context(Outcome(
+        super::lock_retry::execute(client, &s.sql).await.pg_context(format!("baseline failed at `{}`", s.sql)).context(Outcome(
             "the statements before it stay applied and no history was recorded; run `towow-db migrate baseline` again once fixed: it goes on from where it stopped".into(),
         ))?;
     }

@@ -51,18 +51,23 @@ pub async fn applied(client: &Client) -> Result<Option<Vec<Applied>>> {
     let rows = client
         .query_typed(
             &format!(
-                "SELECT version::int4, coalesce(name, ''), coalesce(applied_on, ''), coalesce(checksum, '') \
+                "SELECT version::int4 AS version, coalesce(name, '') AS name, \
+                        coalesce(applied_on, '') AS applied_on, coalesce(checksum, '') AS checksum \
                  FROM {HISTORY_TABLE} ORDER BY version"
             ),
             &[],
         )
         .await
         .pg_context("cannot read the migration history")?;
-    Ok(Some(
-        rows.iter()
-            .map(|r| Applied { version: r.get(0), name: r.get(1), applied_on: r.get(2), checksum: r.get(3) })
-            .collect(),
-    ))
+    let applied = rows.iter().map(|r| {
+        Ok(Applied {
+            version: r.try_get("version")?,
+            name: r.try_get("name")?,
+            applied_on: r.try_get("applied_on")?,
+            checksum: r.try_get("checksum")?,
+        })
+    });
+    Ok(Some(applied.collect::<Result<_>>()?))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -20,10 +20,10 @@ pub async fn acquire_lock(client: &Client, wait: Duration) -> Result<()> {
     let mut announced = false;
     loop {
         let got: bool = client
-            .query_typed_one("SELECT pg_try_advisory_lock($1)", &[(&MIGRATION_LOCK_KEY, Type::INT8)])
+            .query_typed_one("SELECT pg_try_advisory_lock($1) AS got", &[(&MIGRATION_LOCK_KEY, Type::INT8)])
             .await
             .pg_context("cannot take the migration lock")?
-            .get(0);
+            .try_get("got")?;
         if got {
             if announced {
                 tracing::info!("migration lock acquired after {:.1}s", started.elapsed().as_secs_f64());
@@ -54,10 +54,11 @@ pub async fn lock_holder(client: &Client) -> Result<String> {
     let key = MIGRATION_LOCK_KEY;
     let rows = client
         .query_typed(
-            "SELECT a.pid, coalesce(a.usename::text, '?'), coalesce(a.application_name, ''), \
-                    coalesce(host(a.client_addr), 'local socket'), \
-                    coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?'), \
-                    coalesce(a.state, '?') \
+            "SELECT a.pid, coalesce(a.usename::text, '?') AS usename, \
+                    coalesce(a.application_name, '') AS application_name, \
+                    coalesce(host(a.client_addr), 'local socket') AS client, \
+                    coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?') AS since, \
+                    coalesce(a.state, '?') AS state \
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
              WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
                AND l.classid = ($1::int8 >> 32)::oid AND l.objid = ($1::int8 & 4294967295)::oid AND l.objsubid = 1",
@@ -67,12 +68,12 @@ pub async fn lock_holder(client: &Client) -> Result<String> {
     Ok(match rows.first() {
         Some(r) => format!(
             "pid {} (user {}, application \"{}\", from {}, connected {}, {})",
-            r.get::<_, i32>(0),
-            r.get::<_, String>(1),
-            r.get::<_, String>(2),
-            r.get::<_, String>(3),
-            r.get::<_, String>(4),
-            r.get::<_, String>(5)
+            r.try_get::<_, i32>("pid")?,
+            r.try_get::<_, String>("usename")?,
+            r.try_get::<_, String>("application_name")?,
+            r.try_get::<_, String>("client")?,
+            r.try_get::<_, String>("since")?,
+            r.try_get::<_, String>("state")?
         ),
         None => "another session".to_string(),
     })

@@ -306,7 +306,7 @@ async fn run_no_transaction(client: &Client, s: &Shipped) -> Result<()> {
         if let Some(ix) = &index {
             drop_invalid_index(client, ix).await?;
         }
-        super::patient::execute(client, stmt).await.map_err(|e| {
+        super::lock_retry::execute(client, stmt).await.map_err(|e| {
             let what = if n == 0 {
                 "refused before any change"
             } else {

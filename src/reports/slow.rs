@@ -43,15 +43,17 @@ const SETTINGS: &[&str] = &[
 
 /// Where the extension lives, its version, the server's default version and the view's columns.
 const DETECT_SQL: &str = "
-SELECT n.nspname::text, e.extversion::text,
-       (SELECT a.default_version::text FROM pg_available_extensions a WHERE a.name = 'pg_stat_statements'),
+SELECT n.nspname::text AS schema, e.extversion::text AS version,
+       (SELECT a.default_version::text FROM pg_available_extensions a WHERE a.name = 'pg_stat_statements')
+         AS default_version,
        (SELECT array_agg(att.attname::text ORDER BY att.attnum)
           FROM pg_attribute att
           JOIN pg_class c ON c.oid = att.attrelid
          WHERE c.relnamespace = n.oid AND c.relname = 'pg_stat_statements'
-           AND att.attnum > 0 AND NOT att.attisdropped),
-       EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'pg_stat_statements_info'),
-       current_database()::text
+           AND att.attnum > 0 AND NOT att.attisdropped) AS columns,
+       EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'pg_stat_statements_info')
+         AS has_info_view,
+       current_database()::text AS database
 FROM (SELECT 1) one
 LEFT JOIN pg_extension e ON e.extname = 'pg_stat_statements'
 LEFT JOIN pg_namespace n ON n.oid = e.extnamespace";
@@ -216,9 +218,9 @@ fn with_remedy(e: anyhow::Error, ext: Option<&Extension>, user: &str) -> anyhow:
 pub async fn detect(client: &tokio_postgres::Client) -> Result<Extension> {
     let rows = query(client, "the pg_stat_statements extension", DETECT_SQL, &[]).await?;
     let r = &rows[0];
-    let database: String = r.get(5);
-    let schema: Option<String> = r.get(0);
-    let default_version: Option<String> = r.get(2);
+    let database: String = r.try_get("database")?;
+    let schema: Option<String> = r.try_get("schema")?;
+    let default_version: Option<String> = r.try_get("default_version")?;
     let Some(schema) = schema else {
         return Err(match default_version {
             Some(_) => anyhow!(
@@ -234,10 +236,10 @@ pub async fn detect(client: &tokio_postgres::Client) -> Result<Extension> {
     };
     Ok(Extension {
         schema,
-        version: r.get(1),
+        version: r.try_get("version")?,
         default_version,
-        columns: r.get::<_, Option<Vec<String>>>(3).unwrap_or_default(),
-        has_info_view: r.get(4),
+        columns: r.try_get::<_, Option<Vec<String>>>("columns")?.unwrap_or_default(),
+        has_info_view: r.try_get("has_info_view")?,
     })
 }
 
@@ -331,7 +333,8 @@ pub fn statements_sql(ext: &Extension, sort: Sort) -> (String, bool) {
          coalesce(array_agg(mean_ms) FILTER (WHERE queryid IS NOT NULL AND mean_ms IS NOT NULL), '{{}}')::float8[] AS means
   FROM s
 )
-SELECT tot.n, tot.calls, tot.total_ms, tot.hidden, tot.hidden_ms, tot.since, tot.means,
+SELECT tot.n AS statements, tot.calls AS all_calls, tot.total_ms AS all_total_ms, tot.hidden AS hidden_statements,
+       tot.hidden_ms AS hidden_total_ms, tot.since AS oldest_entry_since, tot.means AS all_means,
        top.queryid, top.usr, top.calls, top.exec_ms, top.plan_ms, top.total_ms, top.mean_ms, top.mean_exec_ms,
        top.stddev_exec_ms, top.max_exec_ms, top.rows, top.hit, top.read, top.io_ms, top.temp_blks,
        top.wal_bytes, top.jit_ms, top.query, top.temp_io_ms
@@ -365,7 +368,7 @@ async fn read(client: &Client, opts: &SlowOptions) -> Result<SlowReport> {
     let (sql, toplevel_only) = statements_sql(&ext, opts.sort);
     let limit = opts.limit.max(0);
     let info_sql = format!(
-        "SELECT dealloc::int8, stats_reset FROM {}.pg_stat_statements_info",
+        "SELECT dealloc::int8 AS dealloc, stats_reset FROM {}.pg_stat_statements_info",
         quote_ident(&ext.schema)
     );
     let (rows, info_rows) = futures_util::future::join(
@@ -387,56 +390,55 @@ async fn read(client: &Client, opts: &SlowOptions) -> Result<SlowReport> {
     let info_rows = info_rows.map_err(|e| with_remedy(e, Some(&ext), &info.user))?;
     let first = &rows[0];
     let totals = Totals {
-        statements: first.get(0),
-        calls: first.get(1),
-        total_ms: first.get(2),
-        hidden_statements: first.get(3),
-        hidden_total_ms: first.get(4),
+        statements: first.try_get("statements")?,
+        calls: first.try_get("all_calls")?,
+        total_ms: first.try_get("all_total_ms")?,
+        hidden_statements: first.try_get("hidden_statements")?,
+        hidden_total_ms: first.try_get("hidden_total_ms")?,
     };
     let mut window = Window {
-        oldest_entry_since: first.get(5),
+        oldest_entry_since: first.try_get("oldest_entry_since")?,
         max_entries: info.setting("pg_stat_statements.max").and_then(|v| v.parse().ok()),
         ..Window::default()
     };
-    let all_means: Vec<f64> = first.get(6);
-    let queries = rows
-        .iter()
-        .filter_map(|r| {
-            let queryid: i64 = r.get::<_, Option<i64>>(7)?;
-            let calls: i64 = r.get(9);
-            let total_ms: f64 = r.get(12);
-            let rows_n: i64 = r.get(17);
-            let hit: i64 = r.get(18);
-            let read: i64 = r.get(19);
-            Some(Statement {
-                queryid,
-                user: r.get(8),
-                calls,
-                exec_ms: r.get(10),
-                plan_ms: r.get(11),
-                total_ms,
-                pct_of_total: (totals.total_ms > 0.0).then(|| 100.0 * total_ms / totals.total_ms),
-                mean_ms: r.get::<_, Option<f64>>(13).unwrap_or(0.0),
-                mean_exec_ms: r.get(14),
-                stddev_exec_ms: r.get(15),
-                max_exec_ms: r.get(16),
-                rows: rows_n,
-                rows_per_call: (calls > 0).then(|| rows_n as f64 / calls as f64),
-                cache_hit_pct: (hit + read > 0).then(|| 100.0 * hit as f64 / (hit + read) as f64),
-                shared_blks_hit: hit,
-                shared_blks_read: read,
-                io_ms: r.get(20),
-                temp_blks: r.get(21),
-                wal_bytes: r.get(22),
-                jit_ms: r.get(23),
-                query: r.get::<_, Option<String>>(24).unwrap_or_default(),
-                temp_io_ms: r.get(25),
-            })
-        })
-        .collect();
+    let all_means: Vec<f64> = first.try_get("all_means")?;
+    let mut queries = Vec::new();
+    for r in &rows {
+        // The one row of an empty top (no statement passes the filters) has none.
+        let Some(queryid) = r.try_get::<_, Option<i64>>("queryid")? else { continue };
+        let calls: i64 = r.try_get("calls")?;
+        let total_ms: f64 = r.try_get("total_ms")?;
+        let rows_n: i64 = r.try_get("rows")?;
+        let hit: i64 = r.try_get("hit")?;
+        let read: i64 = r.try_get("read")?;
+        queries.push(Statement {
+            queryid,
+            user: r.try_get("usr")?,
+            calls,
+            exec_ms: r.try_get("exec_ms")?,
+            plan_ms: r.try_get("plan_ms")?,
+            total_ms,
+            pct_of_total: (totals.total_ms > 0.0).then(|| 100.0 * total_ms / totals.total_ms),
+            mean_ms: r.try_get::<_, Option<f64>>("mean_ms")?.unwrap_or(0.0),
+            mean_exec_ms: r.try_get("mean_exec_ms")?,
+            stddev_exec_ms: r.try_get("stddev_exec_ms")?,
+            max_exec_ms: r.try_get("max_exec_ms")?,
+            rows: rows_n,
+            rows_per_call: (calls > 0).then(|| rows_n as f64 / calls as f64),
+            cache_hit_pct: (hit + read > 0).then(|| 100.0 * hit as f64 / (hit + read) as f64),
+            shared_blks_hit: hit,
+            shared_blks_read: read,
+            io_ms: r.try_get("io_ms")?,
+            temp_blks: r.try_get("temp_blks")?,
+            wal_bytes: r.try_get("wal_bytes")?,
+            jit_ms: r.try_get("jit_ms")?,
+            query: r.try_get::<_, Option<String>>("query")?.unwrap_or_default(),
+            temp_io_ms: r.try_get("temp_io_ms")?,
+        });
+    }
     if let Some(r) = info_rows.as_ref().and_then(|rows| rows.first()) {
-        window.evicted_entries = r.get(0);
-        window.stats_reset = r.get(1);
+        window.evicted_entries = r.try_get("dealloc")?;
+        window.stats_reset = r.try_get("stats_reset")?;
     }
     let warnings = warnings(&info, &ext, &totals, &window, toplevel_only);
     Ok(SlowReport {

@@ -34,8 +34,9 @@ pub struct CreateOptions {
     pub progress: bool,
 }
 
-const SERVER_SQL: &str = "SELECT version(), current_setting('server_version_num')::int4, current_database()::text, \
-     pg_encoding_to_char(d.encoding)::text, pg_database_size(d.oid)::int8, current_user::text \
+const SERVER_SQL: &str = "SELECT version() AS version, current_setting('server_version_num')::int4 AS version_num, \
+     current_database()::text AS database, pg_encoding_to_char(d.encoding)::text AS encoding, \
+     pg_database_size(d.oid)::int8 AS database_size, current_user::text AS user_name \
      FROM pg_database d WHERE d.datname = current_database()";
 
 /// Every table pg_dump dumps the rows of (ordinary and partitioned tables, materialized views),
@@ -106,10 +107,10 @@ pub async fn count_exact(client: &Client, tables: &mut [TableRows]) -> Result<()
 pub async fn count(client: &Client, schema: &str, table: &str) -> Result<i64> {
     let q = crate::sql::qualified(schema, table);
     Ok(client
-        .query_typed_one(&format!("SELECT count(*) FROM {q}"), &[])
+        .query_typed_one(&format!("SELECT count(*) AS rows FROM {q}"), &[])
         .await
         .pg_context(format!("cannot count the rows of {q}"))?
-        .get(0))
+        .try_get("rows")?)
 }
 
 /// What `migrate verify` says about the schema, as lines (its problems and drift), whatever the
@@ -216,21 +217,15 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
     let snap_client = db.dedicated().await?;
     let r =
         snap_client.query_typed_one(SERVER_SQL, &[]).await.pg_context("cannot read the server version")?;
-    let (version, version_num, database, encoding, database_size, user): (
-        String,
-        i32,
-        String,
-        String,
-        i64,
-        String,
-    ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+    let database: String = r.try_get("database")?;
+    let database_size: i64 = r.try_get("database_size")?;
     let server = ServerInfo {
         host: db.cfg.host().to_string(),
         port: db.cfg.port(),
-        user,
-        version,
-        version_num,
-        encoding,
+        user: r.try_get("user_name")?,
+        version: r.try_get("version")?,
+        version_num: r.try_get("version_num")?,
+        encoding: r.try_get("encoding")?,
     };
     let bindir = tools::find(server.major()).await?;
     tracing::debug!("pg_dump: {} ({})", bindir.version, bindir.dir.display());
@@ -250,10 +245,10 @@ pub async fn create(db: &Db, opts: &CreateOptions) -> Result<Manifest> {
             .await
             .pg_context("cannot begin the backup's transaction")?;
         let snapshot: String = snap_client
-            .query_typed_one("SELECT pg_export_snapshot()", &[])
+            .query_typed_one("SELECT pg_export_snapshot() AS snapshot", &[])
             .await
             .pg_context("cannot export a snapshot for pg_dump")?
-            .get(0);
+            .try_get("snapshot")?;
         let migrations = migration_state(db).await;
         let mut tables = list_tables(&snap_client).await?;
         let bar = progress_bar(opts.progress, tables.len());

@@ -174,9 +174,9 @@ fn blocks_sql(t: &Table, col: &TimeColumn, tid_range: bool) -> String {
 /// The table's size in blocks, its rows per block (from the statistics, 50 when unknown) and
 /// the most tuples a page can hold.
 const BLOCKS_SQL: &str = "
-SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int8)::int8,
-       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8,
-       ((current_setting('block_size')::int4 - 24) / 28)::int4
+SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int8)::int8 AS blocks,
+       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END::float8 AS rows_per_block,
+       ((current_setting('block_size')::int4 - 24) / 28)::int4 AS per_page
 FROM pg_class c WHERE c.oid = $1::int8::oid";
 
 /// The key types whose values [`ranged_upper`] adds to, with their largest value.
@@ -222,7 +222,8 @@ impl Deleter {
                     .query_typed_one(BLOCKS_SQL, &[(&t.oid, Type::INT8)])
                     .await
                     .pg_context(format!("cannot read the size of {}", t.display()))?;
-                let (end, rows_per_block, per_page): (i64, f64, i32) = (r.get(0), r.get(1), r.get(2));
+                let (end, rows_per_block, per_page): (i64, f64, i32) =
+                    (r.try_get("blocks")?, r.try_get("rows_per_block")?, r.try_get("per_page")?);
                 let span = ((batch_size as f64 / rows_per_block.max(1.0)).ceil() as i64).max(1);
                 Walk::Blocks {
                     next: 0,

@@ -73,8 +73,8 @@ pub enum How {
 }
 
 /// Size and rows: `reltuples`, or the statistics' live rows where it is unknown (never analyzed).
-pub const SIZE_SQL: &str = "SELECT pg_total_relation_size(c.oid)::int8, \
-       CASE WHEN c.reltuples > 0 THEN c.reltuples::int8 ELSE s.n_live_tup END \
+pub const SIZE_SQL: &str = "SELECT pg_total_relation_size(c.oid)::int8 AS bytes, \
+       CASE WHEN c.reltuples > 0 THEN c.reltuples::int8 ELSE s.n_live_tup END AS rows_estimate \
      FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = $1::int8::oid";
 
 /// Remove `part` of `parent`: detach, archive (when `archive` is given), drop.
@@ -92,7 +92,7 @@ pub async fn remove(
         .query_typed_one(SIZE_SQL, &[(&part.oid, Type::INT8)])
         .await
         .pg_context(format!("cannot read the size of {}", part.display()))?;
-    let (bytes, rows_estimate): (i64, Option<i64>) = (r.get(0), r.get(1));
+    let (bytes, rows_estimate): (i64, Option<i64>) = (r.try_get("bytes")?, r.try_get("rows_estimate")?);
     let (p, c) = (parent.sql(), part.sql());
     let comment = format!("COMMENT ON TABLE {c} IS {}", quote_literal(&marker(parent, archive)));
     match how {

@@ -126,12 +126,13 @@ const CUTOFF_SQL: &str = "SELECT isfinite(x.t) AS finite, x.t::text AS text, \
      FROM (SELECT {expr} AS t) x";
 
 /// Which range bounds are wholly older (`to <= cut-off`) or wholly newer (`from >= cut-off`).
-const CLASSIFY_SQL: &str = "SELECT coalesce(x.t::{ty} <= {cut}, false), coalesce(x.f::{ty} >= {cut}, false) \
+const CLASSIFY_SQL: &str = "SELECT coalesce(x.t::{ty} <= {cut}, false) AS older, coalesce(x.f::{ty} >= {cut}, false) AS newer \
      FROM unnest($2::text[], $3::text[]) WITH ORDINALITY x(f, t, i) ORDER BY x.i";
 
 /// Tables an earlier run detached and did not drop (their marker names this parent).
 const DETACHED_SQL: &str = "
-SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind = 'p', d.description
+SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind = 'p' AS partitioned,
+       d.description AS comment
 FROM pg_description d JOIN pg_class c ON c.oid = d.objoid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 AND starts_with(d.description, $1)
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -176,11 +177,11 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
     let cutoff_text: String = query(
         client,
         "the cut-off",
-        &format!("SELECT ({})::text", column.cutoff_param(1)),
+        &format!("SELECT ({})::text AS cutoff", column.cutoff_param(1)),
         &[(&cutoff, Type::TIMESTAMPTZ)],
     )
     .await?[0]
-        .get(0);
+        .try_get("cutoff")?;
     let mut plan = Plan {
         rule,
         table: root.clone(),
@@ -205,8 +206,13 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
         query(client, "detached partitions", DETACHED_SQL, &[(&detach::marker(&root, None), Type::TEXT)])
             .await?;
     for r in &rows {
-        let t = Table { oid: r.get(0), schema: r.get(1), name: r.get(2), partitioned: r.get(3) };
-        let comment: String = r.get(4);
+        let t = Table {
+            oid: r.try_get("oid")?,
+            schema: r.try_get("schema")?,
+            name: r.try_get("name")?,
+            partitioned: r.try_get("partitioned")?,
+        };
+        let comment: String = r.try_get("comment")?;
         plan.parts.push(Part {
             archive: detach::marker_archive(&comment),
             ..part(t, Some(root.clone()), Action::Remove(How::Detached))
@@ -256,7 +262,7 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
             )
             .await?;
             for (r, (i, ..)) in rows.iter().zip(&ranges) {
-                side.insert(*i, (r.get(0), r.get(1)));
+                side.insert(*i, (r.try_get("older")?, r.try_get("newer")?));
             }
         }
         let has_default = children.iter().any(|c| c.bound.as_deref() == Some("DEFAULT"));
@@ -292,8 +298,8 @@ pub async fn plan(client: &Client, rule: Rule) -> Result<Plan> {
     for p in &mut plan.parts {
         let r = query(client, "the sizes", detach::SIZE_SQL, &[(&p.table.oid, Type::INT8)]).await?;
         if let Some(r) = r.first() {
-            p.bytes = r.get(0);
-            p.estimate = r.get(1);
+            p.bytes = r.try_get("bytes")?;
+            p.estimate = r.try_get("rows_estimate")?;
         }
         if p.action == Action::Delete {
             p.by_time = table::has_index_on(client, p.table.oid, &plan.column.name).await?;
@@ -365,7 +371,8 @@ async fn explain_rows(client: &Client, t: &Table, col: &TimeColumn, cutoff: Date
         col.cutoff_param(1)
     );
     let rows = query(client, "the planner's estimate", &sql, &[(&cutoff, Type::TIMESTAMPTZ)]).await?;
-    let plan: serde_json::Value = rows[0].get(0);
+    // EXPLAIN names its one column so.
+    let plan: serde_json::Value = rows[0].try_get("QUERY PLAN")?;
     Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
 }
 
@@ -389,7 +396,8 @@ pub async fn dry_run(client: &Client, plans: &[Plan]) -> Result<DryRunReport> {
                 format!("pg_total_relation_size({})::int8", crate::sql::quote_literal(&part.table.sql()))
             };
             let sql = format!(
-                "SELECT count(*)::int8, {size}, min(x.{c})::text, max(x.{c})::text, min(x.{c})::timestamptz, max(x.{c})::timestamptz \
+                "SELECT count(*)::int8 AS rows, {size} AS bytes, min(x.{c})::text AS oldest, max(x.{c})::text AS newest, \
+                        min(x.{c})::timestamptz AS oldest_at, max(x.{c})::timestamptz AS newest_at \
                  FROM {} x{filter}",
                 part.table.sql()
             );
@@ -399,12 +407,12 @@ pub async fn dry_run(client: &Client, plans: &[Plan]) -> Result<DryRunReport> {
             parts.push(DryPart {
                 table: part.table.display(),
                 action: report::action_name(&part.action).into(),
-                rows: r.get(0),
-                bytes: r.get(1),
-                oldest: r.get(2),
-                newest: r.get(3),
-                oldest_at: r.get(4),
-                newest_at: r.get(5),
+                rows: r.try_get("rows")?,
+                bytes: r.try_get("bytes")?,
+                oldest: r.try_get("oldest")?,
+                newest: r.try_get("newest")?,
+                oldest_at: r.try_get("oldest_at")?,
+                newest_at: r.try_get("newest_at")?,
             });
         }
         rules.push(DryRule { cascades: p.cascades.clone(), ..DryRule::new(p, parts) });
