@@ -11,7 +11,8 @@
 //! index-only scan where the table's pages are all-visible), then deletes the old rows of that
 //! key range (`key > last AND key <= bound AND col < cut-off`). Where the key is one integer
 //! column and the last batch found at least half a batch of old rows, the bound is simply the
-//! last key plus `batch_size`, with no query. Either way at most `batch_size` rows lie in a
+//! last key plus `batch_size`, with no query; otherwise the next batch's bound is found on a
+//! second connection while a batch deletes. Either way at most `batch_size` rows lie in a
 //! batch's range (by time, the rows sharing the bound's timestamp too), so a batch reads and
 //! deletes at most that many, whether old rows are dense or sparse; no batch re-reads what an
 //! earlier one deleted. A row updated concurrently is judged on its new version (PostgreSQL
@@ -58,13 +59,15 @@ enum Walk {
     /// By time or key: the statements for the first batch and the next ones, the key's last
     /// value (as text).
     /// `int_key`: the key's type when it is one integer column; `ranged`: the next batch's
-    /// bound is the last key plus the batch size (no query).
+    /// bound is the last key plus the batch size (no query); `found`: the next batch's bound,
+    /// found on the second connection while this batch deleted (`Some(None)`: none left).
     Key {
         sql: [KeySql; 2],
         last: Option<Vec<String>>,
         by: &'static str,
         int_key: Option<&'static str>,
         ranged: bool,
+        found: Option<Option<Vec<String>>>,
     },
     /// By blocks: the next block, the end, the blocks per batch, the SQL.
     Blocks { next: i64, end: i64, span: i64, sql: String, per_page: i32, rows_per_block: f64 },
@@ -84,6 +87,10 @@ pub struct Deleter {
     fanout: Fanout,
     lock_timeout: Duration,
     done: bool,
+    /// A second connection that finds the next batch's bound while a batch deletes (by time, or
+    /// a key that is not one integer column): the bound's index scan then costs the batch
+    /// nothing. None: each batch finds its own.
+    finder: Option<deadpool_postgres::ClientWrapper>,
 }
 
 /// How many rows of the children go with each row of the table: the plan's exact counts to
@@ -179,6 +186,21 @@ SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int8)::int8 AS 
        ((current_setting('block_size')::int4 - 24) / 28)::int4 AS per_page
 FROM pg_class c WHERE c.oid = $1::int8::oid";
 
+/// The key of the `batch_size`-th row after the last key (see [`KeySql::bound`]).
+async fn bound_after(
+    client: &Client,
+    sql: &str,
+    params: &[(&(dyn ToSql + Sync), Type)],
+) -> Result<Option<Vec<String>>> {
+    client
+        .query_typed_opt(sql, params)
+        .await
+        .pg_context("finding the next batch's bound")?
+        .map(|r| r.try_get("upper"))
+        .transpose()
+        .map_err(Into::into)
+}
+
 /// The key types whose values [`ranged_upper`] adds to, with their largest value.
 const INTEGER_TYPES: [&str; 3] = ["smallint", "integer", "bigint"];
 
@@ -197,7 +219,13 @@ fn ranged_upper(last: &str, batch: i64, ty: &str) -> Option<String> {
 
 impl Deleter {
     /// Prepare the walk of `part` (a leaf: an ordinary table or a partition) of `plan`.
-    pub async fn new(client: &Client, plan: &Plan, part: &Part, lock_timeout: Duration) -> Result<Deleter> {
+    pub async fn new(
+        client: &Client,
+        finder: Option<deadpool_postgres::ClientWrapper>,
+        plan: &Plan,
+        part: &Part,
+        lock_timeout: Duration,
+    ) -> Result<Deleter> {
         let (t, col) = (&part.table, &plan.column);
         let bound = plan.rule.batch_size.min(i64::MAX as u64 / 10) as i64;
         // The plan's counts: every child row reached, per old row of the table.
@@ -216,6 +244,7 @@ impl Deleter {
                     _ => None,
                 },
                 ranged: false,
+                found: None,
             },
             None => {
                 let r = client
@@ -244,6 +273,7 @@ impl Deleter {
             fanout,
             lock_timeout,
             done: false,
+            finder,
         })
     }
 
@@ -309,8 +339,8 @@ impl Deleter {
         let before = super::cascade::in_transaction(client, &self.children).await?;
         let mut b = Batch::default();
         match &mut self.walk {
-            Walk::Key { sql, last, int_key, ranged, .. } => {
-                let sql = &sql[usize::from(last.is_some())];
+            Walk::Key { sql: sqls, last, int_key, ranged, found, .. } => {
+                let sql = &sqls[usize::from(last.is_some())];
                 let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&self.cutoff, Type::TIMESTAMPTZ)];
                 params.extend(last.iter().flatten().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
                 let mut bounded = params.clone();
@@ -319,23 +349,34 @@ impl Deleter {
                     (true, Some(ty), Some([l])) => ranged_upper(l, self.batch_size, ty),
                     _ => None,
                 };
-                let upper: Option<Vec<String>> = match next_range {
-                    Some(u) => Some(vec![u]),
-                    None => client
-                        .query_typed_opt(&sql.bound, &bounded)
-                        .await
-                        .pg_context("deleting a batch")?
-                        .map(|r| r.try_get("upper"))
-                        .transpose()?,
+                let by_range = next_range.is_some();
+                let upper: Option<Vec<String>> = match (next_range, found.take()) {
+                    (Some(u), _) => Some(vec![u]),
+                    (None, Some(f)) => f,
+                    (None, None) => bound_after(client, &sql.bound, &bounded).await?,
                 };
                 let deleted = match &upper {
                     Some(u) => {
                         params.extend(u.iter().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
-                        client.execute_typed(&sql.upto, &params).await
+                        let delete = client.execute_typed(&sql.upto, &params);
+                        // The next bound, after this one, on the second connection meanwhile
+                        // (not while the ranges are the next keys, found without one).
+                        match self.finder.as_ref().filter(|_| !by_range) {
+                            Some(f) => {
+                                let mut next: Vec<(&(dyn ToSql + Sync), Type)> =
+                                    vec![(&self.cutoff, Type::TIMESTAMPTZ)];
+                                next.extend(u.iter().map(|v| (v as &(dyn ToSql + Sync), Type::TEXT)));
+                                next.push((&self.batch_size, Type::INT8));
+                                let (d, n) = tokio::join!(delete, bound_after(f, &sqls[1].bound, &next));
+                                let d = d.pg_context("deleting a batch")?;
+                                *found = Some(n?);
+                                d
+                            }
+                            None => delete.await.pg_context("deleting a batch")?,
+                        }
                     }
-                    None => client.execute_typed(&sql.rest, &params).await,
-                }
-                .pg_context("deleting a batch")?;
+                    None => client.execute_typed(&sql.rest, &params).await.pg_context("deleting a batch")?,
+                };
                 // One integer key where old rows are dense: the next bound is the last key plus a
                 // batch (at most a batch's rows lie in between), no query; a range found sparse
                 // (a gap in the keys, newer rows) goes back to the queried bound.

@@ -245,7 +245,10 @@ async fn delete_all(
 ) -> Result<Option<Stop>> {
     for part in p.parts.iter().filter(|x| x.action == Action::Delete) {
         progress.set_table(&part.table.name);
-        let mut d = Deleter::new(client, p, part, opts.lock_timeout).await?;
+        // A second connection finds each next batch's bound while a batch deletes; without one
+        // (max_connections reached), each batch finds its own.
+        let finder = db.dedicated().await.ok();
+        let mut d = Deleter::new(client, finder, p, part, opts.lock_timeout).await?;
         let mut done = Deleted::new(&part.table, d.method(), part.key.as_deref()).with_children(d.children());
         let stop = loop {
             if interrupt.stop_requested() {
