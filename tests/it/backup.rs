@@ -439,7 +439,9 @@ async fn a_flipped_byte_fails_the_drill_naming_the_file_and_a_changed_count_name
     assert_ok(&o);
     let o = check();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    // An age threshold of 0 s: WARNING (exit 1).
+    // An age threshold of 0 s: WARNING (exit 1) once a second has passed (ages are whole
+    // seconds: within the same second the age is 0, not over 0).
+    std::thread::sleep(Duration::from_millis(1100));
     let mut c = cmd();
     c.args(["backup", "verify", "--check", "--threshold", "verified_backup_age_s=0:1d", "--dir"]).arg(&dir);
     assert_eq!(out(c).status.code(), Some(1));

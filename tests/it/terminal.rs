@@ -161,7 +161,10 @@ async fn piped_tables_are_plain_and_not_padded() {
         let o = run_url(&cfg, args);
         assert_ok(&o);
         let out = stdout(&o);
-        let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        // A running autovacuum worker's line holds its own text (the table it vacuums, on any
+        // database of the shared test server): as wide as that name, not padding.
+        let widest =
+            out.lines().filter(|l| !l.contains("autovacuum: ")).map(|l| l.chars().count()).max().unwrap_or(0);
         // It was ~280 characters for vacuum-report: every column of every table, boxed.
         assert!(widest <= 110, "{args:?}: {widest} characters wide:\n{out}");
         assert!(
