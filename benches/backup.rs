@@ -2,7 +2,7 @@
 //! `pg_dump -Fd -j N` + `pg_restore -j N` of the same database, in the same run.
 //!
 //! ```sh
-//! cargo bench --bench backup                          # 1M demands (seed's default mix), 2 rounds
+//! cargo bench --bench backup                          # 1M demands (seed's default mix), 5 rounds
 //! cargo bench --bench backup -- --demands 100000 --rounds 3   # quicker
 //! ```
 //!
@@ -17,7 +17,8 @@
 //!    created beforehand (not timed), with the same pg_dump/pg_restore binaries.
 //!
 //! `ratio = plain time ÷ towow-db time` (the target is ≥ 0.95: the orchestration costs nothing
-//! that matters), from the medians of the rounds.
+//! that matters), per round with the load average as each side ended, then the median of the
+//! rounds' ratios and their range.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -30,7 +31,7 @@ use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
 fn parse_args() -> (u64, usize) {
-    let (mut demands, mut rounds) = (1_000_000u64, 2usize);
+    let (mut demands, mut rounds) = (1_000_000u64, 5usize);
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let mut i = 0;
     while i < args.len() {
@@ -70,12 +71,9 @@ fn libpq(bindir: &Path, prog: &str, cfg: &ConnConfig) -> Command {
     c
 }
 
-/// The median (the mean of the middle two for an even count).
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n.is_multiple_of(2) { (v[n / 2 - 1] + v[n / 2]) / 2.0 } else { v[n / 2] }
-}
+#[path = "common/spread.rs"]
+mod spread;
+use spread::{load1, summary};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -132,7 +130,7 @@ async fn main() {
         size as f64 / 1048576.0
     );
 
-    let (mut ours, mut plain) = (Vec::new(), Vec::new());
+    let (mut ours, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     let j = jobs.to_string();
     for round in 1..=rounds {
         // towow-db: create + verify (the drill), as whole processes.
@@ -157,6 +155,7 @@ async fn main() {
             "backup verify",
         );
         std::fs::remove_dir_all(&dir).unwrap();
+        let ours_load = load1();
         // Plain pg_dump + pg_restore, same binaries, same jobs.
         let out = root.join(format!("plain-{round}"));
         let mut c = libpq(&bindir.dir, "pg_dump", &src);
@@ -179,20 +178,23 @@ async fn main() {
         std::fs::remove_dir_all(&out).unwrap();
         let (o, p) = ((create + verify).as_secs_f64(), (dump + restore).as_secs_f64());
         println!(
-            "round {round}: towow-db create {:.1} s + verify {:.1} s = {o:.1} s | pg_dump {:.1} s + pg_restore {:.1} s = {p:.1} s | ratio {:.3}",
+            "round {round}: towow-db create {:.1} s + verify {:.1} s = {o:.1} s (load {ours_load:.2}) | pg_dump {:.1} s + pg_restore {:.1} s = {p:.1} s (load {:.2}) | ratio {:.3}",
             create.as_secs_f64(),
             verify.as_secs_f64(),
             dump.as_secs_f64(),
             restore.as_secs_f64(),
+            load1(),
             p / o
         );
         ours.push(o);
         plain.push(p);
+        ratios.push(p / o);
     }
-    let (o, p) = (median(ours), median(plain));
     println!(
-        "\nmedian: towow-db {o:.1} s, plain {p:.1} s: ratio (plain ÷ towow-db) {:.3} (target ≥ 0.95)",
-        p / o
+        "\ntowow-db create + verify, s: {}\nplain pg_dump + pg_restore, s: {}\nratio (plain ÷ towow-db): {} (target ≥ 0.95)",
+        summary(&ours, 1),
+        summary(&plain, 1),
+        summary(&ratios, 3)
     );
     drop(admin);
     cluster.destroy().unwrap();
