@@ -183,7 +183,7 @@ pub async fn migration_state(db: &Db) -> MigrationState {
 /// `migrate verify`'s verdict without a shadow database: the history against the shipped
 /// migrations (checksums), then the tables against the history's fingerprint. `None` where the
 /// fingerprint cannot tell (none recorded yet, a migration left part way): the full verify then.
-async fn quick_verify(db: &Db) -> Result<Option<(bool, Vec<String>)>> {
+pub(super) async fn quick_verify(db: &Db) -> Result<Option<(bool, Vec<String>)>> {
     let client = db.get().await?;
     let h = migrate::check_history(&client, false).await?;
     let mut differences = h.problems;
