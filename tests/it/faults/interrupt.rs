@@ -206,17 +206,21 @@ async fn ctrl_c_during_migrate_verify_drops_its_shadow_database() {
     assert_eq!(databases_left(&admin, &[shadow]).await, Vec::<String>::new(), "{t:?}");
 }
 
-#[tokio::test]
-async fn ctrl_c_during_backup_create_removes_the_partial_backup_and_the_shadow() {
-    let (cfg, db) = initialised("sigintcreate").await;
-    // A history an older towow-db wrote (no fingerprint): the backup's schema check builds a
-    // shadow database (with a fingerprint, it needs none).
+/// The history as an older towow-db wrote it (no fingerprint): the schema checks of `backup
+/// create` and of the drill then build a shadow database (with a fingerprint they need none).
+async fn without_fingerprint(db: &towow_db::connect::Db) {
     db.get()
         .await
         .unwrap()
         .batch_execute("UPDATE refinery_schema_history SET fingerprint = NULL")
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn ctrl_c_during_backup_create_removes_the_partial_backup_and_the_shadow() {
+    let (cfg, db) = initialised("sigintcreate").await;
+    without_fingerprint(&db).await;
     let admin = test_connect(&server().base).await;
     let dir = temp_dir("sigintcreate");
     let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--dir"]);
@@ -234,14 +238,7 @@ async fn ctrl_c_during_backup_create_removes_the_partial_backup_and_the_shadow()
 async fn ctrl_c_during_the_drill_after_pg_restore_drops_the_scratch_and_shadow_databases() {
     let (cfg, db) = initialised("sigintdrill").await;
     assert_ok(&run_url(&cfg, &["seed", "--demands", "200", "-q"]));
-    // A history an older towow-db wrote (no fingerprint): the drill's schema check builds a
-    // shadow database (with a fingerprint, it needs none).
-    db.get()
-        .await
-        .unwrap()
-        .batch_execute("UPDATE refinery_schema_history SET fingerprint = NULL")
-        .await
-        .unwrap();
+    without_fingerprint(&db).await;
     let admin = test_connect(&server().base).await;
     let dir = temp_dir("sigintdrill");
     let mut c = url_cmd(&cfg.url_with_password(), &["backup", "create", "--format", "json", "--dir"]);
