@@ -40,6 +40,10 @@ use anyhow::{Context, Result};
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 
+#[path = "common/spread.rs"]
+mod spread;
+use spread::load1;
+
 struct Cleanup(LocalCluster);
 
 impl Drop for Cleanup {
@@ -55,14 +59,6 @@ fn env_or(name: &str, default: &str) -> String {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
-}
-
-/// The 1-minute load average now.
-fn load1() -> f64 {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().and_then(|x| x.parse().ok()))
-        .unwrap_or(0.0)
 }
 
 fn load() -> String {
