@@ -74,7 +74,7 @@ enum Walk {
 }
 
 /// One table's batched deletion, batch by batch.
-pub struct Deleter {
+pub struct Deleter<'f> {
     walk: Walk,
     cutoff: DateTime<Utc>,
     /// The table's own rows per batch: `bound` with the cascades' rows counted in.
@@ -90,7 +90,7 @@ pub struct Deleter {
     /// A second connection that finds the next batch's bound while a batch deletes (by time, or
     /// a key that is not one integer column): the bound's index scan then costs the batch
     /// nothing. None: each batch finds its own.
-    finder: Option<deadpool_postgres::ClientWrapper>,
+    finder: Option<&'f Client>,
 }
 
 /// How many rows of the children go with each row of the table: the plan's exact counts to
@@ -217,15 +217,15 @@ fn ranged_upper(last: &str, batch: i64, ty: &str) -> Option<String> {
     Some(last.saturating_add(batch).min(max).to_string())
 }
 
-impl Deleter {
+impl<'f> Deleter<'f> {
     /// Prepare the walk of `part` (a leaf: an ordinary table or a partition) of `plan`.
     pub async fn new(
         client: &Client,
-        finder: Option<deadpool_postgres::ClientWrapper>,
+        finder: Option<&'f Client>,
         plan: &Plan,
         part: &Part,
         lock_timeout: Duration,
-    ) -> Result<Deleter> {
+    ) -> Result<Deleter<'f>> {
         let (t, col) = (&part.table, &plan.column);
         let bound = plan.rule.batch_size.min(i64::MAX as u64 / 10) as i64;
         // The plan's counts: every child row reached, per old row of the table.
@@ -361,7 +361,7 @@ impl Deleter {
                         let delete = client.execute_typed(&sql.upto, &params);
                         // The next bound, after this one, on the second connection meanwhile
                         // (not while the ranges are the next keys, found without one).
-                        match self.finder.as_ref().filter(|_| !by_range) {
+                        match self.finder.filter(|_| !by_range) {
                             Some(f) => {
                                 let mut next: Vec<(&(dyn ToSql + Sync), Type)> =
                                     vec![(&self.cutoff, Type::TIMESTAMPTZ)];

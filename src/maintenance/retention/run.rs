@@ -243,12 +243,16 @@ async fn delete_all(
     progress: &crate::output::progress::Progress,
     outcome: &mut RuleOutcome,
 ) -> Result<Option<Stop>> {
+    // A second connection finds each next batch's bound while a batch deletes, one for the
+    // rule's tables and partitions; without one (max_connections reached), each batch finds
+    // its own.
+    let finder = match p.parts.iter().any(|x| x.action == Action::Delete) {
+        true => db.dedicated().await.ok(),
+        false => None,
+    };
     for part in p.parts.iter().filter(|x| x.action == Action::Delete) {
         progress.set_table(&part.table.name);
-        // A second connection finds each next batch's bound while a batch deletes; without one
-        // (max_connections reached), each batch finds its own.
-        let finder = db.dedicated().await.ok();
-        let mut d = Deleter::new(client, finder, p, part, opts.lock_timeout).await?;
+        let mut d = Deleter::new(client, finder.as_deref(), p, part, opts.lock_timeout).await?;
         let mut done = Deleted::new(&part.table, d.method(), part.key.as_deref()).with_children(d.children());
         let stop = loop {
             if interrupt.stop_requested() {
