@@ -29,30 +29,28 @@ use serde::Serialize;
 /// `STORAGE PLAIN`; dropped ones too: their values stay until a rewrite). Privileges are checked per column only where statistics are missing
 /// and the table-level privilege is not there (a check per column costs a catalog lookup each).
 pub(super) const BLOAT_SQL: &str = "
-SELECT b.schema, b.name, b.natts, b.nstats,
-       coalesce(b.nstats = b.natts OR has_table_privilege(b.oid, 'SELECT')
+SELECT b.schema, b.name, b.natts, coalesce(s.nstats, 0)::int8 AS nstats,
+       coalesce(coalesce(s.nstats, 0) = b.natts OR has_table_privilege(b.oid, 'SELECT')
                 OR (SELECT bool_and(coalesce(has_column_privilege(b.oid, a.attnum, 'SELECT'), false))
                       FROM pg_attribute a
                      WHERE a.attrelid = b.oid AND a.attnum > 0 AND NOT a.attisdropped), false) AS readable,
-       b.data_width, b.has_nulls,
+       coalesce(s.data_width, 0)::float8 AS data_width, coalesce(s.has_nulls, false) AS has_nulls,
        pg_relation_size(b.oid)::int8 AS heap_bytes,
        CASE WHEN b.toast <> 0 THEN pg_relation_size(b.toast) END::int8 AS toast_bytes,
        CASE WHEN b.toast <> 0 THEN pg_stat_get_live_tuples(b.toast) END::int8 AS toast_live,
        CASE WHEN b.toast <> 0 THEN pg_stat_get_dead_tuples(b.toast) END::int8 AS toast_dead,
-       coalesce(b.nstats < b.natts AND b.rls AND row_security_active(b.oid), false) AS hidden_by_rls,
-       (SELECT count(*) FROM pg_attribute a
-         WHERE a.attrelid = b.oid AND a.attnum > 0 AND a.attlen = -1 AND a.attstorage <> 'p')::int8 AS toastable_columns
+       coalesce(coalesce(s.nstats, 0) < b.natts AND b.rls AND row_security_active(b.oid), false) AS hidden_by_rls,
+       b.toastable_columns
 FROM (
-  SELECT c.oid, c.reltoastrelid AS toast, c.relrowsecurity AS rls, n.nspname::text AS schema, c.relname::text AS name,
-         count(*)::int8 AS natts,
-         count(s.attname)::int8 AS nstats,
-         coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
-         coalesce(bool_or(s.null_frac > 0), false) AS has_nulls
+  -- One pass over the columns gives both counts (a lookup per table for the second took a tenth
+  -- of the query at 10,000 tables).
+  SELECT c.oid, c.reltoastrelid AS toast, c.relrowsecurity AS rls, n.nspname, c.relname,
+         n.nspname::text AS schema, c.relname::text AS name,
+         count(*) FILTER (WHERE NOT a.attisdropped)::int8 AS natts,
+         count(*) FILTER (WHERE a.attlen = -1 AND a.attstorage <> 'p')::int8 AS toastable_columns
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-  LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname
-                       AND NOT s.inherited
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
   WHERE c.relkind IN ('r', 'm')
     AND c.relpersistence <> 't'
     AND n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -60,7 +58,18 @@ FROM (
     AND ($1::text[] IS NULL OR n.nspname = ANY($1))
     AND ($2::text[] IS NULL OR c.relname = ANY($2))
   GROUP BY c.oid, c.relname, c.reltoastrelid, c.relrowsecurity, n.nspname
-) b";
+  HAVING count(*) FILTER (WHERE NOT a.attisdropped) > 0
+) b
+-- The statistics grouped by table first: only the columns that have some (joining every column
+-- of every table to the pg_stats view cost a third of the query at 10,000 tables).
+LEFT JOIN (
+  SELECT st.schemaname, st.tablename, count(*) AS nstats,
+         sum((1 - coalesce(st.null_frac, 0)) * coalesce(st.avg_width, 0)) AS data_width,
+         bool_or(st.null_frac > 0) AS has_nulls
+  FROM pg_stats st
+  WHERE NOT st.inherited
+  GROUP BY st.schemaname, st.tablename
+) s ON s.schemaname = b.nspname AND s.tablename = b.relname";
 
 /// Statistics older than this share of the rows (changed, or live count moved) make the heap
 /// estimate unavailable. It is autovacuum's default `autovacuum_analyze_scale_factor`.
