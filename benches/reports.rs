@@ -130,11 +130,15 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
     let tables = format!(
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 'p') AND {USER}"
     );
+    // The constraints, and the files of the indexes never scanned, are what `indexes` needs to
+    // tell an unused index: one that backs no constraint, sized from its file (its `relpages`
+    // lags after a load without VACUUM or ANALYZE).
     let indexes = format!(
         "SELECT i.*, {{x}}, pg_get_indexdef(i.indexrelid), pg_stat_get_numscans(i.indexrelid), \
-         pg_stat_get_tuples_returned(i.indexrelid), pg_stat_get_tuples_fetched(i.indexrelid) \
+         pg_stat_get_tuples_returned(i.indexrelid), pg_stat_get_tuples_fetched(i.indexrelid), k.conindid \
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid \
-         JOIN pg_namespace n ON n.oid = t.relnamespace WHERE {USER}"
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint) k ON k.conindid = c.oid WHERE {USER}"
     );
     let stat_tables = "SELECT s.*, c.reltuples, c.relpages, c.relfrozenxid, c.relminmxid, c.reloptions{x} \
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid";
@@ -147,12 +151,15 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
         ),
         (
             &["vacuum-report", "--bloat"],
-            "… + pg_stats widths, heap and TOAST sizes",
+            "… + pg_stats widths, columns, heap and TOAST sizes",
+            // The estimate needs each table's columns (the null bitmap, the TOASTable ones).
             stat_tables.replace(
                 "{x}",
-                ", pg_relation_size(c.oid), pg_relation_size(nullif(c.reltoastrelid, 0)), w.w",
+                ", pg_relation_size(c.oid), pg_relation_size(nullif(c.reltoastrelid, 0)), w.w, a.n",
             ) + " LEFT JOIN (SELECT schemaname, tablename, sum(avg_width) AS w FROM pg_stats GROUP BY 1, 2) w \
-                  ON w.schemaname = s.schemaname AND w.tablename = s.relname",
+                  ON w.schemaname = s.schemaname AND w.tablename = s.relname \
+                  LEFT JOIN (SELECT attrelid, count(*) AS n FROM pg_attribute WHERE attnum > 0 GROUP BY 1) a \
+                  ON a.attrelid = c.oid",
         ),
         (
             &["slow-query"],
@@ -175,7 +182,15 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
                 "SELECT pg_database_size(current_database()) UNION ALL SELECT pg_total_relation_size(c.oid) {tables}"
             ),
         ),
-        (&["indexes"], "pg_index, pg_get_indexdef, scan counts", indexes.replace("{x}", "c.relpages")),
+        (
+            &["indexes"],
+            "pg_index, pg_get_indexdef, scan counts, constraints, never-scanned files",
+            indexes.replace(
+                "{x}",
+                "CASE WHEN pg_stat_get_numscans(i.indexrelid) = 0 AND NOT i.indisunique \
+                 THEN pg_relation_size(c.oid) ELSE c.relpages END",
+            ),
+        ),
         (&["indexes", "--exact"], "… + pg_relation_size of each", indexes.replace("{x}", "pg_relation_size(c.oid)")),
         (
             // Reads what the history keeps (then writes what changed into its store).
@@ -257,7 +272,7 @@ async fn run() -> Result<()> {
             load()
         );
         println!(
-            "{:<26} {:>9} {:>8} {:>9}  {:<42} {:>6}  range{}",
+            "{:<26} {:>9} {:>8} {:>9}  {:<70} {:>6}  range{}",
             "report",
             "wall ms",
             "CPU ms",
@@ -296,7 +311,7 @@ async fn run() -> Result<()> {
                 ratios.iter().copied().fold(f64::MIN, f64::max),
             );
             println!(
-                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<42} {:>5.2}x  {lo:.2}–{hi:.2}{}",
+                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<70} {:>5.2}x  {lo:.2}–{hi:.2}{}",
                 args.join(" "),
                 median(cpu),
                 median(ratios.clone()),
