@@ -29,13 +29,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 const RUNS: usize = 5;
 const TARGETS: usize = 5;
 
-struct Cleanup(LocalCluster);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-    }
-}
+#[path = "common/cluster.rs"]
+mod cluster;
+use cluster::Cleanup;
 
 /// Copy `from` to `to`, each chunk delivered `delay` after it was read (in order).
 fn delayed_copy(mut from: TcpStream, mut to: TcpStream, delay: Duration) {
@@ -104,7 +100,7 @@ fn main() -> Result<()> {
     let report = std::env::var("BENCH_REPORT").unwrap_or_else(|_| "health".into());
     let dir = PathBuf::from(format!("/tmp/towow-bench-fleet-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster.start(&InitOptions { unsafe_fast: true, ..InitOptions::default() })?;
     let mut base = cluster.conn_config()?;
     base.dbname = Some("postgres".into());

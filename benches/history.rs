@@ -19,13 +19,9 @@ use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnectOptions, Db};
 use towow_db::reports::history;
 
-struct Cleanup(LocalCluster);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-    }
-}
+#[path = "common/cluster.rs"]
+mod cluster;
+use cluster::Cleanup;
 
 fn main() -> Result<()> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(run())
@@ -39,7 +35,7 @@ async fn run() -> Result<()> {
     let n: usize = std::env::var("BENCH_SNAPSHOTS").unwrap_or_else(|_| "1440".into()).parse()?;
     let dir = PathBuf::from(format!("/tmp/towow-bench-history-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster.start(&InitOptions {
         unsafe_fast: true,
         extra_conf: vec!["autovacuum = off".into(), "max_locks_per_transaction = 256".into()],

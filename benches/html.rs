@@ -17,13 +17,9 @@ use anyhow::{Result, ensure};
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnectOptions, Db};
 
-struct Cleanup(LocalCluster);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-    }
-}
+#[path = "common/cluster.rs"]
+mod cluster;
+use cluster::Cleanup;
 
 fn main() -> Result<()> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(run())
@@ -70,7 +66,7 @@ async fn run() -> Result<()> {
     let bin = env!("CARGO_BIN_EXE_towow-db");
     let dir = PathBuf::from(format!("/tmp/towow-bench-html-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster.start(&InitOptions { unsafe_fast: true, ..InitOptions::default() })?;
     let cfg = cluster.conn_config()?;
     let url = cfg.url_with_password();

@@ -30,6 +30,10 @@ use towow_db::data::generators::agents::{MockSet, mock_agent};
 use towow_db::data::generators::demands::{AgentPool, ScaleSpec, channels, demand, responses};
 use towow_db::data::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale, RowRng, Stream};
 
+#[path = "common/cluster.rs"]
+mod cluster;
+use cluster::Cleanup;
+
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
 struct Opts {
@@ -320,6 +324,7 @@ async fn main() {
     let o = parse_args();
     let dir = std::env::temp_dir().join(format!("towow-bench-cluster-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster
         .start(&InitOptions {
             unsafe_fast: true,
@@ -398,5 +403,4 @@ async fn main() {
         .await;
     }
     drop(bench);
-    cluster.destroy().unwrap();
 }

@@ -31,6 +31,10 @@ use tokio_postgres::types::Type;
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 
+#[path = "common/cluster.rs"]
+mod cluster;
+use cluster::Cleanup;
+
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
 struct Opts {
@@ -314,31 +318,20 @@ async fn bench_v3(admin: &Db, base: &ConnConfig, responses: u64, rounds: usize) 
     );
 }
 
-/// Deletes the benchmark cluster however the run ends.
-struct Cluster(LocalCluster);
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        if let Err(e) = self.0.destroy() {
-            eprintln!("could not delete the benchmark cluster at {}: {e:#}", self.0.dir.display());
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let o = parse_args();
     let dir = std::env::temp_dir().join(format!("towow-bench-migrate-{}", std::process::id()));
-    let cluster = Cluster(LocalCluster::new(&dir));
+    let cluster = LocalCluster::new(&dir);
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster
-        .0
         .start(&InitOptions {
             unsafe_fast: true,
             extra_conf: vec!["max_wal_size = '8GB'".into(), "checkpoint_timeout = '1h'".into()],
             ..Default::default()
         })
         .expect("start the benchmark cluster");
-    let mut base = cluster.0.conn_config().unwrap();
+    let mut base = cluster.conn_config().unwrap();
     base.dbname = Some("postgres".into());
     let admin = Db::connect(base.clone(), ConnectOptions::default()).await.unwrap();
     let version: String =

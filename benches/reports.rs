@@ -40,17 +40,12 @@ use anyhow::{Context, Result};
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 
+#[path = "common/cluster.rs"]
+mod cluster;
 #[path = "common/spread.rs"]
 mod spread;
+use cluster::Cleanup;
 use spread::load1;
-
-struct Cleanup(LocalCluster);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-    }
-}
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
@@ -202,7 +197,7 @@ async fn run() -> Result<()> {
 
     let dir = PathBuf::from(format!("/tmp/towow-bench-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster.start(&InitOptions {
         unsafe_fast: true,
         extra_conf: vec![
