@@ -288,12 +288,12 @@ async fn bench_v3(admin: &Db, base: &ConnConfig, responses: u64, rounds: usize) 
     for round in 1..=rounds {
         let tool = cfg.clone();
         let (took, wait, k) = under_writes(&cfg, async move {
-            tokio::task::spawn_blocking(move || run_tool(&tool, &["migrate"])).await.unwrap()
+            tokio::task::spawn_blocking(move || run_tool(&tool, &["migrate", "--target", "3"])).await.unwrap()
         })
         .await;
         println!("| {round} | towow-db migrate (V3) | {:.0} | {:.1} | {k} |", ms(took), ms(wait));
         v3.push(ms(wait));
-        run_tool(&cfg, &["migrate", "down", "--yes"]);
+        run_tool(&cfg, &["migrate", "down", "--target", "2", "--yes"]);
         let c = db.get().await.unwrap();
         let (took, wait, k) = under_writes(&cfg, async {
             let t = Instant::now();
@@ -310,7 +310,7 @@ async fn bench_v3(admin: &Db, base: &ConnConfig, responses: u64, rounds: usize) 
         "longest insert wait, median: V3 {a:.1} ms, plain SET NOT NULL {b:.1} ms: ratio plain / V3 = {:.0}",
         b / a.max(0.001)
     );
-    let t = run_tool(&cfg, &["migrate"]);
+    let t = run_tool(&cfg, &["migrate", "--target", "3"]);
     println!(
         "(V3 applied again: {:.0} ms; `migrate verify` on this {n}-row database: {:.0} ms)",
         ms(t),
