@@ -71,8 +71,11 @@ fn libpq(bindir: &Path, prog: &str, cfg: &ConnConfig) -> Command {
     c
 }
 
+#[path = "common/cluster.rs"]
+mod cluster;
 #[path = "common/spread.rs"]
 mod spread;
+use cluster::Cleanup;
 use spread::{load1, summary};
 
 #[tokio::main(flavor = "current_thread")]
@@ -81,6 +84,7 @@ async fn main() {
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let root = std::env::temp_dir().join(format!("towow-bench-backup-{}", std::process::id()));
     let cluster = LocalCluster::new(root.join("cluster"));
+    let _cleanup = Cleanup::new(cluster.clone()).and_remove(root.clone());
     cluster
         .start(&InitOptions {
             unsafe_fast: true,
@@ -196,7 +200,4 @@ async fn main() {
         summary(&plain, 1),
         summary(&ratios, 3)
     );
-    drop(admin);
-    cluster.destroy().unwrap();
-    let _ = std::fs::remove_dir_all(&root);
 }

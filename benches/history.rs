@@ -1,10 +1,16 @@
 //! Benchmark (not a test): what the history costs (issue 22). A day of one-minute snapshots
 //! (`BENCH_SNAPSHOTS`, 1440) of a database with 1,000 tables and a few hundred statements, a
 //! small workload between snapshots (30 tables updated, 30 statements run), written into the
-//! store in the same database: the time of a snapshot (median, p95), the rows and bytes it adds,
-//! then the time to prune the whole day (`snapshot --keep` with everything older than the cut).
+//! store in the same database: the time of a snapshot, the rows and bytes it adds, then the time
+//! to prune the whole day (`snapshot --keep` with everything older than the cut).
 //! Snapshot time against its floor (the same views read through psql) is in the reports
 //! benchmark (`cargo bench --bench reports`, case `snapshot -q`).
+//!
+//! Each snapshot is a round (there is no baseline to divide by): the 1-minute load average is
+//! read as each starts; printed are the first (it creates the store), then the others in at most
+//! 24 runs of consecutive snapshots (an hour each for a day) with the median and range of their
+//! times and the range of the load, then the median and range (and p95) of all but the first with
+//! the load's, never a best snapshot.
 //!
 //! ```sh
 //! cargo bench --bench history                       # a day: 1440 snapshots (~10 min)
@@ -19,13 +25,12 @@ use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnectOptions, Db};
 use towow_db::reports::history;
 
-struct Cleanup(LocalCluster);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-    }
-}
+#[path = "common/cluster.rs"]
+mod cluster;
+#[path = "common/spread.rs"]
+mod spread;
+use cluster::Cleanup;
+use spread::{load1, median, range, summary};
 
 fn main() -> Result<()> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(run())
@@ -39,7 +44,7 @@ async fn run() -> Result<()> {
     let n: usize = std::env::var("BENCH_SNAPSHOTS").unwrap_or_else(|_| "1440".into()).parse()?;
     let dir = PathBuf::from(format!("/tmp/towow-bench-history-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster.start(&InitOptions {
         unsafe_fast: true,
         extra_conf: vec!["autovacuum = off".into(), "max_locks_per_transaction = 256".into()],
@@ -69,7 +74,7 @@ async fn run() -> Result<()> {
         "history benchmark: {n} snapshots of 1,000 tables, 30 tables updated and 30 statements between snapshots; load {}",
         std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
     );
-    let mut times = Vec::with_capacity(n);
+    let (mut times, mut loads) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut statements, mut tables) = (0i64, 0i64);
     let keep = Duration::from_secs(365 * 86_400);
     for i in 0..n {
@@ -83,6 +88,7 @@ async fn run() -> Result<()> {
         }
         c.batch_execute(&work).await?;
         drop(c);
+        loads.push(load1());
         let t = Instant::now();
         let r = history::snapshot(&db, None, keep).await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -104,15 +110,35 @@ async fn run() -> Result<()> {
          + (SELECT count(*) FROM towow_history.slots)",
     )
     .await?;
-    let first = times[0];
-    let mut rest = times[1..].to_vec();
-    rest.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| rest[((rest.len() - 1) as f64 * p) as usize];
     println!(
-        "first snapshot (creates the store, every table and statement): {first:.0} ms; then median {:.0} ms, p95 {:.0} ms, max {:.0} ms",
-        pct(0.5),
-        pct(0.95),
-        rest.last().copied().unwrap_or(0.0)
+        "first snapshot (creates the store, every table and statement): {:.0} ms (load {:.2})",
+        times[0], loads[0]
+    );
+    // The snapshots after the first in (at most) 24 runs of consecutive ones, an hour each for a
+    // day: how the time and the load went along.
+    let (rest, rest_loads) = (&times[1..], &loads[1..]);
+    let size = rest.len().div_ceil(24).max(1);
+    for (k, (t, l)) in rest.chunks(size).zip(rest_loads.chunks(size)).enumerate() {
+        let first = 2 + k * size;
+        if let ([t], [l]) = (t, l) {
+            println!("snapshot {first}: {t:.1} ms (load {l:.2})");
+            continue;
+        }
+        println!(
+            "snapshots {first}–{}: median {:.1} ms (range {} ms), load {}",
+            first + t.len() - 1,
+            median(t),
+            range(t, 1),
+            range(l, 2)
+        );
+    }
+    let mut sorted = rest.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let p95 = sorted.get(((sorted.len().max(1) - 1) as f64 * 0.95) as usize).copied().unwrap_or(0.0);
+    println!(
+        "a snapshot after the first, ms: {} (p95 {p95:.1}); the load during them: {}",
+        summary(rest, 1),
+        summary(rest_loads, 2)
     );
     let per = (n.max(2) - 1) as f64;
     println!(
@@ -123,10 +149,11 @@ async fn run() -> Result<()> {
         bytes as f64 / 1024.0 / n as f64
     );
     let mut client = db.dedicated().await?;
+    let prune_load = load1();
     let t = Instant::now();
     let pruned = history::store::prune(&mut client, &history::target_name(&db.cfg), Duration::ZERO).await?;
     println!(
-        "pruning all {} snapshots ({} rows): {:.0} ms",
+        "pruning all {} snapshots ({} rows): {:.0} ms (load {prune_load:.2})",
         pruned.snapshots,
         pruned.rows,
         t.elapsed().as_secs_f64() * 1000.0

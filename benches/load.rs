@@ -16,9 +16,11 @@
 //!    fresh database with the same schema (and the same agents for the seed mix); time the
 //!    server's own `COPY … FROM '<file>' (FORMAT binary)` of each table, in one transaction.
 //!
-//! Rounds alternate the two and the median of each is compared: `ratio = towow-db rows/s ÷
-//! server rows/s` (the target is ≥ 0.9). Before that, the generators alone are timed (no database)
-//! to show where client time goes.
+//! Each round runs the two one after the other and prints both rates, its `ratio = towow-db rows/s
+//! ÷ server rows/s` and the 1-minute load average as each side started; then each figure's median
+//! and range over the rounds (`--rounds`, 3): the ratio is the median of the rounds' own ratios
+//! (the target is ≥ 0.9), never a best round. Before that, the generators alone are timed (no
+//! database) to show where client time goes.
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
@@ -29,6 +31,13 @@ use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 use towow_db::data::generators::agents::{MockSet, mock_agent};
 use towow_db::data::generators::demands::{AgentPool, ScaleSpec, channels, demand, responses};
 use towow_db::data::generators::{DEFAULT_AS_OF, DEFAULT_SEED, Locale, RowRng, Stream};
+
+#[path = "common/cluster.rs"]
+mod cluster;
+#[path = "common/spread.rs"]
+mod spread;
+use cluster::Cleanup;
+use spread::{load1, summary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
@@ -140,11 +149,6 @@ impl Bench {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
 fn per_sec(rows: u64, d: Duration) -> f64 {
     rows as f64 / d.as_secs_f64()
 }
@@ -242,7 +246,8 @@ async fn compare(
     std::fs::create_dir_all(&dump_dir).unwrap();
     // Where the server writes and reads the dump: /tmp is reachable by the server's user.
     std::fs::set_permissions(&dump_dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
-    let (mut tool_rates, mut server_rates, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut tool_rates, mut server_rates, mut ratios, mut rss) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut rows = 0;
     for round in 0..rounds {
         // towow-db
@@ -251,6 +256,7 @@ async fn compare(
             run_tool(&cfg, prepare);
         }
         bench.checkpoint().await;
+        let tool_load = load1();
         let (took, kb) = run_tool(&cfg, tool_args);
         rows = 0;
         for t in tables {
@@ -278,6 +284,7 @@ async fn compare(
         }
         bench.checkpoint().await;
         let mut c = sdb.get().await.unwrap();
+        let server_load = load1();
         let started = Instant::now();
         let tx = c.transaction().await.unwrap();
         for t in tables {
@@ -293,25 +300,27 @@ async fn compare(
         }
         assert_eq!(srows, rows, "the server loaded other rows than towow-db");
         server_rates.push(per_sec(rows, stook));
+        ratios.push(tool_rates[round] / server_rates[round]);
         drop(sdb);
         bench.drop_db(&scfg).await;
         println!(
-            "round {}: towow-db {:>9.0} rows/s ({:.2} s, {:.0} MiB peak RSS)   server COPY FROM file {:>9.0} rows/s ({:.2} s)   ratio {:.3}",
+            "round {}: towow-db {:>9.0} rows/s ({:.2} s, {:.0} MiB peak RSS, load {tool_load:.2})   server COPY FROM file {:>9.0} rows/s ({:.2} s, load {server_load:.2})   ratio {:.3}",
             round + 1,
             tool_rates[round],
             took.as_secs_f64(),
             kb as f64 / 1024.0,
             server_rates[round],
             stook.as_secs_f64(),
-            tool_rates[round] / server_rates[round]
+            ratios[round]
         );
     }
     let _ = std::fs::remove_dir_all(&dump_dir);
-    let (t, s) = (median(tool_rates), median(server_rates));
     println!(
-        "median of {rounds}: {rows} rows; towow-db {t:.0} rows/s, server {s:.0} rows/s; RATIO {:.3} (target >= 0.9); peak RSS {:.0} MiB",
-        t / s,
-        median(rss) / 1024.0
+        "{rows} rows a round\ntowow-db rows/s: {}\nserver rows/s: {}\nratio (towow-db ÷ server): {} (target ≥ 0.9)\ntowow-db peak RSS, MiB: {}",
+        summary(&tool_rates, 0),
+        summary(&server_rates, 0),
+        summary(&ratios, 3),
+        summary(&rss.iter().map(|kb| kb / 1024.0).collect::<Vec<_>>(), 0)
     );
 }
 
@@ -320,6 +329,7 @@ async fn main() {
     let o = parse_args();
     let dir = std::env::temp_dir().join(format!("towow-bench-cluster-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster
         .start(&InitOptions {
             unsafe_fast: true,
@@ -364,12 +374,13 @@ async fn main() {
         let demands = (rows / 5).to_string();
         let (cfg, _db) = bench.fresh_db("rss").await;
         run_tool(&cfg, &["mock-agents"]);
+        let load = load1();
         let (took, kb) = run_tool(
             &cfg,
             &["seed", "--demands", &demands, "--responses-per-demand", "4", "--channels-per-demand", "0"],
         );
         println!(
-            "\nseed of {rows} rows (--demands {demands} --responses-per-demand 4): {:.1} s, {:.0} rows/s, peak RSS {:.1} MiB",
+            "\nseed of {rows} rows (--demands {demands} --responses-per-demand 4): {:.1} s, {:.0} rows/s, peak RSS {:.1} MiB (load {load:.2})",
             took.as_secs_f64(),
             per_sec(rows, took),
             kb as f64 / 1024.0
@@ -398,5 +409,4 @@ async fn main() {
         .await;
     }
     drop(bench);
-    cluster.destroy().unwrap();
 }

@@ -39,8 +39,11 @@ use std::time::{Duration, Instant};
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 
+#[path = "common/cluster.rs"]
+mod cluster;
 #[path = "common/spread.rs"]
 mod spread;
+use cluster::Cleanup;
 use spread::{load1, summary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
@@ -308,7 +311,7 @@ async fn main() {
     let a = parse_args();
     let root = std::env::temp_dir().join(format!("towow-bench-maintenance-{}", std::process::id()));
     let cluster = LocalCluster::new(root.join("cluster"));
-    let _cleanup = Cleanup(cluster.clone(), root.clone());
+    let _cleanup = Cleanup::new(cluster.clone()).and_remove(root.clone());
     cluster
         .start(&InitOptions {
             unsafe_fast: true,
@@ -500,14 +503,4 @@ async fn main() {
         percentile(&mut lat, 1.0),
         lat.len()
     );
-}
-
-/// Deletes the benchmark's cluster however `main` ends (a failed assertion included).
-struct Cleanup(LocalCluster, std::path::PathBuf);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-        let _ = std::fs::remove_dir_all(&self.1);
-    }
 }

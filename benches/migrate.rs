@@ -16,10 +16,15 @@
 //!    same columns made NOT NULL the plain way (`ALTER TABLE … SET NOT NULL` in one transaction:
 //!    a full scan under ACCESS EXCLUSIVE), alternating, `--rounds` rounds.
 //!
+//! Every run (1, 2: `--verify-runs`, 15) or round (3: `--rounds`, 3) prints its figures with its
+//! ratio (verify ÷ status; with ÷ without the check; plain ÷ V3 wait) and the 1-minute load
+//! average as each side started; then each figure's median and range over the runs or rounds
+//! (never a best one).
+//!
 //! ```sh
-//! cargo bench --bench migrate                              # both parts
+//! cargo bench --bench migrate                              # all three parts
 //! cargo bench --bench migrate -- --only verify             # one part: verify | check | v3
-//! cargo bench --bench migrate -- --responses 200000 --rounds 1
+//! cargo bench --bench migrate -- --responses 200000 --rounds 1 --verify-runs 5
 //! ```
 
 use std::process::{Command, Stdio};
@@ -30,6 +35,13 @@ use std::time::{Duration, Instant};
 use tokio_postgres::types::Type;
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnConfig, ConnectOptions, Db};
+
+#[path = "common/cluster.rs"]
+mod cluster;
+#[path = "common/spread.rs"]
+mod spread;
+use cluster::Cleanup;
+use spread::{load1, median, range, summary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
@@ -85,17 +97,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn spread(v: &[f64]) -> String {
-    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = v.iter().copied().fold(0.0, f64::max);
-    format!("{lo:.0}–{hi:.0}")
-}
-
 async fn fresh_db(admin: &Db, base: &ConnConfig, name: &str) -> (ConnConfig, Db) {
     let c = admin.get().await.unwrap();
     c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
@@ -116,27 +117,44 @@ async fn bench_verify(admin: &Db, base: &ConnConfig, runs: usize) {
     let (cfg, _db) = fresh_db(admin, base, "bench_verify").await;
     run_tool(&cfg, &["init"]);
     let (mut verify, mut status, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ratios, mut rest) = (Vec::new(), Vec::new());
     let c = admin.get().await.unwrap();
-    for _ in 0..runs {
-        verify.push(ms(run_tool(&cfg, &["migrate", "verify"])));
-        status.push(ms(run_tool(&cfg, &["migrate", "status"])));
+    for run in 1..=runs {
+        let load_verify = load1();
+        let v = ms(run_tool(&cfg, &["migrate", "verify"]));
+        let load_status = load1();
+        let s = ms(run_tool(&cfg, &["migrate", "status"]));
         let t = Instant::now();
         c.batch_execute("CREATE DATABASE bench_floor TEMPLATE template0").await.unwrap();
         c.batch_execute("DROP DATABASE bench_floor WITH (FORCE)").await.unwrap();
-        floor.push(ms(t.elapsed()));
+        let f = ms(t.elapsed());
+        println!(
+            "run {run}: verify {v:.0} ms (load {load_verify:.2}) | status {s:.0} ms (load {load_status:.2}) | floor {f:.0} ms | verify / status {:.2}",
+            v / s
+        );
+        verify.push(v);
+        status.push(s);
+        floor.push(f);
+        ratios.push(v / s);
+        rest.push(v - s - f);
     }
-    let (v, s, f) = (median(verify.clone()), median(status.clone()), median(floor.clone()));
+    let v = median(&verify);
     println!("| measure | median ms | range ms |\n|---|---|---|");
-    println!("| `towow-db migrate verify` (process) | {v:.0} | {} |", spread(&verify));
-    println!("| `towow-db migrate status` (process, no shadow) | {s:.0} | {} |", spread(&status));
+    println!("| `towow-db migrate verify` (process) | {v:.0} | {} |", range(&verify, 0));
     println!(
-        "| CREATE + DROP DATABASE (in-process, the floor of any shadow) | {f:.0} | {} |",
-        spread(&floor)
+        "| `towow-db migrate status` (process, no shadow) | {:.0} | {} |",
+        median(&status),
+        range(&status, 0)
     );
     println!(
-        "verify / status = {:.1}, verify − status − floor = {:.0} ms (applying the migrations, reading both catalogs); target < 1000 ms: {}",
-        v / s,
-        v - s - f,
+        "| CREATE + DROP DATABASE (in-process, the floor of any shadow) | {:.0} | {} |",
+        median(&floor),
+        range(&floor, 0)
+    );
+    println!(
+        "verify / status: {}\nverify − status − floor, ms (applying the migrations, reading both catalogs): {}\ntarget < 1000 ms: {}",
+        summary(&ratios, 2),
+        summary(&rest, 0),
         if v < 1000.0 { "met" } else { "NOT met" }
     );
 }
@@ -168,31 +186,46 @@ async fn bench_check(admin: &Db, base: &ConnConfig, runs: usize) {
     };
     let (mut warm, mut with, mut without, mut floor, mut init) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
+    let (mut added, mut share, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 1..=runs {
         let t = Instant::now();
         towow_db::migrate::fingerprint::check(&**c).await.unwrap();
         warm.push(ms(t.elapsed()));
-        with.push(init_like(true).await);
-        without.push(init_like(false).await);
+        let load_with = load1();
+        let w = init_like(true).await;
+        let load_without = load1();
+        let wo = init_like(false).await;
         let t = Instant::now();
         c.query_typed_one("SELECT 1", &[]).await.unwrap();
         floor.push(ms(t.elapsed()));
-        init.push(ms(run_tool(&cfg, &["init"])));
+        let i = ms(run_tool(&cfg, &["init"]));
+        println!(
+            "run {run}: with the check {w:.2} ms (load {load_with:.2}) | without {wo:.2} ms (load {load_without:.2}) | added {:.2} ms, with / without {:.2} | init {i:.0} ms",
+            w - wo,
+            w / wo
+        );
+        with.push(w);
+        without.push(wo);
+        init.push(i);
+        added.push(w - wo);
+        share.push(100.0 * (w - wo) / i);
+        ratios.push(w / wo);
     }
-    let m = |v: &Vec<f64>| median(v.clone());
-    let (k, w, wo, f, i) = (m(&warm), m(&with), m(&without), m(&floor), m(&init));
+    let row = |what: &str, v: &[f64], digits: usize| {
+        println!("| {what} | {:.digits$} | {} |", median(v), range(v, digits));
+    };
     println!("| measure | median ms | range ms |\n|---|---|---|");
-    println!("| the check alone, warm session (history row + catalog query) | {k:.2} | {} |", spread(&warm));
-    println!("| init's queries on a new session, with the check | {w:.2} | {} |", spread(&with));
-    println!("| init's queries on a new session, without it | {wo:.2} | {} |", spread(&without));
-    println!("| `SELECT 1` round trip (warm) | {f:.2} | {} |", spread(&floor));
-    println!("| `towow-db init` on an up-to-date database (process) | {i:.0} | {} |", spread(&init));
+    row("the check alone, warm session (history row + catalog query)", &warm, 2);
+    row("init's queries on a new session, with the check", &with, 2);
+    row("init's queries on a new session, without it", &without, 2);
+    row("`SELECT 1` round trip (warm)", &floor, 2);
+    row("`towow-db init` on an up-to-date database (process)", &init, 0);
     println!(
-        "added by the check: {:.2} ms (with − without), {:.1} % of init; with / without = {:.2}; target < 10 ms added: {}",
-        w - wo,
-        100.0 * (w - wo) / i,
-        w / wo,
-        if w - wo < 10.0 { "met" } else { "NOT met" }
+        "added by the check (with − without), ms: {}\nthe same, % of init: {}\nwith / without: {}\ntarget < 10 ms added: {}",
+        summary(&added, 2),
+        summary(&share, 1),
+        summary(&ratios, 2),
+        if median(&added) < 10.0 { "met" } else { "NOT met" }
     );
 }
 
@@ -279,34 +312,46 @@ async fn bench_v3(admin: &Db, base: &ConnConfig, responses: u64, rounds: usize) 
     db.get().await.unwrap().batch_execute("VACUUM ANALYZE").await.unwrap();
     let v3_down =
         towow_db::migrate::shipped().unwrap().into_iter().find(|m| m.version == 3).unwrap().down.unwrap();
-    let (mut v3, mut plain) = (Vec::new(), Vec::new());
-    println!("| round | way | run ms | longest insert wait ms | inserts meanwhile |\n|---|---|---|---|---|");
+    let (mut v3, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    println!(
+        "| round | way | run ms | longest insert wait ms | inserts meanwhile | load | plain / V3 wait |\n|---|---|---|---|---|---|---|"
+    );
     for round in 1..=rounds {
         let tool = cfg.clone();
+        let load = load1();
         let (took, wait, k) = under_writes(&cfg, async move {
-            tokio::task::spawn_blocking(move || run_tool(&tool, &["migrate"])).await.unwrap()
+            tokio::task::spawn_blocking(move || run_tool(&tool, &["migrate", "--target", "3"])).await.unwrap()
         })
         .await;
-        println!("| {round} | towow-db migrate (V3) | {:.0} | {:.1} | {k} |", ms(took), ms(wait));
-        v3.push(ms(wait));
-        run_tool(&cfg, &["migrate", "down", "--yes"]);
+        let a = ms(wait);
+        println!("| {round} | towow-db migrate (V3) | {:.0} | {a:.1} | {k} | {load:.2} | |", ms(took));
+        run_tool(&cfg, &["migrate", "down", "--target", "2", "--yes"]);
         let c = db.get().await.unwrap();
+        let load = load1();
         let (took, wait, k) = under_writes(&cfg, async {
             let t = Instant::now();
             c.batch_execute(PLAIN).await.unwrap();
             t.elapsed()
         })
         .await;
-        println!("| {round} | plain SET NOT NULL | {:.0} | {:.1} | {k} |", ms(took), ms(wait));
-        plain.push(ms(wait));
+        let b = ms(wait);
+        let ratio = b / a.max(0.001);
+        println!(
+            "| {round} | plain SET NOT NULL | {:.0} | {b:.1} | {k} | {load:.2} | {ratio:.0} |",
+            ms(took)
+        );
+        v3.push(a);
+        plain.push(b);
+        ratios.push(ratio);
         c.batch_execute(v3_down).await.unwrap();
     }
-    let (a, b) = (median(v3), median(plain));
     println!(
-        "longest insert wait, median: V3 {a:.1} ms, plain SET NOT NULL {b:.1} ms: ratio plain / V3 = {:.0}",
-        b / a.max(0.001)
+        "longest insert wait with V3, ms: {}\nlongest insert wait with plain SET NOT NULL, ms: {}\nratio (plain ÷ V3): {}",
+        summary(&v3, 1),
+        summary(&plain, 1),
+        summary(&ratios, 1)
     );
-    let t = run_tool(&cfg, &["migrate"]);
+    let t = run_tool(&cfg, &["migrate", "--target", "3"]);
     println!(
         "(V3 applied again: {:.0} ms; `migrate verify` on this {n}-row database: {:.0} ms)",
         ms(t),
@@ -314,31 +359,20 @@ async fn bench_v3(admin: &Db, base: &ConnConfig, responses: u64, rounds: usize) 
     );
 }
 
-/// Deletes the benchmark cluster however the run ends.
-struct Cluster(LocalCluster);
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        if let Err(e) = self.0.destroy() {
-            eprintln!("could not delete the benchmark cluster at {}: {e:#}", self.0.dir.display());
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let o = parse_args();
     let dir = std::env::temp_dir().join(format!("towow-bench-migrate-{}", std::process::id()));
-    let cluster = Cluster(LocalCluster::new(&dir));
+    let cluster = LocalCluster::new(&dir);
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster
-        .0
         .start(&InitOptions {
             unsafe_fast: true,
             extra_conf: vec!["max_wal_size = '8GB'".into(), "checkpoint_timeout = '1h'".into()],
             ..Default::default()
         })
         .expect("start the benchmark cluster");
-    let mut base = cluster.0.conn_config().unwrap();
+    let mut base = cluster.conn_config().unwrap();
     base.dbname = Some("postgres".into());
     let admin = Db::connect(base.clone(), ConnectOptions::default()).await.unwrap();
     let version: String =

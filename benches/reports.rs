@@ -40,25 +40,15 @@ use anyhow::{Context, Result};
 use towow_db::admin::local::{InitOptions, LocalCluster};
 use towow_db::connect::{ConnConfig, ConnectOptions, Db};
 
+#[path = "common/cluster.rs"]
+mod cluster;
 #[path = "common/spread.rs"]
 mod spread;
-use spread::load1;
-
-struct Cleanup(LocalCluster);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.0.destroy();
-    }
-}
+use cluster::Cleanup;
+use spread::{load1, median, range};
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 fn load() -> String {
@@ -217,7 +207,7 @@ async fn run() -> Result<()> {
 
     let dir = PathBuf::from(format!("/tmp/towow-bench-{}", std::process::id()));
     let cluster = LocalCluster::new(&dir);
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = Cleanup::new(cluster.clone());
     cluster.start(&InitOptions {
         unsafe_fast: true,
         extra_conf: vec![
@@ -305,17 +295,14 @@ async fn run() -> Result<()> {
                     base.push(w);
                 }
             }
-            let (w, f) = (median(wall), median(fl));
-            let (lo, hi) = (
-                ratios.iter().copied().fold(f64::MAX, f64::min),
-                ratios.iter().copied().fold(f64::MIN, f64::max),
-            );
+            let (w, f) = (median(&wall), median(&fl));
             println!(
-                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<70} {:>5.2}x  {lo:.2}–{hi:.2}{}",
+                "{:<26} {w:>9.0} {:>8.0} {f:>9.0}  {what:<70} {:>5.2}x  {}{}",
                 args.join(" "),
-                median(cpu),
-                median(ratios.clone()),
-                if base.is_empty() { String::new() } else { format!("   {:>11.0}", median(base)) }
+                median(&cpu),
+                median(&ratios),
+                range(&ratios, 2),
+                if base.is_empty() { String::new() } else { format!("   {:>11.0}", median(&base)) }
             );
             // Every round, so that a reader sees the spread and what the machine was doing.
             let rounds: Vec<String> = ratios

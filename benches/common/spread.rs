@@ -23,16 +23,25 @@ pub fn load1() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The lowest and the highest: `0.571–0.644`; `-` for none.
+pub fn range(v: &[f64], digits: usize) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("{lo:.digits$}–{hi:.digits$}")
+}
+
 /// A figure measured once per round: `median 0.612 (range 0.571–0.644 over 5 rounds)`.
 pub fn summary(v: &[f64], digits: usize) -> String {
     if v.is_empty() {
         return "no rounds".into();
     }
-    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     format!(
-        "median {:.digits$} (range {lo:.digits$}–{hi:.digits$} over {} round{})",
+        "median {:.digits$} (range {} over {} round{})",
         median(v),
+        range(v, digits),
         v.len(),
         if v.len() == 1 { "" } else { "s" }
     )
