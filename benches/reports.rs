@@ -153,8 +153,10 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
         ),
         (
             &["slow-query"],
-            "pg_stat_statements top 10",
-            "SELECT queryid, calls, total_exec_time, query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10"
+            "pg_stat_statements top 10 + totals",
+            // The totals are what the report's "% of total" and "10 of N statements" are made of.
+            "SELECT queryid, calls, total_exec_time, query, count(*) OVER (), sum(total_exec_time) OVER () \
+             FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10"
                 .into(),
         ),
         (
