@@ -136,31 +136,26 @@ pub fn verify_lines(report: &serde_json::Value) -> Vec<String> {
 /// The schema's migration state, as `migrate verify` sees it; errors are recorded, not raised (a
 /// backup of a database that is not ToWow's is still a backup).
 pub async fn migration_state(db: &Db) -> MigrationState {
-    let applied = match async { migrate::applied(&*db.get().await?).await }.await {
-        Ok(a) => a.and_then(|a| a.iter().map(|m| m.version).max()),
-        Err(e) => {
-            return MigrationState { error: Some(crate::error::render(&e)), ..MigrationState::default() };
-        }
+    let failed = |e: anyhow::Error, applied_version| MigrationState {
+        applied_version,
+        error: Some(crate::error::render(&e)),
+        ..MigrationState::default()
     };
-    // The history's fingerprint answers in a few milliseconds what a full verify answers by
-    // building a shadow database (a few hundred): used whenever the history has one.
-    match quick_verify(db).await {
-        Ok(Some((verified, differences))) => {
-            return MigrationState {
-                applied_version: applied,
-                verified: Some(verified),
-                differences,
-                error: None,
-            };
-        }
-        Ok(None) => {}
-        Err(e) => {
-            return MigrationState {
-                applied_version: applied,
-                error: Some(crate::error::render(&e)),
-                ..MigrationState::default()
-            };
-        }
+    // One reading of the history gives the applied version and, where the history has a
+    // fingerprint, the verdict that a full verify reaches by building a shadow database: a few
+    // milliseconds against a few hundred.
+    let h = match async { migrate::check_history(&*db.get().await?, false).await }.await {
+        Ok(h) => h,
+        Err(e) => return failed(e, None),
+    };
+    let applied = h.migrations.iter().filter(|r| r.state != migrate::State::Pending).map(|r| r.version).max();
+    if let Some((verified, differences)) = judged_by_fingerprint(h) {
+        return MigrationState {
+            applied_version: applied,
+            verified: Some(verified),
+            differences,
+            error: None,
+        };
     }
     match migrate::verify(db, false, None, false).await {
         Ok(r) => {
@@ -172,11 +167,7 @@ pub async fn migration_state(db: &Db) -> MigrationState {
                 error: None,
             }
         }
-        Err(e) => MigrationState {
-            applied_version: applied,
-            error: Some(crate::error::render(&e)),
-            ..MigrationState::default()
-        },
+        Err(e) => failed(e, applied),
     }
 }
 
@@ -184,15 +175,18 @@ pub async fn migration_state(db: &Db) -> MigrationState {
 /// migrations (checksums), then the tables against the history's fingerprint. `None` where the
 /// fingerprint cannot tell (none recorded yet, a migration left part way): the full verify then.
 pub(super) async fn quick_verify(db: &Db) -> Result<Option<(bool, Vec<String>)>> {
-    let client = db.get().await?;
-    let h = migrate::check_history(&client, false).await?;
+    Ok(judged_by_fingerprint(migrate::check_history(&*db.get().await?, false).await?))
+}
+
+/// What a history check says of the schema (see [`quick_verify`]).
+fn judged_by_fingerprint(h: migrate::HistoryCheck) -> Option<(bool, Vec<String>)> {
     let mut differences = h.problems;
-    match migrate::fingerprint::check(&**client).await? {
+    match h.schema {
         SchemaCheck::Matches { .. } | SchemaCheck::NoHistory => {}
         SchemaCheck::Mismatch { differences: d, .. } => differences.extend(d),
-        SchemaCheck::Unrecorded { .. } | SchemaCheck::Unfinished { .. } => return Ok(None),
+        SchemaCheck::Unrecorded { .. } | SchemaCheck::Unfinished { .. } => return None,
     }
-    Ok(Some((differences.is_empty(), differences)))
+    Some((differences.is_empty(), differences))
 }
 
 /// A spinner with the table being dumped, on a terminal only.
