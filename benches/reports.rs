@@ -161,8 +161,14 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
         ),
         (
             &["health"],
-            "pg_sequences + pg_database_size",
-            "SELECT (SELECT count(last_value) FROM pg_sequences), pg_database_size(current_database())".into(),
+            "pg_sequences + their columns' types + invalid indexes + db size",
+            // A sequence's effective maximum is its owning column's type's (a serial is int4).
+            "SELECT (SELECT count(last_value) FROM pg_sequences), \
+             (SELECT count(a.atttypid) FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid \
+              AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.refobjsubid > 0 \
+              AND d.deptype IN ('a', 'i')), \
+             (SELECT count(*) FROM pg_index WHERE NOT indisvalid), pg_database_size(current_database())"
+                .into(),
         ),
         (&["activity"], "pg_stat_activity", "SELECT * FROM pg_stat_activity".into()),
         (
