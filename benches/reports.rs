@@ -161,12 +161,18 @@ fn cases() -> Vec<(&'static [&'static str], &'static str, String)> {
         ),
         (
             &["health"],
-            "pg_sequences + their columns' types + invalid indexes + db size",
+            "sequences + their columns' types + invalid indexes + db size",
             // A sequence's effective maximum is its owning column's type's (a serial is int4).
-            "SELECT (SELECT count(last_value) FROM pg_sequences), \
-             (SELECT count(a.atttypid) FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid \
-              AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.refobjsubid > 0 \
-              AND d.deptype IN ('a', 'i')), \
+            // One pass over the sequences, the owning column's type looked up per sequence
+            // through pg_depend's index (the pg_sequences view beside a join of every column
+            // dependency of every table took 490 ms at 10,000 tables, more than health itself).
+            "SELECT (SELECT count(CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT,USAGE') \
+              THEN pg_sequence_last_value(s.seqrelid) END) + count(o.typ) \
+              FROM pg_sequence s LEFT JOIN LATERAL (SELECT a.atttypid AS typ \
+              FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
+              WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid AND d.objsubid = 0 \
+              AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') \
+              LIMIT 1) o ON true), \
              (SELECT count(*) FROM pg_index WHERE NOT indisvalid), pg_database_size(current_database())"
                 .into(),
         ),
