@@ -12,7 +12,12 @@ async fn concurrent_init_on_a_missing_database_all_succeed() {
     cfg.dbname = Some(name.clone());
     let url = cfg.url_with_password();
     let started = Instant::now();
-    let children: Vec<_> = (0..16).map(|_| spawn(&mut url_cmd(&url, &["init", "--mock-agents"]))).collect();
+    // `--wait`: the test server is shared with every other test running at the same time, and
+    // 16 runs at once may find it out of connections (53300) for a moment, which `--wait` rides
+    // out, as a deployment starting many replicas would give it; losing the race to create the
+    // database or to migrate it must still never be an error.
+    let children: Vec<_> =
+        (0..16).map(|_| spawn(&mut url_cmd(&url, &["init", "--mock-agents", "--wait", "60s"]))).collect();
     for c in children {
         let t = wait_limited(c, started, Duration::from_secs(120));
         assert_eq!(t.code(), Some(0), "{t:?}");
