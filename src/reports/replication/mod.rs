@@ -366,8 +366,6 @@ pub async fn read(client: &Client) -> Result<ReplicationReport> {
     let senders_sql = SENDERS_SQL
         .replace("{lsn}", lsn)
         .replace("{reply_time}", if v >= 120000 { "r.reply_time" } else { "NULL::timestamptz" });
-    let senders: Vec<Sender> =
-        query(client, "the WAL senders", &senders_sql, &[]).await?.iter().map(Sender::from_row).collect();
     let (wal_status, safe) = if v >= 130000 { ("s.wal_status", "s.safe_wal_size") } else { ("NULL", "NULL") };
     let (inactive, invalidation) = if v >= 170000 {
         ("s.inactive_since", "s.invalidation_reason")
@@ -380,23 +378,38 @@ pub async fn read(client: &Client) -> Result<ReplicationReport> {
         .replace("{safe_wal_size}", safe)
         .replace("{inactive_since}", inactive)
         .replace("{invalidation}", invalidation);
-    let slots: Vec<Slot> =
-        query(client, "the replication slots", &slots_sql, &[]).await?.iter().map(Slot::from_row).collect();
-    let receiver = if role.standby {
-        let pause = if v >= 140000 {
-            "pg_get_wal_replay_pause_state()::text"
-        } else {
-            "CASE WHEN pg_is_wal_replay_paused() THEN 'paused' ELSE 'not paused' END"
-        };
-        let sql = RECEIVER_SQL.replace("{pause}", pause);
-        let mut r = Receiver::from_row(&query(client, "the WAL receiver", &sql, &[]).await?[0]);
-        if r.gap_bytes.unwrap_or(0) > 0 && !r.replay_paused {
-            tokio::time::sleep(SECOND_LOOK).await;
-            r = Receiver::from_row(&query(client, "the WAL receiver", &sql, &[]).await?[0]);
-        }
-        Some(r)
+    let pause = if v >= 140000 {
+        "pg_get_wal_replay_pause_state()::text"
     } else {
-        None
+        "CASE WHEN pg_is_wal_replay_paused() THEN 'paused' ELSE 'not paused' END"
+    };
+    let receiver_sql = RECEIVER_SQL.replace("{pause}", pause);
+    let receiver_once = || async {
+        Ok::<_, anyhow::Error>(Receiver::from_row(
+            &query(client, "the WAL receiver", &receiver_sql, &[]).await?[0],
+        ))
+    };
+    // The senders, the slots, the receiver and the archiver do not depend on each other: sent
+    // together, one round trip (a server far away paid one each).
+    let (senders, slots, receiver, archiver) = futures_util::try_join!(
+        query(client, "the WAL senders", &senders_sql, &[]),
+        query(client, "the replication slots", &slots_sql, &[]),
+        async {
+            match role.standby {
+                true => receiver_once().await.map(Some),
+                false => Ok(None),
+            }
+        },
+        Archiver::read(client),
+    )?;
+    let senders: Vec<Sender> = senders.iter().map(Sender::from_row).collect();
+    let slots: Vec<Slot> = slots.iter().map(Slot::from_row).collect();
+    let receiver = match receiver {
+        Some(r) if r.gap_bytes.unwrap_or(0) > 0 && !r.replay_paused => {
+            tokio::time::sleep(SECOND_LOOK).await;
+            Some(receiver_once().await?)
+        }
+        r => r,
     };
     Ok(ReplicationReport {
         role: if role.standby { "standby" } else { "primary" },
@@ -405,7 +418,7 @@ pub async fn read(client: &Client) -> Result<ReplicationReport> {
         receiver,
         senders,
         slots,
-        archiver: Archiver::read(client).await?,
+        archiver,
         expected_standbys: None,
     })
 }
