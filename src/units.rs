@@ -262,6 +262,13 @@ pub fn seconds_text(d: Duration) -> String {
     }
 }
 
+/// The time `d` before `now`, but never before 1970-01-01: no history is older, so a longer length
+/// of time (`--since 18446744073709551615`, which no date can hold) means all of it.
+pub fn ago(now: chrono::DateTime<chrono::Utc>, d: Duration) -> chrono::DateTime<chrono::Utc> {
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    chrono::Duration::from_std(d).ok().and_then(|d| now.checked_sub_signed(d)).map_or(epoch, |t| t.max(epoch))
+}
+
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     if s.is_empty() {
@@ -312,6 +319,18 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ago_is_never_before_1970() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-07T03:00:00Z").unwrap().to_utc();
+        assert_eq!(ago(now, Duration::ZERO), now);
+        assert_eq!(ago(now, Duration::from_secs(3600)), now - chrono::Duration::hours(1));
+        let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        // 95 years: before 1970; u64::MAX seconds: before any date chrono holds.
+        assert_eq!(ago(now, Duration::from_secs(3_000_000_000)), epoch);
+        assert_eq!(ago(now, Duration::from_secs(u64::MAX)), epoch);
+        assert_eq!(ago(now, Duration::MAX), epoch);
+    }
 
     #[test]
     fn seconds_are_said_exactly() {

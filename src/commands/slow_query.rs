@@ -36,9 +36,7 @@ pub async fn run(ctx: &Ctx, a: SlowQueryArgs) -> Result<u8> {
     if a.since.is_some() || a.between.is_some() {
         let (from, to) = match (&a.since, &a.between) {
             (_, Some(b)) => (b[0], Some(b[1])),
-            (Some(d), None) => {
-                (chrono::Utc::now() - chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::MAX), None)
-            }
+            (Some(d), None) => (crate::units::ago(chrono::Utc::now(), *d), None),
             (None, None) => unreachable!("checked above"),
         };
         if to.is_some_and(|t| t <= from) {

@@ -68,8 +68,7 @@ pub async fn gather(
         }
         Err(_) => Status::Unknown,
     };
-    let since: DateTime<Utc> =
-        Utc::now() - chrono::Duration::from_std(opts.since).unwrap_or(chrono::Duration::MAX);
+    let since: DateTime<Utc> = crate::units::ago(Utc::now(), opts.since);
     // The history: what it covers, or how to start it.
     let hist = history::open(db, store, "the charts are drawn from").await;
     let mut has_history = false;

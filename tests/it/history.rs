@@ -193,6 +193,39 @@ async fn slow_query_since_ranks_what_ran_in_the_interval() {
     assert!(stderr(&o).contains("the history starts at"), "{}", stderr(&o));
 }
 
+/// A length of time longer than any date can hold (`--since 18446744073709551615`, 584 billion
+/// years) means all the history, as a long one does: it panicked in `slow-query --since`, `health
+/// --window`, `sizes --growth --since` and `report --html --since` (the property test found it).
+#[tokio::test]
+async fn a_length_of_time_past_any_date_means_all_the_history() {
+    let cfg = fresh_db("hist_forever").await;
+    let db = connect(&cfg).await;
+    exec(&db, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements").await;
+    snapshot(&cfg, &[]);
+    exec(&db, "SELECT pg_sleep(0.01)").await;
+    snapshot(&cfg, &[]);
+    let forever = "18446744073709551615";
+    // 95 years: before 1970 too.
+    let long = "3000000000s";
+    // The same interval either way, from the first snapshot on: both reach back to 1970 (the
+    // statements differ by towow-db's own reads between the two runs).
+    let from = |since: &str| {
+        let o = run_url(&cfg, &["slow-query", "--since", since]);
+        assert_ok(&o);
+        let out = stdout(&o);
+        out.lines().next().unwrap_or_default().split(" to ").next().unwrap_or_default().to_string()
+    };
+    let (a, b) = (from(forever), from(long));
+    assert!(a.contains(" from ") && a == b, "{a} / {b}");
+    assert_ok(&run_url(&cfg, &["sizes", "--growth", "--since", forever]));
+    let o = run_url(&cfg, &["report", "--html", "-", "--since", forever]);
+    assert_ok(&o);
+    assert!(stdout(&o).trim_end().ends_with("</html>"), "{}", stderr(&o));
+    let (code, j) = health(&cfg, &["--window", forever]);
+    assert!(matches!(code, Some(0..=3)), "{j}");
+    assert!(check(&j, "deadlocks")["message"].is_string(), "{j}");
+}
+
 #[tokio::test]
 async fn growth_disk_and_the_store_readable_by_a_monitoring_role() {
     let cfg = fresh_db("hist_growth").await;

@@ -69,8 +69,7 @@ pub async fn report(
     limit: Option<usize>,
 ) -> Result<GrowthReport> {
     let (name, hist, store_name) = super::open(target, store, "growth is computed from").await?;
-    let from: Option<DateTime<Utc>> =
-        since.map(|s| Utc::now() - chrono::Duration::from_std(s).unwrap_or(chrono::Duration::MAX));
+    let from: Option<DateTime<Utc>> = since.map(|s| crate::units::ago(Utc::now(), s));
     let r = hist
         .query_typed_one(SUMMARY_SQL, &[(&name, Type::TEXT), (&from, Type::TIMESTAMPTZ)])
         .await

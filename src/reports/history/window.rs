@@ -71,7 +71,7 @@ pub async fn window(
     now: DateTime<Utc>,
     current: &DatabaseReading,
 ) -> Result<Option<Window>> {
-    let start = now - chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
+    let start = crate::units::ago(now, window);
     let sql = format!(
         "SELECT {BASELINE_COLUMNS}, (SELECT count(*) FROM towow_history.snapshots WHERE target = $1) AS snapshots,
                 (SELECT min(taken_at) FROM towow_history.snapshots WHERE target = $1) AS history_since

@@ -168,36 +168,41 @@ fn argv() -> impl Strategy<Value = Vec<String>> {
 fn any_invocation_exits_cleanly_without_the_password() {
     // A closed port: every connection is refused at once.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // The commands run in a folder of their own: what they write where they run (`report --html
+    // 30s` writes a page named `30s`) is deleted with it, not left in the system's /tmp.
+    let scratch = std::env::temp_dir().join(format!("towow-props-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
     let mut runner = TestRunner::new(Config { cases: 48, failure_persistence: None, ..Config::default() });
-    runner
-        .run(&(argv(), password(), 0..3u8), |(args, pw, how)| {
-            let url = format!("postgresql://towow:{}@127.0.0.1:{port}/towow", encode(&pw));
-            let mut c = cmd();
-            c.env("TOWOW_APP_PASSWORD", &pw).env("TOWOW_MIGRATE_PASSWORD", &pw);
-            match how {
-                0 => c.arg("--url").arg(&url),
-                1 => c.env("DATABASE_URL", &url),
-                _ => c.env("PGHOST", "127.0.0.1").env("PGPORT", port.to_string()).env("PGPASSWORD", &pw),
-            };
-            let limit = Duration::from_secs(20);
-            let t = run_limited(c.args(&args), limit);
-            // `--wait D` against a closed port waits D, as asked: still waiting at the limit
-            // (having said so, unless -q) is its answer when D is longer.
-            let waits_longer = args.windows(2).any(|w| {
-                w[0] == "--wait" && towow_db::units::parse_duration(&w[1]).is_ok_and(|d| d >= limit)
-            });
-            if waits_longer && t.code().is_none() {
-                let quiet = args.iter().any(|a| a == "-q");
-                prop_assert!(quiet || t.all().contains("waiting up to"), "{args:?}: {t:?}");
-            } else {
-                prop_assert!(matches!(t.code(), Some(0..=3)), "{args:?}: {t:?}");
-            }
-            prop_assert!(!t.all().contains("panicked"), "{args:?}: {t:?}");
-            prop_assert!(
-                !t.all().contains(&pw) && !t.all().contains(&encode(&pw)),
-                "{args:?} printed the password: {t:?}"
-            );
-            Ok(())
-        })
-        .unwrap();
+    let result = runner.run(&(argv(), password(), 0..3u8), |(args, pw, how)| {
+        let url = format!("postgresql://towow:{}@127.0.0.1:{port}/towow", encode(&pw));
+        let mut c = cmd();
+        c.current_dir(&scratch);
+        c.env("TOWOW_APP_PASSWORD", &pw).env("TOWOW_MIGRATE_PASSWORD", &pw);
+        match how {
+            0 => c.arg("--url").arg(&url),
+            1 => c.env("DATABASE_URL", &url),
+            _ => c.env("PGHOST", "127.0.0.1").env("PGPORT", port.to_string()).env("PGPASSWORD", &pw),
+        };
+        let limit = Duration::from_secs(20);
+        let t = run_limited(c.args(&args), limit);
+        // `--wait D` against a closed port waits D, as asked: still waiting at the limit
+        // (having said so, unless -q) is its answer when D is longer.
+        let waits_longer = args
+            .windows(2)
+            .any(|w| w[0] == "--wait" && towow_db::units::parse_duration(&w[1]).is_ok_and(|d| d >= limit));
+        if waits_longer && t.code().is_none() {
+            let quiet = args.iter().any(|a| a == "-q");
+            prop_assert!(quiet || t.all().contains("waiting up to"), "{args:?}: {t:?}");
+        } else {
+            prop_assert!(matches!(t.code(), Some(0..=3)), "{args:?}: {t:?}");
+        }
+        prop_assert!(!t.all().contains("panicked"), "{args:?}: {t:?}");
+        prop_assert!(
+            !t.all().contains(&pw) && !t.all().contains(&encode(&pw)),
+            "{args:?} printed the password: {t:?}"
+        );
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result.unwrap();
 }
