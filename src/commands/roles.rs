@@ -67,10 +67,21 @@ impl Drop for TerminalState {
         if crate::interrupt::presses() == 0 {
             return;
         }
-        if let Some((tty, t)) = self.0.take() {
-            // SAFETY: restoring settings read from the same terminal.
-            unsafe { libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &t) };
-        }
+        let Some((tty, t)) = self.0.take() else { return };
+        // SAFETY: restoring settings read from the same terminal.
+        let restore = move || unsafe { libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &t) };
+        restore();
+        // The abandoned prompt's thread may not have turned the echo off yet: rpassword shows
+        // the prompt first, and a Ctrl-C typed in between ends the command before it does (a
+        // full test run once left the terminal raw so). Put the settings back again a few times
+        // while the command ends, after which that thread has long done it.
+        crate::interrupt::defer(crate::interrupt::Stage::Resources, async move {
+            for _ in 0..10 {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                restore();
+            }
+            Ok(String::new())
+        });
     }
 }
 
