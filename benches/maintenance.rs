@@ -44,7 +44,7 @@ mod cluster;
 #[path = "common/spread.rs"]
 mod spread;
 use cluster::Cleanup;
-use spread::{load1, summary};
+use spread::{load1, percentile, summary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_towow-db");
 
@@ -79,14 +79,6 @@ fn parse_args() -> Args {
         i += 2;
     }
     a
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    if v.is_empty() {
-        return 0.0;
-    }
-    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
 }
 
 fn db_cfg(base: &ConnConfig, name: &str) -> ConnConfig {
@@ -181,7 +173,7 @@ struct Case {
     load: f64,
 }
 
-fn report(name: &str, c: &mut Case) -> String {
+fn report(name: &str, c: &Case) -> String {
     let n = c.latencies.len();
     let inside =
         if c.batches_s > 0.0 { format!(" ({:.2} s inside batches)", c.batches_s) } else { String::new() };
@@ -199,9 +191,9 @@ fn report(name: &str, c: &mut Case) -> String {
         c.rows,
         c.seconds,
         c.load,
-        percentile(&mut c.latencies, 0.5),
-        percentile(&mut c.latencies, 0.99),
-        percentile(&mut c.latencies, 1.0),
+        percentile(&c.latencies, 0.5),
+        percentile(&c.latencies, 0.99),
+        percentile(&c.latencies, 1.0),
         c.oldest_snapshot_ms,
         if c.max_batch_ms > 0.0 {
             format!(" (longest batch {:.0} ms)", c.max_batch_ms)
@@ -403,7 +395,7 @@ async fn main() {
         sql("CHECKPOINT".into()).await;
         let cfgs: Vec<ConnConfig> = dbs.iter().map(|d| db_cfg(&base, d)).collect();
         // Throughput alone, alternating which goes first.
-        let (mut plain, mut ours) = if round % 2 == 1 {
+        let (plain, ours) = if round % 2 == 1 {
             let x = plain_delete(&admin, &cfgs[0], &cut, None).await;
             (x, towow_retention(&admin, &cfgs[1], &cut, None, a.batch_size).await)
         } else {
@@ -411,24 +403,24 @@ async fn main() {
             (plain_delete(&admin, &cfgs[0], &cut, None).await, y)
         };
         // Then each with the writer.
-        let mut plain_w = plain_delete(&admin, &cfgs[2], &cut, Some(n)).await;
-        let mut ours_w = towow_retention(&admin, &cfgs[3], &cut, Some(n), a.batch_size).await;
+        let plain_w = plain_delete(&admin, &cfgs[2], &cut, Some(n)).await;
+        let ours_w = towow_retention(&admin, &cfgs[3], &cut, Some(n), a.batch_size).await;
         for c in [&plain, &ours, &plain_w, &ours_w] {
             assert_eq!(c.rows, old);
         }
         let (pr, or) = (plain.rows as f64 / plain.seconds, ours.rows as f64 / ours.seconds);
         println!(
             "round {round}:\n  {}\n  {}\n  ratio (towow-db rows/s ÷ plain rows/s) {:.3}\n  {}\n  {}",
-            report("plain DELETE", &mut plain),
-            report("towow-db retention", &mut ours),
+            report("plain DELETE", &plain),
+            report("towow-db retention", &ours),
             or / pr,
-            report("plain DELETE", &mut plain_w),
-            report("towow-db retention", &mut ours_w),
+            report("plain DELETE", &plain_w),
+            report("towow-db retention", &ours_w),
         );
         plain_rps.push(pr);
         ours_rps.push(or);
         ratios.push(or / pr);
-        ours_p99.push(percentile(&mut ours_w.latencies, 0.99));
+        ours_p99.push(percentile(&ours_w.latencies, 0.99));
         ours_snap.push(ours_w.oldest_snapshot_ms - ours_w.max_batch_ms);
         for d in &dbs {
             sql(format!("DROP DATABASE {d}")).await;
@@ -499,7 +491,7 @@ async fn main() {
         .output()
         .unwrap();
     let whole = t.elapsed().as_secs_f64();
-    let mut lat = w.finish().await;
+    let lat = w.finish().await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = &j["rules"][0]["dropped"][0];
@@ -509,8 +501,8 @@ async fn main() {
         d["done"].as_str().unwrap(),
         d["millis"],
         whole,
-        percentile(&mut lat, 0.99),
-        percentile(&mut lat, 1.0),
+        percentile(&lat, 0.99),
+        percentile(&lat, 1.0),
         lat.len()
     );
 }

@@ -15,6 +15,17 @@ pub fn median(v: &[f64]) -> f64 {
     }
 }
 
+/// The `p` quantile by nearest rank (`p` in 0–1: 0.99 for the p99, 1 for the maximum); 0 for
+/// none.
+pub fn percentile(v: &[f64], p: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return 0.0;
+    }
+    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
 /// The 1-minute load average now (0 where /proc/loadavg cannot be read).
 pub fn load1() -> f64 {
     std::fs::read_to_string("/proc/loadavg")
